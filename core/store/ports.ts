@@ -1,0 +1,120 @@
+/**
+ * Clinic store ports: the SQL access every stateful module (audit log, consent, scheduling, webhook dedup) uses.
+ *
+ * Portable SQL rules (both dialects run the same text):
+ * - Placeholders are `$1, $2, …` in both dialects (translated to `?1, ?2` for SQLite).
+ * - Parameters: `Date` → ISO-8601 UTC string; `boolean` → `true/false` (Postgres) or `1/0` (SQLite);
+ *   `undefined` → NULL; `bigint` passes through; objects/arrays → JSON text.
+ * - Results: Postgres BIGINT/NUMERIC come back as JS numbers (when safe), timestamps as ISO strings, so rows look
+ *   the same as SQLite rows. Prefer TEXT (ISO) or BIGINT (epoch ms) for times and INTEGER 0/1 for flags so reads
+ *   are identical on both backends.
+ * - `INSERT … ON CONFLICT … DO NOTHING/UPDATE` and `RETURNING` work on both (SQLite ≥ 3.35; node:sqlite ships 3.50).
+ * - PHI (message text, captions, names, birth dates, phone numbers) is stored only as `cipher.encrypt(...)` output;
+ *   lookups and indexes use `cipher.digest(...)` (keyed HMAC), never the plaintext.
+ */
+
+export type SqlDialect = 'sqlite' | 'postgres';
+
+/** A connection-bound handle: the store itself, or the transaction passed to `transaction(fn)`. */
+export interface SqlTx {
+	readonly dialect: SqlDialect;
+	/** Runs one statement with `$n` placeholders and returns its rows (empty array for statements without rows). */
+	query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+	/** Runs one or more statements without parameters (DDL, scripts). */
+	exec(sql: string): Promise<void>;
+}
+
+export interface TransactionOptions {
+	/**
+	 * Serialises transactions that share this key across every execution and process:
+	 * Postgres `pg_advisory_xact_lock(hashtext(key))`; SQLite takes the database write lock (`BEGIN IMMEDIATE`),
+	 * which already serialises all writers. Use it for read-modify-write sequences (hash chain, slot booking).
+	 */
+	lockKey?: string;
+}
+
+export interface ClinicStore extends SqlTx {
+	/** Runs `fn` in one transaction: commit when it resolves, rollback when it throws. Not re-entrant. */
+	transaction<T>(fn: (tx: SqlTx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+	/** Field-level encryption for PHI columns (AES-256-GCM, key id kept in every ciphertext for rotation). */
+	readonly cipher: PhiCipher;
+	/** A short, non-secret description for messages: `sqlite:/path/file.sqlite` or `postgres://host:port/db`. */
+	readonly description: string;
+	close(): Promise<void>;
+}
+
+export interface PhiCipher {
+	/** Key id used for new ciphertexts. */
+	readonly keyId: string;
+	/** `'v1:<keyId>:<iv>:<tag>:<ciphertext>'` (base64url parts, random 12-byte IV). */
+	encrypt(plain: string): string;
+	/** Decrypts with the key named in the ciphertext (current or a previous key); clear error when it is missing/wrong. */
+	decrypt(ciphertext: string): string;
+	/** Keyed HMAC-SHA-256 (hex) under the current key, for lookup columns and unique indexes. Never plaintext. */
+	digest(value: string): string;
+	/** The digests of `value` under the current AND every previous key: use `WHERE col IN (…)` after a key rotation. */
+	lookupDigests(value: string): string[];
+}
+
+/** One schema step. `id` is unique across the package, e.g. `'audit-001'`; never edit a released migration. */
+export interface Migration {
+	id: string;
+	sqlite: string;
+	postgres: string;
+}
+
+/** Store configuration (what the Clinic Store credential resolves to). */
+export type ClinicStoreConfig = SqliteStoreConfig | PostgresStoreConfig;
+
+export interface PhiKeyConfig {
+	/** Current key: 32 bytes as base64 / 64 hex chars, or a passphrase (stretched with scrypt). */
+	key: string;
+	/** Id stored in each ciphertext so old entries remain readable after rotation. */
+	keyId: string;
+	/** Keys that were current before (only used to decrypt / look up old entries). */
+	previousKeys?: Array<{ keyId: string; key: string }>;
+}
+
+interface StoreConfigBase {
+	phi: PhiKeyConfig;
+	/**
+	 * Who opens the store (for the SQLite shared-file check), e.g. `{ host: os.hostname(), instanceId }`.
+	 * Defaults to this process's hostname.
+	 */
+	opener?: { host?: string; instanceId?: string };
+}
+
+export interface SqliteStoreConfig extends StoreConfigBase {
+	backend: 'sqlite';
+	/** Absolute file path, or ':memory:' (tests only). */
+	path: string;
+	/** ms to wait for another writer before failing (default 15000). */
+	busyTimeoutMs?: number;
+}
+
+export interface PostgresStoreConfig extends StoreConfigBase {
+	backend: 'postgres';
+	/** Either a connection string… */
+	connectionString?: string;
+	/** …or discrete fields. */
+	host?: string;
+	port?: number;
+	database?: string;
+	user?: string;
+	password?: string;
+	/** false = no TLS; 'require' = TLS without certificate check; 'verify' = TLS with CA check. */
+	ssl?: false | 'require' | 'verify';
+	/** Pool size (default 5). */
+	maxConnections?: number;
+}
+
+/** Deduplication of webhook events (Trigger). */
+export interface ProcessedEventStore {
+	/**
+	 * Atomically claims each key: `true` = first time seen (process it), `false` = already claimed within `ttlMs`.
+	 * Duplicates inside `keys` get `true` only for the first occurrence.
+	 */
+	claim(keys: readonly string[], ttlMs: number): Promise<boolean[]>;
+	/** Releases claims (e.g. when processing failed and Meta should be allowed to redeliver). */
+	release(keys: readonly string[]): Promise<void>;
+}

@@ -1,0 +1,201 @@
+/**
+ * SQLite backend on Node's built-in `node:sqlite` (Node ≥ 22.5): one synchronous connection per process, WAL,
+ * busy_timeout for other processes, and an in-process async mutex so a transaction's awaits never interleave
+ * with other executions' statements on the same connection.
+ */
+import { hostname } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
+
+import type { ClinicStore, PhiCipher, SqlTx, SqliteStoreConfig, TransactionOptions } from './ports';
+import { toSqliteParam, toSqlitePlaceholders } from './sql-params';
+
+type SqliteModule = typeof import('node:sqlite');
+
+function loadSqlite(): SqliteModule {
+	try {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		return require('node:sqlite') as SqliteModule;
+	} catch {
+		throw new Error(
+			`The SQLite backend needs Node.js 22.5 or newer (built-in node:sqlite); this n8n runs Node ${process.version}. ` +
+				'Upgrade Node or choose PostgreSQL in the Clinic Store credential.',
+		);
+	}
+}
+
+/** FIFO async mutex. */
+class Mutex {
+	private tail: Promise<void> = Promise.resolve();
+	async lock(): Promise<() => void> {
+		let release!: () => void;
+		const next = new Promise<void>((r) => (release = r));
+		const prev = this.tail;
+		this.tail = prev.then(() => next);
+		await prev;
+		return release;
+	}
+}
+
+/** Another machine opened the same SQLite file recently: queue-mode workers on different hosts. */
+export const SHARED_FILE_WINDOW_MS = 10 * 60 * 1000;
+
+export class SqliteClinicStore implements ClinicStore {
+	readonly dialect = 'sqlite' as const;
+	readonly description: string;
+	private readonly db: DatabaseSyncType;
+	private readonly statements = new Map<string, StatementSync>();
+	private readonly mutex = new Mutex();
+	private inTransaction = false;
+	private closed = false;
+
+	constructor(
+		private readonly config: SqliteStoreConfig,
+		readonly cipher: PhiCipher,
+	) {
+		const { DatabaseSync } = loadSqlite();
+		if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
+		this.description = `sqlite:${config.path}`;
+		try {
+			this.db = new DatabaseSync(config.path);
+		} catch (error) {
+			throw new Error(
+				`Cannot open the SQLite clinic store at ${config.path}: ${(error as Error).message}. Check the path and folder permissions.`,
+			);
+		}
+		this.db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(config.busyTimeoutMs ?? 15000))}`);
+		if (config.path !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL');
+		this.db.exec('PRAGMA synchronous = NORMAL');
+		this.db.exec('PRAGMA foreign_keys = ON');
+	}
+
+	private statement(sql: string): StatementSync {
+		let st = this.statements.get(sql);
+		if (!st) {
+			st = this.db.prepare(toSqlitePlaceholders(sql));
+			if (this.statements.size > 500) this.statements.clear();
+			this.statements.set(sql, st);
+		}
+		return st;
+	}
+
+	private run<T>(sql: string, params: readonly unknown[] = []): T[] {
+		if (this.closed) throw new Error('The clinic store is closed');
+		const st = this.statement(sql);
+		const values = params.map(toSqliteParam);
+		if (st.columns().length === 0) {
+			st.run(...values);
+			return [];
+		}
+		return st.all(...values) as T[];
+	}
+
+	private execSync(sql: string): void {
+		if (this.closed) throw new Error('The clinic store is closed');
+		this.db.exec(sql);
+	}
+
+	async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+		if (this.inTransaction) {
+			const release = await this.mutex.lock();
+			try {
+				return this.run<T>(sql, params);
+			} finally {
+				release();
+			}
+		}
+		return this.run<T>(sql, params);
+	}
+
+	async exec(sql: string): Promise<void> {
+		const release = await this.mutex.lock();
+		try {
+			this.execSync(sql);
+		} finally {
+			release();
+		}
+	}
+
+	async transaction<T>(fn: (tx: SqlTx) => Promise<T>, _opts?: TransactionOptions): Promise<T> {
+		const release = await this.mutex.lock();
+		this.inTransaction = true;
+		let active = true;
+		const tx: SqlTx = {
+			dialect: 'sqlite',
+			query: async <R>(sql: string, params?: readonly unknown[]) => {
+				if (!active) throw new Error('This transaction has already finished');
+				return this.run<R>(sql, params);
+			},
+			exec: async (sql: string) => {
+				if (!active) throw new Error('This transaction has already finished');
+				this.execSync(sql);
+			},
+		};
+		try {
+			// IMMEDIATE takes the write lock now, so every read inside sees the latest committed state (serialised
+			// across processes too; busy_timeout makes other processes wait).
+			this.execSync('BEGIN IMMEDIATE');
+			try {
+				const result = await fn(tx);
+				this.execSync('COMMIT');
+				return result;
+			} catch (error) {
+				try {
+					this.execSync('ROLLBACK');
+				} catch {
+					// already rolled back by SQLite
+				}
+				throw error;
+			}
+		} finally {
+			active = false;
+			this.inTransaction = false;
+			release();
+		}
+	}
+
+	/**
+	 * Records this opener in `clinic_store_openers` and refuses when another host used the same file within
+	 * `SHARED_FILE_WINDOW_MS` (queue-mode workers on different machines sharing the file over a network drive).
+	 */
+	async checkSharedFile(now = Date.now()): Promise<void> {
+		if (this.config.path === ':memory:') return;
+		const host = this.config.opener?.host ?? hostname();
+		const instanceId = this.config.opener?.instanceId ?? '';
+		await this.transaction(async (tx) => {
+			await tx.exec(
+				'CREATE TABLE IF NOT EXISTS clinic_store_openers (host TEXT PRIMARY KEY, instance_id TEXT NOT NULL, pid INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL)',
+			);
+			const others = await tx.query<{ host: string; last_seen_ms: number }>(
+				'SELECT host, last_seen_ms FROM clinic_store_openers WHERE host <> $1 AND last_seen_ms > $2',
+				[host, now - SHARED_FILE_WINDOW_MS],
+			);
+			if (others.length) {
+				throw new Error(
+					`SQLite cannot be shared by queue-mode workers on different machines — use PostgreSQL. ` +
+						`The clinic store file ${this.config.path} was opened by host "${others[0].host}" ` +
+						`${Math.round((now - others[0].last_seen_ms) / 1000)} s ago and now by "${host}". ` +
+						'Choose the PostgreSQL backend in the Clinic Store credential.',
+				);
+			}
+			await tx.query(
+				'INSERT INTO clinic_store_openers (host, instance_id, pid, last_seen_ms) VALUES ($1, $2, $3, $4) ' +
+					'ON CONFLICT (host) DO UPDATE SET instance_id = excluded.instance_id, pid = excluded.pid, last_seen_ms = excluded.last_seen_ms',
+				[host, instanceId, process.pid, now],
+			);
+		});
+	}
+
+	async close(): Promise<void> {
+		if (this.closed) return;
+		const release = await this.mutex.lock();
+		try {
+			this.statements.clear();
+			this.closed = true;
+			this.db.close();
+		} finally {
+			release();
+		}
+	}
+}
