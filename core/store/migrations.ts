@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 
+import { settle } from './sql-params';
 import type { ClinicStore, Migration, SqlTx } from './ports';
 
 interface Registered extends Migration {
@@ -67,13 +68,11 @@ export async function applyMigrations(
 ): Promise<string[]> {
 	if (!migrations.length) return [];
 	// The table itself is created outside the lock; IF NOT EXISTS makes the race harmless.
-	try {
-		await store.exec(CREATE_TABLE);
-	} catch (error) {
-		// Two Postgres sessions racing on CREATE TABLE IF NOT EXISTS can hit a unique violation on pg_type; the
-		// table exists afterwards either way.
-		if (!/already exists|duplicate key/i.test((error as Error).message)) throw error;
-	}
+	// Two Postgres sessions racing on CREATE TABLE IF NOT EXISTS can hit a unique violation on pg_type; the table
+	// exists afterwards either way.
+	const created = await settle(async () => await store.exec(CREATE_TABLE));
+	if (!created.ok && !/already exists|duplicate key/i.test((created.error as Error).message))
+		throw created.error;
 	const known = await store.query<{ id: string }>('SELECT id FROM clinic_schema_migrations');
 	const knownIds = new Set(known.map((r) => r.id));
 	if (migrations.every((m) => knownIds.has(m.id))) {

@@ -9,6 +9,7 @@ import { createPhiCipher } from './phi-cipher';
 import type { ClinicStore, ClinicStoreConfig } from './ports';
 import { PostgresClinicStore } from './postgres';
 import { SqliteClinicStore } from './sqlite';
+import { settle } from './sql-params';
 // Core modules whose tables the store always carries.
 import './processed-events';
 
@@ -50,36 +51,29 @@ async function prepare(store: ClinicStore): Promise<void> {
 	await applyMigrations(store);
 }
 
+async function prepareOrClose(store: ClinicStore): Promise<ClinicStore> {
+	const res = await settle(async () => await prepare(store));
+	if (!res.ok) {
+		await store.close().catch(() => undefined);
+		throw res.error;
+	}
+	return store;
+}
+
 /** Opens (or reuses) the store for `config`, with all registered migrations applied. */
 export async function openClinicStore(
 	config: ClinicStoreConfig,
 	options: { cache?: boolean } = {},
 ): Promise<ClinicStore> {
 	if (options.cache === false) {
-		const store = createClinicStore(config);
-		try {
-			await prepare(store);
-		} catch (error) {
-			await store.close().catch(() => undefined);
-			throw error;
-		}
-		return store;
+		return await prepareOrClose(createClinicStore(config));
 	}
 	const key = cacheKey(config);
 	let entry = cache.get(key);
 	if (!entry) {
 		const version = getRegistryVersion();
 		const created: CacheEntry = {
-			store: (async () => {
-				const store = createClinicStore(config);
-				try {
-					await prepare(store);
-				} catch (error) {
-					await store.close().catch(() => undefined);
-					throw error;
-				}
-				return store;
-			})(),
+			store: (async () => await prepareOrClose(createClinicStore(config)))(),
 			migratedVersion: version,
 			lastOpenerCheck: Date.now(),
 		};

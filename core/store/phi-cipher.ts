@@ -102,20 +102,25 @@ export function createPhiCipher(config: PhiKeyConfig): PhiCipher {
 					keyId,
 				);
 			}
+			let plain: string | undefined;
 			try {
 				const decipher = createDecipheriv('aes-256-gcm', key.encKey, Buffer.from(ivB64, 'base64url'));
 				decipher.setAAD(Buffer.from(`${FORMAT}:${keyId}`));
 				decipher.setAuthTag(Buffer.from(tagB64, 'base64url'));
-				return Buffer.concat([decipher.update(Buffer.from(ctB64, 'base64url')), decipher.final()]).toString(
+				plain = Buffer.concat([decipher.update(Buffer.from(ctB64, 'base64url')), decipher.final()]).toString(
 					'utf8',
 				);
 			} catch {
+				plain = undefined;
+			}
+			if (plain === undefined) {
 				throw new PhiKeyError(
 					`PHI encryption key does not match key id "${keyId}" used for this entry (or the entry was altered) — ` +
 						`set the key that was used then as a previous key with id "${keyId}". Nothing was changed.`,
 					keyId,
 				);
 			}
+			return plain;
 		},
 		digest(value: string): string {
 			return hmac(current, value);

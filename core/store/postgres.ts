@@ -5,7 +5,7 @@
 import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 
 import type { ClinicStore, PhiCipher, PostgresStoreConfig, SqlTx, TransactionOptions } from './ports';
-import { toPostgresParam } from './sql-params';
+import { settle, toPostgresParam } from './sql-params';
 
 const toNumber = (v: string): number | string => {
 	const n = Number(v);
@@ -90,29 +90,20 @@ export class PostgresClinicStore implements ClinicStore {
 	}
 
 	async query<T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-		try {
-			const res = await this.pool.query(sql, params.map(toPostgresParam));
-			return (res.rows ?? []) as T[];
-		} catch (error) {
-			throw this.wrap(error);
-		}
+		const res = await settle(async () => await this.pool.query(sql, params.map(toPostgresParam)));
+		if (!res.ok) throw this.wrap(res.error);
+		return (res.value.rows ?? []) as T[];
 	}
 
 	async exec(sql: string): Promise<void> {
-		try {
-			await this.pool.query(sql);
-		} catch (error) {
-			throw this.wrap(error);
-		}
+		const res = await settle(async () => await this.pool.query(sql));
+		if (!res.ok) throw this.wrap(res.error);
 	}
 
 	async transaction<T>(fn: (tx: SqlTx) => Promise<T>, opts?: TransactionOptions): Promise<T> {
-		let client: PoolClient;
-		try {
-			client = await this.pool.connect();
-		} catch (error) {
-			throw this.wrap(error);
-		}
+		const connected = await settle(async () => await this.pool.connect());
+		if (!connected.ok) throw this.wrap(connected.error);
+		const client: PoolClient = connected.value;
 		let active = true;
 		const tx: SqlTx = {
 			dialect: 'postgres',
@@ -126,24 +117,21 @@ export class PostgresClinicStore implements ClinicStore {
 				await client.query(sql);
 			},
 		};
-		let broken = false;
-		try {
+		const outcome = await settle(async () => {
 			await client.query('BEGIN');
 			if (opts?.lockKey) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [opts.lockKey]);
-			const result = await fn(tx);
+			const value = await fn(tx);
 			await client.query('COMMIT');
-			return result;
-		} catch (error) {
-			try {
-				await client.query('ROLLBACK');
-			} catch {
-				broken = true;
-			}
-			throw error;
-		} finally {
-			active = false;
-			client.release(broken);
+			return value;
+		});
+		active = false;
+		if (outcome.ok) {
+			client.release();
+			return outcome.value;
 		}
+		const rolledBack = await settle(async () => await client.query('ROLLBACK'));
+		client.release(!rolledBack.ok);
+		throw outcome.error;
 	}
 
 	async close(): Promise<void> {

@@ -9,20 +9,25 @@ import { dirname } from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
 
 import type { ClinicStore, PhiCipher, SqlTx, SqliteStoreConfig, TransactionOptions } from './ports';
-import { toSqliteParam, toSqlitePlaceholders } from './sql-params';
+import { settle, toSqliteParam, toSqlitePlaceholders } from './sql-params';
 
 type SqliteModule = typeof import('node:sqlite');
 
 function loadSqlite(): SqliteModule {
+	let mod: SqliteModule | undefined;
 	try {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		return require('node:sqlite') as SqliteModule;
+		mod = require('node:sqlite') as SqliteModule;
 	} catch {
+		mod = undefined;
+	}
+	if (!mod) {
 		throw new Error(
 			`The SQLite backend needs Node.js 22.5 or newer (built-in node:sqlite); this n8n runs Node ${process.version}. ` +
 				'Upgrade Node or choose PostgreSQL in the Clinic Store credential.',
 		);
 	}
+	return mod;
 }
 
 /** FIFO async mutex. */
@@ -57,13 +62,19 @@ export class SqliteClinicStore implements ClinicStore {
 		const { DatabaseSync } = loadSqlite();
 		if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
 		this.description = `sqlite:${config.path}`;
+		let db: DatabaseSyncType | undefined;
+		let openError = '';
 		try {
-			this.db = new DatabaseSync(config.path);
+			db = new DatabaseSync(config.path);
 		} catch (error) {
+			openError = (error as Error).message;
+		}
+		if (!db) {
 			throw new Error(
-				`Cannot open the SQLite clinic store at ${config.path}: ${(error as Error).message}. Check the path and folder permissions.`,
+				`Cannot open the SQLite clinic store at ${config.path}: ${openError}. Check the path and folder permissions.`,
 			);
 		}
+		this.db = db;
 		this.db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(config.busyTimeoutMs ?? 15000))}`);
 		if (config.path !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL');
 		this.db.exec('PRAGMA synchronous = NORMAL');
@@ -117,7 +128,9 @@ export class SqliteClinicStore implements ClinicStore {
 		}
 	}
 
-	async transaction<T>(fn: (tx: SqlTx) => Promise<T>, _opts?: TransactionOptions): Promise<T> {
+	// SQLite has one writer at a time, so `opts.lockKey` needs no extra lock.
+	async transaction<T>(fn: (tx: SqlTx) => Promise<T>, opts?: TransactionOptions): Promise<T> {
+		void opts;
 		const release = await this.mutex.lock();
 		this.inTransaction = true;
 		let active = true;
@@ -136,18 +149,16 @@ export class SqliteClinicStore implements ClinicStore {
 			// IMMEDIATE takes the write lock now, so every read inside sees the latest committed state (serialised
 			// across processes too; busy_timeout makes other processes wait).
 			this.execSync('BEGIN IMMEDIATE');
-			try {
-				const result = await fn(tx);
+			const outcome = await settle(async () => {
+				const value = await fn(tx);
 				this.execSync('COMMIT');
-				return result;
-			} catch (error) {
-				try {
-					this.execSync('ROLLBACK');
-				} catch {
-					// already rolled back by SQLite
-				}
-				throw error;
+				return value;
+			});
+			if (!outcome.ok) {
+				if (this.db.isTransaction) this.execSync('ROLLBACK');
+				throw outcome.error;
 			}
+			return outcome.value;
 		} finally {
 			active = false;
 			this.inTransaction = false;
