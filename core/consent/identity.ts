@@ -1,0 +1,125 @@
+/**
+ * Patient identity for consent: a phone number (E.164) and/or a WhatsApp business-scoped user ID (BSUID,
+ * `CC.<alphanumeric>`). Phones are normalised with the SAME parser the send nodes use (core/whatsapp/phone), so the
+ * number a consent was recorded for and the number a message is sent to always compare equal.
+ *
+ * Linking: when one event carries both identifiers (a webhook message from a user who shares the number, or a
+ * Record operation given both), the store links them to one patient; from then on a consent change via either
+ * identifier governs both.
+ */
+import type { CountryCode } from 'libphonenumber-js';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+
+import { isBusinessScopedUserId, mask, parseDefaultCountry, parseRecipient } from '../whatsapp/phone';
+import type { KeywordLanguage } from './keywords';
+
+export interface PatientIdentity {
+	/** E.164 with a leading `+`, or null. */
+	phone: string | null;
+	/** Business-scoped user ID, or null. */
+	bsuid: string | null;
+}
+
+/** Bad input, always naming the field and the fix. */
+export class ConsentInputError extends Error {
+	override readonly name = 'ConsentInputError';
+	constructor(
+		readonly field: string,
+		message: string,
+	) {
+		super(`${field}: ${message}`);
+	}
+}
+
+export interface IdentityOptions {
+	defaultCountry?: CountryCode;
+	/** Field names used in error messages. */
+	phoneField?: string;
+	bsuidField?: string;
+}
+
+export { parseDefaultCountry, mask };
+
+const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+/**
+ * Builds an identity from a recipient value (phone number OR BSUID, as the send nodes accept) and an optional
+ * separate BSUID. At least one identifier is required; a malformed one is an error naming its field (never
+ * silently dropped).
+ */
+export function parseIdentity(
+	input: { phone?: unknown; bsuid?: unknown },
+	options: IdentityOptions = {},
+): PatientIdentity {
+	const phoneField = options.phoneField ?? 'phone';
+	const bsuidField = options.bsuidField ?? 'bsuid';
+	let phone: string | null = null;
+	let bsuid: string | null = null;
+	if (!isBlank(input.phone)) {
+		let recipient;
+		try {
+			recipient = parseRecipient(input.phone, { defaultCountry: options.defaultCountry, field: phoneField });
+		} catch (error) {
+			const e = error as { problem?: string; fix?: string; message: string };
+			throw new ConsentInputError(phoneField, e.problem ? `${e.problem}. ${e.fix ?? ''}`.trim() : e.message);
+		}
+		if (recipient.kind === 'phone') phone = recipient.e164;
+		else bsuid = recipient.userId;
+	}
+	if (!isBlank(input.bsuid)) {
+		const value = typeof input.bsuid === 'string' ? input.bsuid.trim() : String(input.bsuid);
+		if (!isBusinessScopedUserId(value)) {
+			throw new ConsentInputError(
+				bsuidField,
+				`"${mask(value)}" is not a WhatsApp business-scoped user ID. It looks like BR.1234567890: two upper-case ` +
+					'country letters, a dot, then letters/digits (the `user_id` / `from_user_id` of the webhook).',
+			);
+		}
+		if (bsuid !== null && bsuid !== value) {
+			throw new ConsentInputError(
+				bsuidField,
+				`two different user IDs were given (one in ${phoneField}, one in ${bsuidField}); give one patient per item.`,
+			);
+		}
+		bsuid = value;
+	}
+	if (phone === null && bsuid === null) {
+		throw new ConsentInputError(
+			phoneField,
+			`is empty. Give the patient's phone number (e.g. +5511912345678) or WhatsApp user ID (e.g. BR.1234567890).`,
+		);
+	}
+	return { phone, bsuid };
+}
+
+/** Stable text key of an identity (for grouping items in one execution). */
+export function identityKey(identity: PatientIdentity): string {
+	return `${identity.phone ?? ''}|${identity.bsuid ?? ''}`;
+}
+
+const PT_COUNTRIES = new Set(['BR', 'PT', 'AO', 'MZ', 'CV', 'GW', 'ST', 'TL']);
+const ES_COUNTRIES = new Set([
+	'ES', 'MX', 'AR', 'CO', 'CL', 'PE', 'VE', 'EC', 'GT', 'CU', 'BO', 'DO', 'HN', 'PY', 'SV', 'NI', 'CR', 'PA', 'UY', 'GQ',
+]);
+
+/** Reply-language hint from an identity: the phone's country, else the BSUID's country prefix. */
+export function languageForIdentity(identity: PatientIdentity): KeywordLanguage | null {
+	const byPhone = languageForPhone(identity.phone);
+	if (byPhone) return byPhone;
+	const country = identity.bsuid?.slice(0, 2) ?? '';
+	return languageForCountry(country);
+}
+
+function languageForCountry(country: string): KeywordLanguage | null {
+	if (PT_COUNTRIES.has(country)) return 'pt';
+	if (ES_COUNTRIES.has(country)) return 'es';
+	if (['US', 'GB', 'CA', 'AU', 'IE', 'NZ'].includes(country)) return 'en';
+	return null;
+}
+
+/** Reply-language hint from a phone's country: pt for Lusophone countries, es for Hispanophone ones, else null. */
+export function languageForPhone(phone: string | null): KeywordLanguage | null {
+	if (!phone) return null;
+	const country = parsePhoneNumberFromString(phone)?.country;
+	return country ? languageForCountry(country) : null;
+}

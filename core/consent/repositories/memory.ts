@@ -1,0 +1,134 @@
+/** In-memory ConsentRepository: same semantics as the SQL adapter, for unit tests and demos (not persistent). */
+import type { ConsentEventSummary } from '../decision';
+import type { PatientIdentity } from '../identity';
+import type {
+	ConsentHistoryRecord,
+	ConsentRepository,
+	NewConsentEvent,
+	StoredConsentEvent,
+} from './port';
+
+interface Subject {
+	id: number;
+	phone: string | null;
+	bsuid: string | null;
+}
+
+export class MemoryConsentRepository implements ConsentRepository {
+	private subjects = new Map<number, Subject>();
+	private byPhone = new Map<string, number>();
+	private byBsuid = new Map<string, number>();
+	private events: Array<StoredConsentEvent & { subjectId: number }> = [];
+	private nextSubject = 1;
+	private nextEvent = 1;
+	/** Number of reads served (tests assert one read per execution). */
+	reads = 0;
+
+	private subjectIdsFor(identity: PatientIdentity): number[] {
+		const ids = new Set<number>();
+		if (identity.phone !== null && this.byPhone.has(identity.phone)) ids.add(this.byPhone.get(identity.phone)!);
+		if (identity.bsuid !== null && this.byBsuid.has(identity.bsuid)) ids.add(this.byBsuid.get(identity.bsuid)!);
+		return [...ids];
+	}
+
+	async loadEvents(identities: readonly PatientIdentity[]): Promise<ConsentEventSummary[][]> {
+		this.reads++;
+		return identities.map((identity) => {
+			const ids = new Set(this.subjectIdsFor(identity));
+			return this.events
+				.filter((e) => ids.has(e.subjectId))
+				.map(({ action, purpose, recordedAt, expiresAt, sequence }) => ({
+					action,
+					purpose,
+					recordedAt,
+					expiresAt,
+					sequence,
+				}));
+		});
+	}
+
+	/** Finds or creates the subject, linking phone and BSUID (merging two subjects when both exist). */
+	private link(identity: PatientIdentity): number {
+		const phoneId = identity.phone !== null ? this.byPhone.get(identity.phone) : undefined;
+		const bsuidId = identity.bsuid !== null ? this.byBsuid.get(identity.bsuid) : undefined;
+		let id: number;
+		if (phoneId !== undefined && bsuidId !== undefined && phoneId !== bsuidId) {
+			// Merge the BSUID's subject into the phone's subject.
+			for (const e of this.events) if (e.subjectId === bsuidId) e.subjectId = phoneId;
+			const merged = this.subjects.get(bsuidId)!;
+			this.subjects.delete(bsuidId);
+			// Like the SQL adapter: the merged row's own phone (a number the user no longer has) is unlinked.
+			if (merged.phone !== null) this.byPhone.delete(merged.phone);
+			id = phoneId;
+		} else {
+			id = phoneId ?? bsuidId ?? this.nextSubject++;
+			if (!this.subjects.has(id)) this.subjects.set(id, { id, phone: null, bsuid: null });
+		}
+		const subject = this.subjects.get(id)!;
+		if (identity.phone !== null) {
+			if (subject.phone !== null && subject.phone !== identity.phone) this.byPhone.delete(subject.phone);
+			subject.phone = identity.phone;
+			this.byPhone.set(identity.phone, id);
+		}
+		if (identity.bsuid !== null) {
+			if (subject.bsuid !== null && subject.bsuid !== identity.bsuid) this.byBsuid.delete(subject.bsuid);
+			subject.bsuid = identity.bsuid;
+			this.byBsuid.set(identity.bsuid, id);
+		}
+		return id;
+	}
+
+	async append(
+		identity: PatientIdentity,
+		events: readonly NewConsentEvent[],
+		recordedAt: number,
+	): Promise<StoredConsentEvent[]> {
+		const subjectId = this.link(identity);
+		return events.map((e) => {
+			if (e.evidence.sourceMessageId) {
+				const existing = this.events.find(
+					(x) =>
+						x.subjectId === subjectId &&
+						x.evidence.sourceMessageId === e.evidence.sourceMessageId &&
+						x.action === e.action &&
+						x.purpose === e.purpose,
+				);
+				if (existing) return { ...strip(existing), duplicate: true };
+			}
+			const id = this.nextEvent++;
+			const stored = {
+				id,
+				sequence: id,
+				subjectId,
+				action: e.action,
+				purpose: e.purpose,
+				recordedAt,
+				expiresAt: e.action === 'opt_in' ? e.expiresAt : null,
+				evidence: structuredClone(e.evidence),
+			};
+			this.events.push(stored);
+			return strip(stored);
+		});
+	}
+
+	async history(identity: PatientIdentity): Promise<ConsentHistoryRecord> {
+		const ids = new Set(this.subjectIdsFor(identity));
+		let phone = identity.phone;
+		let bsuid = identity.bsuid;
+		for (const id of ids) {
+			const s = this.subjects.get(id)!;
+			phone = phone ?? s.phone;
+			bsuid = bsuid ?? s.bsuid;
+		}
+		const events = this.events
+			.filter((e) => ids.has(e.subjectId))
+			.sort((a, b) => a.recordedAt - b.recordedAt || a.sequence - b.sequence)
+			.map(strip);
+		return { identity: { phone, bsuid }, events };
+	}
+}
+
+function strip(e: StoredConsentEvent & { subjectId: number }): StoredConsentEvent {
+	const { subjectId: _subjectId, ...rest } = e;
+	return { ...rest, evidence: structuredClone(rest.evidence) };
+}

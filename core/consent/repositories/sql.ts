@@ -1,0 +1,286 @@
+/**
+ * ConsentRepository on the clinic store (SQLite or Postgres, same SQL text except the array parameter).
+ *
+ * - loadEvents: ONE statement for all identities of an execution. Identifiers are looked up by keyed digest
+ *   (`cipher.lookupDigests`, so entries written before a key rotation are still found).
+ * - append: one transaction under the lock key `consent`, which serialises consent writers across executions and
+ *   processes (Postgres advisory lock; SQLite's single writer), so linking/merging patients never races.
+ */
+import type { ClinicStore, SqlTx } from '../../store';
+import type { ConsentAction, ConsentEventSummary } from '../decision';
+import type { PatientIdentity } from '../identity';
+import '../schema';
+import type {
+	ConsentEvidence,
+	ConsentHistoryRecord,
+	ConsentRepository,
+	NewConsentEvent,
+	StoredConsentEvent,
+} from './port';
+
+export const CONSENT_LOCK_KEY = 'consent';
+
+interface SubjectRow {
+	id: number;
+	phone_digest: string | null;
+	bsuid_digest: string | null;
+	phone_enc?: string | null;
+	bsuid_enc?: string | null;
+}
+
+interface EventRow {
+	id: number;
+	subject_id: number;
+	action: ConsentAction;
+	purpose: string;
+	recorded_at: number;
+	expires_at: number | null;
+	evidence_at: number;
+	channel: string;
+	source_message_id: string | null;
+	keyword: string | null;
+	text_enc: string | null;
+	actor_workflow_id: string | null;
+	actor_execution_id: string | null;
+	actor_node: string | null;
+}
+
+const EVENT_COLUMNS =
+	'id, subject_id, action, purpose, recorded_at, expires_at, evidence_at, channel, source_message_id, keyword, ' +
+	'text_enc, actor_workflow_id, actor_execution_id, actor_node';
+
+/** `col IN <list>` for an array parameter: json_each on SQLite, ANY(text[]) on Postgres. */
+function inList(tx: SqlTx, column: string, param: string, pgType: 'text' | 'bigint' = 'text'): string {
+	return tx.dialect === 'sqlite'
+		? `${column} IN (SELECT value FROM json_each(${param}))`
+		: `${column} = ANY(${param}::${pgType}[])`;
+}
+
+const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+
+export class SqlConsentRepository implements ConsentRepository {
+	/** Number of statements run by loadEvents (benchmarks/tests assert one per call). */
+	reads = 0;
+
+	constructor(private readonly store: ClinicStore) {}
+
+	private digests(value: string | null): string[] {
+		return value === null ? [] : this.store.cipher.lookupDigests(value);
+	}
+
+	async loadEvents(identities: readonly PatientIdentity[]): Promise<ConsentEventSummary[][]> {
+		if (identities.length === 0) return [];
+		const phoneDigests: string[][] = [];
+		const bsuidDigests: string[][] = [];
+		const allPhones = new Set<string>();
+		const allBsuids = new Set<string>();
+		for (const identity of identities) {
+			const p = this.digests(identity.phone);
+			const b = this.digests(identity.bsuid);
+			phoneDigests.push(p);
+			bsuidDigests.push(b);
+			for (const d of p) allPhones.add(d);
+			for (const d of b) allBsuids.add(d);
+		}
+		const s = this.store;
+		const sql =
+			'SELECT s.id AS subject_id, s.phone_digest, s.bsuid_digest, e.id, e.action, e.purpose, e.recorded_at, e.expires_at ' +
+			'FROM consent_subject s LEFT JOIN consent_event e ON e.subject_id = s.id ' +
+			`WHERE ${inList(s, 's.phone_digest', '$1')} OR ${inList(s, 's.bsuid_digest', '$2')}`;
+		this.reads++;
+		const rows = await s.query<{
+			subject_id: number;
+			phone_digest: string | null;
+			bsuid_digest: string | null;
+			id: number | null;
+			action: ConsentAction | null;
+			purpose: string | null;
+			recorded_at: number | null;
+			expires_at: number | null;
+		}>(sql, [[...allPhones], [...allBsuids]]);
+		const subjectByPhone = new Map<string, number>();
+		const subjectByBsuid = new Map<string, number>();
+		const eventsBySubject = new Map<number, ConsentEventSummary[]>();
+		for (const row of rows) {
+			const subjectId = num(row.subject_id);
+			if (row.phone_digest) subjectByPhone.set(row.phone_digest, subjectId);
+			if (row.bsuid_digest) subjectByBsuid.set(row.bsuid_digest, subjectId);
+			let list = eventsBySubject.get(subjectId);
+			if (!list) eventsBySubject.set(subjectId, (list = []));
+			if (row.id !== null && row.id !== undefined) {
+				list.push({
+					action: row.action as ConsentAction,
+					purpose: row.purpose as string,
+					recordedAt: num(row.recorded_at),
+					expiresAt: numOrNull(row.expires_at),
+					sequence: num(row.id),
+				});
+			}
+		}
+		return identities.map((_, i) => {
+			const subjects = new Set<number>();
+			for (const d of phoneDigests[i]) {
+				const id = subjectByPhone.get(d);
+				if (id !== undefined) subjects.add(id);
+			}
+			for (const d of bsuidDigests[i]) {
+				const id = subjectByBsuid.get(d);
+				if (id !== undefined) subjects.add(id);
+			}
+			if (subjects.size === 1) return eventsBySubject.get(subjects.values().next().value as number) ?? [];
+			return [...subjects].flatMap((id) => eventsBySubject.get(id) ?? []);
+		});
+	}
+
+	private async findSubjects(tx: SqlTx, identity: PatientIdentity): Promise<{ byPhone?: SubjectRow; byBsuid?: SubjectRow }> {
+		const phones = this.digests(identity.phone);
+		const bsuids = this.digests(identity.bsuid);
+		const rows = await tx.query<SubjectRow>(
+			'SELECT id, phone_digest, bsuid_digest, phone_enc, bsuid_enc FROM consent_subject ' +
+				`WHERE ${inList(tx, 'phone_digest', '$1')} OR ${inList(tx, 'bsuid_digest', '$2')}`,
+			[phones, bsuids],
+		);
+		const norm = rows.map((r) => ({ ...r, id: num(r.id) }));
+		return {
+			byPhone: norm.find((r) => r.phone_digest !== null && phones.includes(r.phone_digest)),
+			byBsuid: norm.find((r) => r.bsuid_digest !== null && bsuids.includes(r.bsuid_digest)),
+		};
+	}
+
+	/** Finds or creates the patient row and links the identifiers; returns its id. Runs inside the write lock. */
+	private async link(tx: SqlTx, identity: PatientIdentity, now: number): Promise<number> {
+		const { byPhone, byBsuid } = await this.findSubjects(tx, identity);
+		const cipher = this.store.cipher;
+		let id: number;
+		if (byPhone && byBsuid && byPhone.id !== byBsuid.id) {
+			// The BSUID's patient and the phone's patient are the same person: move the timeline and drop the row.
+			await tx.query('UPDATE consent_event SET subject_id = $1 WHERE subject_id = $2', [byPhone.id, byBsuid.id]);
+			await tx.query('DELETE FROM consent_subject WHERE id = $1', [byBsuid.id]);
+			id = byPhone.id;
+		} else if (byPhone || byBsuid) {
+			id = (byPhone ?? byBsuid)!.id;
+		} else {
+			const inserted = await tx.query<{ id: number }>(
+				'INSERT INTO consent_subject (phone_digest, phone_enc, bsuid_digest, bsuid_enc, created_at, updated_at) ' +
+					'VALUES ($1, $2, $3, $4, $5, $5) RETURNING id',
+				[
+					identity.phone === null ? null : cipher.digest(identity.phone),
+					identity.phone === null ? null : cipher.encrypt(identity.phone),
+					identity.bsuid === null ? null : cipher.digest(identity.bsuid),
+					identity.bsuid === null ? null : cipher.encrypt(identity.bsuid),
+					now,
+				],
+			);
+			return num(inserted[0].id);
+		}
+		// Refresh identifiers (new link, changed BSUID, digest under a rotated key).
+		if (identity.phone !== null) {
+			await tx.query('UPDATE consent_subject SET phone_digest = $1, phone_enc = $2, updated_at = $3 WHERE id = $4', [
+				cipher.digest(identity.phone),
+				cipher.encrypt(identity.phone),
+				now,
+				id,
+			]);
+		}
+		if (identity.bsuid !== null) {
+			await tx.query('UPDATE consent_subject SET bsuid_digest = $1, bsuid_enc = $2, updated_at = $3 WHERE id = $4', [
+				cipher.digest(identity.bsuid),
+				cipher.encrypt(identity.bsuid),
+				now,
+				id,
+			]);
+		}
+		return id;
+	}
+
+	async append(
+		identity: PatientIdentity,
+		events: readonly NewConsentEvent[],
+		recordedAt: number,
+	): Promise<StoredConsentEvent[]> {
+		const cipher = this.store.cipher;
+		return this.store.transaction(
+			async (tx) => {
+				const subjectId = await this.link(tx, identity, recordedAt);
+				const out: StoredConsentEvent[] = [];
+				for (const e of events) {
+					if (e.evidence.sourceMessageId) {
+						const existing = await tx.query<EventRow>(
+							`SELECT ${EVENT_COLUMNS} FROM consent_event WHERE subject_id = $1 AND source_message_id = $2 ` +
+								'AND action = $3 AND purpose = $4 ORDER BY id LIMIT 1',
+							[subjectId, e.evidence.sourceMessageId, e.action, e.purpose],
+						);
+						if (existing.length) {
+							out.push({ ...this.toStored(existing[0]), duplicate: true });
+							continue;
+						}
+					}
+					const a = e.evidence.actor;
+					const rows = await tx.query<EventRow>(
+						'INSERT INTO consent_event (subject_id, action, purpose, recorded_at, expires_at, evidence_at, channel, ' +
+							'source_message_id, keyword, text_enc, actor_workflow_id, actor_execution_id, actor_node) ' +
+							`VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${EVENT_COLUMNS}`,
+						[
+							subjectId,
+							e.action,
+							e.purpose,
+							recordedAt,
+							e.action === 'opt_in' ? e.expiresAt : null,
+							e.evidence.timestamp,
+							e.evidence.channel,
+							e.evidence.sourceMessageId,
+							e.evidence.keyword ?? null,
+							e.evidence.textShown === null ? null : cipher.encrypt(e.evidence.textShown),
+							a.workflowId,
+							a.executionId,
+							a.node,
+						],
+					);
+					out.push(this.toStored(rows[0]));
+				}
+				return out;
+			},
+			{ lockKey: CONSENT_LOCK_KEY },
+		);
+	}
+
+	private toStored(row: EventRow): StoredConsentEvent {
+		const evidence: ConsentEvidence = {
+			sourceMessageId: row.source_message_id,
+			textShown: row.text_enc === null ? null : this.store.cipher.decrypt(row.text_enc),
+			channel: row.channel,
+			timestamp: num(row.evidence_at),
+			actor: { workflowId: row.actor_workflow_id, executionId: row.actor_execution_id, node: row.actor_node },
+			keyword: row.keyword,
+		};
+		const id = num(row.id);
+		return {
+			id,
+			sequence: id,
+			action: row.action,
+			purpose: row.purpose,
+			recordedAt: num(row.recorded_at),
+			expiresAt: numOrNull(row.expires_at),
+			evidence,
+		};
+	}
+
+	async history(identity: PatientIdentity): Promise<ConsentHistoryRecord> {
+		const { byPhone, byBsuid } = await this.findSubjects(this.store, identity);
+		const subjects = [byPhone, byBsuid].filter((s): s is SubjectRow => s !== undefined);
+		const ids = [...new Set(subjects.map((s) => s.id))];
+		let phone = identity.phone;
+		let bsuid = identity.bsuid;
+		for (const s of subjects) {
+			if (phone === null && s.phone_enc) phone = this.store.cipher.decrypt(s.phone_enc);
+			if (bsuid === null && s.bsuid_enc) bsuid = this.store.cipher.decrypt(s.bsuid_enc);
+		}
+		if (ids.length === 0) return { identity: { phone, bsuid }, events: [] };
+		const rows = await this.store.query<EventRow>(
+			`SELECT ${EVENT_COLUMNS} FROM consent_event WHERE ${inList(this.store, 'subject_id', '$1', 'bigint')} ORDER BY recorded_at, id`,
+			[ids],
+		);
+		return { identity: { phone, bsuid }, events: rows.map((r) => this.toStored(r)) };
+	}
+}

@@ -1,0 +1,73 @@
+/**
+ * Consent tables in the clinic store (registered at import; applied by openClinicStore).
+ *
+ * consent_subject: one row per patient. Identifiers are stored as a keyed digest (lookup, unique) plus ciphertext
+ *   (for history/export); never in plaintext. A row may have a phone, a BSUID, or both (linked).
+ * consent_event: append-only timeline of opt-ins/opt-outs with evidence. Times are epoch milliseconds (BIGINT).
+ *   `text_enc` (what the patient saw or sent) is encrypted; `purpose` '*' means every purpose.
+ */
+import { registerMigrations } from '../store';
+
+export const CONSENT_MIGRATIONS = [
+	{
+		id: 'consent-001',
+		sqlite: `
+CREATE TABLE IF NOT EXISTS consent_subject (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	phone_digest TEXT UNIQUE,
+	phone_enc TEXT,
+	bsuid_digest TEXT UNIQUE,
+	bsuid_enc TEXT,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS consent_event (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	subject_id INTEGER NOT NULL REFERENCES consent_subject(id),
+	action TEXT NOT NULL CHECK (action IN ('opt_in', 'opt_out')),
+	purpose TEXT NOT NULL,
+	recorded_at INTEGER NOT NULL,
+	expires_at INTEGER,
+	evidence_at INTEGER NOT NULL,
+	channel TEXT NOT NULL,
+	source_message_id TEXT,
+	keyword TEXT,
+	text_enc TEXT,
+	actor_workflow_id TEXT,
+	actor_execution_id TEXT,
+	actor_node TEXT
+);
+CREATE INDEX IF NOT EXISTS consent_event_subject ON consent_event (subject_id, recorded_at);
+`,
+		postgres: `
+CREATE TABLE IF NOT EXISTS consent_subject (
+	id BIGSERIAL PRIMARY KEY,
+	phone_digest TEXT UNIQUE,
+	phone_enc TEXT,
+	bsuid_digest TEXT UNIQUE,
+	bsuid_enc TEXT,
+	created_at BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS consent_event (
+	id BIGSERIAL PRIMARY KEY,
+	subject_id BIGINT NOT NULL REFERENCES consent_subject(id),
+	action TEXT NOT NULL CHECK (action IN ('opt_in', 'opt_out')),
+	purpose TEXT NOT NULL,
+	recorded_at BIGINT NOT NULL,
+	expires_at BIGINT,
+	evidence_at BIGINT NOT NULL,
+	channel TEXT NOT NULL,
+	source_message_id TEXT,
+	keyword TEXT,
+	text_enc TEXT,
+	actor_workflow_id TEXT,
+	actor_execution_id TEXT,
+	actor_node TEXT
+);
+CREATE INDEX IF NOT EXISTS consent_event_subject ON consent_event (subject_id, recorded_at);
+`,
+	},
+] as const;
+
+registerMigrations('consent', CONSENT_MIGRATIONS);
