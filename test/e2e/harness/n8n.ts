@@ -1,0 +1,350 @@
+/**
+ * Boots a real, pinned n8n (Node 24) with a fresh user folder, our package installed as a community package,
+ * the owner created from env, an API key, credentials and workflows imported through the public API, and
+ * workflows published. `stop()` kills n8n and its task runner and removes the user folder.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { buildPackage, type BuiltPackage } from './build';
+import { ensureN8nInstalled, n8nToolEnv } from './install';
+import { BCRYPT_MODULE, PACKAGE_NAME } from './paths';
+import { freePort, startProcess, waitUntil, type ManagedProcess } from './proc';
+
+export interface CredentialSpec {
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+/** An n8n workflow export (as in workflows/*.json) or a path to one. */
+export type WorkflowSpec = string | WorkflowJson;
+
+export interface WorkflowJson {
+	id?: string;
+	name: string;
+	nodes: WorkflowNode[];
+	connections: Record<string, unknown>;
+	settings?: Record<string, unknown>;
+	staticData?: unknown;
+	[key: string]: unknown;
+}
+
+export interface WorkflowNode {
+	id?: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id?: string; name: string }>;
+	webhookId?: string;
+	[key: string]: unknown;
+}
+
+export interface StartN8nOptions {
+	port?: number;
+	/** Base URL n8n uses for production webhooks (default http://127.0.0.1:<port>/). */
+	webhookBaseUrl?: string;
+	credentials?: CredentialSpec[];
+	workflows?: WorkflowSpec[];
+	/** Publish (activate) imported workflows that have a trigger. Default true. */
+	activate?: boolean;
+	owner?: { email: string; password: string; firstName?: string; lastName?: string };
+	env?: Record<string, string>;
+	/** A package already built by buildPackage (reused between instances); built fresh otherwise. */
+	builtPackage?: BuiltPackage;
+	/** Keep the user folder after stop (for debugging). */
+	keepUserFolder?: boolean;
+	/** Write n8n's output here (appended). */
+	logFile?: string;
+	bootTimeoutMs?: number;
+	/** Timezone of the instance (GENERIC_TIMEZONE). */
+	timezone?: string;
+}
+
+export interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	status: string;
+	mode: string;
+	finished: boolean;
+	startedAt: string;
+	stoppedAt: string | null;
+	data?: {
+		resultData: {
+			runData: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, any> }> | null> }; error?: unknown }>>;
+			error?: { message?: string; description?: string };
+			lastNodeExecuted?: string;
+		};
+	};
+}
+
+export interface N8nInstance {
+	url: string;
+	webhookBaseUrl: string;
+	apiKey: string;
+	owner: { email: string; password: string };
+	userFolder: string;
+	process: ManagedProcess;
+	builtPackage: BuiltPackage;
+	credentialIds: Record<string, string>;
+	/** Workflow name → id. */
+	workflowIds: Record<string, string>;
+	api<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+	rest<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+	createCredential(spec: CredentialSpec): Promise<string>;
+	importWorkflow(spec: WorkflowSpec, options?: { activate?: boolean }): Promise<string>;
+	activate(workflowId: string): Promise<void>;
+	deactivate(workflowId: string): Promise<void>;
+	/** All executions (newest first), optionally of one workflow, with their run data when includeData. */
+	executions(filter?: { workflowId?: string; includeData?: boolean; status?: string }): Promise<ExecutionSummary[]>;
+	/** Waits until the workflow has at least `count` finished executions and returns them (oldest first). */
+	waitForExecutions(workflowId: string, count: number, timeoutMs?: number): Promise<ExecutionSummary[]>;
+	/** Production webhook URL of a node in an imported workflow: <base>webhook/<webhookId>/<path>. */
+	webhookUrl(workflowName: string, nodeName: string, path: string): string;
+	/** Names of the credential types and node types n8n has loaded from our package. */
+	loadedTypes(): Promise<{ nodes: string[]; credentials: string[] }>;
+	stop(): Promise<void>;
+}
+
+const DEFAULT_OWNER = { email: 'owner@clinic.test', password: 'Clinic-e2e-2026!', firstName: 'Clinic', lastName: 'Owner' };
+
+function loadWorkflow(spec: WorkflowSpec): WorkflowJson {
+	return typeof spec === 'string' ? (JSON.parse(readFileSync(spec, 'utf8')) as WorkflowJson) : structuredClone(spec);
+}
+
+function bcryptHash(password: string): string {
+	// bcryptjs ships inside n8n's own node_modules; n8n verifies the owner password hash with it.
+	const bcrypt = require(BCRYPT_MODULE) as { hashSync(p: string, rounds: number): string };
+	return bcrypt.hashSync(password, 10);
+}
+
+export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstance> {
+	const n8nBin = await ensureN8nInstalled();
+	const port = options.port ?? (await freePort());
+	const brokerPort = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const webhookBaseUrl = options.webhookBaseUrl ?? `${url}/`;
+	const owner = { ...DEFAULT_OWNER, ...(options.owner ?? {}) };
+	const userFolder = mkdtempSync(join(tmpdir(), 'wac-n8n-'));
+	const built = options.builtPackage ?? (await buildPackage(join(userFolder, 'build')));
+	const installDir = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
+	mkdirSync(join(userFolder, '.n8n', 'nodes', 'node_modules'), { recursive: true });
+	// A real copy (not a symlink) so n8n resolves n8n-workflow from its own install, like a published package.
+	cpSync(built.dir, installDir, { recursive: true, verbatimSymlinks: true });
+
+	const env = n8nToolEnv({
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_WEBHOOK_URL: webhookBaseUrl,
+		WEBHOOK_URL: webhookBaseUrl,
+		N8N_EDITOR_BASE_URL: `${url}/`,
+		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: owner.email,
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(owner.password),
+		N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
+		N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_RUNNERS_TASK_TIMEOUT: '300',
+		// Synchronous activation: publish returns once webhooks/triggers are live, and activation errors surface.
+		N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
+		N8N_PUBLIC_API_DISABLED: 'false',
+		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
+		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true',
+		DB_SQLITE_POOL_SIZE: '4',
+		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+		EXECUTIONS_DATA_PRUNE: 'false',
+		GENERIC_TIMEZONE: options.timezone ?? 'America/Sao_Paulo',
+		N8N_LOG_LEVEL: process.env.WAC_N8N_LOG_LEVEL ?? 'info',
+		N8N_NO_COLOR: 'true',
+		...(options.env ?? {}),
+	});
+	const proc = startProcess('n8n', n8nBin, ['start'], { env, cwd: userFolder, logFile: options.logFile });
+
+	let cookie = '';
+	let apiKey = '';
+	const raw = async (method: string, path: string, body: unknown, headers: Record<string, string>) => {
+		const response = await fetch(`${url}${path}`, {
+			method,
+			headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 800)}`);
+		return { response, json: text ? JSON.parse(text) : undefined };
+	};
+	const api = async <T>(method: string, path: string, body?: unknown): Promise<T> =>
+		(await raw(method, `/api/v1${path}`, body, { 'X-N8N-API-KEY': apiKey })).json as T;
+	const rest = async <T>(method: string, path: string, body?: unknown): Promise<T> =>
+		(await raw(method, `/rest${path}`, body, { cookie })).json as T;
+
+	const bootTimeout = options.bootTimeoutMs ?? 180_000;
+	try {
+		await Promise.race([
+			waitUntil(
+				'n8n readiness',
+				async () => {
+					const r = await fetch(`${url}/healthz/readiness`);
+					return r.ok;
+				},
+				bootTimeout,
+				250,
+			),
+			proc.exited.then((code) => {
+				throw new Error(`n8n exited (${code}) during boot:\n${proc.tail(60)}`);
+			}),
+		]);
+		const login = await raw('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password }, {});
+		cookie = (login.response.headers.getSetCookie?.() ?? [])
+			.map((c) => c.split(';')[0])
+			.join('; ');
+		const scopes = (await rest<{ data: string[] }>('GET', '/api-keys/scopes')).data;
+		const created = await rest<{ data: { rawApiKey: string } }>('POST', '/api-keys', {
+			label: `e2e-${Date.now()}`,
+			scopes,
+			expiresAt: null,
+		});
+		apiKey = created.data.rawApiKey;
+	} catch (error) {
+		await proc.stop();
+		if (!options.keepUserFolder) rmSync(userFolder, { recursive: true, force: true });
+		throw error;
+	}
+
+	const credentialIds: Record<string, string> = {};
+	const credentialTypes: Record<string, string> = {};
+	const workflowIds: Record<string, string> = {};
+	const workflowJson: Record<string, WorkflowJson> = {};
+
+	const instance: N8nInstance = {
+		url,
+		webhookBaseUrl,
+		get apiKey() {
+			return apiKey;
+		},
+		owner: { email: owner.email, password: owner.password },
+		userFolder,
+		process: proc,
+		builtPackage: built,
+		credentialIds,
+		workflowIds,
+		api,
+		rest,
+		async createCredential(spec) {
+			let id: string;
+			try {
+				id = (await api<{ id: string }>('POST', '/credentials', spec)).id;
+			} catch (error) {
+				// The public API validates against a JSON schema derived from the credential's fields; the
+				// internal endpoint (what the editor uses) is the fallback so a schema quirk does not block tests.
+				const viaRest = await rest<{ data: { id: string } }>('POST', '/credentials', spec).catch(() => {
+					throw error;
+				});
+				id = viaRest.data.id;
+			}
+			credentialIds[spec.name] = id;
+			credentialTypes[spec.name] = spec.type;
+			return id;
+		},
+		async importWorkflow(spec, importOptions = {}) {
+			const wf = loadWorkflow(spec);
+			for (const node of wf.nodes) {
+				for (const [type, ref] of Object.entries(node.credentials ?? {})) {
+					const byName = credentialIds[ref.name] && credentialTypes[ref.name] === type ? ref.name : undefined;
+					const name = byName ?? Object.keys(credentialTypes).find((n) => credentialTypes[n] === type);
+					if (name) node.credentials![type] = { id: credentialIds[name], name };
+				}
+			}
+			const body = {
+				name: wf.name,
+				nodes: wf.nodes,
+				connections: wf.connections,
+				settings: { executionOrder: 'v1', ...(wf.settings ?? {}) },
+				...(wf.staticData ? { staticData: wf.staticData } : {}),
+			};
+			const created = await api<{ id: string }>('POST', '/workflows', body);
+			workflowIds[wf.name] = created.id;
+			workflowJson[wf.name] = wf;
+			const hasTrigger = wf.nodes.some(
+				(n) => n.type !== 'n8n-nodes-base.manualTrigger' && (/trigger$/i.test(n.type) || n.type === 'n8n-nodes-base.webhook'),
+			);
+			if ((importOptions.activate ?? options.activate ?? true) && hasTrigger) await instance.activate(created.id);
+			return created.id;
+		},
+		async activate(workflowId) {
+			await api('POST', `/workflows/${workflowId}/publish`, {});
+		},
+		async deactivate(workflowId) {
+			await api('POST', `/workflows/${workflowId}/unpublish`, {});
+		},
+		async executions(filter = {}) {
+			const all: ExecutionSummary[] = [];
+			let cursor: string | undefined;
+			do {
+				const qs = new URLSearchParams({ limit: '250' });
+				if (filter.workflowId) qs.set('workflowId', filter.workflowId);
+				if (filter.includeData) qs.set('includeData', 'true');
+				if (filter.status) qs.set('status', filter.status);
+				if (cursor) qs.set('cursor', cursor);
+				const page = await api<{ data: ExecutionSummary[]; nextCursor?: string | null }>('GET', `/executions?${qs}`);
+				all.push(...page.data);
+				cursor = page.nextCursor ?? undefined;
+			} while (cursor);
+			return all;
+		},
+		async waitForExecutions(workflowId, count, timeoutMs = 30_000) {
+			return waitUntil(
+				`${count} finished execution(s) of workflow ${workflowId}`,
+				async () => {
+					const list = await instance.executions({ workflowId, includeData: true });
+					const done = list.filter((e) => e.status !== 'running' && e.status !== 'new' && e.status !== 'waiting');
+					return done.length >= count ? done.reverse() : undefined;
+				},
+				timeoutMs,
+				300,
+			);
+		},
+		webhookUrl(workflowName, nodeName, path) {
+			const node = workflowJson[workflowName]?.nodes.find((n) => n.name === nodeName);
+			if (!node?.webhookId) throw new Error(`workflow "${workflowName}" has no node "${nodeName}" with a webhookId`);
+			return `${webhookBaseUrl}webhook/${node.webhookId}/${path}`;
+		},
+		async loadedTypes() {
+			const nodes = await fetch(`${url}/types/nodes.json`, { headers: { cookie } }).then((r) => r.json() as Promise<Array<{ name: string }>>);
+			const creds = await fetch(`${url}/types/credentials.json`, { headers: { cookie } }).then(
+				(r) => r.json() as Promise<Array<{ name: string }>>,
+			);
+			return {
+				nodes: nodes.map((n) => n.name).filter((n) => n.startsWith(`${PACKAGE_NAME}.`)),
+				credentials: creds.map((c) => c.name),
+			};
+		},
+		async stop() {
+			await proc.stop();
+			if (!options.keepUserFolder) rmSync(userFolder, { recursive: true, force: true });
+		},
+	};
+
+	for (const credential of options.credentials ?? []) await instance.createCredential(credential);
+	for (const workflow of options.workflows ?? []) await instance.importWorkflow(workflow);
+	return instance;
+}
