@@ -9,7 +9,7 @@
 import { z } from 'zod';
 
 import type { MessageContent } from './request';
-import { issue, MessageValidationError, parseOrThrow } from './validation';
+import { issue, MessageValidationError, parseJsonOrThrow, parseOrThrow } from './validation';
 import { parseMediaRef } from './media';
 
 export const LIMITS = {
@@ -197,15 +197,7 @@ function asTextObject(value: unknown): unknown {
  */
 export function normaliseInteractive(value: unknown, field = 'interactive'): InteractiveObject {
 	if (typeof value === 'string') {
-		try {
-			value = JSON.parse(value) as unknown;
-		} catch {
-			throw new MessageValidationError(
-				field,
-				'is not valid JSON',
-				'Give the list as an object or valid JSON text.',
-			);
-		}
+		value = parseJsonOrThrow(value, field, 'Give the list as an object or valid JSON text.');
 	}
 	if (!value || typeof value !== 'object' || Array.isArray(value))
 		throw new MessageValidationError(

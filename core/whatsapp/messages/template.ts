@@ -15,7 +15,7 @@
 import { parseLocation } from './location';
 import { mediaRefFromValue } from './media';
 import type { MessageContent } from './request';
-import { MessageValidationError } from './validation';
+import { MessageValidationError, parseJsonOrThrow } from './validation';
 
 export interface TemplateButtonDefinition {
 	type: string;
@@ -358,15 +358,11 @@ export function buildTemplateComponents(
 			case 'location': {
 				let loc = value;
 				if (typeof loc === 'string') {
-					try {
-						loc = JSON.parse(loc) as unknown;
-					} catch {
-						throw new MessageValidationError(
-							param.label,
-							'is not valid JSON',
-							'Give {"latitude": …, "longitude": …, "name": …, "address": …}.',
-						);
-					}
+					loc = parseJsonOrThrow(
+						loc,
+						param.label,
+						'Give {"latitude": …, "longitude": …, "name": …, "address": …}.',
+					);
 				}
 				header.push({ type: 'location', location: parseLocation(loc, param.label) });
 				break;

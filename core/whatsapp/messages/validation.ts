@@ -94,3 +94,17 @@ export function parseOrThrow<S extends z.ZodTypeAny>(schema: S, input: unknown, 
 export function issue(problem: string, fix: string): string {
 	return `${problem} | ${fix}`;
 }
+
+const NOT_JSON = Symbol('not-json');
+
+/** JSON.parse that throws a MessageValidationError naming `field` (and never echoes the text). */
+export function parseJsonOrThrow(text: string, field: string, fix: string): unknown {
+	let parsed: unknown = NOT_JSON;
+	try {
+		parsed = JSON.parse(text) as unknown;
+	} catch {
+		parsed = NOT_JSON;
+	}
+	if (parsed === NOT_JSON) throw new MessageValidationError(field, 'is not valid JSON', fix);
+	return parsed;
+}

@@ -13,13 +13,14 @@ import {
 } from '../../../core/whatsapp/messages';
 
 function errorOf(fn: () => unknown): MessageValidationError {
+	let caught: unknown;
 	try {
 		fn();
 	} catch (error) {
-		if (error instanceof MessageValidationError) return error;
-		throw error;
+		caught = error;
 	}
-	throw new Error('expected a MessageValidationError');
+	if (caught instanceof MessageValidationError) return caught;
+	throw new Error(`expected a MessageValidationError, got ${String(caught)}`);
 }
 
 const phone = { kind: 'phone' as const, e164: '+5511912345678' };
