@@ -1,0 +1,312 @@
+/**
+ * Throughput control for WhatsApp sends.
+ * - ThroughputLimiter: a token bucket per phone-number ID (tokens refill at `mps` per second up to `burst`), plus a
+ *   sliding-window guard (never more than `mps` grants in any `windowMs`), so the number stays under Meta's
+ *   messages-per-second cap (130429) even when the bucket refills during a long queue.
+ * - Shared registry: every GraphClient in the process gets the same limiter for the same base URL + phone number,
+ *   so concurrent executions of several workflows share one budget.
+ * - PairLimitGuard: after 131056 for a recipient, only that recipient waits 4^n seconds.
+ * - mapWithConcurrency: bounded parallelism for bulk sends, results in input order.
+ */
+import { systemClock, type Clock } from './clock';
+
+export const DEFAULT_MPS = 80;
+export const MIN_MPS = 1;
+export const MAX_MPS = 1000;
+/** 2 % headroom over one second absorbs clock and network jitter between us and Meta's counter. */
+export const DEFAULT_WINDOW_MS = 1020;
+
+export interface ThroughputLimiterOptions {
+	/** Messages per second (1..1000, default 80). */
+	mps?: number;
+	/** Bucket capacity: how many sends may start at once after an idle period (default mps / 10, at least 1). */
+	burst?: number;
+	/** Sliding window over which at most `mps` sends are granted (default 1020 ms). */
+	windowMs?: number;
+	clock?: Clock;
+}
+
+export function validateMps(mps: number | undefined): number {
+	if (mps === undefined) return DEFAULT_MPS;
+	if (!Number.isFinite(mps) || mps < MIN_MPS || mps > MAX_MPS) {
+		throw new Error(
+			`Messages per second must be between ${MIN_MPS} and ${MAX_MPS} (got ${mps}); WhatsApp numbers start at 80 and can be upgraded to 1,000`,
+		);
+	}
+	return Math.floor(mps);
+}
+
+function defaultBurst(mps: number): number {
+	return Math.max(1, Math.ceil(mps / 10));
+}
+
+export class ThroughputLimiter {
+	private readonly clock: Clock;
+	private rate: number;
+	private capacity: number;
+	private windowMs: number;
+	private tokens: number;
+	private lastRefill: number;
+	/** Grant times still inside the window, oldest first (at most `rate`). */
+	private grants: number[] = [];
+	private readonly waiters: Array<() => void> = [];
+	private timerPending = false;
+
+	constructor(options: ThroughputLimiterOptions = {}) {
+		this.clock = options.clock ?? systemClock;
+		this.rate = validateMps(options.mps);
+		this.capacity = Math.max(1, options.burst ?? defaultBurst(this.rate));
+		this.windowMs = Math.max(1, options.windowMs ?? DEFAULT_WINDOW_MS);
+		this.tokens = this.capacity;
+		this.lastRefill = this.clock.now();
+	}
+
+	get mps(): number {
+		return this.rate;
+	}
+
+	get burst(): number {
+		return this.capacity;
+	}
+
+	/** Sends waiting for a token. */
+	get pending(): number {
+		return this.waiters.length;
+	}
+
+	/** Changes the rate (and burst) in place; waiting sends continue under the new rate. */
+	setRate(mps: number, burst?: number): void {
+		const rate = validateMps(mps);
+		this.refill(this.clock.now());
+		this.rate = rate;
+		this.capacity = Math.max(1, burst ?? defaultBurst(rate));
+		this.tokens = Math.min(this.tokens, this.capacity);
+		if (this.grants.length > rate) this.grants = this.grants.slice(this.grants.length - rate);
+		this.pump();
+	}
+
+	/** Resolves when the caller may send one message. Waiters are served first come, first served. */
+	async acquire(): Promise<void> {
+		if (this.waiters.length === 0 && this.tryAcquire()) return;
+		await new Promise<void>((resolve) => {
+			this.waiters.push(resolve);
+			this.pump();
+		});
+	}
+
+	/** Takes a token if one is available right now. */
+	tryAcquire(): boolean {
+		const now = this.clock.now();
+		if (this.waitTime(now) > 0) return false;
+		this.grant(now);
+		return true;
+	}
+
+	/** Milliseconds until the next token is available (0 = now). */
+	waitTime(now = this.clock.now()): number {
+		this.refill(now);
+		this.expire(now);
+		const tokenWait = this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.rate) * 1000;
+		const windowWait = this.grants.length < this.rate ? 0 : this.grants[0] + this.windowMs - now;
+		return Math.max(0, tokenWait, windowWait);
+	}
+
+	private refill(now: number): void {
+		const elapsed = now - this.lastRefill;
+		if (elapsed > 0) {
+			this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.rate) / 1000);
+			this.lastRefill = now;
+		}
+	}
+
+	private expire(now: number): void {
+		let drop = 0;
+		while (drop < this.grants.length && this.grants[drop] + this.windowMs <= now) drop++;
+		if (drop > 0) this.grants.splice(0, drop);
+	}
+
+	private grant(now: number): void {
+		this.tokens -= 1;
+		this.grants.push(now);
+	}
+
+	private pump(): void {
+		if (this.timerPending) return;
+		while (this.waiters.length > 0) {
+			const now = this.clock.now();
+			const wait = this.waitTime(now);
+			if (wait > 0) {
+				this.timerPending = true;
+				void this.clock.sleep(Math.ceil(wait)).then(() => {
+					this.timerPending = false;
+					this.pump();
+				});
+				return;
+			}
+			this.grant(now);
+			this.waiters.shift()!();
+		}
+	}
+}
+
+const sharedLimiters = new Map<string, ThroughputLimiter>();
+
+function limiterKey(baseUrl: string, phoneNumberId: string): string {
+	return `${baseUrl.replace(/\/+$/, '')}|${phoneNumberId}`;
+}
+
+/**
+ * The process-wide limiter for a phone number (all node executions in one n8n process share it).
+ * A different `mps` updates the existing limiter.
+ */
+export function getSharedLimiter(
+	baseUrl: string,
+	phoneNumberId: string,
+	options: ThroughputLimiterOptions = {},
+): ThroughputLimiter {
+	const key = limiterKey(baseUrl, phoneNumberId);
+	const mps = validateMps(options.mps);
+	const existing = sharedLimiters.get(key);
+	if (existing) {
+		if (existing.mps !== mps || (options.burst !== undefined && existing.burst !== options.burst)) {
+			existing.setRate(mps, options.burst);
+		}
+		return existing;
+	}
+	const limiter = new ThroughputLimiter({ ...options, mps });
+	sharedLimiters.set(key, limiter);
+	return limiter;
+}
+
+/** Forgets all shared limiters and pair guards (tests only). */
+export function resetSharedLimiters(): void {
+	sharedLimiters.clear();
+	sharedPairGuards.clear();
+}
+
+export interface PairLimitOptions {
+	clock?: Clock;
+	/** Base of the backoff in ms (default 1000: 4^n seconds). */
+	unitMs?: number;
+	/** Largest exponent n (default 4 → at most 256 s). */
+	maxExponent?: number;
+}
+
+interface PairState {
+	count: number;
+	until: number;
+}
+
+/**
+ * Meta's pair rate limit (131056): about one message per 6 s to the same user. After the n-th consecutive 131056
+ * for a recipient (n = 1, 2, …) that recipient waits 4^(n-1) seconds before its next attempt (1 s, 4 s, 16 s …,
+ * Meta's "4^X seconds, X = 0, 1, 2…"); other recipients are not affected. A success resets the count.
+ */
+export class PairLimitGuard {
+	private readonly clock: Clock;
+	private readonly unitMs: number;
+	private readonly maxExponent: number;
+	private readonly state = new Map<string, PairState>();
+
+	constructor(options: PairLimitOptions = {}) {
+		this.clock = options.clock ?? systemClock;
+		this.unitMs = options.unitMs ?? 1000;
+		this.maxExponent = options.maxExponent ?? 4;
+	}
+
+	/** Milliseconds the recipient must still wait (0 when free). */
+	delayFor(recipient: string): number {
+		const entry = this.state.get(recipient);
+		return entry ? Math.max(0, entry.until - this.clock.now()) : 0;
+	}
+
+	consecutiveLimits(recipient: string): number {
+		return this.state.get(recipient)?.count ?? 0;
+	}
+
+	async wait(recipient: string): Promise<void> {
+		const delay = this.delayFor(recipient);
+		if (delay > 0) await this.clock.sleep(delay);
+	}
+
+	/** Records a 131056 for the recipient; returns the backoff (ms) now required before its next attempt. */
+	recordPairLimit(recipient: string): number {
+		const count = (this.state.get(recipient)?.count ?? 0) + 1;
+		const exponent = Math.min(count - 1, this.maxExponent);
+		const backoff = 4 ** exponent * this.unitMs;
+		this.state.set(recipient, { count, until: this.clock.now() + backoff });
+		if (this.state.size > 10_000) this.prune();
+		return backoff;
+	}
+
+	recordSuccess(recipient: string): void {
+		this.state.delete(recipient);
+	}
+
+	private prune(): void {
+		const now = this.clock.now();
+		const horizon = 4 ** this.maxExponent * this.unitMs;
+		for (const [recipient, entry] of this.state)
+			if (entry.until + horizon < now) this.state.delete(recipient);
+	}
+}
+
+const sharedPairGuards = new Map<string, PairLimitGuard>();
+
+/** The process-wide pair-limit guard for a phone number. */
+export function getSharedPairGuard(
+	baseUrl: string,
+	phoneNumberId: string,
+	options: PairLimitOptions = {},
+): PairLimitGuard {
+	const key = limiterKey(baseUrl, phoneNumberId);
+	let guard = sharedPairGuards.get(key);
+	if (!guard) {
+		guard = new PairLimitGuard(options);
+		sharedPairGuards.set(key, guard);
+	}
+	return guard;
+}
+
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order.
+ * Rejects with the first error (no new calls start after it).
+ */
+export async function mapWithConcurrency<T, R>(
+	items: readonly T[],
+	limit: number,
+	fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+	const results = new Array<R>(items.length);
+	let next = 0;
+	let failed = false;
+	const worker = async (): Promise<void> => {
+		while (!failed && next < items.length) {
+			const index = next++;
+			results[index] = await Promise.resolve()
+				.then(async () => await fn(items[index], index))
+				.catch((error: unknown) => {
+					failed = true;
+					throw error;
+				});
+		}
+	};
+	const workers = Array.from({ length: Math.max(1, Math.min(Math.floor(limit) || 1, items.length)) }, worker);
+	await Promise.all(workers);
+	return results;
+}
+
+/** Like mapWithConcurrency but never rejects: one PromiseSettledResult per item, in input order. */
+export async function mapSettledWithConcurrency<T, R>(
+	items: readonly T[],
+	limit: number,
+	fn: (item: T, index: number) => Promise<R>,
+): Promise<Array<PromiseSettledResult<R>>> {
+	return await mapWithConcurrency(items, limit, async (item, index) => {
+		try {
+			return { status: 'fulfilled', value: await fn(item, index) } as PromiseFulfilledResult<R>;
+		} catch (reason) {
+			return { status: 'rejected', reason } as PromiseRejectedResult;
+		}
+	});
+}
