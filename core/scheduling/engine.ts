@@ -1,0 +1,408 @@
+/**
+ * Built-in free-slot engine. Pure and synchronous: rules + busy intervals + clock in, free slots out.
+ *
+ * Semantics
+ * - Opening hours, breaks and closures are clinic-local wall times (IANA zone from the rules). Each opening
+ *   interval is converted to instants once per day; candidates then step in absolute minutes from the interval's
+ *   start, so DST days are handled truthfully: on a spring-forward day a 01:00–04:00 shift yields 2 h of slots,
+ *   on a fall-back day 3 h would yield 4 h (the repeated hour appears twice, with its own offset).
+ *   A local time that does not exist (e.g. Sao Paulo 2018-11-04 00:00) moves forward to the first valid instant.
+ * - A slot [t, t+duration) must lie fully inside an opening interval after removing breaks and closures.
+ * - Buffers: every appointment occupies [start − bufferBefore, end + bufferAfter]. Two appointments may not have
+ *   overlapping occupied windows; the buffers may extend outside opening hours.
+ * - Minimum notice: start ≥ now + minimumNotice. Horizon: start < now + bookingHorizonDays × 24 h.
+ */
+import { IANAZone } from 'luxon';
+
+import { type ClinicRules, WEEKDAYS, hhmmToMinutes } from './rules';
+import { SchedulingInputError } from './types';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+export interface BusyInterval {
+	practitionerId: string;
+	startMs: number;
+	endMs: number;
+}
+
+export interface EngineSlot {
+	practitionerId: string;
+	serviceId: string;
+	startMs: number;
+	endMs: number;
+}
+
+export interface EngineQuery {
+	serviceId?: string;
+	practitionerId?: string;
+	fromMs?: number;
+	toMs?: number;
+	nowMs: number;
+	limit?: number;
+}
+
+export type SlotCheck = 'ok' | 'slot_taken' | 'too_soon' | 'beyond_horizon' | 'not_available';
+
+interface DayInfo {
+	y: number;
+	m: number;
+	d: number;
+	/** 0 = Monday … 6 = Sunday */
+	weekday: number;
+	/** Wall-clock midnight read as if it were UTC. */
+	wallMs: number;
+	/** Offset in minutes valid for the whole day, or null when the offset changes during that day. */
+	uniformOffset: number | null;
+	offsetBefore: number;
+	offsetAfter: number;
+	key: number;
+}
+
+interface CompiledPractitioner {
+	id: string;
+	name: string;
+	location?: string;
+	/** Local-minute intervals per weekday (Monday = 0), breaks already removed. */
+	week: Array<Array<[number, number]>>;
+	/** Closure instant ranges, sorted. */
+	closures: Array<[number, number]>;
+	/** Service ids offered, or null for all. */
+	services: Set<string> | null;
+}
+
+/** Busy intervals grouped by practitioner, padded by the buffers, sorted and merged (disjoint). */
+export class BusyIndex {
+	private constructor(
+		private readonly byPractitioner: Map<string, { starts: Float64Array; ends: Float64Array }>,
+	) {}
+
+	static build(intervals: Iterable<BusyInterval>, padMs: number): BusyIndex {
+		const grouped = new Map<string, Array<[number, number]>>();
+		for (const b of intervals) {
+			let list = grouped.get(b.practitionerId);
+			if (!list) grouped.set(b.practitionerId, (list = []));
+			list.push([b.startMs - padMs, b.endMs + padMs]);
+		}
+		const map = new Map<string, { starts: Float64Array; ends: Float64Array }>();
+		for (const [id, list] of grouped) {
+			list.sort((a, b) => a[0] - b[0]);
+			const starts: number[] = [];
+			const ends: number[] = [];
+			for (const [s, e] of list) {
+				const last = ends.length - 1;
+				if (last >= 0 && s <= ends[last]) {
+					if (e > ends[last]) ends[last] = e;
+				} else {
+					starts.push(s);
+					ends.push(e);
+				}
+			}
+			map.set(id, { starts: Float64Array.from(starts), ends: Float64Array.from(ends) });
+		}
+		return new BusyIndex(map);
+	}
+
+	get(practitionerId: string) {
+		return this.byPractitioner.get(practitionerId);
+	}
+}
+
+function subtractIntervals(
+	base: Array<[number, number]>,
+	cuts: Array<[number, number]>,
+): Array<[number, number]> {
+	let out = base;
+	for (const [cs, ce] of cuts) {
+		const next: Array<[number, number]> = [];
+		for (const [s, e] of out) {
+			if (ce <= s || cs >= e) next.push([s, e]);
+			else {
+				if (cs > s) next.push([s, cs]);
+				if (ce < e) next.push([ce, e]);
+			}
+		}
+		out = next;
+	}
+	return out;
+}
+
+export class SlotEngine {
+	readonly zone: string;
+	private readonly iana: IANAZone;
+	private readonly granularityMs: number;
+	readonly padMs: number;
+	private readonly noticeMs: number;
+	private readonly horizonMs: number;
+	readonly practitioners: CompiledPractitioner[];
+	private readonly practitionerById = new Map<string, CompiledPractitioner>();
+	readonly services = new Map<
+		string,
+		{ id: string; name: string; durationMs: number; practitionerIds: Set<string> | null }
+	>();
+	private readonly dayCache = new Map<number, DayInfo>();
+
+	constructor(readonly rules: ClinicRules) {
+		this.zone = rules.timeZone;
+		this.iana = IANAZone.create(rules.timeZone);
+		this.granularityMs = rules.slotGranularityMinutes * MINUTE;
+		this.padMs = (rules.bufferBeforeMinutes + rules.bufferAfterMinutes) * MINUTE;
+		this.noticeMs = rules.minimumNoticeMinutes * MINUTE;
+		this.horizonMs = rules.bookingHorizonDays * DAY;
+		for (const s of rules.services) {
+			this.services.set(s.id, {
+				id: s.id,
+				name: s.name,
+				durationMs: s.durationMinutes * MINUTE,
+				practitionerIds: s.practitionerIds ? new Set(s.practitionerIds) : null,
+			});
+		}
+		this.practitioners = rules.practitioners.map((p) => {
+			const hours = p.openingHours ?? rules.openingHours ?? {};
+			const breaks = [...rules.breaks, ...(p.breaks ?? [])];
+			const week = WEEKDAYS.map((day) => {
+				const open = (hours[day] ?? [])
+					.map((i) => [hhmmToMinutes(i.start), hhmmToMinutes(i.end)] as [number, number])
+					.sort((a, b) => a[0] - b[0]);
+				const cuts = breaks
+					.filter((b) => !b.days || b.days.includes(day))
+					.map((b) => [hhmmToMinutes(b.start), hhmmToMinutes(b.end)] as [number, number]);
+				return subtractIntervals(open, cuts);
+			});
+			const closures = [...rules.closures, ...(p.closures ?? [])]
+				.map((c) => this.closureRange(c))
+				.sort((a, b) => a[0] - b[0]);
+			const compiled: CompiledPractitioner = {
+				id: p.id,
+				name: p.name,
+				location: p.location ?? rules.location,
+				week,
+				closures,
+				services: p.serviceIds ? new Set(p.serviceIds) : null,
+			};
+			this.practitionerById.set(p.id, compiled);
+			return compiled;
+		});
+	}
+
+	/** Earliest bookable start and the horizon end for a given clock. */
+	bookableWindow(nowMs: number): { fromMs: number; toMs: number } {
+		return { fromMs: nowMs + this.noticeMs, toMs: nowMs + this.horizonMs };
+	}
+
+	practitioner(id: string): CompiledPractitioner | undefined {
+		return this.practitionerById.get(id);
+	}
+
+	resolveService(serviceId: string | undefined) {
+		if (!serviceId) {
+			if (this.services.size === 1) return [...this.services.values()][0];
+			throw new SchedulingInputError(
+				`Choose a service: the clinic rules define ${this.services.size} (${[...this.services.keys()].join(', ')})`,
+				'serviceId',
+			);
+		}
+		const service = this.services.get(serviceId);
+		if (!service) {
+			throw new SchedulingInputError(
+				`Unknown service "${serviceId}"; the clinic rules define: ${[...this.services.keys()].join(', ')}`,
+				'serviceId',
+			);
+		}
+		return service;
+	}
+
+	practitionersFor(serviceId: string, practitionerId?: string): CompiledPractitioner[] {
+		const service = this.resolveService(serviceId);
+		if (practitionerId && !this.practitionerById.has(practitionerId)) {
+			throw new SchedulingInputError(
+				`Unknown practitioner "${practitionerId}"; the clinic rules define: ${this.practitioners.map((p) => p.id).join(', ')}`,
+				'practitionerId',
+			);
+		}
+		return this.practitioners.filter(
+			(p) =>
+				(!practitionerId || p.id === practitionerId) &&
+				(service.practitionerIds ? service.practitionerIds.has(p.id) : true) &&
+				(p.services ? p.services.has(service.id) : true),
+		);
+	}
+
+	// ---- time-zone arithmetic ------------------------------------------------------------------------------
+
+	/** Day info for a local calendar date (cached). */
+	private day(y: number, m: number, d: number): DayInfo {
+		const wallMs = Date.UTC(y, m - 1, d);
+		let info = this.dayCache.get(wallMs);
+		if (info) return info;
+		const date = new Date(wallMs);
+		// Offsets in force just before the local day can start and just after it can end (UTC-14 … UTC+14 zones).
+		// Two transitions never happen that close together in tzdb, so equal offsets mean a uniform day.
+		const before = this.iana.offset(wallMs - 14 * 3_600_000);
+		const after = this.iana.offset(wallMs + DAY + 14 * 3_600_000);
+		info = {
+			y: date.getUTCFullYear(),
+			m: date.getUTCMonth() + 1,
+			d: date.getUTCDate(),
+			weekday: (date.getUTCDay() + 6) % 7,
+			wallMs,
+			uniformOffset: before === after ? before : null,
+			offsetBefore: before,
+			offsetAfter: after,
+			key: wallMs,
+		};
+		this.dayCache.set(wallMs, info);
+		return info;
+	}
+
+	private dayOf(ms: number): DayInfo {
+		const wall = ms + this.iana.offset(ms) * MINUTE;
+		const date = new Date(wall);
+		return this.day(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
+	}
+
+	private nextDay(info: DayInfo): DayInfo {
+		const date = new Date(info.wallMs + DAY);
+		return this.day(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
+	}
+
+	/**
+	 * Instant of local wall time `minute` (0–1440) on `info`'s date. A time that does not exist (spring-forward
+	 * gap) moves forward by the gap; a time that exists twice (fall-back) resolves to its first occurrence
+	 * (`'early'`, for starts) or its second (`'late'`, for ends) so opening intervals cover the whole real span.
+	 */
+	localToEpoch(info: DayInfo, minute: number, prefer: 'early' | 'late' = 'early'): number {
+		if (minute >= 1440) return this.localToEpoch(this.nextDay(info), minute - 1440, prefer);
+		if (info.uniformOffset !== null) return info.wallMs + (minute - info.uniformOffset) * MINUTE;
+		const wall = info.wallMs + minute * MINUTE;
+		const a = wall - info.offsetBefore * MINUTE;
+		const b = wall - info.offsetAfter * MINUTE;
+		const aValid = this.iana.offset(a) === info.offsetBefore;
+		const bValid = this.iana.offset(b) === info.offsetAfter;
+		if (aValid && bValid) return prefer === 'early' ? Math.min(a, b) : Math.max(a, b);
+		if (aValid) return a;
+		if (bValid) return b;
+		return a; // in the gap: the pre-transition offset lands after the jump, like luxon and Temporal do
+	}
+
+	private parseLocal(value: string, endOfDay: boolean): number {
+		const [datePart, timePart] = value.split('T');
+		const [y, m, d] = datePart.split('-').map(Number);
+		const info = this.day(y, m, d);
+		if (!timePart) return this.localToEpoch(info, endOfDay ? 1440 : 0, endOfDay ? 'late' : 'early');
+		return this.localToEpoch(info, hhmmToMinutes(timePart.slice(0, 5)), endOfDay ? 'late' : 'early');
+	}
+
+	private closureRange(c: { date?: string; start?: string; end?: string }): [number, number] {
+		if (c.date) return [this.parseLocal(c.date, false), this.parseLocal(c.date, true)];
+		return [this.parseLocal(c.start!, false), this.parseLocal(c.end!, true)];
+	}
+
+	// ---- slot generation -----------------------------------------------------------------------------------
+
+	/**
+	 * Calls `emit(startMs)` for every rule-valid start (ignoring bookings) of practitioner `p` on local day `info`
+	 * that lies in [minStart, maxStart). Starts are emitted in ascending order.
+	 */
+	private forEachCandidate(
+		p: CompiledPractitioner,
+		info: DayInfo,
+		durationMs: number,
+		minStart: number,
+		maxStart: number,
+		emit: (startMs: number) => void,
+	): void {
+		const intervals = p.week[info.weekday];
+		const g = this.granularityMs;
+		for (let k = 0; k < intervals.length; k++) {
+			const openStart = this.localToEpoch(info, intervals[k][0]);
+			const openEnd = this.localToEpoch(info, intervals[k][1], 'late');
+			if (openEnd - durationMs < minStart || openStart >= maxStart) continue;
+			let pieces: Array<[number, number]> = [[openStart, openEnd]];
+			if (p.closures.length) {
+				const cuts = p.closures.filter(([s, e]) => s < openEnd && e > openStart);
+				if (cuts.length) pieces = subtractIntervals(pieces, cuts);
+			}
+			for (const [ps, pe] of pieces) {
+				// Grid anchored at the opening time; start no earlier than the piece and minStart.
+				const lower = Math.max(ps, minStart);
+				let t = openStart + Math.ceil((lower - openStart) / g) * g;
+				const lastStart = Math.min(pe - durationMs, maxStart - 1);
+				for (; t <= lastStart; t += g) emit(t);
+			}
+		}
+	}
+
+	/** Free slots in ascending start order (ties: practitioner order in the rules). */
+	findFreeSlots(query: EngineQuery, busy: BusyIndex): EngineSlot[] {
+		const service = this.resolveService(query.serviceId);
+		const practitioners = this.practitionersFor(service.id, query.practitionerId);
+		const window = this.bookableWindow(query.nowMs);
+		const minStart = Math.max(window.fromMs, query.fromMs ?? -Infinity);
+		const maxStart = Math.min(window.toMs, query.toMs ?? Infinity);
+		const out: EngineSlot[] = [];
+		if (minStart >= maxStart || practitioners.length === 0) return out;
+		const limit = query.limit && query.limit > 0 ? query.limit : Infinity;
+		const durationMs = service.durationMs;
+		const pointers = new Int32Array(practitioners.length);
+		const lastDay = this.dayOf(maxStart - 1).key;
+		// Start one day early: a local day's opening interval can begin before minStart's local date (DST, "24:00").
+		for (let info = this.dayOf(minStart - DAY); info.key <= lastDay; info = this.nextDay(info)) {
+			const dayStartIndex = out.length;
+			for (let pi = 0; pi < practitioners.length; pi++) {
+				const p = practitioners[pi];
+				const b = busy.get(p.id);
+				let ptr = pointers[pi];
+				this.forEachCandidate(p, info, durationMs, minStart, maxStart, (t) => {
+					const end = t + durationMs;
+					if (b) {
+						while (ptr < b.ends.length && b.ends[ptr] <= t) ptr++;
+						if (ptr < b.ends.length && b.starts[ptr] < end) return;
+					}
+					out.push({ practitionerId: p.id, serviceId: service.id, startMs: t, endMs: end });
+				});
+				pointers[pi] = ptr;
+			}
+			if (practitioners.length > 1 && out.length - dayStartIndex > 1) {
+				const dayPart = out.splice(dayStartIndex).sort((a, c) => a.startMs - c.startMs);
+				for (const s of dayPart) out.push(s);
+			}
+			if (out.length >= limit) break;
+		}
+		return out.length > limit ? out.slice(0, limit) : out;
+	}
+
+	/** Whether a specific start is bookable right now (used by Book, which trusts nothing in the slot id). */
+	checkSlot(
+		practitionerId: string,
+		serviceId: string,
+		startMs: number,
+		nowMs: number,
+		busy: BusyIndex,
+	): SlotCheck {
+		const service = this.services.get(serviceId);
+		const p = this.practitionerById.get(practitionerId);
+		if (!service || !p || !this.practitionersFor(serviceId, practitionerId).length) return 'not_available';
+		const window = this.bookableWindow(nowMs);
+		if (startMs < window.fromMs) return 'too_soon';
+		if (startMs >= window.toMs) return 'beyond_horizon';
+		let onGrid = false;
+		for (const info of [this.dayOf(startMs - DAY), this.dayOf(startMs)]) {
+			this.forEachCandidate(p, info, service.durationMs, startMs, startMs + 1, (t) => {
+				if (t === startMs) onGrid = true;
+			});
+		}
+		if (!onGrid) return 'not_available';
+		const b = busy.get(practitionerId);
+		if (b) {
+			const end = startMs + service.durationMs;
+			for (let i = 0; i < b.starts.length; i++)
+				if (b.starts[i] < end && b.ends[i] > startMs) return 'slot_taken';
+		}
+		return 'ok';
+	}
+
+	durationMs(serviceId: string): number {
+		return this.resolveService(serviceId).durationMs;
+	}
+}

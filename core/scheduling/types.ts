@@ -1,0 +1,196 @@
+/**
+ * Scheduling domain types. Vocabulary follows FHIR R4 (Slot `free`/`busy`, Appointment status codes) so the three
+ * backends (built-in, FHIR, Cal.com) speak one language to the node.
+ */
+
+export type SchedulingBackend = 'builtin' | 'fhir' | 'calcom';
+
+export type SlotLocale = 'pt-BR' | 'es' | 'en';
+
+/** FHIR R4 appointmentstatus codes. */
+export type AppointmentStatus =
+	| 'proposed'
+	| 'pending'
+	| 'booked'
+	| 'arrived'
+	| 'fulfilled'
+	| 'cancelled'
+	| 'noshow'
+	| 'entered-in-error'
+	| 'checked-in'
+	| 'waitlist';
+
+/** Statuses the Update Status operation may set ("confirmed" is FHIR `booked`). */
+export const UPDATABLE_STATUSES = ['booked', 'arrived', 'fulfilled', 'noshow'] as const;
+export type UpdatableStatus = (typeof UPDATABLE_STATUSES)[number];
+
+/** Statuses that hold the time in the calendar (a slot with one of these is not free). */
+export const ACTIVE_STATUSES: readonly AppointmentStatus[] = [
+	'pending',
+	'booked',
+	'arrived',
+	'checked-in',
+	'fulfilled',
+];
+
+export interface PractitionerRef {
+	id: string;
+	name?: string;
+}
+
+export interface ServiceRef {
+	id: string;
+	name?: string;
+	durationMinutes?: number;
+}
+
+/** A bookable free slot, as returned by Find Free Slots. */
+export interface FreeSlot {
+	/** Opaque id that Book accepts (also valid as a WhatsApp list row id). */
+	slotId: string;
+	/** UTC instants, ISO 8601 with `Z`. */
+	start: string;
+	end: string;
+	/** Same instants in the clinic's time zone, ISO 8601 with offset. */
+	startLocal: string;
+	endLocal: string;
+	timeZone: string;
+	practitioner: PractitionerRef;
+	service?: ServiceRef;
+	location?: string;
+	/** Human label in the requested locale, e.g. "ter., 14 jan · 09:30". */
+	label: string;
+}
+
+export interface PatientContact {
+	name?: string;
+	/** E.164 phone number (WhatsApp `wa_id` with `+`). */
+	phone?: string;
+	email?: string;
+	/** FHIR reference of the patient, e.g. `Patient/123` (FHIR backend). */
+	reference?: string;
+}
+
+export interface Appointment {
+	id: string;
+	backend: SchedulingBackend;
+	status: AppointmentStatus;
+	start: string;
+	end: string;
+	startLocal?: string;
+	timeZone?: string;
+	label?: string;
+	practitioner?: PractitionerRef;
+	service?: ServiceRef;
+	location?: string;
+	patient: PatientContact;
+	notes?: string;
+	/** Slot id of the booked time (built-in and Cal.com: re-encodable; FHIR: the Slot). */
+	slotId?: string;
+	createdAt?: string;
+	updatedAt?: string;
+}
+
+export interface SlotQuery {
+	serviceId?: string;
+	practitionerId?: string;
+	/** Window start and end (ISO instants). Defaults: now … now + horizon. */
+	from?: string;
+	to?: string;
+	limit?: number;
+	locale?: SlotLocale;
+}
+
+export interface BookRequest {
+	slotId: string;
+	patient: PatientContact;
+	notes?: string;
+}
+
+export type NotBookedReason = 'slot_taken' | 'too_soon' | 'beyond_horizon' | 'not_available';
+
+export type BookOutcome =
+	| { booked: true; appointment: Appointment }
+	| { booked: false; reason: NotBookedReason; message: string; alternatives: FreeSlot[] };
+
+export interface CancelRequest {
+	appointmentId: string;
+	reason?: string;
+}
+
+export type CancelOutcome =
+	| { cancelled: true; appointment: Appointment }
+	| { cancelled: false; reason: 'not_found' | 'already_cancelled'; message: string };
+
+export interface RescheduleRequest {
+	appointmentId: string;
+	newSlotId: string;
+	reason?: string;
+}
+
+export type RescheduleOutcome =
+	| { rescheduled: true; appointment: Appointment; previous: { start: string; end: string } }
+	| {
+			rescheduled: false;
+			reason: NotBookedReason | 'not_found' | 'not_active';
+			message: string;
+			alternatives: FreeSlot[];
+	  };
+
+export interface ListAppointmentsQuery {
+	from: string;
+	to: string;
+	practitionerId?: string;
+	statuses?: AppointmentStatus[];
+	limit?: number;
+	locale?: SlotLocale;
+}
+
+export interface UpdateStatusRequest {
+	appointmentId: string;
+	status: UpdatableStatus;
+}
+
+/** Thrown for bad input or configuration (the node turns it into a NodeOperationError naming the field). */
+export class SchedulingInputError extends Error {
+	constructor(
+		message: string,
+		readonly field?: string,
+	) {
+		super(message);
+		this.name = 'SchedulingInputError';
+	}
+}
+
+/** Thrown when the remote scheduling system fails (the node turns it into a NodeApiError). */
+export class SchedulingRemoteError extends Error {
+	constructor(
+		message: string,
+		readonly httpStatus?: number,
+		readonly detail?: unknown,
+	) {
+		super(message);
+		this.name = 'SchedulingRemoteError';
+	}
+}
+
+/** Minimal HTTP port injected into remote providers (the node adapts n8n's httpRequestWithAuthentication). */
+export interface HttpRequest {
+	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+	/** Absolute URL, or a path relative to the provider's base URL. */
+	url: string;
+	qs?: Record<string, string | number | Array<string | number>>;
+	headers?: Record<string, string>;
+	body?: unknown;
+}
+
+export interface HttpResponse {
+	status: number;
+	headers: Record<string, string | undefined>;
+	body: unknown;
+}
+
+export type HttpSender = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** Injected clock (ms since epoch). */
+export type Clock = () => number;
