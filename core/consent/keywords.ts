@@ -280,5 +280,6 @@ export function replyLanguage(
 	if (phoneHint && (match.languages.length === 0 || match.international || match.languages.includes(phoneHint))) {
 		return phoneHint;
 	}
-	return match.languages.includes(fallback) || match.languages.length === 0 ? fallback : match.languages[0];
+	if (match.international || match.languages.length === 0 || match.languages.includes(fallback)) return fallback;
+	return match.languages[0];
 }
