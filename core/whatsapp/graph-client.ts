@@ -110,7 +110,7 @@ function parseJsonBody(body: unknown): unknown {
 function requireId(value: string | undefined, field: string): string {
 	const id = (value ?? '').trim();
 	if (id === '')
-		throw new Error(`${field} is empty: set it in the WhatsApp Cloud API (Clinic) credential or the node`);
+		throw new Error(`${field} is empty: set it in the WhatsApp Clinic Cloud API credential or the node`);
 	return id;
 }
 

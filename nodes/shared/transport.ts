@@ -25,7 +25,7 @@ import type { HttpFormData, HttpRequest, HttpResponse, HttpSender } from '../../
 
 export const WHATSAPP_CREDENTIAL_TYPE = 'whatsAppClinicApi';
 
-/** Fields of the WhatsApp Cloud API (Clinic) credential. */
+/** Fields of the WhatsApp Clinic Cloud API credential. */
 export interface WhatsAppClinicCredential {
 	accessToken: string;
 	phoneNumberId: string;
