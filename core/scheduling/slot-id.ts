@@ -2,8 +2,11 @@
  * Opaque slot ids. Find Free Slots emits them, Book accepts them (also straight from a WhatsApp list reply's
  * `interactive.list_reply.id`, hence ≤ 200 characters and URL-safe characters only).
  *
- * Format: `sl1.<base64url(JSON array)>.<6-char checksum>`. The checksum only catches typos and foreign ids (a
- * list reply from another workflow); it is not a security boundary: Book re-checks every slot against the backend.
+ * Format: `sl1~<kind>~<fields…>~<6-char checksum>` with kind `b` (built-in: practitioner id, service id, start
+ * in epoch minutes base 36), `f` (FHIR Slot id) or `c` (Cal.com event type id, start, duration). Fields never
+ * contain `~` (ids are checked), so the longest id (two 64-char built-in ids) stays at ~150 characters. The
+ * checksum only catches typos and foreign ids (a list reply from another workflow); it is not a security
+ * boundary: Book re-checks every slot against the backend.
  */
 import { createHash } from 'node:crypto';
 
@@ -17,26 +20,44 @@ export type SlotRef =
 export const SLOT_ID_MAX_LENGTH = 200;
 const PREFIX = 'sl1';
 
+const FIELD = /^[A-Za-z0-9._\-:/@]+$/;
+
 function checksum(body: string): string {
-	return createHash('sha256').update(`${PREFIX}.${body}`).digest('base64url').slice(0, 6);
+	return createHash('sha256').update(`${PREFIX}~${body}`).digest('base64url').slice(0, 6);
+}
+
+function field(value: string | number, name: string): string {
+	const text = String(value);
+	if (!FIELD.test(text)) {
+		throw new SchedulingInputError(
+			`Cannot build a slot id: ${name} "${text}" contains unsupported characters`,
+			'slotId',
+		);
+	}
+	return text;
 }
 
 export function encodeSlotId(ref: SlotRef): string {
-	let payload: unknown[];
+	let parts: string[];
 	switch (ref.backend) {
 		case 'builtin':
-			payload = ['b', ref.practitionerId, ref.serviceId, Math.round(ref.startMs / 60000)];
+			parts = [
+				'b',
+				field(ref.practitionerId, 'practitioner id'),
+				field(ref.serviceId, 'service id'),
+				Math.round(ref.startMs / 60000).toString(36),
+			];
 			break;
 		case 'fhir':
-			payload = ['f', ref.slotResourceId];
+			parts = ['f', field(ref.slotResourceId, 'Slot id')];
 			break;
 		case 'calcom':
-			payload = ['c', ref.eventTypeId, Math.round(ref.startMs / 60000)];
-			if (ref.durationMinutes) payload.push(ref.durationMinutes);
+			parts = ['c', String(ref.eventTypeId), Math.round(ref.startMs / 60000).toString(36)];
+			if (ref.durationMinutes) parts.push(String(ref.durationMinutes));
 			break;
 	}
-	const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-	const id = `${PREFIX}.${body}.${checksum(body)}`;
+	const body = parts.join('~');
+	const id = `${PREFIX}~${body}~${checksum(body)}`;
 	if (id.length > SLOT_ID_MAX_LENGTH) {
 		throw new SchedulingInputError(
 			`Slot id would be ${id.length} characters (WhatsApp allows ${SLOT_ID_MAX_LENGTH}); shorten the practitioner/service/slot ids`,
@@ -54,33 +75,27 @@ function bad(reason: string): SchedulingInputError {
 	);
 }
 
-const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const INT36 = /^-?[0-9a-z]+$/;
+const INT10 = /^[0-9]+$/;
 
 export function decodeSlotId(slotId: string): SlotRef {
 	if (typeof slotId !== 'string' || !slotId.trim()) throw bad('empty');
-	const parts = slotId.trim().split('.');
-	if (parts.length !== 3 || parts[0] !== PREFIX) throw bad('unknown format');
-	const [, body, sum] = parts;
-	if (checksum(body) !== sum) throw bad('checksum mismatch: the id was changed or truncated');
-	let payload: unknown;
-	try {
-		payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-	} catch {
-		throw bad('unreadable payload');
+	const parts = slotId.trim().split('~');
+	if (parts.length < 4 || parts[0] !== PREFIX) throw bad('unknown format');
+	const sum = parts[parts.length - 1];
+	const fields = parts.slice(1, -1);
+	if (checksum(fields.join('~')) !== sum) throw bad('checksum mismatch: the id was changed or truncated');
+	const [kind, a, b, c, d] = fields;
+	if (kind === 'b' && fields.length === 4 && a && b && INT36.test(c)) {
+		return { backend: 'builtin', practitionerId: a, serviceId: b, startMs: parseInt(c, 36) * 60000 };
 	}
-	if (!Array.isArray(payload)) throw bad('unreadable payload');
-	const [kind, a, b, c] = payload as unknown[];
-	if (kind === 'b' && isStr(a) && isStr(b) && isInt(c)) {
-		return { backend: 'builtin', practitionerId: a, serviceId: b, startMs: c * 60000 };
-	}
-	if (kind === 'f' && isStr(a)) return { backend: 'fhir', slotResourceId: a };
-	if (kind === 'c' && isInt(a) && isInt(b)) {
+	if (kind === 'f' && fields.length === 2 && a) return { backend: 'fhir', slotResourceId: a };
+	if (kind === 'c' && (fields.length === 3 || fields.length === 4) && INT10.test(a) && INT36.test(b)) {
 		return {
 			backend: 'calcom',
-			eventTypeId: a,
-			startMs: b * 60000,
-			...(isInt(c) ? { durationMinutes: c } : {}),
+			eventTypeId: Number(a),
+			startMs: parseInt(b, 36) * 60000,
+			...(d === undefined && c && INT10.test(c) ? { durationMinutes: Number(c) } : {}),
 		};
 	}
 	throw bad('unknown slot kind');
