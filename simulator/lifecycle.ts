@@ -1,0 +1,88 @@
+/**
+ * Status lifecycle of accepted outbound messages: sent → delivered → read (or failed with errors[]), each
+ * reported through a signed status webhook with Meta's pricing object.
+ */
+import type { SimContext } from './context';
+import { findPhone } from './context';
+import type { OutboundMessage, StatusEvent } from './state';
+
+function statusObject(ctx: SimContext, msg: OutboundMessage, ev: StatusEvent): Record<string, unknown> {
+	const user = ctx.state.findUser(msg.userKey);
+	const status: Record<string, unknown> = {
+		id: msg.id,
+		status: ev.status,
+		timestamp: String(Math.floor(ev.at / 1000)),
+		recipient_id: user?.waId ?? msg.to,
+	};
+	if (user?.userId) status.recipient_user_id = user.userId;
+	if (msg.bizOpaqueCallbackData !== undefined) status.biz_opaque_callback_data = msg.bizOpaqueCallbackData;
+	if (ev.status === 'sent' || ev.status === 'delivered') {
+		status.pricing = {
+			billable: msg.billable,
+			pricing_model: 'PMP',
+			type: msg.pricingType,
+			category: msg.category,
+		};
+	}
+	if (ev.errors) status.errors = ev.errors;
+	return status;
+}
+
+/** Records a status and emits its webhook. Ignores transitions that would go backwards. */
+export function emitStatus(
+	ctx: SimContext,
+	msg: OutboundMessage,
+	status: StatusEvent['status'],
+	errors?: StatusEvent['errors'],
+): void {
+	const order = { accepted: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+	if (msg.status === 'failed' || order[status] <= order[msg.status]) return;
+	const ev: StatusEvent = { status, at: ctx.clock.now(), ...(errors ? { errors } : {}) };
+	msg.status = status;
+	msg.statuses.push(ev);
+	const phone = findPhone(ctx, msg.phoneNumberId);
+	if (!phone) return;
+	ctx.sender.sendStatus(phone, statusObject(ctx, msg, ev), `${msg.id}:${status}`);
+}
+
+/** Schedules the statuses of a freshly accepted message. */
+export function scheduleStatuses(ctx: SimContext, msg: OutboundMessage): void {
+	const o = ctx.options;
+	const onError = (e: unknown) => ctx.log(`status emission failed: ${String(e)}`);
+	if (msg.pendingFailure?.beforeSent) {
+		const errors = [msg.pendingFailure.error];
+		ctx.scheduler.schedule(o.sentDelayMs, () => emitStatus(ctx, msg, 'failed', errors), onError);
+		return;
+	}
+	ctx.scheduler.schedule(
+		o.sentDelayMs,
+		() => {
+			emitStatus(ctx, msg, 'sent');
+			if (msg.pendingFailure) {
+				const errors = [msg.pendingFailure.error];
+				ctx.scheduler.schedule(o.deliveredDelayMs, () => emitStatus(ctx, msg, 'failed', errors), onError);
+				return;
+			}
+			ctx.scheduler.schedule(
+				o.deliveredDelayMs,
+				() => {
+					emitStatus(ctx, msg, 'delivered');
+					if (ctx.options.autoRead) {
+						ctx.scheduler.schedule(ctx.options.readDelayMs, () => emitStatus(ctx, msg, 'read'), onError);
+					}
+				},
+				onError,
+			);
+		},
+		onError,
+	);
+}
+
+/** Patient read the message (POST /_sim/read, or the chat page): emits delivered (if pending) and read. */
+export function markReadByPatient(ctx: SimContext, msg: OutboundMessage): boolean {
+	if (msg.status === 'failed') return false;
+	if (msg.status === 'accepted') emitStatus(ctx, msg, 'sent');
+	if (msg.status === 'sent') emitStatus(ctx, msg, 'delivered');
+	emitStatus(ctx, msg, 'read');
+	return true;
+}
