@@ -76,10 +76,12 @@ export function decide(
 		if (expiry === null || now < expiry) {
 			return { allowed: true, purpose, basis: 'opt_in', since: latest.recordedAt };
 		}
-		if (rule.mode === 'allowed_unless_opted_out') return { allowed: true, purpose, basis: 'policy', since: null };
+		if (rule.mode === 'allowed_unless_opted_out')
+			return { allowed: true, purpose, basis: 'policy', since: null };
 		return { allowed: false, purpose, reason: 'expired', since: expiry };
 	}
-	if (rule.mode === 'allowed_unless_opted_out') return { allowed: true, purpose, basis: 'policy', since: null };
+	if (rule.mode === 'allowed_unless_opted_out')
+		return { allowed: true, purpose, basis: 'policy', since: null };
 	return {
 		allowed: false,
 		purpose,

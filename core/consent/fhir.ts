@@ -74,7 +74,9 @@ function isActive(event: StoredConsentEvent, all: readonly StoredConsentEvent[],
 				? all.reduce<StoredConsentEvent | undefined>(
 						(acc, e) =>
 							e.purpose === ALL_PURPOSES &&
-							(!acc || e.recordedAt > acc.recordedAt || (e.recordedAt === acc.recordedAt && e.sequence > acc.sequence))
+							(!acc ||
+								e.recordedAt > acc.recordedAt ||
+								(e.recordedAt === acc.recordedAt && e.sequence > acc.sequence))
 								? e
 								: acc,
 						undefined,

@@ -99,7 +99,26 @@ export function identityKey(identity: PatientIdentity): string {
 
 const PT_COUNTRIES = new Set(['BR', 'PT', 'AO', 'MZ', 'CV', 'GW', 'ST', 'TL']);
 const ES_COUNTRIES = new Set([
-	'ES', 'MX', 'AR', 'CO', 'CL', 'PE', 'VE', 'EC', 'GT', 'CU', 'BO', 'DO', 'HN', 'PY', 'SV', 'NI', 'CR', 'PA', 'UY', 'GQ',
+	'ES',
+	'MX',
+	'AR',
+	'CO',
+	'CL',
+	'PE',
+	'VE',
+	'EC',
+	'GT',
+	'CU',
+	'BO',
+	'DO',
+	'HN',
+	'PY',
+	'SV',
+	'NI',
+	'CR',
+	'PA',
+	'UY',
+	'GQ',
 ]);
 
 /** Reply-language hint from an identity: the phone's country, else the BSUID's country prefix. */

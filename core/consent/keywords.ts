@@ -124,10 +124,17 @@ export function buildKeywordConfig(input: KeywordConfigInput = {}): KeywordConfi
 	const rules: KeywordRule[] = DEFAULT_KEYWORD_RULES.filter((r) =>
 		r.languages.some((l) => languages.includes(l)),
 	).map((r) => ({ ...r }));
-	const add = (list: readonly string[] | undefined, action: KeywordAction, match: MatchMode, field: string) => {
+	const add = (
+		list: readonly string[] | undefined,
+		action: KeywordAction,
+		match: MatchMode,
+		field: string,
+	) => {
 		(list ?? []).forEach((phrase, i) => {
 			if (typeof phrase !== 'string' || normaliseText(phrase) === '') {
-				throw new Error(`${field}[${i}]: a keyword needs at least one letter or digit (got "${String(phrase)}").`);
+				throw new Error(
+					`${field}[${i}]: a keyword needs at least one letter or digit (got "${String(phrase)}").`,
+				);
 			}
 			const key = normaliseText(phrase);
 			const existing = rules.findIndex((r) => normaliseText(r.phrase) === key);
@@ -140,7 +147,10 @@ export function buildKeywordConfig(input: KeywordConfigInput = {}): KeywordConfi
 	add(input.additionalOptIn, 'opt_in', 'exact', 'additionalOptIn');
 	(input.overrides ?? []).forEach((o, i) => {
 		const key = normaliseText(o.phrase ?? '');
-		if (!key) throw new Error(`keywordOverrides[${i}].phrase: enter the keyword whose match mode you want to change.`);
+		if (!key)
+			throw new Error(
+				`keywordOverrides[${i}].phrase: enter the keyword whose match mode you want to change.`,
+			);
 		if (!['exact', 'leading', 'off'].includes(o.match)) {
 			throw new Error(`keywordOverrides[${i}].match: use exact, leading or off (got "${String(o.match)}").`);
 		}
@@ -258,11 +268,14 @@ export const DEFAULT_REPLIES: Readonly<Record<KeywordLanguage, Record<KeywordAct
 		opt_in: 'Pronto, você voltará a receber mensagens da clínica por aqui. Para parar, responda PARAR.',
 	},
 	es: {
-		opt_out: 'Listo, ya no recibirás mensajes de la clínica por aquí. Para volver a recibirlos, responde VOLVER.',
-		opt_in: 'Listo, volverás a recibir mensajes de la clínica por aquí. Para dejar de recibirlos, responde BAJA.',
+		opt_out:
+			'Listo, ya no recibirás mensajes de la clínica por aquí. Para volver a recibirlos, responde VOLVER.',
+		opt_in:
+			'Listo, volverás a recibir mensajes de la clínica por aquí. Para dejar de recibirlos, responde BAJA.',
 	},
 	en: {
-		opt_out: "Done, you won't receive messages from the clinic here any more. Reply START to receive them again.",
+		opt_out:
+			"Done, you won't receive messages from the clinic here any more. Reply START to receive them again.",
 		opt_in: "Done, you'll receive messages from the clinic here again. Reply STOP to stop at any time.",
 	},
 };
@@ -277,9 +290,13 @@ export function replyLanguage(
 	fallback: KeywordLanguage,
 ): KeywordLanguage {
 	if (!match.international && match.languages.length === 1) return match.languages[0];
-	if (phoneHint && (match.languages.length === 0 || match.international || match.languages.includes(phoneHint))) {
+	if (
+		phoneHint &&
+		(match.languages.length === 0 || match.international || match.languages.includes(phoneHint))
+	) {
 		return phoneHint;
 	}
-	if (match.international || match.languages.length === 0 || match.languages.includes(fallback)) return fallback;
+	if (match.international || match.languages.length === 0 || match.languages.includes(fallback))
+		return fallback;
 	return match.languages[0];
 }

@@ -6,7 +6,12 @@
  * default to the strict policy ("opt-in required") and the v3-ActReason code HOPERAT unless configured.
  */
 
-export const BUILT_IN_PURPOSES = ['appointment_reminders', 'lab_results', 'telemedicine', 'marketing'] as const;
+export const BUILT_IN_PURPOSES = [
+	'appointment_reminders',
+	'lab_results',
+	'telemedicine',
+	'marketing',
+] as const;
 export type BuiltInPurpose = (typeof BUILT_IN_PURPOSES)[number];
 
 /** A purpose id: a built-in one or a custom slug. */

@@ -16,6 +16,7 @@ import type {
 	ConsentEvidence,
 	ConsentHistoryRecord,
 	ConsentRepository,
+	ConsentTx,
 	StoredConsentEvent,
 } from './repositories/port';
 
@@ -29,7 +30,8 @@ export interface ConsentChange {
  * outcome = opt_in | opt_out). The node layer plugs the clinic audit log in here.
  */
 export interface ConsentAuditSink {
-	consentChanged(changes: readonly ConsentChange[]): Promise<void>;
+	/** Runs inside the consent write transaction when `tx` is given: throwing rolls the consent change back. */
+	consentChanged(changes: readonly ConsentChange[], tx: ConsentTx): Promise<void>;
 }
 
 export interface ConsentServiceOptions {
@@ -83,7 +85,10 @@ export class ConsentService {
 	async recordOptIn(identity: PatientIdentity, options: RecordOptions): Promise<StoredConsentEvent[]> {
 		const expiresAt = options.expiresAt ?? null;
 		if (expiresAt !== null && expiresAt <= this.clock()) {
-			throw new ConsentInputError('expiresAt', 'is in the past. Give a future date, or leave it empty for no expiry.');
+			throw new ConsentInputError(
+				'expiresAt',
+				'is in the past. Give a future date, or leave it empty for no expiry.',
+			);
 		}
 		return this.record(identity, 'opt_in', options, expiresAt);
 	}
@@ -101,17 +106,22 @@ export class ConsentService {
 		if (options.purposes.length === 0) {
 			throw new ConsentInputError('purposes', 'choose at least one purpose (or all purposes).');
 		}
-		const purposes = options.purposes.includes(ALL_PURPOSES) ? [ALL_PURPOSES] : [...new Set(options.purposes)];
-		const stored = await this.options.repository.append(
+		const purposes = options.purposes.includes(ALL_PURPOSES)
+			? [ALL_PURPOSES]
+			: [...new Set(options.purposes)];
+		const audit = this.options.audit;
+		return this.options.repository.append(
 			identity,
 			purposes.map((purpose) => ({ action, purpose, expiresAt, evidence: options.evidence })),
 			this.clock(),
+			audit
+				? (events, tx) =>
+						audit.consentChanged(
+							events.map((event) => ({ identity, event })),
+							tx,
+						)
+				: undefined,
 		);
-		const fresh = stored.filter((e) => !e.duplicate);
-		if (fresh.length && this.options.audit) {
-			await this.options.audit.consentChanged(fresh.map((event) => ({ identity, event })));
-		}
-		return stored;
 	}
 
 	async history(identity: PatientIdentity): Promise<ConsentHistoryRecord> {

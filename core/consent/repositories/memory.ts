@@ -2,6 +2,7 @@
 import type { ConsentEventSummary } from '../decision';
 import type { PatientIdentity } from '../identity';
 import type {
+	AppendHook,
 	ConsentHistoryRecord,
 	ConsentRepository,
 	NewConsentEvent,
@@ -26,8 +27,10 @@ export class MemoryConsentRepository implements ConsentRepository {
 
 	private subjectIdsFor(identity: PatientIdentity): number[] {
 		const ids = new Set<number>();
-		if (identity.phone !== null && this.byPhone.has(identity.phone)) ids.add(this.byPhone.get(identity.phone)!);
-		if (identity.bsuid !== null && this.byBsuid.has(identity.bsuid)) ids.add(this.byBsuid.get(identity.bsuid)!);
+		if (identity.phone !== null && this.byPhone.has(identity.phone))
+			ids.add(this.byPhone.get(identity.phone)!);
+		if (identity.bsuid !== null && this.byBsuid.has(identity.bsuid))
+			ids.add(this.byBsuid.get(identity.bsuid)!);
 		return [...ids];
 	}
 
@@ -82,9 +85,10 @@ export class MemoryConsentRepository implements ConsentRepository {
 		identity: PatientIdentity,
 		events: readonly NewConsentEvent[],
 		recordedAt: number,
+		hook?: AppendHook,
 	): Promise<StoredConsentEvent[]> {
 		const subjectId = this.link(identity);
-		return events.map((e) => {
+		const out = events.map((e) => {
 			if (e.evidence.sourceMessageId) {
 				const existing = this.events.find(
 					(x) =>
@@ -109,6 +113,9 @@ export class MemoryConsentRepository implements ConsentRepository {
 			this.events.push(stored);
 			return strip(stored);
 		});
+		const fresh = out.filter((e) => !e.duplicate);
+		if (hook && fresh.length) await hook(fresh, null);
+		return out;
 	}
 
 	async history(identity: PatientIdentity): Promise<ConsentHistoryRecord> {

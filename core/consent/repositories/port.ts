@@ -61,11 +61,25 @@ export interface ConsentHistoryRecord {
 	events: StoredConsentEvent[];
 }
 
+/** A transaction handle of the clinic store (null for the memory adapter). */
+export type ConsentTx = import('../../store').SqlTx | null;
+
+/**
+ * Called with the NEW (non-duplicate) events inside the append transaction (SQL) or right after it (memory):
+ * the audit log entry is committed together with the consent change, or neither is.
+ */
+export type AppendHook = (events: readonly StoredConsentEvent[], tx: ConsentTx) => Promise<void>;
+
 export interface ConsentRepository {
 	/** Decision inputs for many patients with ONE read; result[i] belongs to identities[i] (empty = no record). */
 	loadEvents(identities: readonly PatientIdentity[]): Promise<ConsentEventSummary[][]>;
 	/** Appends events for one patient atomically, linking the identifiers first. `recordedAt` is the store time. */
-	append(identity: PatientIdentity, events: readonly NewConsentEvent[], recordedAt: number): Promise<StoredConsentEvent[]>;
+	append(
+		identity: PatientIdentity,
+		events: readonly NewConsentEvent[],
+		recordedAt: number,
+		hook?: AppendHook,
+	): Promise<StoredConsentEvent[]>;
 	/** The patient's whole timeline (all linked identifiers). */
 	history(identity: PatientIdentity): Promise<ConsentHistoryRecord>;
 }

@@ -11,6 +11,7 @@ import type { ConsentAction, ConsentEventSummary } from '../decision';
 import type { PatientIdentity } from '../identity';
 import '../schema';
 import type {
+	AppendHook,
 	ConsentEvidence,
 	ConsentHistoryRecord,
 	ConsentRepository,
@@ -133,7 +134,10 @@ export class SqlConsentRepository implements ConsentRepository {
 		});
 	}
 
-	private async findSubjects(tx: SqlTx, identity: PatientIdentity): Promise<{ byPhone?: SubjectRow; byBsuid?: SubjectRow }> {
+	private async findSubjects(
+		tx: SqlTx,
+		identity: PatientIdentity,
+	): Promise<{ byPhone?: SubjectRow; byBsuid?: SubjectRow }> {
 		const phones = this.digests(identity.phone);
 		const bsuids = this.digests(identity.bsuid);
 		const rows = await tx.query<SubjectRow>(
@@ -155,7 +159,10 @@ export class SqlConsentRepository implements ConsentRepository {
 		let id: number;
 		if (byPhone && byBsuid && byPhone.id !== byBsuid.id) {
 			// The BSUID's patient and the phone's patient are the same person: move the timeline and drop the row.
-			await tx.query('UPDATE consent_event SET subject_id = $1 WHERE subject_id = $2', [byPhone.id, byBsuid.id]);
+			await tx.query('UPDATE consent_event SET subject_id = $1 WHERE subject_id = $2', [
+				byPhone.id,
+				byBsuid.id,
+			]);
 			await tx.query('DELETE FROM consent_subject WHERE id = $1', [byBsuid.id]);
 			id = byPhone.id;
 		} else if (byPhone || byBsuid) {
@@ -176,20 +183,16 @@ export class SqlConsentRepository implements ConsentRepository {
 		}
 		// Refresh identifiers (new link, changed BSUID, digest under a rotated key).
 		if (identity.phone !== null) {
-			await tx.query('UPDATE consent_subject SET phone_digest = $1, phone_enc = $2, updated_at = $3 WHERE id = $4', [
-				cipher.digest(identity.phone),
-				cipher.encrypt(identity.phone),
-				now,
-				id,
-			]);
+			await tx.query(
+				'UPDATE consent_subject SET phone_digest = $1, phone_enc = $2, updated_at = $3 WHERE id = $4',
+				[cipher.digest(identity.phone), cipher.encrypt(identity.phone), now, id],
+			);
 		}
 		if (identity.bsuid !== null) {
-			await tx.query('UPDATE consent_subject SET bsuid_digest = $1, bsuid_enc = $2, updated_at = $3 WHERE id = $4', [
-				cipher.digest(identity.bsuid),
-				cipher.encrypt(identity.bsuid),
-				now,
-				id,
-			]);
+			await tx.query(
+				'UPDATE consent_subject SET bsuid_digest = $1, bsuid_enc = $2, updated_at = $3 WHERE id = $4',
+				[cipher.digest(identity.bsuid), cipher.encrypt(identity.bsuid), now, id],
+			);
 		}
 		return id;
 	}
@@ -198,6 +201,7 @@ export class SqlConsentRepository implements ConsentRepository {
 		identity: PatientIdentity,
 		events: readonly NewConsentEvent[],
 		recordedAt: number,
+		hook?: AppendHook,
 	): Promise<StoredConsentEvent[]> {
 		const cipher = this.store.cipher;
 		return this.store.transaction(
@@ -239,6 +243,8 @@ export class SqlConsentRepository implements ConsentRepository {
 					);
 					out.push(this.toStored(rows[0]));
 				}
+				const fresh = out.filter((e) => !e.duplicate);
+				if (hook && fresh.length) await hook(fresh, tx);
 				return out;
 			},
 			{ lockKey: CONSENT_LOCK_KEY },

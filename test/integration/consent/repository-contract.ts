@@ -1,7 +1,11 @@
 /** Shared contract every ConsentRepository adapter must pass (memory, SQLite store, Postgres store). */
 import { decide } from '../../../core/consent/decision';
 import { DEFAULT_POLICY } from '../../../core/consent/policy';
-import type { ConsentEvidence, ConsentRepository, NewConsentEvent } from '../../../core/consent/repositories/port';
+import type {
+	ConsentEvidence,
+	ConsentRepository,
+	NewConsentEvent,
+} from '../../../core/consent/repositories/port';
 
 const T0 = Date.UTC(2026, 10, 25, 10);
 const PHONE = '+5511912345678';
@@ -18,7 +22,11 @@ export const evidence = (overrides: Partial<ConsentEvidence> = {}): ConsentEvide
 	...overrides,
 });
 
-const ev = (action: 'opt_in' | 'opt_out', purpose: string, extra: Partial<NewConsentEvent> = {}): NewConsentEvent => ({
+const ev = (
+	action: 'opt_in' | 'opt_out',
+	purpose: string,
+	extra: Partial<NewConsentEvent> = {},
+): NewConsentEvent => ({
 	action,
 	purpose,
 	expiresAt: null,
@@ -26,7 +34,10 @@ const ev = (action: 'opt_in' | 'opt_out', purpose: string, extra: Partial<NewCon
 	...extra,
 });
 
-export function repositoryContract(name: string, make: () => Promise<{ repo: ConsentRepository; reads: () => number }>) {
+export function repositoryContract(
+	name: string,
+	make: () => Promise<{ repo: ConsentRepository; reads: () => number }>,
+) {
 	describe(`ConsentRepository contract: ${name}`, () => {
 		let repo: ConsentRepository;
 		let reads: () => number;
@@ -47,11 +58,19 @@ export function repositoryContract(name: string, make: () => Promise<{ repo: Con
 		it('append then load: events come back with times, purposes, expiry; round-trips evidence', async () => {
 			const stored = await repo.append(
 				{ phone: PHONE, bsuid: null },
-				[ev('opt_in', 'marketing', { expiresAt: T0 + 1000 }), ev('opt_out', 'lab_results', { expiresAt: T0 + 5 })],
+				[
+					ev('opt_in', 'marketing', { expiresAt: T0 + 1000 }),
+					ev('opt_out', 'lab_results', { expiresAt: T0 + 5 }),
+				],
 				T0,
 			);
 			expect(stored).toHaveLength(2);
-			expect(stored[0]).toMatchObject({ action: 'opt_in', purpose: 'marketing', recordedAt: T0, expiresAt: T0 + 1000 });
+			expect(stored[0]).toMatchObject({
+				action: 'opt_in',
+				purpose: 'marketing',
+				recordedAt: T0,
+				expiresAt: T0 + 1000,
+			});
 			expect(stored[1].expiresAt).toBeNull(); // opt-outs never expire
 			expect(stored[1].sequence).toBeGreaterThan(stored[0].sequence);
 			expect(stored[0].evidence).toEqual(evidence());
@@ -122,7 +141,9 @@ export function repositoryContract(name: string, make: () => Promise<{ repo: Con
 		});
 
 		it('replaying the same source message is idempotent', async () => {
-			const e = ev('opt_out', '*', { evidence: evidence({ sourceMessageId: 'wamid.ABC', keyword: 'PARAR' }) });
+			const e = ev('opt_out', '*', {
+				evidence: evidence({ sourceMessageId: 'wamid.ABC', keyword: 'PARAR' }),
+			});
 			const first = await repo.append({ phone: PHONE, bsuid: null }, [e], T0);
 			const again = await repo.append({ phone: PHONE, bsuid: null }, [e], T0 + 50);
 			expect(first[0].duplicate).toBeFalsy();
@@ -140,14 +161,26 @@ export function repositoryContract(name: string, make: () => Promise<{ repo: Con
 		it('history is ordered by record time and carries evidence', async () => {
 			await repo.append(
 				{ phone: PHONE, bsuid: null },
-				[ev('opt_out', 'marketing', { evidence: evidence({ textShown: 'PARAR', keyword: 'PARAR', sourceMessageId: 'wamid.1' }) })],
+				[
+					ev('opt_out', 'marketing', {
+						evidence: evidence({ textShown: 'PARAR', keyword: 'PARAR', sourceMessageId: 'wamid.1' }),
+					}),
+				],
 				T0 + 10,
 			);
 			await repo.append({ phone: PHONE, bsuid: null }, [ev('opt_in', 'marketing')], T0 + 20);
 			const h = await repo.history({ phone: PHONE, bsuid: null });
 			expect(h.events.map((e) => e.action)).toEqual(['opt_out', 'opt_in']);
-			expect(h.events[0].evidence).toMatchObject({ textShown: 'PARAR', keyword: 'PARAR', sourceMessageId: 'wamid.1' });
-			expect(h.events[0].evidence.actor).toEqual({ workflowId: 'wf1', executionId: 'ex1', node: 'Consent Check' });
+			expect(h.events[0].evidence).toMatchObject({
+				textShown: 'PARAR',
+				keyword: 'PARAR',
+				sourceMessageId: 'wamid.1',
+			});
+			expect(h.events[0].evidence.actor).toEqual({
+				workflowId: 'wf1',
+				executionId: 'ex1',
+				node: 'Consent Check',
+			});
 		});
 	});
 }

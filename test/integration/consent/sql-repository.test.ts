@@ -63,3 +63,53 @@ describe('SQL adapter storage', () => {
 		expect(dump).toContain(store.cipher.digest('+5511912345678'));
 	});
 });
+
+describe('ConsentService on the SQLite store with the audit log', () => {
+	it('each consent change is written to the audit log in the same transaction; audit failure rolls back', async () => {
+		const { verifyAuditChain } = await import('../../../core/audit');
+		const { storeAuditSink } = await import('../../../core/consent/audit');
+		const { ConsentService } = await import('../../../core/consent/service');
+		const store = await openClinicStore({ backend: 'sqlite', path: ':memory:', phi: PHI }, { cache: false });
+		stores.push(store);
+		const repo = new SqlConsentRepository(store);
+		const service = new ConsentService({ repository: repo, audit: storeAuditSink(store) });
+		const identity = { phone: '+5511912345678', bsuid: 'BR.99' };
+		const evidence = {
+			sourceMessageId: 'wamid.STOP1',
+			textShown: 'PARAR',
+			channel: 'whatsapp',
+			timestamp: Date.now(),
+			actor: { workflowId: 'wf-1', executionId: '77', node: 'Consent Check' },
+			keyword: 'PARAR',
+		};
+		await service.recordOptOut(identity, { purposes: ['*'], evidence });
+		await service.recordOptOut(identity, { purposes: ['*'], evidence }); // replay: no second audit entry
+		const rows = await store.query<{
+			event: string;
+			purpose: string;
+			direction: string;
+			workflow_id: string;
+		}>("SELECT event, purpose, direction, workflow_id FROM clinic_audit_log WHERE event LIKE 'consent.%'");
+		expect(rows).toEqual([
+			{ event: 'consent.withdrawn', purpose: 'all', direction: 'system', workflow_id: 'wf-1' },
+		]);
+		expect((await verifyAuditChain(store)).valid).toBe(true);
+
+		const failing = new ConsentService({
+			repository: repo,
+			audit: {
+				consentChanged: async () => {
+					throw new Error('audit down');
+				},
+			},
+		});
+		await expect(
+			failing.recordOptIn(identity, {
+				purposes: ['marketing'],
+				evidence: { ...evidence, sourceMessageId: 'wamid.2' },
+			}),
+		).rejects.toThrow('audit down');
+		const history = await repo.history(identity);
+		expect(history.events.map((e) => e.action)).toEqual(['opt_out']);
+	});
+});

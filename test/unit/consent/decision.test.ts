@@ -5,8 +5,19 @@ import { BUILT_IN_PURPOSES } from '../../../core/consent/purposes';
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 25, 12);
 let seq = 0;
-const ev = (action: 'opt_in' | 'opt_out', purpose: string, agoDays: number, expiresAt: number | null = null) =>
-	({ action, purpose, recordedAt: NOW - agoDays * DAY, expiresAt, sequence: ++seq }) satisfies ConsentEventSummary;
+const ev = (
+	action: 'opt_in' | 'opt_out',
+	purpose: string,
+	agoDays: number,
+	expiresAt: number | null = null,
+) =>
+	({
+		action,
+		purpose,
+		recordedAt: NOW - agoDays * DAY,
+		expiresAt,
+		sequence: ++seq,
+	}) satisfies ConsentEventSummary;
 
 const OPT_IN_REQUIRED = ['lab_results', 'marketing', 'my_custom_newsletter'];
 const ALLOWED_UNLESS_OUT = ['appointment_reminders', 'telemedicine'];
@@ -74,7 +85,10 @@ describe('decide(): each purpose × each state', () => {
 	it('expires exactly at the expiry instant (not one millisecond before)', () => {
 		const e = ev('opt_in', 'marketing', 30, NOW);
 		expect(decide([e], DEFAULT_POLICY, 'marketing', NOW - 1).allowed).toBe(true);
-		expect(decide([e], DEFAULT_POLICY, 'marketing', NOW)).toMatchObject({ allowed: false, reason: 'expired' });
+		expect(decide([e], DEFAULT_POLICY, 'marketing', NOW)).toMatchObject({
+			allowed: false,
+			reason: 'expired',
+		});
 	});
 
 	it('policy validityDays makes old opt-ins expire (lab results, 365 days)', () => {
@@ -97,8 +111,20 @@ describe('decide(): each purpose × each state', () => {
 
 	it('same timestamp: the later sequence wins, regardless of array order', () => {
 		const t = NOW - DAY;
-		const a = { action: 'opt_in' as const, purpose: 'marketing', recordedAt: t, expiresAt: null, sequence: 10 };
-		const b = { action: 'opt_out' as const, purpose: 'marketing', recordedAt: t, expiresAt: null, sequence: 11 };
+		const a = {
+			action: 'opt_in' as const,
+			purpose: 'marketing',
+			recordedAt: t,
+			expiresAt: null,
+			sequence: 10,
+		};
+		const b = {
+			action: 'opt_out' as const,
+			purpose: 'marketing',
+			recordedAt: t,
+			expiresAt: null,
+			sequence: 11,
+		};
 		expect(decide([b, a], DEFAULT_POLICY, 'marketing', NOW)).toMatchObject({ reason: 'opted_out' });
 		expect(decide([{ ...a, sequence: 12 }, b], DEFAULT_POLICY, 'marketing', NOW).allowed).toBe(true);
 	});

@@ -123,8 +123,14 @@ describe('detectKeyword (default rules)', () => {
 
 describe('button payloads', () => {
 	it('OPT_OUT / OPT_IN payloads, case-insensitive, with optional purpose suffix', () => {
-		expect(detectKeyword({ payload: 'OPT_OUT' }, config)).toMatchObject({ action: 'opt_out', source: 'payload' });
-		expect(detectKeyword({ payload: 'opt_in' }, config)).toMatchObject({ action: 'opt_in', source: 'payload' });
+		expect(detectKeyword({ payload: 'OPT_OUT' }, config)).toMatchObject({
+			action: 'opt_out',
+			source: 'payload',
+		});
+		expect(detectKeyword({ payload: 'opt_in' }, config)).toMatchObject({
+			action: 'opt_in',
+			source: 'payload',
+		});
 		expect(detectKeyword({ payload: 'OPT_IN:marketing' }, config)).toMatchObject({
 			action: 'opt_in',
 			purposes: ['marketing'],
@@ -162,7 +168,10 @@ describe('configuration', () => {
 	});
 
 	it('additional keywords in any language, normalised', () => {
-		const cfg = buildKeywordConfig({ additionalOptOut: ['Não quero mais'], additionalOptIn: ['Quero receber'] });
+		const cfg = buildKeywordConfig({
+			additionalOptOut: ['Não quero mais'],
+			additionalOptIn: ['Quero receber'],
+		});
 		expect(action('NAO QUERO MAIS!', cfg)).toBe('opt_out');
 		expect(action('quero receber', cfg)).toBe('opt_in');
 		expect(action('quero receber mensagens', cfg)).toBeNull(); // additions to opt-in are exact
@@ -187,9 +196,9 @@ describe('configuration', () => {
 		);
 		expect(() => buildKeywordConfig({ additionalOptOut: ['!!!'] })).toThrow(/additionalOptOut\[0\]/);
 		expect(() => buildKeywordConfig({ maxWords: 0 })).toThrow(/maxWords/);
-		expect(() => buildKeywordConfig({ overrides: [{ phrase: 'stop', match: 'sometimes' as never }] })).toThrow(
-			/keywordOverrides\[0\]\.match/,
-		);
+		expect(() =>
+			buildKeywordConfig({ overrides: [{ phrase: 'stop', match: 'sometimes' as never }] }),
+		).toThrow(/keywordOverrides\[0\]\.match/);
 	});
 });
 
