@@ -102,6 +102,10 @@ function fail(code: MediaErrorCode, message: string, error?: unknown): MediaFetc
 	};
 }
 
+function isTooLarge(error: unknown): boolean {
+	return error instanceof MediaHttpError && error.httpStatus === 413;
+}
+
 function isGone(error: unknown): boolean {
 	if (!(error instanceof MediaHttpError)) return false;
 	return error.httpStatus === 404 || error.httpStatus === 410 || error.httpStatus === 403;
@@ -148,6 +152,13 @@ export async function fetchInboundMedia(
 	try {
 		data = await source.download(info.url, limit);
 	} catch (error) {
+		if (isTooLarge(error)) {
+			return fail(
+				'too_large',
+				`The ${media.kind} is larger than the ${mb(limit)} MB limit (raise "Max Media Size (MB)").`,
+				error,
+			);
+		}
 		if (!isGone(error))
 			return fail(
 				'download_failed',

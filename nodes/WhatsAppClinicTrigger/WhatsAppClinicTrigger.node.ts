@@ -1,0 +1,63 @@
+import {
+	NodeConnectionTypes,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { properties } from './description';
+import { handleDelivery, handleVerification } from './handlers';
+import { checkExists, create, remove } from './registration';
+
+export class WhatsAppClinicTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsApp Clinic Trigger',
+		name: 'whatsAppClinicTrigger',
+		icon: { light: 'file:whatsAppClinicTrigger.svg', dark: 'file:whatsAppClinicTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"Events: " + ($parameter["events"] || []).join(", ")}}',
+		description:
+			'Starts a workflow for each patient message or status update from the WhatsApp Cloud API: signature-verified, deduplicated, one typed item per event',
+		defaults: { name: 'WhatsApp Clinic Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'whatsAppClinicApi', required: true }],
+		webhooks: [
+			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
+		triggerPanel: {
+			header: 'Waiting for WhatsApp events',
+			executionsHelp: {
+				inactive:
+					'While testing, Meta must send to the Test URL: paste it as the Callback URL in Meta App Dashboard → WhatsApp → Configuration (or use Per-Number Override), then send a WhatsApp message to the clinic number. Publish the workflow and switch Meta back to the Production URL for real use.',
+				active:
+					'The workflow is published: each message (and each selected status or update) from Meta starts one execution. Duplicate deliveries are dropped.',
+			},
+			activationHint: 'Publish the workflow so that Meta’s webhooks reach the Production URL.',
+		},
+		properties,
+	};
+
+	webhookMethods = {
+		default: {
+			checkExists: async function (this: IHookFunctions): Promise<boolean> {
+				return await checkExists.call(this);
+			},
+			create: async function (this: IHookFunctions): Promise<boolean> {
+				return await create.call(this);
+			},
+			delete: async function (this: IHookFunctions): Promise<boolean> {
+				return await remove.call(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		if (this.getWebhookName() === 'setup') return await handleVerification.call(this);
+		return await handleDelivery.call(this);
+	}
+}
