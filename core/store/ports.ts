@@ -3,7 +3,7 @@
  *
  * Portable SQL rules (both dialects run the same text):
  * - Placeholders are `$1, $2, …` in both dialects (translated to `?1, ?2` for SQLite).
- * - Parameters: `Date` → ISO-8601 UTC string; `boolean` → `true/false` (Postgres) or `1/0` (SQLite);
+ * - Parameters: `Date` → ISO-8601 UTC string; `boolean` → `1/0` in both (fits INTEGER flags and Postgres BOOLEAN);
  *   `undefined` → NULL; `bigint` passes through; objects/arrays → JSON text.
  * - Results: Postgres BIGINT/NUMERIC come back as JS numbers (when safe), timestamps as ISO strings, so rows look
  *   the same as SQLite rows. Prefer TEXT (ISO) or BIGINT (epoch ms) for times and INTEGER 0/1 for flags so reads

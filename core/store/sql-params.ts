@@ -64,6 +64,8 @@ export function toSqliteParam(value: unknown): SqliteValue {
 
 export function toPostgresParam(value: unknown): unknown {
 	if (value === undefined) return null;
+	// 1/0 fits INTEGER flag columns and is accepted by BOOLEAN columns too, so flags behave alike on both backends.
+	if (typeof value === 'boolean') return value ? 1 : 0;
 	if (value instanceof Date) return value.toISOString();
 	if (
 		value !== null &&
