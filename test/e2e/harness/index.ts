@@ -18,3 +18,4 @@ export {
 } from './n8n';
 export { freePort, sleep, startProcess, stopAll, waitUntil } from './proc';
 export { REPO_ROOT, N8N_VERSION, CACHE_DIR, N8N_BIN, PACKAGE_NAME } from './paths';
+export { SIM, startSim, type SimHandle, type SimOutbound, type SimDelivery } from './sim';

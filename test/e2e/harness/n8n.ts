@@ -235,6 +235,22 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const workflowIds: Record<string, string> = {};
 	const workflowJson: Record<string, WorkflowJson> = {};
 
+	/** Keeps only the fields the credential type declares (fixtures carry candidates for several layouts). */
+	const fitToSchema = async (type: string, data: Record<string, unknown>) => {
+		const schema = await api<{ properties?: Record<string, { enum?: unknown[] }> }>('GET', `/credentials/schema/${type}`).catch(
+			() => undefined,
+		);
+		if (!schema?.properties) return data;
+		const fitted: Record<string, unknown> = {};
+		for (const [key, value] of Object.entries(data)) {
+			const prop = schema.properties[key];
+			if (!prop) continue;
+			if (prop.enum && !prop.enum.includes(value)) continue;
+			fitted[key] = value;
+		}
+		return fitted;
+	};
+
 	const instance: N8nInstance = {
 		url,
 		webhookBaseUrl,
@@ -249,7 +265,8 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		workflowIds,
 		api,
 		rest,
-		async createCredential(spec) {
+		async createCredential(input) {
+			const spec = { ...input, data: await fitToSchema(input.type, input.data) };
 			let id: string;
 			try {
 				id = (await api<{ id: string }>('POST', '/credentials', spec)).id;

@@ -1,0 +1,118 @@
+/**
+ * The whole clinic stack used by `npm run e2e` and `npm run demo`: simulator + n8n with the package, the
+ * credentials pointing at the simulator, the data table the workflows keep conversation state in, every
+ * ship-ready workflow from workflows/*.json imported and published, and the simulator's webhook pointed
+ * at the patient-inbox trigger.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { credentialsFor } from './fixtures';
+import { buildPackage } from './harness/build';
+import { startN8n, type N8nInstance, type WorkflowJson } from './harness/n8n';
+import { PACKAGE_NAME, REPO_ROOT } from './harness/paths';
+import { stopAll } from './harness/proc';
+import { startSim, type SimHandle } from './harness/sim';
+
+export const WORKFLOWS_DIR = join(REPO_ROOT, 'workflows');
+
+/** Data tables the shipped workflows use (README "Workflows" tells clinics to create the same). */
+export const CLINIC_DATA_TABLES = [
+	{
+		name: 'wac_conversations',
+		columns: [
+			{ name: 'patient', type: 'string' },
+			{ name: 'step', type: 'string' },
+			{ name: 'context', type: 'string' },
+		],
+	},
+];
+
+export interface Stack {
+	sim: SimHandle;
+	n8n: N8nInstance;
+	work: string;
+	loaded: { nodes: string[]; credentials: string[] };
+	/** Workflow name → file name, for the workflows imported from workflows/. */
+	workflowFiles: Record<string, string>;
+	/** Import errors per workflow file (a workflow using a node that does not exist yet, …). */
+	importErrors: Record<string, string>;
+	inboxWebhookUrl?: string;
+	stop(): Promise<void>;
+}
+
+export interface StackOptions {
+	simPort?: number;
+	n8nPort?: number;
+	keep?: boolean;
+	log?: (line: string) => void;
+	/** Import workflows/*.json (default true). */
+	importWorkflows?: boolean;
+}
+
+export function shippedWorkflows(): Array<{ file: string; json: WorkflowJson }> {
+	if (!existsSync(WORKFLOWS_DIR)) return [];
+	return readdirSync(WORKFLOWS_DIR)
+		.filter((f) => f.endsWith('.json'))
+		.sort()
+		.map((file) => ({ file, json: JSON.parse(readFileSync(join(WORKFLOWS_DIR, file), 'utf8')) as WorkflowJson }));
+}
+
+/** The trigger node of our package in a workflow (the one the simulator's webhook should point at). */
+export function clinicTrigger(wf: WorkflowJson) {
+	return wf.nodes.find((n) => n.type === `${PACKAGE_NAME}.whatsAppClinicTrigger`);
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+	const log = options.log ?? (() => undefined);
+	const work = mkdtempSync(join(tmpdir(), 'wac-stack-'));
+	let sim: SimHandle | undefined;
+	let n8n: N8nInstance | undefined;
+	const stop = async () => {
+		await n8n?.stop().catch(() => undefined);
+		await sim?.stop().catch(() => undefined);
+		await stopAll();
+		if (!options.keep) rmSync(work, { recursive: true, force: true });
+	};
+	try {
+		const built = await buildPackage(join(work, 'package'));
+		log(`package built: ${built.nodes.length} node(s), ${built.credentials.length} credential(s)`);
+		sim = await startSim(options.simPort !== undefined ? { port: options.simPort } : {});
+		log(`simulator at ${sim.url}`);
+		n8n = await startN8n({
+			builtPackage: built,
+			port: options.n8nPort,
+			logFile: join(work, 'n8n.log'),
+			keepUserFolder: options.keep,
+		});
+		log(`n8n at ${n8n.url}`);
+		const types = await n8n.loadedTypes();
+		const loaded = { nodes: types.nodes.map((n) => n.slice(PACKAGE_NAME.length + 1)), credentials: types.credentials };
+		for (const spec of credentialsFor(sim, n8n.userFolder, loaded.credentials)) await n8n.createCredential(spec);
+		for (const table of CLINIC_DATA_TABLES) await n8n.api('POST', '/data-tables', table);
+
+		const workflowFiles: Record<string, string> = {};
+		const importErrors: Record<string, string> = {};
+		let inboxWebhookUrl: string | undefined;
+		if (options.importWorkflows ?? true) {
+			for (const { file, json } of shippedWorkflows()) {
+				try {
+					await n8n.importWorkflow(json);
+					workflowFiles[json.name] = file;
+					const trigger = clinicTrigger(json);
+					if (trigger && !inboxWebhookUrl) inboxWebhookUrl = n8n.webhookUrl(json.name, trigger.name, 'webhook');
+				} catch (e) {
+					importErrors[file] = e instanceof Error ? e.message : String(e);
+					log(`workflow ${file} not imported: ${importErrors[file]}`);
+				}
+			}
+			if (inboxWebhookUrl) await sim.setCallback(inboxWebhookUrl);
+		}
+		return { sim, n8n, work, loaded, workflowFiles, importErrors, inboxWebhookUrl, stop };
+	} catch (error) {
+		if (n8n) log(n8n.process.tail(40));
+		await stop();
+		throw error;
+	}
+}
