@@ -199,6 +199,12 @@ export function normaliseInteractive(value: unknown, field = 'interactive'): Int
 	if (typeof value === 'string') {
 		value = parseJsonOrThrow(value, field, 'Give the list as an object or valid JSON text.');
 	}
+	if (value === null || value === undefined || value === '')
+		throw new MessageValidationError(
+			field,
+			'is empty',
+			'Map the list object from the previous node. If Appointment Slot Lookup found no free slot it gives no list: send its text instead (e.g. with an IF node).',
+		);
 	if (!value || typeof value !== 'object' || Array.isArray(value))
 		throw new MessageValidationError(
 			field,

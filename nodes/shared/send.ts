@@ -1,0 +1,287 @@
+/**
+ * Bulk sending for WhatsApp Send Template / WhatsApp Send Message: shared parameters (recipient, options) and the
+ * two-phase item runner.
+ *
+ * Phase 1 (validate): every item is turned into a ready-to-send job BEFORE any request. Bad items become errors
+ * naming the item, the field and the fix. With "Continue On Fail" off, the first bad item throws and NOTHING is
+ * sent; with it on, bad items come out as error items and the good ones are sent.
+ * Phase 2 (send): all jobs run concurrently through one GraphClient, whose process-wide limiter paces the phone
+ * number ("Messages per Second") and whose pair guard backs off per recipient (131056); transient failures are
+ * retried there. Output keeps input order and `pairedItem`. With "Continue On Fail" off, no new send starts after
+ * the first failure; the error says how many messages had already been accepted.
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { MessageValidationError } from '../../core/whatsapp/messages/validation';
+import { parseDefaultCountry, parseRecipient, type Recipient } from '../../core/whatsapp/phone';
+import {
+	DEFAULT_MPS,
+	MAX_MPS,
+	mapSettledWithConcurrency,
+	mapWithConcurrency,
+} from '../../core/whatsapp/rate-limiter';
+import type { CountryCode } from 'libphonenumber-js';
+
+import { errorItemJson, toNodeError } from './errors';
+import { getWhatsAppContext, type WhatsAppContext } from './transport';
+
+export const recipientProperty: INodeProperties = {
+	displayName: 'Recipient',
+	name: 'recipient',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: '+5511912345678',
+	description:
+		"The patient's WhatsApp phone number (any format: +55 11 91234-5678, 5511912345678) or their WhatsApp user ID (e.g. BR.13491208655302741918)",
+	hint: 'Local numbers without a country code need the Default Country option',
+};
+
+export const defaultCountryOption: INodeProperties = {
+	displayName: 'Default Country',
+	name: 'defaultCountry',
+	type: 'string',
+	default: '',
+	placeholder: 'BR',
+	description:
+		'Two-letter country code used for phone numbers written without a country code, e.g. BR turns (11) 91234-5678 into +5511912345678',
+};
+
+export const messagesPerSecondOption: INodeProperties = {
+	displayName: 'Messages per Second',
+	name: 'messagesPerSecond',
+	type: 'number',
+	default: DEFAULT_MPS,
+	typeOptions: { minValue: 1, maxValue: MAX_MPS },
+	description:
+		'Sending pace for this WhatsApp number, shared by every workflow in this n8n process. WhatsApp allows 80 per second by default and up to 1,000 after Meta upgrades the number; going over makes Meta reject messages (error 130429).',
+};
+
+export const callbackDataOption: INodeProperties = {
+	displayName: 'Callback Data',
+	name: 'bizOpaqueCallbackData',
+	type: 'string',
+	default: '',
+	placeholder: 'APPT-2026-0042',
+	description:
+		'Up to 512 bytes returned with every status update of this message (sent, delivered, read, failed), e.g. the appointment ID, so the WhatsApp Clinic Trigger can match them. Sent to Meta as biz_opaque_callback_data; never put patient data here.',
+};
+
+export const phoneNumberIdOption: INodeProperties = {
+	displayName: 'Sender Phone Number ID',
+	name: 'phoneNumberId',
+	type: 'string',
+	default: '',
+	description:
+		"Send from this WhatsApp phone number ID instead of the credential's (Meta's numeric ID, not the phone number itself)",
+};
+
+export interface SendOptions {
+	defaultCountry?: string;
+	messagesPerSecond?: number;
+	bizOpaqueCallbackData?: string;
+	phoneNumberId?: string;
+	[key: string]: unknown;
+}
+
+/** One item, validated and ready to send. */
+export interface SendJob {
+	/** Output fields known before sending (recipient, template…), merged into success and error items. */
+	summary: IDataObject;
+	/** Performs the request(s) and returns the output fields (messageId, waId…). */
+	send(context: WhatsAppContext): Promise<IDataObject>;
+}
+
+/** Result of one item, in input order; what "Audit to Store" will record. */
+export type SendOutcome =
+	| { itemIndex: number; ok: true; json: IDataObject }
+	| { itemIndex: number; ok: false; error: unknown; summary: IDataObject };
+
+export interface BulkSendOptions {
+	/** Builds (and fully validates) the job for one item; throw a MessageValidationError / NodeOperationError. */
+	prepare(this: IExecuteFunctions, itemIndex: number, context: WhatsAppContext): Promise<SendJob> | SendJob;
+	/** Messages per second (validated here; default 80). */
+	mps?: number;
+	phoneNumberId?: string;
+	/** Called once with every outcome before items are returned (seam for the store's "Audit to Store"). */
+	onOutcomes?: (this: IExecuteFunctions, outcomes: SendOutcome[]) => Promise<void>;
+	/** Concurrency override (tests). Default: one second's worth of messages. */
+	concurrency?: number;
+}
+
+/** A MessageValidationError (or anything else thrown while preparing an item) as a NodeOperationError. */
+export function toValidationError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof MessageValidationError) {
+		return new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${error.field} ${error.problem}`, {
+			itemIndex,
+			description: error.fix,
+		});
+	}
+	return toNodeError(ctx.getNode(), error, itemIndex);
+}
+
+function validationErrorJson(error: unknown): IDataObject {
+	if (error instanceof MessageValidationError)
+		return { error: { message: error.message, field: error.field, problem: error.problem, fix: error.fix } };
+	return errorItemJson(error) as IDataObject;
+}
+
+/** Reads and validates the Messages per Second option. */
+export function readMps(ctx: IExecuteFunctions, value: unknown): number {
+	if (value === undefined || value === null || value === '') return DEFAULT_MPS;
+	const mps = Number(value);
+	if (!Number.isFinite(mps) || mps < 1 || mps > MAX_MPS)
+		throw new NodeOperationError(ctx.getNode(), `Messages per Second must be between 1 and ${MAX_MPS}`, {
+			description:
+				'WhatsApp numbers start at 80 messages per second and can be upgraded by Meta to 1,000. Use 80 unless Meta has upgraded your number.',
+		});
+	return Math.floor(mps);
+}
+
+/** Parses a recipient, naming the parameter on failure. */
+export function readRecipient(value: unknown, defaultCountry: CountryCode | undefined): Recipient {
+	return parseRecipient(value, { defaultCountry, field: 'Recipient' });
+}
+
+export function readDefaultCountry(value: unknown): CountryCode | undefined {
+	return parseDefaultCountry(typeof value === 'string' ? value : undefined);
+}
+
+/** Runs the two phases over all input items and returns the output items (order and pairing preserved). */
+export async function runBulkSend(
+	this: IExecuteFunctions,
+	options: BulkSendOptions,
+): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const continueOnFail = this.continueOnFail();
+	const context = await getWhatsAppContext.call(this, {
+		mps: options.mps,
+		phoneNumberId: options.phoneNumberId,
+	});
+
+	// Phase 1: validate everything before the first request.
+	const prepared: Array<{ ok: true; job: SendJob } | { ok: false; error: unknown }> = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			prepared.push({ ok: true, job: await options.prepare.call(this, i, context) });
+		} catch (error) {
+			if (!continueOnFail) throw toValidationError(this, error, i);
+			prepared.push({ ok: false, error });
+		}
+	}
+
+	const outcomes: SendOutcome[] = new Array<SendOutcome>(items.length);
+	const toSend: Array<{ itemIndex: number; job: SendJob }> = [];
+	prepared.forEach((p, itemIndex) => {
+		if (p.ok) toSend.push({ itemIndex, job: p.job });
+		else outcomes[itemIndex] = { itemIndex, ok: false, error: p.error, summary: {} };
+	});
+
+	// Phase 2: send concurrently under the shared limiter.
+	if (toSend.length > 0) {
+		if (!context.phoneNumberId)
+			throw new NodeOperationError(this.getNode(), 'No sender phone number ID', {
+				description:
+					'Set the Phone Number ID in the WhatsApp Cloud API (Clinic) credential, or the Sender Phone Number ID option.',
+			});
+		const concurrency =
+			options.concurrency ?? Math.max(1, Math.min(toSend.length, options.mps ?? DEFAULT_MPS));
+		if (continueOnFail) {
+			const settled = await mapSettledWithConcurrency(
+				toSend,
+				concurrency,
+				async ({ job }) => await job.send(context),
+			);
+			settled.forEach((result, n) => {
+				const { itemIndex, job } = toSend[n];
+				outcomes[itemIndex] =
+					result.status === 'fulfilled'
+						? { itemIndex, ok: true, json: { ...result.value, ...job.summary } }
+						: { itemIndex, ok: false, error: result.reason, summary: job.summary };
+			});
+		} else {
+			let accepted = 0;
+			const state: { failure?: { itemIndex: number; error: unknown } } = {};
+			// No new send starts after the first failure; sends already in flight finish and are counted.
+			await mapWithConcurrency(toSend, concurrency, async ({ itemIndex, job }) => {
+				if (state.failure) return;
+				try {
+					const json = await job.send(context);
+					accepted++;
+					outcomes[itemIndex] = { itemIndex, ok: true, json: { ...json, ...job.summary } };
+				} catch (error) {
+					const first = state.failure as { itemIndex: number } | undefined;
+					if (!first || itemIndex < first.itemIndex) state.failure = { itemIndex, error };
+				}
+			});
+			const failure = state.failure;
+			if (failure) {
+				const nodeError = toNodeError(this.getNode(), failure.error, failure.itemIndex);
+				const note =
+					accepted > 0
+						? ` ${accepted} other message(s) of this run were already accepted by WhatsApp; turn on "Continue On Fail" to get one result per item and resend only the failed ones.`
+						: '';
+				nodeError.description = `${nodeError.description ?? ''}${note}`.trim();
+				if (options.onOutcomes) await options.onOutcomes.call(this, outcomes.filter(Boolean));
+				throw nodeError;
+			}
+		}
+	}
+
+	// The single place results are produced (Audit to Store hooks in here).
+	if (options.onOutcomes) await options.onOutcomes.call(this, outcomes);
+	return outcomes.map((outcome) =>
+		outcome.ok
+			? { json: outcome.json, pairedItem: { item: outcome.itemIndex } }
+			: {
+					json: { ...outcome.summary, ...validationErrorJson(outcome.error) },
+					pairedItem: { item: outcome.itemIndex },
+				},
+	);
+}
+
+/** Uploads an item's binary property as WhatsApp media and returns the media ID. */
+export async function uploadItemBinary(
+	ctx: IExecuteFunctions,
+	context: WhatsAppContext,
+	itemIndex: number,
+	propertyName: string,
+): Promise<string> {
+	const meta = ctx.helpers.assertBinaryData(itemIndex, propertyName);
+	const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+	const uploaded = await context.client.uploadMedia(context.phoneNumberId, {
+		data,
+		fileName: meta.fileName ?? `${propertyName}.${meta.fileExtension ?? 'bin'}`,
+		mimeType: meta.mimeType || 'application/octet-stream',
+	});
+	return uploaded.id;
+}
+
+/** Checks at validation time that an item has the binary property (names the field and the fix). */
+export function assertItemBinary(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+	field: string,
+): void {
+	const name = propertyName.trim();
+	if (!name)
+		throw new MessageValidationError(
+			field,
+			'is empty',
+			'Give the name of the binary property holding the file, e.g. data.',
+		);
+	const binary = ctx.getInputData()[itemIndex]?.binary?.[name];
+	if (!binary)
+		throw new MessageValidationError(
+			field,
+			`"${name}": the item has no binary property with that name`,
+			'Check the name of the binary field produced by the previous node (often "data"), or send the file by link or media ID.',
+		);
+}
