@@ -1,0 +1,156 @@
+/**
+ * n8n glue for the clinic store: turns the "Clinic Store" credential (clinicStoreApi) into a store config, opens
+ * the store once per process and configuration (migrations applied), and provides the credential test that every
+ * node using this credential wires up:
+ *
+ *   credentials: [{ name: 'clinicStoreApi', required: true, testedBy: 'clinicStoreConnectionTest' }],
+ *   methods = { credentialTest: { clinicStoreConnectionTest } };
+ */
+import { homedir, hostname } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+
+import {
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type ICredentialTestFunctions,
+	type ICredentialsDecrypted,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type INodeCredentialTestResult,
+	type ITriggerFunctions,
+	type IWebhookFunctions,
+} from 'n8n-workflow';
+
+// Every store carries the audit log table (Trigger/Send 'Audit to Store', Consent, Audit Log node).
+import '../../core/audit/schema';
+import { openClinicStore } from '../../core/store/open-store';
+import type { ClinicStore, ClinicStoreConfig } from '../../core/store/ports';
+import { settle } from '../../core/store/sql-params';
+
+export const CLINIC_STORE_CREDENTIAL = 'clinicStoreApi';
+export const CLINIC_STORE_FILE_NAME = 'clinic-store.sqlite';
+
+type StoreContext = IExecuteFunctions | IWebhookFunctions | ITriggerFunctions | IHookFunctions;
+
+/** n8n's user folder (`$N8N_USER_FOLDER/.n8n`, default `~/.n8n`), where the default SQLite file lives. */
+export function n8nUserFolder(): string {
+	const base = process.env.N8N_USER_FOLDER || homedir();
+	return join(base, '.n8n');
+}
+
+export function defaultSqlitePath(): string {
+	return join(n8nUserFolder(), CLINIC_STORE_FILE_NAME);
+}
+
+/** Parses "Previous Keys": one `keyId=key` per line (or comma-separated). */
+export function parsePreviousKeys(text: unknown): Array<{ keyId: string; key: string }> {
+	if (typeof text !== 'string' || !text.trim()) return [];
+	return text
+		.split(/[\n,]+/)
+		.map((line) => line.trim())
+		.filter(Boolean)
+		.map((line) => {
+			const at = line.indexOf('=');
+			if (at < 1) throw new Error('Previous Keys: write one "keyId=key" per line, e.g. "2024-01=3q2+7w…"');
+			return { keyId: line.slice(0, at).trim(), key: line.slice(at + 1).trim() };
+		});
+}
+
+/** Credential data → store config. Throws a plain Error naming the credential field. */
+export function storeConfigFromCredential(
+	data: ICredentialDataDecryptedObject,
+	opener?: { host?: string; instanceId?: string },
+): ClinicStoreConfig {
+	const phiKey = String(data.phiKey ?? '');
+	if (!phiKey.trim()) {
+		throw new Error(
+			'"PHI Encryption Key" is empty in the Clinic Store credential: set 32 random bytes (base64/hex, e.g. `openssl rand -base64 32`) or a long passphrase',
+		);
+	}
+	const phi = {
+		key: phiKey,
+		keyId: String(data.phiKeyId || 'key-1').trim(),
+		previousKeys: parsePreviousKeys(data.previousKeys),
+	};
+	const backend = String(data.backend || 'sqlite');
+	if (backend === 'postgres') {
+		const host = String(data.host ?? '').trim();
+		if (!host) throw new Error('"Host" is empty in the Clinic Store credential (PostgreSQL)');
+		const ssl = String(data.ssl || 'disable');
+		return {
+			backend: 'postgres',
+			host,
+			port: Number(data.port) || 5432,
+			database: String(data.database || 'postgres'),
+			user: String(data.user || 'postgres'),
+			password: String(data.password ?? ''),
+			ssl: ssl === 'require' ? 'require' : ssl === 'verify' ? 'verify' : false,
+			maxConnections: Number(data.maxConnections) || 5,
+			phi,
+			opener,
+		};
+	}
+	if (backend !== 'sqlite')
+		throw new Error(
+			`Unknown backend "${backend}" in the Clinic Store credential: choose SQLite or PostgreSQL`,
+		);
+	let path = String(data.sqlitePath ?? '').trim();
+	if (!path) path = defaultSqlitePath();
+	else if (path.startsWith('~/')) path = join(homedir(), path.slice(2));
+	else if (!isAbsolute(path)) path = join(n8nUserFolder(), path);
+	return { backend: 'sqlite', path, phi, opener };
+}
+
+function openerOf(ctx: { getInstanceId?: () => string }): { host: string; instanceId?: string } {
+	let instanceId: string | undefined;
+	try {
+		instanceId = ctx.getInstanceId?.();
+	} catch {
+		instanceId = undefined;
+	}
+	return { host: hostname(), instanceId };
+}
+
+/** The clinic store for the node's "Clinic Store" credential (opened once per process; migrations applied). */
+export async function getClinicStore(ctx: StoreContext, itemIndex?: number): Promise<ClinicStore> {
+	const data = await ctx.getCredentials(CLINIC_STORE_CREDENTIAL);
+	const configured = await settle(async () => storeConfigFromCredential(data, openerOf(ctx)));
+	if (!configured.ok) {
+		throw new NodeOperationError(ctx.getNode(), (configured.error as Error).message, { itemIndex });
+	}
+	const opened = await settle(async () => await openClinicStore(configured.value));
+	if (!opened.ok) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Clinic store unavailable: ${(opened.error as Error).message}`,
+			{
+				itemIndex,
+				description:
+					'Check the Clinic Store credential (Test button) — the database must be reachable and writable.',
+			},
+		);
+	}
+	return opened.value;
+}
+
+/** Credential test for clinicStoreApi: opens the database (uncached), applies migrations, checks the PHI key. */
+export async function clinicStoreConnectionTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const res = await settle(async () => {
+		const config = storeConfigFromCredential(credential.data ?? {}, { host: hostname() });
+		const store = await openClinicStore(config, { cache: false });
+		const probe = await settle(async () => {
+			await store.query('SELECT 1 AS ok');
+			const sample = store.cipher.encrypt('probe');
+			if (store.cipher.decrypt(sample) !== 'probe') throw new Error('PHI key self-test failed');
+			return store.description;
+		});
+		await store.close();
+		if (!probe.ok) throw probe.error;
+		return probe.value;
+	});
+	if (!res.ok) return { status: 'Error', message: (res.error as Error).message };
+	return { status: 'OK', message: `Connected to ${res.value}` };
+}
