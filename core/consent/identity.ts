@@ -56,13 +56,15 @@ export function parseIdentity(
 	let phone: string | null = null;
 	let bsuid: string | null = null;
 	if (!isBlank(input.phone)) {
-		let recipient;
+		let recipient: ReturnType<typeof parseRecipient> | undefined;
+		let problem = '';
 		try {
 			recipient = parseRecipient(input.phone, { defaultCountry: options.defaultCountry, field: phoneField });
 		} catch (error) {
 			const e = error as { problem?: string; fix?: string; message: string };
-			throw new ConsentInputError(phoneField, e.problem ? `${e.problem}. ${e.fix ?? ''}`.trim() : e.message);
+			problem = e.problem ? `${e.problem}. ${e.fix ?? ''}`.trim() : e.message;
 		}
+		if (!recipient) throw new ConsentInputError(phoneField, problem);
 		if (recipient.kind === 'phone') phone = recipient.e164;
 		else bsuid = recipient.userId;
 	}

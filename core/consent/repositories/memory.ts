@@ -136,6 +136,6 @@ export class MemoryConsentRepository implements ConsentRepository {
 }
 
 function strip(e: StoredConsentEvent & { subjectId: number }): StoredConsentEvent {
-	const { subjectId: _subjectId, ...rest } = e;
-	return { ...rest, evidence: structuredClone(rest.evidence) };
+	const { id, sequence, action, purpose, recordedAt, expiresAt, evidence } = e;
+	return { id, sequence, action, purpose, recordedAt, expiresAt, evidence: structuredClone(evidence) };
 }
