@@ -51,6 +51,8 @@ export class ThroughputLimiter {
 	private grants: number[] = [];
 	private readonly waiters: Array<() => void> = [];
 	private timerPending = false;
+	/** Bumped when the rate changes so a timer armed under the old rate no longer counts. */
+	private timerGeneration = 0;
 
 	constructor(options: ThroughputLimiterOptions = {}) {
 		this.clock = options.clock ?? systemClock;
@@ -82,6 +84,8 @@ export class ThroughputLimiter {
 		this.capacity = Math.max(1, burst ?? defaultBurst(rate));
 		this.tokens = Math.min(this.tokens, this.capacity);
 		if (this.grants.length > rate) this.grants = this.grants.slice(this.grants.length - rate);
+		this.timerGeneration++;
+		this.timerPending = false;
 		this.pump();
 	}
 
@@ -137,7 +141,9 @@ export class ThroughputLimiter {
 			const wait = this.waitTime(now);
 			if (wait > 0) {
 				this.timerPending = true;
+				const generation = ++this.timerGeneration;
 				void this.clock.sleep(Math.ceil(wait)).then(() => {
+					if (generation !== this.timerGeneration) return;
 					this.timerPending = false;
 					this.pump();
 				});

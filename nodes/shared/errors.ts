@@ -10,6 +10,7 @@ export function describeCloudApiError(error: CloudApiError): string {
 	const parts = [error.details || error.metaMessage || error.entry.meaning];
 	if (error.userMessage && error.userMessage !== parts[0]) parts.push(error.userMessage);
 	parts.push(`What to do: ${error.hint}`);
+	if (typeof error.code !== 'number') parts.push(`(code ${error.code})`);
 	if (error.fbtraceId) parts.push(`Meta trace ID: ${error.fbtraceId}`);
 	return parts.join(' ');
 }
@@ -25,14 +26,16 @@ export function toNodeError(
 		return error;
 	}
 	if (error instanceof CloudApiError) {
-		const response: JsonObject = {
-			code: typeof error.code === 'number' ? error.code : String(error.code),
-			message: error.message,
-		};
+		// A string code such as ETIMEDOUT would make NodeApiError replace our message with its generic one.
+		const response: JsonObject =
+			typeof error.code === 'number'
+				? { code: error.code, message: error.message }
+				: { networkCode: String(error.code), message: error.message };
 		if (error.subcode !== undefined) response.error_subcode = error.subcode;
 		if (error.fbtraceId) response.fbtrace_id = error.fbtraceId;
 		const apiError = new NodeApiError(node, response, {
-			message: `${error.title} (#${error.code})`,
+			// n8n swaps messages containing ETIMEDOUT & co. for a generic one, so network codes go in the description.
+			message: typeof error.code === 'number' ? `${error.title} (#${error.code})` : error.title,
 			description: describeCloudApiError(error),
 			httpCode: error.httpStatus !== undefined ? String(error.httpStatus) : undefined,
 			itemIndex,

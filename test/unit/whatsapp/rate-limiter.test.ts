@@ -1,0 +1,196 @@
+import {
+	PairLimitGuard,
+	ThroughputLimiter,
+	getSharedLimiter,
+	getSharedPairGuard,
+	mapSettledWithConcurrency,
+	mapWithConcurrency,
+	resetSharedLimiters,
+	validateMps,
+} from '../../../core/whatsapp/rate-limiter';
+import { FakeClock, flush } from './helpers';
+
+function grantTimes(limiter: ThroughputLimiter, clock: FakeClock, count: number): number[] {
+	const times: number[] = [];
+	for (let i = 0; i < count; i++) void limiter.acquire().then(() => times.push(clock.now()));
+	return times;
+}
+
+describe('ThroughputLimiter (fake clock)', () => {
+	it('spaces grants exactly 1/mps apart when burst is 1', async () => {
+		const clock = new FakeClock();
+		const limiter = new ThroughputLimiter({ mps: 10, burst: 1, windowMs: 1000, clock });
+		const times = grantTimes(limiter, clock, 5);
+		await clock.runAll();
+		expect(times).toEqual([0, 100, 200, 300, 400]);
+	});
+
+	it('allows a burst, then refills at mps, and never exceeds mps in any window', async () => {
+		const clock = new FakeClock();
+		const limiter = new ThroughputLimiter({ mps: 10, burst: 5, windowMs: 1000, clock });
+		const times = grantTimes(limiter, clock, 15);
+		await clock.runAll();
+		expect(times).toEqual([0, 0, 0, 0, 0, 100, 200, 300, 400, 500, 1000, 1000, 1000, 1000, 1000]);
+		for (const t of times) expect(times.filter((u) => u > t - 1000 && u <= t).length).toBeLessThanOrEqual(10);
+	});
+
+	it('sustains exactly mps over a long queue with the default window headroom', async () => {
+		const clock = new FakeClock();
+		const limiter = new ThroughputLimiter({ mps: 80, clock });
+		expect(limiter.burst).toBe(8);
+		const times = grantTimes(limiter, clock, 800);
+		await clock.runAll();
+		expect(times).toHaveLength(800);
+		for (let i = 80; i < times.length; i++) expect(times[i] - times[i - 80]).toBeGreaterThanOrEqual(1020);
+		const last = times[times.length - 1];
+		expect(800 / ((last + 1000 / 80) / 1000)).toBeGreaterThan(80 * 0.97);
+	});
+
+	it('serves waiters in arrival order and reports pending', async () => {
+		const clock = new FakeClock();
+		const limiter = new ThroughputLimiter({ mps: 2, burst: 1, windowMs: 1000, clock });
+		const order: number[] = [];
+		for (let i = 0; i < 4; i++) void limiter.acquire().then(() => order.push(i));
+		await flush();
+		expect(order).toEqual([0]);
+		expect(limiter.pending).toBe(3);
+		await clock.runAll();
+		expect(order).toEqual([0, 1, 2, 3]);
+		expect(limiter.pending).toBe(0);
+	});
+
+	it('tryAcquire takes a token only when one is available', () => {
+		const clock = new FakeClock();
+		const limiter = new ThroughputLimiter({ mps: 1, burst: 1, windowMs: 1000, clock });
+		expect(limiter.tryAcquire()).toBe(true);
+		expect(limiter.tryAcquire()).toBe(false);
+		expect(limiter.waitTime()).toBe(1000);
+	});
+
+	it('applies a new rate to sends already waiting', async () => {
+		const clock = new FakeClock();
+		const limiter = new ThroughputLimiter({ mps: 1, burst: 1, windowMs: 1000, clock });
+		const times = grantTimes(limiter, clock, 4);
+		await clock.advance(1000);
+		expect(times).toEqual([0, 1000]);
+		limiter.setRate(10, 1);
+		await clock.runAll();
+		expect(times.slice(2)).toEqual([1100, 1200]);
+	});
+
+	it('validates messages per second (1..1000)', () => {
+		expect(validateMps(undefined)).toBe(80);
+		expect(validateMps(1000)).toBe(1000);
+		expect(() => validateMps(0)).toThrow(/between 1 and 1000/);
+		expect(() => validateMps(1001)).toThrow(/between 1 and 1000/);
+		expect(() => new ThroughputLimiter({ mps: Number.NaN })).toThrow(/Messages per second/);
+	});
+});
+
+describe('shared limiter registry', () => {
+	afterEach(() => resetSharedLimiters());
+
+	it('returns one limiter per base URL + phone number, shared by every caller', async () => {
+		const clock = new FakeClock();
+		const a = getSharedLimiter('https://graph.facebook.com', '111', { mps: 10, burst: 1, clock });
+		const b = getSharedLimiter('https://graph.facebook.com/', '111', { mps: 10, burst: 1, clock });
+		const other = getSharedLimiter('https://graph.facebook.com', '222', { mps: 10, burst: 1, clock });
+		const simulator = getSharedLimiter('http://127.0.0.1:7700', '111', { mps: 10, burst: 1, clock });
+		expect(b).toBe(a);
+		expect(other).not.toBe(a);
+		expect(simulator).not.toBe(a);
+		const times: number[] = [];
+		for (const limiter of [a, b, a, b]) void limiter.acquire().then(() => times.push(clock.now()));
+		void other.acquire().then(() => times.push(-1));
+		await clock.runAll();
+		expect(times.filter((t) => t >= 0)).toEqual([0, 100, 200, 300]);
+		expect(times).toContain(-1);
+	});
+
+	it('updates the shared limiter when the mps changes', () => {
+		const clock = new FakeClock();
+		const a = getSharedLimiter('https://graph.facebook.com', '111', { mps: 80, clock });
+		const b = getSharedLimiter('https://graph.facebook.com', '111', { mps: 250, clock });
+		expect(b).toBe(a);
+		expect(a.mps).toBe(250);
+		expect(a.burst).toBe(25);
+	});
+
+	it('shares pair guards per phone number', () => {
+		const a = getSharedPairGuard('https://graph.facebook.com', '111');
+		expect(getSharedPairGuard('https://graph.facebook.com', '111')).toBe(a);
+		expect(getSharedPairGuard('https://graph.facebook.com', '222')).not.toBe(a);
+	});
+});
+
+describe('PairLimitGuard', () => {
+	it('backs off 4^n seconds per recipient (1 s, 4 s, 16 s …, capped) and resets on success', () => {
+		const clock = new FakeClock();
+		const guard = new PairLimitGuard({ clock, maxExponent: 3 });
+		expect(guard.recordPairLimit('A')).toBe(1000);
+		expect(guard.recordPairLimit('A')).toBe(4000);
+		expect(guard.recordPairLimit('A')).toBe(16000);
+		expect(guard.recordPairLimit('A')).toBe(64000);
+		expect(guard.recordPairLimit('A')).toBe(64000);
+		expect(guard.consecutiveLimits('A')).toBe(5);
+		expect(guard.delayFor('A')).toBe(64000);
+		expect(guard.delayFor('B')).toBe(0);
+		guard.recordSuccess('A');
+		expect(guard.delayFor('A')).toBe(0);
+		expect(guard.recordPairLimit('A')).toBe(1000);
+	});
+
+	it('makes only the limited recipient wait', async () => {
+		const clock = new FakeClock();
+		const guard = new PairLimitGuard({ clock });
+		guard.recordPairLimit('A');
+		guard.recordPairLimit('A');
+		const done: Array<[string, number]> = [];
+		void guard.wait('A').then(() => done.push(['A', clock.now()]));
+		void guard.wait('B').then(() => done.push(['B', clock.now()]));
+		await clock.runAll();
+		expect(done).toEqual([
+			['B', 0],
+			['A', 4000],
+		]);
+	});
+});
+
+describe('mapWithConcurrency', () => {
+	it('keeps input order and never runs more than the limit at once', async () => {
+		let running = 0;
+		let peak = 0;
+		const result = await mapWithConcurrency([50, 10, 30, 0, 20, 5], 2, async (ms, index) => {
+			running++;
+			peak = Math.max(peak, running);
+			await new Promise((resolve) => setTimeout(resolve, ms));
+			running--;
+			return `${index}:${ms}`;
+		});
+		expect(result).toEqual(['0:50', '1:10', '2:30', '3:0', '4:20', '5:5']);
+		expect(peak).toBe(2);
+	});
+
+	it('rejects with the first error and starts no new work after it', async () => {
+		const started: number[] = [];
+		await expect(
+			mapWithConcurrency([1, 2, 3, 4, 5], 1, async (n) => {
+				started.push(n);
+				if (n === 2) throw new Error('boom');
+				return n;
+			}),
+		).rejects.toThrow('boom');
+		expect(started).toEqual([1, 2]);
+	});
+
+	it('settled variant reports each item', async () => {
+		const result = await mapSettledWithConcurrency([1, 2, 3], 3, async (n) => {
+			if (n === 2) throw new Error('two');
+			return n * 10;
+		});
+		expect(result.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+		expect((result[0] as PromiseFulfilledResult<number>).value).toBe(10);
+		expect(((result[1] as PromiseRejectedResult).reason as Error).message).toBe('two');
+		expect(await mapWithConcurrency([], 4, async () => 1)).toEqual([]);
+	});
+});
