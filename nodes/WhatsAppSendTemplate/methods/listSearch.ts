@@ -24,11 +24,16 @@ export async function searchTemplates(
 		limit: 100,
 		after: paginationToken || undefined,
 	});
+	const languages = new Set(page.templates.map((t) => t.language.toLowerCase()));
+	// A term that is a language code ("es", "pt_br") filters by language; others match name or category.
+	const matches = (t: { name: string; language: string; category: string }, term: string) => {
+		const language = t.language.toLowerCase();
+		if (languages.has(term) || [...languages].some((l) => l.startsWith(`${term}_`)))
+			return language === term || language.startsWith(`${term}_`);
+		return t.name.toLowerCase().includes(term) || t.category.toLowerCase().includes(term);
+	};
 	const results = page.templates
-		.filter((t) => {
-			const haystack = `${t.name} ${t.language} ${t.category}`.toLowerCase();
-			return terms.every((term) => haystack.includes(term));
-		})
+		.filter((t) => terms.every((term) => matches(t, term)))
 		.sort((a, b) => a.name.localeCompare(b.name) || a.language.localeCompare(b.language))
 		.map((t) => ({
 			name: `${t.name} (${t.language}) · ${t.category}${t.status === 'APPROVED' ? '' : ` · ${t.status}`}`,

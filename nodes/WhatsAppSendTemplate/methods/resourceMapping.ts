@@ -11,7 +11,8 @@ import { getWhatsAppContext } from '../../shared/transport';
 import { loadTemplatesByName } from './templates';
 
 export async function getTemplateParameters(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
-	const ref = this.getNodeParameter('template', undefined, { extractValue: true }) as string;
+	const ref = (this.getCurrentNodeParameter('template', { extractValue: true }) ??
+		this.getNodeParameter('template', '', { extractValue: true })) as string;
 	if (typeof ref !== 'string' || !ref.trim() || ref.includes('{{'))
 		return {
 			fields: [],

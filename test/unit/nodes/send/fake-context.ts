@@ -1,0 +1,183 @@
+/**
+ * A minimal IExecuteFunctions / ILoadOptionsFunctions for the Send nodes, whose authenticated HTTP helper is
+ * answered by an in-memory Graph API (FakeGraph). Parameters come from a plain object; a function value is
+ * evaluated per item (like an expression).
+ */
+import type {
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+	INodeExecutionData,
+} from 'n8n-workflow';
+
+import { TEMPLATES } from '../../../../simulator/templates';
+
+export interface SentRequest {
+	method: string;
+	path: string;
+	body: any;
+	qs?: Record<string, unknown>;
+}
+
+type Responder = (req: SentRequest, attempt: number) => { status: number; body: unknown } | undefined;
+
+let wamid = 0;
+
+export class FakeGraph {
+	requests: SentRequest[] = [];
+	/** Per-recipient attempt counters. */
+	attempts = new Map<string, number>();
+	templates = TEMPLATES.map((t) => ({ ...t }));
+	/** Return a response to override the default for a request. */
+	responder?: Responder;
+	uploads: Array<{ fileName: string; mimeType: string; size: number }> = [];
+
+	get messages(): any[] {
+		return this.requests
+			.filter((r) => r.method === 'POST' && r.path.endsWith('/messages'))
+			.map((r) => r.body);
+	}
+
+	async handle(
+		options: IHttpRequestOptions,
+	): Promise<{ statusCode: number; body: unknown; headers: Record<string, string> }> {
+		const url = new URL(options.url!);
+		const path = url.pathname.replace(/^\/v[0-9.]+\//, '');
+		const req: SentRequest = {
+			method: String(options.method ?? 'GET'),
+			path,
+			body: Buffer.isBuffer(options.body) ? options.body : (options.body as any),
+			qs: options.qs as Record<string, unknown>,
+		};
+		this.requests.push(req);
+		const key = req.body?.to ?? req.body?.recipient ?? path;
+		const attempt = (this.attempts.get(key) ?? 0) + 1;
+		this.attempts.set(key, attempt);
+		const custom = this.responder?.(req, attempt);
+		const reply = custom ?? this.defaultReply(req, options);
+		return { statusCode: reply.status, body: reply.body, headers: { 'content-type': 'application/json' } };
+	}
+
+	private defaultReply(req: SentRequest, options: IHttpRequestOptions): { status: number; body: unknown } {
+		if (req.method === 'GET' && req.path.endsWith('/message_templates')) {
+			const qs = req.qs ?? {};
+			const data = this.templates.filter(
+				(t) => (!qs.name || t.name === qs.name) && (!qs.status || t.status === qs.status),
+			);
+			return { status: 200, body: { data, paging: { cursors: { before: 'a', after: 'b' } } } };
+		}
+		if (req.method === 'POST' && req.path.endsWith('/media')) {
+			const raw = (options.body as Buffer).toString('latin1');
+			const fileName = /filename="([^"]+)"/.exec(raw)?.[1] ?? '';
+			const mimeType = /Content-Type: ([^\r\n]+)\r\n\r\n/.exec(raw)?.[1] ?? '';
+			this.uploads.push({ fileName, mimeType, size: raw.length });
+			return { status: 200, body: { id: String(900000 + this.uploads.length) } };
+		}
+		if (req.method === 'POST' && req.path.endsWith('/messages')) {
+			if (req.body.status === 'read') return { status: 200, body: { success: true } };
+			const input = req.body.to ?? req.body.recipient;
+			return {
+				status: 200,
+				body: {
+					messaging_product: 'whatsapp',
+					contacts: [{ input, wa_id: req.body.to ? String(input).replace('+', '') : undefined }],
+					messages: [{ id: `wamid.TEST${++wamid}` }],
+				},
+			};
+		}
+		return {
+			status: 404,
+			body: { error: { message: 'Unknown path', code: 100, type: 'GraphMethodException' } },
+		};
+	}
+}
+
+/** Meta's error body. */
+export function metaError(code: number, message: string, status = 400, details?: string) {
+	return {
+		status,
+		body: {
+			error: {
+				message,
+				type: 'OAuthException',
+				code,
+				error_data: details ? { messaging_product: 'whatsapp', details } : undefined,
+				fbtrace_id: 'TRACE123',
+			},
+		},
+	};
+}
+
+export interface FakeContextOptions {
+	items?: INodeExecutionData[];
+	params: Record<string, unknown>;
+	continueOnFail?: boolean;
+	graph: FakeGraph;
+	credential?: Record<string, unknown>;
+}
+
+export const NODE: INode = {
+	id: 'node-1',
+	name: 'Send',
+	type: 'n8n-nodes-whatsapp-clinic.whatsAppSendTemplate',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+export function fakeContext(opts: FakeContextOptions): IExecuteFunctions & ILoadOptionsFunctions {
+	const items = opts.items ?? [{ json: {} }];
+	const credential = {
+		accessToken: 'secret-token',
+		phoneNumberId: '100000000000001',
+		businessAccountId: '200000000000001',
+		baseUrl: 'http://graph.test',
+		graphApiVersion: 'v25.0',
+		...opts.credential,
+	};
+	const param = (
+		name: string,
+		itemIndex: number | undefined,
+		fallback: unknown,
+		options?: { extractValue?: boolean },
+	) => {
+		let value = opts.params[name];
+		if (typeof value === 'function') value = (value as (i: number) => unknown)(itemIndex ?? 0);
+		if (value === undefined) return fallback;
+		if (options?.extractValue && value && typeof value === 'object' && '__rl' in value)
+			return (value as any).value;
+		return value;
+	};
+	const ctx = {
+		getInputData: () => items,
+		getNode: () => NODE,
+		continueOnFail: () => opts.continueOnFail ?? false,
+		getNodeParameter: (
+			name: string,
+			itemIndex?: number,
+			fallback?: unknown,
+			options?: { extractValue?: boolean },
+		) => param(name, itemIndex, fallback, options),
+		getCurrentNodeParameter: (name: string, options?: { extractValue?: boolean }) =>
+			param(name, 0, undefined, options),
+		getCredentials: async () => credential,
+		helpers: {
+			httpRequestWithAuthentication: async function (_type: string, options: IHttpRequestOptions) {
+				return await opts.graph.handle(options);
+			},
+			assertBinaryData: (itemIndex: number, property: string) => {
+				const binary = items[itemIndex]?.binary?.[property];
+				if (!binary) throw new Error(`no binary ${property}`);
+				return binary;
+			},
+			getBinaryDataBuffer: async (itemIndex: number, property: string) =>
+				Buffer.from(items[itemIndex].binary![property].data, 'base64'),
+		},
+	};
+	return ctx as unknown as IExecuteFunctions & ILoadOptionsFunctions;
+}
+
+export function rl(value: string, mode = 'list') {
+	return { __rl: true, mode, value };
+}
