@@ -11,6 +11,7 @@ import * as detectKeywords from './actions/detectKeywords.operation';
 import * as getHistory from './actions/getHistory.operation';
 import * as record from './actions/record.operation';
 import { router } from './actions/router';
+import { clinicStoreConnectionTest } from '../shared/store';
 
 export class ConsentCheck implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,7 +28,7 @@ export class ConsentCheck implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{ $parameter["operation"] === "check" ? [{ "type": "main", "displayName": "Allowed" }, { "type": "main", "displayName": "Blocked" }] : [{ "type": "main" }] }}`,
-		credentials: [{ name: 'clinicStoreApi', required: true }],
+		credentials: [{ name: 'clinicStoreApi', required: true, testedBy: 'clinicStoreConnectionTest' }],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -75,6 +76,8 @@ export class ConsentCheck implements INodeType {
 			...getHistory.description,
 		],
 	};
+
+	methods = { credentialTest: { clinicStoreConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return router.call(this);

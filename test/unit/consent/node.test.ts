@@ -84,7 +84,9 @@ describe('Consent Check node: description', () => {
 	it('is usable as a tool, needs the Clinic Store credential and has two outputs only for Check', () => {
 		const d = new ConsentCheck().description;
 		expect(d.usableAsTool).toBe(true);
-		expect(d.credentials).toEqual([{ name: 'clinicStoreApi', required: true }]);
+		expect(d.credentials).toEqual([
+			{ name: 'clinicStoreApi', required: true, testedBy: 'clinicStoreConnectionTest' },
+		]);
 		expect(String(d.outputs)).toContain('"Allowed"');
 		expect(String(d.outputs)).toContain('"Blocked"');
 		expect(d.subtitle).toBeTruthy();
