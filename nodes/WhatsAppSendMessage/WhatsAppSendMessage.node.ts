@@ -16,6 +16,7 @@ const operationProperty: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	default: 'text',
+	description: 'What to send to the patient',
 	options: [
 		{
 			name: 'Mark as Read',

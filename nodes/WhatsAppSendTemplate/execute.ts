@@ -120,6 +120,7 @@ export const description: INodeProperties[] = [
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
+		description: 'Optional settings',
 		default: {},
 		options: [
 			callbackDataOption,

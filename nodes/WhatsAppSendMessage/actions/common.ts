@@ -53,6 +53,7 @@ export function sendOptionsProperty(operations: Operation[], extra: INodePropert
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
+		description: 'Optional settings',
 		default: {},
 		options: [
 			callbackDataOption,

@@ -26,6 +26,7 @@ export const description: INodeProperties[] = [
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
+		description: 'Optional settings',
 		default: {},
 		options: [phoneNumberIdOption],
 	}),

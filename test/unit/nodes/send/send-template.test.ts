@@ -369,6 +369,6 @@ describe('WhatsApp Send Template: editor methods', () => {
 		expect(node.description.usableAsTool).toBe(true);
 		expect(node.description.subtitle).toBeTruthy();
 		expect(node.description.icon).toBeTruthy();
-		for (const p of node.description.properties) expect(p.description ?? p.displayName).toBeTruthy();
+		for (const p of node.description.properties) expect(p.description).toBeTruthy();
 	});
 });
