@@ -12,7 +12,7 @@ import { credentialsFor } from './fixtures';
 import { buildPackage } from './harness/build';
 import { startN8n, type N8nInstance, type WorkflowJson } from './harness/n8n';
 import { PACKAGE_NAME, REPO_ROOT } from './harness/paths';
-import { stopAll } from './harness/proc';
+import { stopAll, waitUntil } from './harness/proc';
 import { startSim, type SimHandle } from './harness/sim';
 
 export const WORKFLOWS_DIR = join(REPO_ROOT, 'workflows');
@@ -87,7 +87,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 			keepUserFolder: options.keep,
 		});
 		log(`n8n at ${n8n.url}`);
-		const types = await n8n.loadedTypes();
+		// Under load n8n may answer before it has finished registering community package types: wait for them.
+		const types = await waitUntil(
+			'our node types in /types/nodes.json',
+			async () => {
+				const t = await n8n!.loadedTypes();
+				return built.nodes.length === 0 || t.nodes.length > 0 ? t : undefined;
+			},
+			60_000,
+			1000,
+		).catch(async () => await n8n!.loadedTypes());
 		const loaded = { nodes: types.nodes.map((n) => n.slice(PACKAGE_NAME.length + 1)), credentials: types.credentials };
 		for (const spec of credentialsFor(sim, n8n.userFolder, loaded.credentials)) await n8n.createCredential(spec);
 		for (const table of CLINIC_DATA_TABLES) await n8n.api('POST', '/data-tables', table);

@@ -164,6 +164,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_RUNNERS_TASK_TIMEOUT: '300',
+		N8N_RUNNERS_GRANT_TOKEN_TTL: '120',
 		// Synchronous activation: publish returns once webhooks/triggers are live, and activation errors surface.
 		N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
 		N8N_PUBLIC_API_DISABLED: 'false',

@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario';
 import { packageScenario } from './package';
+import { triggerScenario } from './trigger';
 
 /** Every scenario, in run order. */
-export const scenarios: Scenario[] = [packageScenario];
+export const scenarios: Scenario[] = [packageScenario, triggerScenario];

@@ -1,0 +1,55 @@
+/** Helpers shared by scenarios. */
+import type { ExecutionSummary, WorkflowJson } from '../harness/n8n';
+import { PACKAGE_NAME } from '../harness/paths';
+import { sleep } from '../harness/proc';
+import type { ScenarioContext } from '../scenario';
+
+export const T = (name: string) => `${PACKAGE_NAME}.${name}`;
+
+/** Items a node output on its first run (output 0 unless given). */
+export function nodeOutput(execution: ExecutionSummary, nodeName: string, output = 0): Array<Record<string, any>> {
+	const runs = execution.data?.resultData.runData[nodeName];
+	if (!runs?.length) return [];
+	return (runs[0].data?.main?.[output] ?? []).map((i) => i.json);
+}
+
+export function nodeRan(execution: ExecutionSummary, nodeName: string): boolean {
+	return Boolean(execution.data?.resultData.runData[nodeName]?.length);
+}
+
+export function executionError(execution: ExecutionSummary): string | undefined {
+	const err = execution.data?.resultData.error;
+	if (!err) return undefined;
+	return `${execution.data?.resultData.lastNodeExecuted ?? '?'}: ${err.message ?? ''} ${err.description ?? ''}`.trim();
+}
+
+/** Imports a workflow for one scenario, publishes it, and unpublishes it afterwards. */
+export async function useWorkflow(ctx: ScenarioContext, wf: WorkflowJson): Promise<string> {
+	const id = await ctx.n8n.importWorkflow(wf);
+	ctx.defer(async () => {
+		await ctx.n8n.deactivate(id).catch(() => undefined);
+	});
+	return id;
+}
+
+/** Points the simulator at `url` for this scenario and back at the stack's inbox afterwards. */
+export async function useCallback(ctx: ScenarioContext, url: string): Promise<void> {
+	await ctx.sim.setCallback(url);
+	ctx.defer(async () => {
+		if (ctx.stack.inboxWebhookUrl) await ctx.sim.setCallback(ctx.stack.inboxWebhookUrl);
+	});
+}
+
+/** Waits `ms` and returns how many executions the workflow has (to prove that nothing new started). */
+export async function settleCount(ctx: ScenarioContext, workflowId: string, ms = 2500): Promise<number> {
+	await sleep(ms);
+	return (await ctx.n8n.executions({ workflowId })).length;
+}
+
+let counter = 0;
+/** A unique Brazilian mobile number per call, so scenarios never share patients in the store. */
+export function patientPhone(): string {
+	counter += 1;
+	const n = String((Date.now() % 1_000_000) * 100 + counter).padStart(8, '0').slice(-8);
+	return `55119${n}`;
+}
