@@ -14,3 +14,4 @@ export {
 } from './export';
 export { purgeAuditEntries, DEFAULT_RETENTION_DAYS, type PurgeResult } from './retention';
 export { AUDIT_LOCK_KEY } from './schema';
+export { detectAuditEntry, withOverrides } from './detect';
