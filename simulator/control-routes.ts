@@ -12,6 +12,7 @@ import { receiveInbound } from './inbound';
 import { markReadByPatient } from './lifecycle';
 import { liveMedia } from './media';
 import type { Delivery, OutboundMessage } from './state';
+import { WINDOW_MS } from './state';
 
 export interface ControlResponse {
 	status: number;
@@ -224,9 +225,30 @@ export async function handleControl(
 				.map((m) => ({ direction: 'out', at: m.acceptedAt, ...outboundView(ctx, m) }));
 			const inc = ctx.state.inbound
 				.filter((m) => userMatches(ctx, m.userKey, user))
-				.map((m) => ({ direction: 'in', at: m.receivedAt, id: m.id, type: m.type, message: m.message }));
+				.map((m) => ({
+					direction: 'in',
+					at: m.receivedAt,
+					id: m.id,
+					type: m.type,
+					message: m.message,
+					readByBusiness: m.readAt !== undefined,
+				}));
 			const all = [...out, ...inc].sort((a, b) => a.at - b.at);
 			return ok({ data: all.map((m) => ({ ...m, at: new Date(m.at).toISOString() })) });
+		}
+		case 'GET /_sim/users': {
+			const now = ctx.clock.now();
+			return ok({
+				data: [...ctx.state.users.values()].map((u) => ({
+					waId: u.waId,
+					userId: u.userId,
+					username: u.username,
+					name: u.name,
+					lastInboundAt: u.lastInboundAt ? new Date(u.lastInboundAt).toISOString() : null,
+					windowOpen: ctx.state.windowOpen(u, now),
+					windowClosesAt: u.lastInboundAt ? new Date(u.lastInboundAt + WINDOW_MS).toISOString() : null,
+				})),
+			});
 		}
 		case 'GET /_sim/deliveries': {
 			const eventId = query.get('eventId');

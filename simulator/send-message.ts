@@ -52,7 +52,7 @@ function markAsRead(ctx: SimContext, body: Record<string, unknown>): Record<stri
 			throw Errors.invalidParameter('Param typing_indicator[\'type\'] must be "text".');
 		}
 	}
-	(inbound as { readAt?: number }).readAt = ctx.clock.now();
+	inbound.readAt = ctx.clock.now();
 	return { success: true };
 }
 

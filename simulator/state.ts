@@ -105,6 +105,8 @@ export interface InboundMessage {
 	/** The message object as put into the webhook. */
 	message: Record<string, unknown>;
 	deliveryId?: string;
+	/** When the business marked it read (POST messages with status: read). */
+	readAt?: number;
 }
 
 export interface MediaItem {
