@@ -109,11 +109,46 @@ export function metaError(code: number, message: string, status = 400, details?:
 	};
 }
 
+/** Anything that answers n8n's authenticated request helper (FakeGraph, or a forwarder to the simulator). */
+export interface GraphEndpoint {
+	handle(
+		options: IHttpRequestOptions,
+	): Promise<{ statusCode: number; body: unknown; headers: Record<string, string> }>;
+}
+
+/** Forwards n8n request options to a real HTTP server (the simulator), adding the Bearer token. */
+export function httpForwarder(token: string): GraphEndpoint {
+	return {
+		async handle(options) {
+			const url = new URL(options.url!);
+			for (const [k, v] of Object.entries(options.qs ?? {}))
+				if (v !== undefined) url.searchParams.set(k, String(v));
+			const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+			for (const [k, v] of Object.entries(options.headers ?? {})) headers[k.toLowerCase()] = String(v);
+			let body: BodyInit | undefined;
+			if (Buffer.isBuffer(options.body)) body = new Uint8Array(options.body);
+			else if (options.body !== undefined) {
+				body = JSON.stringify(options.body);
+				headers['content-type'] = 'application/json';
+			}
+			const res = await fetch(url, { method: options.method ?? 'GET', headers, body });
+			const text = await res.text();
+			let parsed: unknown = text;
+			try {
+				parsed = JSON.parse(text);
+			} catch {
+				parsed = text;
+			}
+			return { statusCode: res.status, body: parsed, headers: Object.fromEntries(res.headers.entries()) };
+		},
+	};
+}
+
 export interface FakeContextOptions {
 	items?: INodeExecutionData[];
 	params: Record<string, unknown>;
 	continueOnFail?: boolean;
-	graph: FakeGraph;
+	graph: GraphEndpoint;
 	credential?: Record<string, unknown>;
 }
 

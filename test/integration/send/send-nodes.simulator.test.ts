@@ -1,0 +1,224 @@
+/**
+ * Send nodes against the WhatsApp Cloud API simulator (real HTTP, real GraphClient, real limiter): templates with
+ * named and positional parameters, a document header uploaded from an n8n binary, a list from slot-lookup output,
+ * 131047 outside the window, throughput pacing at the cap and retries of transient faults.
+ */
+import { resetSharedLimiters } from '../../../core/whatsapp/rate-limiter';
+import { WhatsAppSendMessage } from '../../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
+import { WhatsAppSendTemplate } from '../../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
+import { startSimulator, type Simulator } from '../../../simulator';
+import { fakeContext, httpForwarder, rl } from '../../unit/nodes/send/fake-context';
+
+let sim: Simulator;
+const templateNode = new WhatsAppSendTemplate();
+const messageNode = new WhatsAppSendMessage();
+
+/** HTTP statuses seen by the nodes (to prove faults really happened). */
+let statuses: number[] = [];
+
+function ctx(options: Omit<Parameters<typeof fakeContext>[0], 'graph' | 'credential'>) {
+	const forward = httpForwarder(sim.accessToken);
+	return fakeContext({
+		...options,
+		graph: {
+			handle: async (o) => {
+				const res = await forward.handle(o);
+				statuses.push(res.statusCode);
+				return res;
+			},
+		},
+		credential: { baseUrl: sim.url, phoneNumberId: sim.phoneNumberId, businessAccountId: sim.wabaId },
+	});
+}
+
+const mapper = (value: Record<string, unknown>) => ({
+	mappingMode: 'defineBelow',
+	value,
+	matchingColumns: [],
+	schema: [],
+});
+
+beforeAll(async () => {
+	sim = await startSimulator({ port: 0, quiet: true, deliveryErrors: 'sync', readDelayMs: 5 });
+});
+afterAll(async () => await sim.close());
+beforeEach(async () => {
+	sim.reset();
+	statuses = [];
+	resetSharedLimiters();
+	await sim.configure({ mps: 80, faultRate: 0, latencyMs: 0 });
+});
+
+describe('templates against the simulator', () => {
+	it('sends positional and named templates; the simulator renders every placeholder', async () => {
+		const items = [{ json: {} }, { json: {} }];
+		const [out] = await templateNode.execute.call(
+			ctx({
+				items,
+				params: {
+					recipient: (i: number) => (i === 0 ? '+5511912340001' : '(11) 91234-0002'),
+					template: (i: number) =>
+						rl(i === 0 ? 'appointment_reminder|pt_BR' : 'appointment_confirmation|en_US'),
+					parameterSource: 'json',
+					parametersJson: (i: number) =>
+						i === 0
+							? {
+									header_1: 'Clínica Sol',
+									body_1: 'Ana',
+									body_2: '12/03',
+									body_3: '09:30',
+									button_0_payload: 'confirm:A1',
+								}
+							: {
+									first_name: 'Rui',
+									doctor_name: 'Dr. Lima',
+									appointment_date: 'March 3',
+									appointment_time: '10:00',
+								},
+					options: { defaultCountry: 'BR', bizOpaqueCallbackData: 'APPT-1' },
+				},
+			}),
+		);
+		expect(out.map((o) => o.json.error)).toEqual([undefined, undefined]);
+		const sent = sim.messages({ type: 'template' });
+		expect(sent).toHaveLength(2);
+		expect(sent.map((m) => m.templateName)).toEqual(['appointment_reminder', 'appointment_confirmation']);
+		expect(JSON.stringify(sent[0].rendered)).toContain('Olá Ana');
+		expect(JSON.stringify(sent[1].rendered)).toContain('Hi Rui, your appointment with Dr. Lima');
+		expect(sent[0].bizOpaqueCallbackData).toBe('APPT-1');
+		expect(out[0].json.messageId).toBe(sent[0].id);
+	});
+
+	it('uploads a binary PDF and sends it as the document header', async () => {
+		const pdf = Buffer.from('%PDF-1.4\n%lab results\n%%EOF\n');
+		const [out] = await templateNode.execute.call(
+			ctx({
+				items: [
+					{
+						json: {},
+						binary: {
+							data: { data: pdf.toString('base64'), mimeType: 'application/pdf', fileName: 'lab.pdf' },
+						},
+					},
+				],
+				params: {
+					recipient: '+5511912340003',
+					template: rl('lab_results_ready|en_US'),
+					parameterSource: 'mapper',
+					templateParameters: mapper({ body_1: 'Ana', body_2: 'March 10' }),
+					options: { headerBinaryProperty: 'data' },
+				},
+			}),
+		);
+		expect(out[0].json.error).toBeUndefined();
+		const [sent] = sim.messages({ template: 'lab_results_ready' });
+		const header = (sent.request as any).template.components[0];
+		expect(header).toEqual({
+			type: 'header',
+			parameters: [{ type: 'document', document: { id: out[0].json.headerMediaId, filename: 'lab.pdf' } }],
+		});
+	});
+
+	it('a template missing its document header never reaches the simulator', async () => {
+		await expect(
+			templateNode.execute.call(
+				ctx({
+					params: {
+						recipient: '+5511912340004',
+						template: rl('lab_results_ready|en_US'),
+						parameterSource: 'mapper',
+						templateParameters: mapper({ body_1: 'Ana', body_2: 'March 10' }),
+						options: {},
+					},
+				}),
+			),
+		).rejects.toThrow('Item 0: header DOCUMENT is missing');
+		expect(sim.messages()).toHaveLength(0);
+	});
+});
+
+describe('session messages against the simulator', () => {
+	it('sends a list built by Appointment Slot Lookup inside the window', async () => {
+		const patient = '5511912340010';
+		await sim.inbound({ from: patient, text: 'Quero marcar' });
+		const whatsappList = {
+			type: 'list',
+			body: { text: 'Choose a time' },
+			action: {
+				button: 'Times',
+				sections: [
+					{
+						title: 'Tue 12',
+						rows: [
+							{ id: 'slot:1', title: '09:00' },
+							{ id: 'slot:2', title: '09:30' },
+						],
+					},
+				],
+			},
+		};
+		const [out] = await messageNode.execute.call(
+			ctx({
+				params: {
+					operation: 'list',
+					recipient: patient,
+					listSource: 'object',
+					listObject: whatsappList,
+					options: {},
+				},
+			}),
+		);
+		expect(out[0].json.error).toBeUndefined();
+		expect(sim.messages({ type: 'interactive' })).toHaveLength(1);
+	});
+
+	it('explains 131047 when the 24-hour window is closed', async () => {
+		const [out] = await messageNode.execute.call(
+			fakeContextWithCof({
+				params: { operation: 'text', recipient: '+5511912340011', text: 'Hello', options: {} },
+			}),
+		);
+		expect(out[0].json.error).toMatchObject({ code: 131047, title: 'Outside the 24-hour window' });
+		expect(String((out[0].json.error as any).hint)).toContain('WhatsApp Send Template');
+	});
+});
+
+function fakeContextWithCof(options: Omit<Parameters<typeof fakeContext>[0], 'graph' | 'credential'>) {
+	return ctx({ ...options, continueOnFail: true });
+}
+
+describe('bulk behaviour against the simulator', () => {
+	const bulk = (n: number, mps: number) =>
+		ctx({
+			items: Array.from({ length: n }, () => ({ json: {} })),
+			continueOnFail: true,
+			params: {
+				recipient: (i: number) => `+55119${String(20000000 + i)}`,
+				template: rl('post_visit_follow_up|en_US'),
+				parameterSource: 'json',
+				parametersJson: { body_1: 'Ana', body_2: 'Dr. Lima' },
+				options: { messagesPerSecond: mps },
+			},
+		});
+
+	it('paces a burst to the number’s cap: nothing rejected with 130429, order kept', async () => {
+		await sim.configure({ mps: 40 });
+		const [out] = await templateNode.execute.call(bulk(60, 40));
+		expect(out.filter((o) => o.json.error)).toEqual([]);
+		expect(statuses.filter((s) => s === 400 || s === 429)).toEqual([]);
+		expect(sim.messages()).toHaveLength(60);
+		expect(out.map((o) => o.json.recipient)).toEqual(
+			Array.from({ length: 60 }, (_, i) => `+55119${20000000 + i}`),
+		);
+	});
+
+	it('retries transient 5xx faults so every message is accepted exactly once', async () => {
+		await sim.configure({ faultRate: 0.2, faultKinds: ['error500'] });
+		const [out] = await templateNode.execute.call(bulk(40, 80));
+		expect(out.filter((o) => o.json.error)).toEqual([]);
+		const sent = sim.messages();
+		expect(statuses.filter((s) => s >= 500).length).toBeGreaterThan(0);
+		expect(sent).toHaveLength(40);
+		expect(new Set(sent.map((m) => m.to)).size).toBe(40);
+	});
+});
