@@ -205,6 +205,7 @@ export const BSUID_PATTERN = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/;
 
 export class SimState {
 	users = new Map<string, SimUser>();
+	private usersByUserId = new Map<string, SimUser>();
 	outbound: OutboundMessage[] = [];
 	outboundById = new Map<string, OutboundMessage>();
 	inbound: InboundMessage[] = [];
@@ -224,6 +225,7 @@ export class SimState {
 
 	reset(): void {
 		this.users.clear();
+		this.usersByUserId.clear();
 		this.outbound = [];
 		this.outboundById.clear();
 		this.inbound = [];
@@ -240,10 +242,7 @@ export class SimState {
 
 	/** Finds a user by wa_id or BSUID. */
 	findUser(key: string): SimUser | undefined {
-		const direct = this.users.get(key);
-		if (direct) return direct;
-		for (const u of this.users.values()) if (u.userId === key || u.waId === key) return u;
-		return undefined;
+		return this.users.get(key) ?? this.usersByUserId.get(key);
 	}
 
 	/** Finds or creates a user from a phone (digits) or a BSUID; returns the user and its key. */
@@ -266,6 +265,7 @@ export class SimState {
 		};
 		const key = user.waId ?? user.userId;
 		this.users.set(key, user);
+		this.usersByUserId.set(user.userId, user);
 		return { user, key };
 	}
 
