@@ -1,0 +1,86 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { clinicStoreConnectionTest } from '../shared/store';
+import * as append from './actions/append.operation';
+import * as exportOp from './actions/export.operation';
+import * as purge from './actions/purge.operation';
+import * as query from './actions/query.operation';
+import { router } from './actions/router';
+import * as verify from './actions/verify.operation';
+
+export class AuditLog implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Audit Log',
+		name: 'auditLog',
+		icon: { light: 'file:auditLog.svg', dark: 'file:auditLog.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle:
+			'={{ {"append":"Append","query":"Query","verify":"Verify Chain","export":"Export","purge":"Purge by Retention"}[$parameter["operation"]] }}',
+		description:
+			'Tamper-evident log of every patient communication: append entries, search them, verify the hash chain, export CSV or FHIR AuditEvent, purge by retention',
+		defaults: { name: 'Audit Log' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'clinicStoreApi', required: true, testedBy: 'clinicStoreConnectionTest' }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'append',
+				options: [
+					{
+						name: 'Append',
+						value: 'append',
+						action: 'Append entries to the audit log',
+						description: 'Record each input item (message, status, send result, consent change, booking)',
+					},
+					{
+						name: 'Export',
+						value: 'export',
+						action: 'Export the audit log',
+						description: 'CSV or FHIR R4 AuditEvent Bundle file for a period or a patient',
+					},
+					{
+						name: 'Purge by Retention',
+						value: 'purge',
+						action: 'Purge old audit entries',
+						description: 'Delete entries older than the retention period; the chain stays verifiable',
+					},
+					{
+						name: 'Query',
+						value: 'query',
+						action: 'Query the audit log',
+						description: 'Find entries by patient, message, time, direction or purpose',
+					},
+					{
+						name: 'Verify Chain',
+						value: 'verify',
+						action: 'Verify the audit log chain',
+						description: 'Check that no entry was modified, deleted, inserted or reordered',
+					},
+				],
+			},
+			...append.description,
+			...query.description,
+			...verify.description,
+			...exportOp.description,
+			...purge.description,
+		],
+	};
+
+	methods = { credentialTest: { clinicStoreConnectionTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return router.call(this);
+	}
+}
