@@ -292,6 +292,23 @@ export async function handleControl(
 			await ctx.sender.firstAttempt(d.id);
 			return ok(deliveryView(d, false));
 		}
+		case 'POST /_sim/replay': {
+			const b = jsonBody(body);
+			const id = isRecord(b) ? b.deliveryId : undefined;
+			if (typeof id !== 'string') throw Errors.requiredParameter('deliveryId');
+			const original = ctx.state.deliveriesById.get(id);
+			if (!original) throw Errors.invalidParameter(`unknown delivery ${id}`);
+			const url = isRecord(b) && typeof b.url === 'string' ? b.url : original.url;
+			const d = ctx.sender.deliver(
+				original.kind,
+				url,
+				original.body,
+				original.eventIds,
+				original.signedWithWrongSecret,
+			);
+			await ctx.sender.firstAttempt(d.id);
+			return ok(deliveryView(d, false));
+		}
 		case 'POST /_sim/read': {
 			const b = jsonBody(body);
 			const ids: string[] = [];

@@ -190,6 +190,18 @@ describe('retries and duplicates', () => {
 		expect(filtered).toHaveLength(1);
 	});
 
+	it('POST /_sim/replay re-delivers an earlier webhook byte for byte (a Meta retry after a 200)', async () => {
+		const r = await sim.inbound({ from: PATIENT, type: 'text', text: 'Olá, café às 10h @clinic' });
+		const replay = await control(sim, 'POST', 'replay', { deliveryId: r.delivery!.id });
+		expect(replay.status).toBe(200);
+		expect(replay.body.id).not.toBe(r.delivery!.id);
+		expect(replay.body.eventIds).toEqual([r.messageId]);
+		expect(rx.received).toHaveLength(2);
+		expect(rx.received[1].raw.equals(rx.received[0].raw)).toBe(true);
+		expect(rx.received[1].signature).toBe(rx.received[0].signature);
+		expect((await control(sim, 'POST', 'replay', { deliveryId: 'nope' })).status).toBe(400);
+	});
+
 	it('signWithWrongSecret signs every webhook with a wrong secret (forgery tests)', async () => {
 		await sim.configure({ signWithWrongSecret: true });
 		await sim.inbound({ from: PATIENT, type: 'text', text: 'Hi' });
