@@ -6,7 +6,7 @@
  * - append: one transaction under the lock key `consent`, which serialises consent writers across executions and
  *   processes (Postgres advisory lock; SQLite's single writer), so linking/merging patients never races.
  */
-import type { ClinicStore, SqlTx } from '../../store';
+import type { ClinicStore, PhiCipher, SqlTx } from '../../store';
 import type { ConsentAction, ConsentEventSummary } from '../decision';
 import type { PatientIdentity } from '../identity';
 import '../schema';
@@ -20,6 +20,9 @@ import type {
 } from './port';
 
 export const CONSENT_LOCK_KEY = 'consent';
+
+const DIGEST_MEMO_MAX = 200_000;
+const digestMemo = new WeakMap<PhiCipher, Map<string, string[]>>();
 
 interface SubjectRow {
 	id: number;
@@ -66,72 +69,117 @@ export class SqlConsentRepository implements ConsentRepository {
 
 	constructor(private readonly store: ClinicStore) {}
 
+	/**
+	 * Lookup digests of an identifier. Memoised per cipher (a keyed hash is a pure function of key and value; this
+	 * caches no consent state): a reminder batch re-checks the same patients every day.
+	 */
 	private digests(value: string | null): string[] {
-		return value === null ? [] : this.store.cipher.lookupDigests(value);
+		if (value === null) return [];
+		const cipher = this.store.cipher;
+		let memo = digestMemo.get(cipher);
+		if (!memo) digestMemo.set(cipher, (memo = new Map()));
+		let digests = memo.get(value);
+		if (!digests) {
+			if (memo.size >= DIGEST_MEMO_MAX) memo.clear();
+			digests = cipher.lookupDigests(value);
+			memo.set(value, digests);
+		}
+		return digests;
 	}
 
 	async loadEvents(identities: readonly PatientIdentity[]): Promise<ConsentEventSummary[][]> {
 		if (identities.length === 0) return [];
-		const phoneDigests: string[][] = [];
-		const bsuidDigests: string[][] = [];
-		const allPhones = new Set<string>();
-		const allBsuids = new Set<string>();
-		for (const identity of identities) {
-			const p = this.digests(identity.phone);
-			const b = this.digests(identity.bsuid);
-			phoneDigests.push(p);
-			bsuidDigests.push(b);
-			for (const d of p) allPhones.add(d);
-			for (const d of b) allBsuids.add(d);
+		// Unique digests per kind; each identity remembers the positions of its digests.
+		const phoneList: string[] = [];
+		const bsuidList: string[] = [];
+		const phonePos = new Map<string, number>();
+		const bsuidPos = new Map<string, number>();
+		const phonesOf: number[][] = new Array(identities.length);
+		const bsuidsOf: number[][] = new Array(identities.length);
+		for (let i = 0; i < identities.length; i++) {
+			const identity = identities[i];
+			const phones: number[] = [];
+			for (const d of this.digests(identity.phone)) {
+				let at = phonePos.get(d);
+				if (at === undefined) {
+					at = phoneList.push(d) - 1;
+					phonePos.set(d, at);
+				}
+				phones.push(at);
+			}
+			const bsuids: number[] = [];
+			for (const d of this.digests(identity.bsuid)) {
+				let at = bsuidPos.get(d);
+				if (at === undefined) {
+					at = bsuidList.push(d) - 1;
+					bsuidPos.set(d, at);
+				}
+				bsuids.push(at);
+			}
+			phonesOf[i] = phones;
+			bsuidsOf[i] = bsuids;
 		}
 		const s = this.store;
-		const sql =
-			'SELECT s.id AS subject_id, s.phone_digest, s.bsuid_digest, e.id, e.action, e.purpose, e.recorded_at, e.expires_at ' +
-			'FROM consent_subject s LEFT JOIN consent_event e ON e.subject_id = s.id ' +
-			`WHERE ${inList(s, 's.phone_digest', '$1')} OR ${inList(s, 's.bsuid_digest', '$2')}`;
+		// ONE statement: (digest position, subject, event) rows for phone matches, then BSUID matches.
+		const source = (param: string) =>
+			s.dialect === 'sqlite'
+				? `json_each(${param}) j`
+				: `unnest(${param}::text[]) WITH ORDINALITY AS j(value, key)`;
+		const offset = s.dialect === 'sqlite' ? '' : ' - 1';
+		const branch = (kind: 'p' | 'b', param: string, column: string) =>
+			`SELECT '${kind}' AS kind, j.key${offset} AS pos, s.id AS subject_id, e.id, e.action, e.purpose, e.recorded_at, ` +
+			`e.expires_at FROM ${source(param)} JOIN consent_subject s ON s.${column} = j.value ` +
+			'LEFT JOIN consent_event e ON e.subject_id = s.id';
+		const sql = `${branch('p', '$1', 'phone_digest')} UNION ALL ${branch('b', '$2', 'bsuid_digest')}`;
 		this.reads++;
 		const rows = await s.query<{
+			kind: 'p' | 'b';
+			pos: number;
 			subject_id: number;
-			phone_digest: string | null;
-			bsuid_digest: string | null;
 			id: number | null;
 			action: ConsentAction | null;
 			purpose: string | null;
 			recorded_at: number | null;
 			expires_at: number | null;
-		}>(sql, [[...allPhones], [...allBsuids]]);
-		const subjectByPhone = new Map<string, number>();
-		const subjectByBsuid = new Map<string, number>();
+		}>(sql, [phoneList, bsuidList]);
+		const subjectOfPhone: number[] = [];
+		const subjectOfBsuid: number[] = [];
 		const eventsBySubject = new Map<number, ConsentEventSummary[]>();
+		const seen = new Set<number>();
 		for (const row of rows) {
 			const subjectId = num(row.subject_id);
-			if (row.phone_digest) subjectByPhone.set(row.phone_digest, subjectId);
-			if (row.bsuid_digest) subjectByBsuid.set(row.bsuid_digest, subjectId);
+			(row.kind === 'p' ? subjectOfPhone : subjectOfBsuid)[num(row.pos)] = subjectId;
 			let list = eventsBySubject.get(subjectId);
 			if (!list) eventsBySubject.set(subjectId, (list = []));
-			if (row.id !== null && row.id !== undefined) {
-				list.push({
-					action: row.action as ConsentAction,
-					purpose: row.purpose as string,
-					recordedAt: num(row.recorded_at),
-					expiresAt: numOrNull(row.expires_at),
-					sequence: num(row.id),
-				});
-			}
+			if (row.id === null || row.id === undefined) continue;
+			const id = num(row.id);
+			if (seen.has(id)) continue; // a patient matched by both phone and BSUID
+			seen.add(id);
+			list.push({
+				action: row.action as ConsentAction,
+				purpose: row.purpose as string,
+				recordedAt: num(row.recorded_at),
+				expiresAt: numOrNull(row.expires_at),
+				sequence: id,
+			});
 		}
-		return identities.map((_, i) => {
-			const subjects = new Set<number>();
-			for (const d of phoneDigests[i]) {
-				const id = subjectByPhone.get(d);
-				if (id !== undefined) subjects.add(id);
-			}
-			for (const d of bsuidDigests[i]) {
-				const id = subjectByBsuid.get(d);
-				if (id !== undefined) subjects.add(id);
-			}
-			if (subjects.size === 1) return eventsBySubject.get(subjects.values().next().value as number) ?? [];
-			return [...subjects].flatMap((id) => eventsBySubject.get(id) ?? []);
-		});
+		const none: ConsentEventSummary[] = [];
+		const out: ConsentEventSummary[][] = new Array(identities.length);
+		for (let i = 0; i < identities.length; i++) {
+			let first: number | undefined;
+			let more: Set<number> | undefined;
+			const add = (id: number | undefined) => {
+				if (id === undefined || id === first) return;
+				if (first === undefined) first = id;
+				else (more ??= new Set([first])).add(id);
+			};
+			for (const p of phonesOf[i]) add(subjectOfPhone[p]);
+			for (const b of bsuidsOf[i]) add(subjectOfBsuid[b]);
+			if (first === undefined) out[i] = none.slice();
+			else if (!more) out[i] = eventsBySubject.get(first) ?? [];
+			else out[i] = [...more].flatMap((id) => eventsBySubject.get(id) ?? []);
+		}
+		return out;
 	}
 
 	private async findSubjects(
