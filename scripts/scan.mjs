@@ -37,6 +37,7 @@ export const ALLOWED_IMPORTS = {
 	'node:path': 'SQLite path handling',
 	'node:fs': 'creating the SQLite folder',
 	'node:crypto': 'HMAC, hashes and AES-256-GCM',
+	'node:perf_hooks': 'monotonic clock for the rate limiter',
 	crypto: 'HMAC, hashes and AES-256-GCM',
 };
 
@@ -51,7 +52,7 @@ function isDeliberate(message) {
 	const rule = message.ruleId ?? '';
 	if (rule === '@n8n/community-nodes/no-runtime-dependencies') return 'runtime dependencies (see list)';
 	if (rule === '@n8n/community-nodes/no-restricted-imports') {
-		const m = /Import of '([^']+)'/.exec(message.message);
+		const m = /(?:Import|Require) of '([^']+)'/.exec(message.message);
 		if (m && ALLOWED_IMPORTS[m[1]]) return `import ${m[1]}: ${ALLOWED_IMPORTS[m[1]]}`;
 		return null;
 	}
