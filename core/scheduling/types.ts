@@ -94,6 +94,8 @@ export interface Appointment {
 export interface SlotQuery {
 	serviceId?: string;
 	practitionerId?: string;
+	/** FHIR only: search this Schedule directly instead of looking it up by practitioner. */
+	scheduleId?: string;
 	/** Window start and end (ISO instants). Defaults: now … now + horizon. */
 	from?: string;
 	to?: string;
@@ -177,9 +179,8 @@ export class SchedulingRemoteError extends Error {
 /** Minimal HTTP port injected into remote providers (the node adapts n8n's httpRequestWithAuthentication). */
 export interface HttpRequest {
 	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-	/** Absolute URL, or a path relative to the provider's base URL. */
+	/** Absolute URL including the query string (providers encode repeated parameters themselves). */
 	url: string;
-	qs?: Record<string, string | number | Array<string | number>>;
 	headers?: Record<string, string>;
 	body?: unknown;
 }
