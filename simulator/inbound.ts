@@ -38,7 +38,8 @@ export const InboundSchema = z
 			.optional(),
 		userId: z.string().regex(BSUID_PATTERN, 'userId must look like a BSUID, e.g. BR.1234567890').optional(),
 		username: z.string().optional(),
-		name: z.string().default('Test Patient'),
+		/** Profile name; kept from earlier messages when absent (default 'Test Patient'). */
+		name: z.string().optional(),
 		phoneNumberId: z.string().optional(),
 		type: z.enum(INBOUND_TYPES).default('text'),
 		text: z.string().optional(),
