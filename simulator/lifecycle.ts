@@ -12,8 +12,9 @@ function statusObject(ctx: SimContext, msg: OutboundMessage, ev: StatusEvent): R
 		id: msg.id,
 		status: ev.status,
 		timestamp: String(Math.floor(ev.at / 1000)),
-		recipient_id: user?.waId ?? msg.to,
 	};
+	// Username-only users have no phone: Meta withholds recipient_id and sends only the BSUID.
+	if (user?.waId) status.recipient_id = user.waId;
 	if (user?.userId) status.recipient_user_id = user.userId;
 	if (msg.bizOpaqueCallbackData !== undefined) status.biz_opaque_callback_data = msg.bizOpaqueCallbackData;
 	if (ev.status === 'sent' || ev.status === 'delivered') {

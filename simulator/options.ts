@@ -20,7 +20,12 @@ export interface PhoneNumberConfig {
 export type DeliveryErrorMode = 'webhook' | 'sync';
 
 /** Kinds of injected transport faults when `faultRate` > 0. */
-export type FaultKind = 'error500' | 'drop' | 'timeout';
+/**
+ * error500: HTTP 500 (code 131000), nothing accepted. drop: connection closed before processing. timeout: held for
+ * faultTimeoutMs, then closed. lostResponse: the message IS accepted (statuses follow) but the answer is lost, so a
+ * client that retries sends a duplicate, as with a real network timeout.
+ */
+export type FaultKind = 'error500' | 'drop' | 'timeout' | 'lostResponse';
 
 export interface SimulatorOptions {
 	/** TCP port; 0 picks a free port. Default 7700. */
@@ -161,7 +166,7 @@ const USAGE = `Usage: npm run simulator -- [options]
   --pair-interval-ms N     then one message per N ms to that user (default 6000)
   --latency-ms N           delay every Graph API response (default 0)
   --fault-rate R           probability 0..1 of a 500 / dropped connection (default 0)
-  --fault-kinds K,K        error500,drop,timeout (default error500,drop)
+  --fault-kinds K,K        error500,drop,timeout,lostResponse (default error500,drop)
   --delivery-failure-rate R  probability 0..1 that an accepted message later fails (default 0)
   --delivery-errors M      webhook (default, like Meta) | sync: how 131047/131026 are reported
   --read-delay-ms N        delay before the read status (default 300)
@@ -282,7 +287,8 @@ export function parseArgs(argv: string[]): SimulatorOptions | null {
 		throw new Error('--fault-rate must be between 0 and 1');
 	}
 	for (const k of opts.faultKinds ?? []) {
-		if (!['error500', 'drop', 'timeout'].includes(k)) throw new Error(`--fault-kinds: unknown kind ${k}`);
+		if (!['error500', 'drop', 'timeout', 'lostResponse'].includes(k))
+			throw new Error(`--fault-kinds: unknown kind ${k}`);
 	}
 	if (phoneNumberId)
 		opts.phoneNumbers = [{ id: phoneNumberId, displayPhoneNumber: DEFAULTS.displayPhoneNumber }];

@@ -167,12 +167,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		}
 		const o = ctx.options;
 		if (o.latencyMs > 0) await scheduler.sleep(o.latencyMs);
+		let loseResponse = false;
 		if (o.faultRate > 0 && o.random() < o.faultRate) {
 			const kind = o.faultKinds[Math.floor(o.random() * o.faultKinds.length)] ?? 'error500';
 			if (kind === 'error500') throw Errors.internal();
-			if (kind === 'timeout') await scheduler.sleep(o.faultTimeoutMs);
-			req.socket.destroy();
-			return;
+			if (kind === 'lostResponse') loseResponse = true;
+			else {
+				if (kind === 'timeout') await scheduler.sleep(o.faultTimeoutMs);
+				req.socket.destroy();
+				return;
+			}
 		}
 		const body = await readBody(req, MAX_UPLOAD_BYTES);
 		const segments = (version[2] ?? '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -184,6 +188,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			contentType: String(req.headers['content-type'] ?? ''),
 			url,
 		});
+		if (loseResponse) {
+			req.socket.destroy();
+			return;
+		}
 		sendJson(res, out.status, out.body);
 	}
 

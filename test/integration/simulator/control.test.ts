@@ -266,3 +266,57 @@ describe('listings, clock, reset, config, health', () => {
 		expect((await control(sim, 'GET', 'nope')).status).toBe(404);
 	});
 });
+
+describe('several business numbers', () => {
+	it('routes inbound, sends and per-number overrides by phone number ID', async () => {
+		const a = await startWebhookReceiver();
+		const b = await startWebhookReceiver({ verifyToken: 'second' });
+		const multi = await start({
+			webhookUrl: a.url,
+			phoneNumbers: [
+				{ id: '100000000000001' },
+				{ id: '100000000000002', displayPhoneNumber: '+55 11 4000-0002', verifiedName: 'Sim Clinic SP' },
+			],
+		});
+		try {
+			const r = await graph(multi, 'POST', '100000000000002', {
+				webhook_configuration: { override_callback_uri: b.url, verify_token: 'second' },
+			});
+			expect(r.status).toBe(200);
+			await multi.inbound({ from: PATIENT, type: 'text', text: 'to the first number' });
+			await multi.inbound({
+				from: PATIENT,
+				type: 'text',
+				text: 'to the second number',
+				phoneNumberId: '100000000000002',
+			});
+			expect(a.received).toHaveLength(1);
+			expect(b.received).toHaveLength(1);
+			expect(b.received[0].body.entry[0].changes[0].value.metadata).toEqual({
+				display_phone_number: '551140000002',
+				phone_number_id: '100000000000002',
+			});
+			const sent = await graph(multi, 'POST', '100000000000002/messages', {
+				messaging_product: 'whatsapp',
+				...reminder(PATIENT),
+			});
+			expect(sent.status).toBe(200);
+			expect(multi.messages()[0].phoneNumberId).toBe('100000000000002');
+			expect(
+				(await graph(multi, 'GET', '200000000000001/phone_numbers')).body.data.map(
+					(p: any) => p.verified_name,
+				),
+			).toEqual(['Sim Clinic', 'Sim Clinic SP']);
+			const unknown = await graph(multi, 'POST', '100000000000009/messages', {
+				messaging_product: 'whatsapp',
+				...reminder(PATIENT),
+			});
+			expect(unknown.status).toBe(400);
+			expect(unknown.body.error).toEqual(expect.objectContaining({ code: 100, error_subcode: 33 }));
+		} finally {
+			await multi.close();
+			await a.close();
+			await b.close();
+		}
+	});
+});

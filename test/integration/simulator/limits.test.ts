@@ -101,6 +101,19 @@ describe('latency and faults', () => {
 		}
 	});
 
+	it('lostResponse fault accepts the message but loses the answer (a retry would duplicate it)', async () => {
+		const sim = await start({ faultRate: 1, faultKinds: ['lostResponse'] });
+		try {
+			await expect(send(sim, reminder('5511966666667'))).rejects.toThrow();
+			expect(sim.messages({ to: '5511966666667' })).toHaveLength(1);
+			await sim.configure({ faultRate: 0 });
+			expect((await send(sim, reminder('5511966666667'))).status).toBe(200);
+			expect(sim.messages({ to: '5511966666667' })).toHaveLength(2);
+		} finally {
+			await sim.close();
+		}
+	});
+
 	it('timeout fault holds the request, then drops it', async () => {
 		const sim = await start({ faultRate: 1, faultKinds: ['timeout'], faultTimeoutMs: 300 });
 		try {

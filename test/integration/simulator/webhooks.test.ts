@@ -134,6 +134,20 @@ describe('status webhooks', () => {
 		);
 	});
 
+	it('statuses to a username-only user carry recipient_user_id and no recipient_id', async () => {
+		await sim.inbound({ userId: 'BR.5566778899', username: '@ana', name: 'Ana', type: 'text', text: 'oi' });
+		rx.clear();
+		const r = await send(sim, { to: 'BR.5566778899', type: 'text', text: { body: 'Olá Ana' } });
+		expect(r.status).toBe(200);
+		await sim.idle();
+		const statuses = allStatuses();
+		expect(statuses.map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
+		for (const s of statuses) {
+			expect(s.recipient_user_id).toBe('BR.5566778899');
+			expect(s).not.toHaveProperty('recipient_id');
+		}
+	});
+
 	it('batches statuses sent within batchWindowMs into one POST', async () => {
 		await sim.configure({ batchWindowMs: 60, autoRead: false });
 		await Promise.all([send(sim, reminder('5511900000001')), send(sim, reminder('5511900000002'))]);
