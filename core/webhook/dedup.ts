@@ -10,7 +10,7 @@
  * 3. `ProcessedEventStore` (optional, the clinic store) — atomic claims shared by every process (queue mode,
  *    several webhook processors).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import type { ProcessedEventStore } from '../store/ports';
 import type { ClinicEvent } from './events';
@@ -20,7 +20,8 @@ export type { ProcessedEventStore };
 /** Meta retries for up to 7 days; keep keys a little longer than that. */
 export const DEDUP_TTL_MS = 7 * 24 * 60 * 60 * 1000 + 60 * 60 * 1000;
 export const DEFAULT_MEMORY_MAX_ENTRIES = 50_000;
-export const DEFAULT_PERSISTED_MAX_ENTRIES = 10_000;
+/** ~30 bytes per entry in the workflow's static data (saved after every execution), so ~150 KB at most. */
+export const DEFAULT_PERSISTED_MAX_ENTRIES = 5_000;
 
 /**
  * The identity of an event across deliveries, or null when it has none (such events are never suppressed):
@@ -52,7 +53,7 @@ export function dedupKey(event: ClinicEvent): string | null {
 }
 
 function digest(text: string): string {
-	return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+	return hash('sha256', text, 'base64url').slice(0, 22);
 }
 
 type Clock = () => number;
@@ -149,20 +150,34 @@ export function resetProcessDedupCaches(): void {
 	processCaches.clear();
 }
 
-/** Shape kept under one key of the workflow static data. JSON-safe; `seen` maps compact key → first seen (s). */
+/**
+ * Shape kept under one key of the workflow static data. JSON-safe. `seen` maps compact key → first seen (Unix s), in
+ * first-seen order; `n` is the number of entries and `p` the time of the last full prune (both kept so that a claim
+ * stays O(keys) instead of O(state)).
+ */
 export interface PersistedDedupState {
 	v: 1;
 	seen: Record<string, number>;
-}
-
-/** 128-bit digest of a key, base64url (22 chars): keeps the persisted state small and free of message ids. */
-export function compactKey(key: string): string {
-	return 'k' + createHash('sha256').update(key).digest('base64url').slice(0, 22);
+	n: number;
+	p: number;
 }
 
 /**
+ * 132-bit digest of a key (SHA-256, base64url, 22 chars, one-shot `crypto.hash`): keeps the persisted state small
+ * and free of message ids.
+ */
+export function compactKey(key: string): string {
+	return 'k' + hash('sha256', key, 'base64url').slice(0, 22);
+}
+
+/** Full prunes (expiry sweep) run at most this often; a size overflow of 25 % triggers one at once. */
+const PRUNE_INTERVAL_S = 60;
+const OVERFLOW_SLACK = 1.25;
+
+/**
  * Bounded, TTL'd dedup set persisted in a caller-owned plain object (n8n workflow static data). Keys are stored as
- * digests in first-seen order; oldest entries are dropped past `maxEntries`.
+ * digests in first-seen order; the oldest entries are dropped past `maxEntries` (at most 25 % overshoot between
+ * prunes), expired ones at the next prune.
  */
 export class PersistedDedupRing {
 	private readonly maxEntries: number;
@@ -175,15 +190,17 @@ export class PersistedDedupRing {
 		this.maxEntries = options.maxEntries ?? DEFAULT_PERSISTED_MAX_ENTRIES;
 		this.ttlMs = options.ttlMs ?? DEDUP_TTL_MS;
 		this.now = options.now ?? Date.now;
-		const existing = holder[property] as PersistedDedupState | undefined;
+		const existing = holder[property] as Partial<PersistedDedupState> | undefined;
 		if (!existing || existing.v !== 1 || typeof existing.seen !== 'object' || existing.seen === null) {
-			holder[property] = { v: 1, seen: {} } satisfies PersistedDedupState;
+			holder[property] = { v: 1, seen: {}, n: 0, p: 0 } satisfies PersistedDedupState;
 		}
 		this.state = holder[property] as PersistedDedupState;
+		if (typeof this.state.n !== 'number') this.state.n = Object.keys(this.state.seen).length;
+		if (typeof this.state.p !== 'number') this.state.p = 0;
 	}
 
 	get size(): number {
-		return Object.keys(this.state.seen).length;
+		return this.state.n;
 	}
 
 	claim(keys: readonly string[]): boolean[] {
@@ -199,29 +216,48 @@ export class PersistedDedupRing {
 				result[i] = false;
 				continue;
 			}
-			if (first !== undefined) delete seen[k];
+			if (first !== undefined) {
+				delete seen[k];
+				this.state.n--;
+			}
 			seen[k] = nowS;
+			this.state.n++;
 			result[i] = true;
 			added++;
 		}
-		if (added > 0) this.prune(nowS, ttlS);
+		if (
+			added > 0 &&
+			(this.state.n > this.maxEntries * OVERFLOW_SLACK || nowS - this.state.p >= PRUNE_INTERVAL_S)
+		) {
+			this.prune(nowS, ttlS);
+		}
 		return result;
 	}
 
 	release(keys: readonly string[]): void {
-		for (const key of keys) delete this.state.seen[compactKey(key)];
+		for (const key of keys) {
+			const k = compactKey(key);
+			if (k in this.state.seen) {
+				delete this.state.seen[k];
+				this.state.n--;
+			}
+		}
 	}
 
 	private prune(nowS: number, ttlS: number): void {
 		const seen = this.state.seen;
 		const keys = Object.keys(seen);
 		let excess = keys.length - this.maxEntries;
+		let removed = 0;
 		for (const k of keys) {
 			const expired = !(seen[k] + ttlS > nowS);
 			if (!expired && excess <= 0) break;
 			delete seen[k];
 			excess--;
+			removed++;
 		}
+		this.state.n = keys.length - removed;
+		this.state.p = nowS;
 	}
 }
 
@@ -239,6 +275,81 @@ export interface DedupOutcome<T> {
 	claimedKeys: string[];
 }
 
+interface LocalClaim {
+	keys: Array<string | null>;
+	fresh: boolean[];
+	/** Indexes (into events) still fresh after the local layers, with a key. */
+	candidates: number[];
+	/** Keys this call claimed in memory / in the persisted ring (released again if the store fails). */
+	memoryWon: string[];
+	persistedWon: string[];
+}
+
+/** Memory and persisted layers: synchronous, so no other request can interleave between check and set. */
+function claimLocal(events: readonly ClinicEvent[], layers: DedupLayers): LocalClaim {
+	const keys = new Array<string | null>(events.length);
+	const keyed: number[] = [];
+	const keyList: string[] = [];
+	for (let i = 0; i < events.length; i++) {
+		const key = dedupKey(events[i]);
+		keys[i] = key;
+		if (key !== null) {
+			keyed.push(i);
+			keyList.push(key);
+		}
+	}
+	const fresh = new Array<boolean>(events.length).fill(true);
+	const memoryClaims = layers.memory.claim(keyList);
+	let candidates: number[] = [];
+	let candidateKeys: string[] = [];
+	for (let j = 0; j < keyList.length; j++) {
+		if (memoryClaims[j]) {
+			candidates.push(keyed[j]);
+			candidateKeys.push(keyList[j]);
+		} else fresh[keyed[j]] = false;
+	}
+	const memoryWon = candidateKeys;
+	let persistedWon: string[] = [];
+	if (layers.persisted && candidates.length > 0) {
+		const claims = layers.persisted.claim(candidateKeys);
+		const next: number[] = [];
+		const nextKeys: string[] = [];
+		for (let n = 0; n < candidates.length; n++) {
+			if (claims[n]) {
+				next.push(candidates[n]);
+				nextKeys.push(candidateKeys[n]);
+			} else fresh[candidates[n]] = false;
+		}
+		candidates = next;
+		candidateKeys = nextKeys;
+		persistedWon = nextKeys;
+	}
+	return { keys, fresh, candidates, memoryWon, persistedWon };
+}
+
+function outcome<T extends ClinicEvent>(events: readonly T[], local: LocalClaim): DedupOutcome<T> {
+	const out: T[] = [];
+	const claimedKeys: string[] = [];
+	for (let i = 0; i < events.length; i++) {
+		if (!local.fresh[i]) continue;
+		out.push(events[i]);
+		const key = local.keys[i];
+		if (key !== null) claimedKeys.push(key);
+	}
+	return { fresh: out, duplicates: events.length - out.length, claimedKeys };
+}
+
+/**
+ * The memory + persisted layers only, synchronously (single process without a clinic store). Same semantics as
+ * `claimFreshEvents` without `store`.
+ */
+export function claimFreshEventsSync<T extends ClinicEvent>(
+	events: readonly T[],
+	layers: Omit<DedupLayers, 'store'>,
+): DedupOutcome<T> {
+	return outcome(events, claimLocal(events, layers));
+}
+
 /**
  * Claims every event's key in all layers and returns the events seen for the first time. The memory and persisted
  * layers are claimed synchronously, before the first `await`, so concurrent deliveries cannot both win.
@@ -249,40 +360,9 @@ export async function claimFreshEvents<T extends ClinicEvent>(
 	events: readonly T[],
 	layers: DedupLayers,
 ): Promise<DedupOutcome<T>> {
-	const keys = events.map(dedupKey);
-	const keyed: number[] = [];
-	const keyList: string[] = [];
-	for (let i = 0; i < keys.length; i++) {
-		const key = keys[i];
-		if (key !== null) {
-			keyed.push(i);
-			keyList.push(key);
-		}
-	}
-	const fresh = new Array<boolean>(events.length).fill(true);
-	const memoryClaims = layers.memory.claim(keyList);
-	const memoryWon: string[] = [];
-	const persistedCandidates: number[] = [];
-	for (let j = 0; j < keyList.length; j++) {
-		if (memoryClaims[j]) {
-			memoryWon.push(keyList[j]);
-			persistedCandidates.push(j);
-		} else fresh[keyed[j]] = false;
-	}
-	let persistedWon: string[] = [];
-	let candidates = persistedCandidates;
-	if (layers.persisted && candidates.length > 0) {
-		const claims = layers.persisted.claim(candidates.map((j) => keyList[j]));
-		const next: number[] = [];
-		candidates.forEach((j, n) => {
-			if (claims[n]) next.push(j);
-			else fresh[keyed[j]] = false;
-		});
-		candidates = next;
-		persistedWon = next.map((j) => keyList[j]);
-	}
-	if (layers.store && candidates.length > 0) {
-		const storeKeys = candidates.map((j) => keyList[j]);
+	const local = claimLocal(events, layers);
+	if (layers.store && local.candidates.length > 0) {
+		const storeKeys = local.candidates.map((i) => local.keys[i] as string);
 		let claims: boolean[] = [];
 		let failure: unknown;
 		try {
@@ -291,23 +371,15 @@ export async function claimFreshEvents<T extends ClinicEvent>(
 			failure = error ?? new Error('The processed-event store failed');
 		}
 		if (failure !== undefined) {
-			layers.memory.release(memoryWon);
-			layers.persisted?.release(persistedWon);
+			layers.memory.release(local.memoryWon);
+			layers.persisted?.release(local.persistedWon);
 			throw failure;
 		}
-		candidates.forEach((j, n) => {
-			if (claims[n] !== true) fresh[keyed[j]] = false;
+		local.candidates.forEach((i, n) => {
+			if (claims[n] !== true) local.fresh[i] = false;
 		});
 	}
-	const out: T[] = [];
-	const claimedKeys: string[] = [];
-	for (let i = 0; i < events.length; i++) {
-		if (!fresh[i]) continue;
-		out.push(events[i]);
-		const key = keys[i];
-		if (key !== null) claimedKeys.push(key);
-	}
-	return { fresh: out, duplicates: events.length - out.length, claimedKeys };
+	return outcome(events, local);
 }
 
 /** Undo the claims of `keys` in every layer (e.g. the events could not be handed to n8n). */

@@ -10,6 +10,7 @@ import { answerChallenge } from '../../core/webhook/challenge';
 import {
 	PersistedDedupRing,
 	claimFreshEvents,
+	claimFreshEventsSync,
 	processDedupCache,
 	type DedupLayers,
 	type ProcessedEventStore,
@@ -127,10 +128,12 @@ export async function handleDelivery(
 	};
 	let fresh: typeof events;
 	try {
-		layers.store = await deps.resolveStore?.(this);
-		fresh = (await claimFreshEvents(events, layers)).fresh;
+		const store = await deps.resolveStore?.(this);
+		fresh = store
+			? (await claimFreshEvents(events, { ...layers, store })).fresh
+			: claimFreshEventsSync(events, layers).fresh;
 	} catch (error) {
-		// Not acknowledged: Meta redelivers later, and nothing was claimed.
+		// Not acknowledged: Meta redelivers later, and nothing stays claimed.
 		this.logger.error(
 			`WhatsApp Clinic Trigger: deduplication store failed, answered 500 so Meta retries (${(error as Error).message})`,
 		);

@@ -2,6 +2,7 @@ import {
 	MemoryDedupCache,
 	PersistedDedupRing,
 	claimFreshEvents,
+	claimFreshEventsSync,
 	compactKey,
 	dedupKey,
 	processDedupCache,
@@ -119,6 +120,22 @@ describe('PersistedDedupRing', () => {
 		expect(ring.claim(['k249', 'k0'])).toEqual([false, true]);
 	});
 
+	it('stays bounded under many small claims (at most 25 % overshoot) and expires old keys', () => {
+		let now = 1_750_000_000_000;
+		const holder: Record<string, unknown> = {};
+		const ring = new PersistedDedupRing(holder, 'd', { maxEntries: 100, now: () => now });
+		let max = 0;
+		for (let i = 0; i < 1000; i++) {
+			ring.claim([`key-${i}`]);
+			max = Math.max(max, ring.size);
+		}
+		expect(max).toBeLessThanOrEqual(125);
+		expect(Object.keys((holder.d as { seen: object }).seen).length).toBe(ring.size);
+		now += 8 * DAY;
+		ring.claim(['fresh']);
+		expect(ring.size).toBe(1);
+	});
+
 	it('repairs a corrupted holder instead of crashing', () => {
 		const holder: Record<string, unknown> = { d: 'garbage' };
 		const ring = new PersistedDedupRing(holder, 'd');
@@ -182,6 +199,36 @@ describe('claimFreshEvents', () => {
 		store.fail = false;
 		const r = await claimFreshEvents(eventsOf('message-text'), { memory, persisted, store });
 		expect(r.fresh).toHaveLength(1);
+	});
+
+	it('a store failure does not release keys the persisted ring already held', async () => {
+		const holder: Record<string, unknown> = {};
+		await claimFreshEvents(eventsOf('message-text'), {
+			memory: new MemoryDedupCache(),
+			persisted: new PersistedDedupRing(holder, 'd'),
+		});
+		const store = new FakeStore();
+		store.fail = true;
+		// New process: memory empty, the ring knows message-text; the batch is new.
+		const events = [...eventsOf('message-text'), ...eventsOf('message-image')];
+		await expect(
+			claimFreshEvents(events, {
+				memory: new MemoryDedupCache(),
+				persisted: new PersistedDedupRing(holder, 'd'),
+				store,
+			}),
+		).rejects.toThrow();
+		const r = await claimFreshEvents(eventsOf('message-text'), {
+			memory: new MemoryDedupCache(),
+			persisted: new PersistedDedupRing(holder, 'd'),
+		});
+		expect(r.fresh).toHaveLength(0);
+	});
+
+	it('the synchronous variant matches (no store)', () => {
+		const memory = new MemoryDedupCache();
+		expect(claimFreshEventsSync(eventsOf('batch-multi-entry'), { memory }).fresh).toHaveLength(5);
+		expect(claimFreshEventsSync(eventsOf('batch-multi-entry'), { memory }).fresh).toHaveLength(0);
 	});
 
 	it('events without a key are always emitted; releaseClaims undoes claims', async () => {

@@ -4,6 +4,7 @@ import {
 	fetchInboundMedia,
 	mediaFileName,
 	mediaLimitBytes,
+	type MediaInfo,
 	type MediaSource,
 } from '../../../core/webhook/media';
 import { parseEvents } from '../../../core/webhook/parse';
@@ -20,10 +21,10 @@ const MB = 1024 * 1024;
 function source(
 	overrides: Partial<MediaSource> = {},
 ): MediaSource & { infoCalls: number; downloadCalls: number } {
-	const s = {
+	const s: MediaSource & { infoCalls: number; downloadCalls: number } = {
 		infoCalls: 0,
 		downloadCalls: 0,
-		async getMediaInfo(id: string) {
+		async getMediaInfo(id: string): Promise<MediaInfo> {
 			s.infoCalls++;
 			return {
 				url: `https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=${id}&n=${s.infoCalls}`,
