@@ -142,19 +142,24 @@ export class SqlConsentRepository implements ConsentRepository {
 			recorded_at: number | null;
 			expires_at: number | null;
 		}>(sql, [phoneList, bsuidList]);
-		const subjectOfPhone: number[] = [];
-		const subjectOfBsuid: number[] = [];
+		// Typed arrays (not sparse JS arrays): positions arrive in any order.
+		const subjectOfPhone = new Float64Array(phoneList.length).fill(-1);
+		const subjectOfBsuid = new Float64Array(bsuidList.length).fill(-1);
 		const eventsBySubject = new Map<number, ConsentEventSummary[]>();
-		const seen = new Set<number>();
+		// A patient matched by both phone and BSUID comes back twice: dedupe only when BSUIDs were looked up.
+		const seen = bsuidList.length > 0 && phoneList.length > 0 ? new Set<number>() : null;
 		for (const row of rows) {
 			const subjectId = num(row.subject_id);
-			(row.kind === 'p' ? subjectOfPhone : subjectOfBsuid)[num(row.pos)] = subjectId;
+			if (row.kind === 'p') subjectOfPhone[num(row.pos)] = subjectId;
+			else subjectOfBsuid[num(row.pos)] = subjectId;
 			let list = eventsBySubject.get(subjectId);
 			if (!list) eventsBySubject.set(subjectId, (list = []));
 			if (row.id === null || row.id === undefined) continue;
 			const id = num(row.id);
-			if (seen.has(id)) continue; // a patient matched by both phone and BSUID
-			seen.add(id);
+			if (seen) {
+				if (seen.has(id)) continue;
+				seen.add(id);
+			}
 			list.push({
 				action: row.action as ConsentAction,
 				purpose: row.purpose as string,
@@ -163,19 +168,20 @@ export class SqlConsentRepository implements ConsentRepository {
 				sequence: id,
 			});
 		}
-		const none: ConsentEventSummary[] = [];
 		const out: ConsentEventSummary[][] = new Array(identities.length);
 		for (let i = 0; i < identities.length; i++) {
-			let first: number | undefined;
+			let first = -1;
 			let more: Set<number> | undefined;
-			const add = (id: number | undefined) => {
-				if (id === undefined || id === first) return;
-				if (first === undefined) first = id;
+			const ids = [
+				...phonesOf[i].map((p) => subjectOfPhone[p]),
+				...bsuidsOf[i].map((b) => subjectOfBsuid[b]),
+			];
+			for (const id of ids) {
+				if (id < 0 || id === first) continue;
+				if (first < 0) first = id;
 				else (more ??= new Set([first])).add(id);
-			};
-			for (const p of phonesOf[i]) add(subjectOfPhone[p]);
-			for (const b of bsuidsOf[i]) add(subjectOfBsuid[b]);
-			if (first === undefined) out[i] = none.slice();
+			}
+			if (first < 0) out[i] = [];
 			else if (!more) out[i] = eventsBySubject.get(first) ?? [];
 			else out[i] = [...more].flatMap((id) => eventsBySubject.get(id) ?? []);
 		}
