@@ -1,6 +1,21 @@
 import type { Scenario } from '../scenario';
+import { bookingScenario } from './booking';
+import { chatPageScenario } from './chat-page';
 import { packageScenario } from './package';
+import { remindersScenario } from './reminders';
+import { auditScenario, followUpScenario, kpiScenario, labScenario, telemedicineScenario } from './services';
 import { triggerScenario } from './trigger';
 
-/** Every scenario, in run order. */
-export const scenarios: Scenario[] = [packageScenario, triggerScenario];
+/** Every scenario, in run order (kpi-report and audit-chain last: they read what the others produced). */
+export const scenarios: Scenario[] = [
+	packageScenario,
+	triggerScenario,
+	bookingScenario,
+	remindersScenario,
+	labScenario,
+	telemedicineScenario,
+	followUpScenario,
+	chatPageScenario,
+	kpiScenario,
+	auditScenario,
+];

@@ -53,3 +53,49 @@ export function patientPhone(): string {
 	const n = String((Date.now() % 1_000_000) * 100 + counter).padStart(8, '0').slice(-8);
 	return `55119${n}`;
 }
+
+export const WF = {
+	inbox: '01 · Patient inbox and appointment booking bot',
+	reminders: '02 · Appointment reminders',
+	lab: '03 · Lab results ready',
+	telemedicine: '04 · Telemedicine handoff (staff desk)',
+	followUp: '05 · Post-visit follow-up and satisfaction survey',
+	kpi: '06 · Weekly KPI report',
+} as const;
+
+export function workflowId(ctx: ScenarioContext, name: string): string {
+	const id = ctx.n8n.workflowIds[name];
+	if (!id) throw new Error(`workflow "${name}" was not imported${ctx.stack.importErrors ? `: ${JSON.stringify(ctx.stack.importErrors)}` : ''}`);
+	return id;
+}
+
+/** Fails when any execution of these workflows that started after `since` ended in an error. */
+export async function assertNoFailedExecutions(ctx: ScenarioContext, names: string[], since: number): Promise<void> {
+	const problems: string[] = [];
+	for (const name of names) {
+		const id = ctx.n8n.workflowIds[name];
+		if (!id) continue;
+		const list = await ctx.n8n.executions({ workflowId: id, includeData: true });
+		for (const e of list) {
+			if (Date.parse(e.startedAt) < since) continue;
+			if (e.status === 'error' || e.status === 'crashed') problems.push(`${name} #${e.id}: ${executionError(e) ?? e.status}`);
+		}
+	}
+	if (problems.length) throw new Error(`failed executions:\n${problems.join('\n')}`);
+}
+
+/** POSTs JSON to a production webhook of this n8n and returns the parsed answer. */
+export async function callWebhook(ctx: ScenarioContext, path: string, body: unknown): Promise<any> {
+	const r = await fetch(`${ctx.n8n.webhookBaseUrl}webhook/${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	const text = await r.text();
+	if (!r.ok) throw new Error(`POST /webhook/${path} → ${r.status}: ${text.slice(0, 500)}`);
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
+}

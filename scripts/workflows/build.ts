@@ -1,0 +1,26 @@
+/**
+ * Regenerates workflows/*.json from these sources: `tsx scripts/workflows/build.ts`.
+ * The JSON files are what clinics import; this generator keeps node names, connections and the shared clinic
+ * rules consistent across them.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { inbox } from './inbox';
+import { followUp, kpiReport, labResults, telemedicine } from './others';
+import { reminders } from './reminders';
+
+const out = join(__dirname, '..', '..', 'workflows');
+mkdirSync(out, { recursive: true });
+const files: Array<[string, () => { toJSON(): unknown }]> = [
+	['01-patient-inbox-booking-bot.json', inbox],
+	['02-appointment-reminders.json', reminders],
+	['03-lab-results.json', labResults],
+	['04-telemedicine-handoff.json', telemedicine],
+	['05-post-visit-follow-up-csat.json', followUp],
+	['06-kpi-report.json', kpiReport],
+];
+for (const [file, make] of files) {
+	writeFileSync(join(out, file), `${JSON.stringify(make().toJSON(), null, '\t')}\n`);
+	console.log(`workflows/${file}`);
+}

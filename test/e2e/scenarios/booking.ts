@@ -1,0 +1,55 @@
+/**
+ * Workflow 01 end to end: a patient books an appointment through the bot (menu → name → date of birth →
+ * insurance, each validated → free-time list → pick → confirmation template), and a second patient picking the
+ * same time is told it was just taken and gets new times (no double booking).
+ */
+import { assert, assertEqual, type Scenario } from '../scenario';
+import { Patient, buttonIds, listRows, textOf } from './patient';
+import { WF, assertNoFailedExecutions, patientPhone } from './util';
+
+export const bookingScenario: Scenario = {
+	name: 'booking-bot',
+	description: 'Workflow 01: intake validated, slot list, booking confirmed by template, same slot twice → "just taken"',
+	requires: { nodes: ['whatsAppClinicTrigger', 'whatsAppSendMessage', 'whatsAppSendTemplate', 'appointmentSlotLookup', 'consentCheck', 'auditLog'] },
+	async run(ctx) {
+		const since = Date.now();
+		const maria = new Patient(ctx, patientPhone(), 'Maria Souza');
+		let out = await maria.say('Hi');
+		assert(buttonIds(out[0]).includes('BOOK'), `menu with a BOOK button, got ${JSON.stringify(out[0]?.request).slice(0, 300)}`);
+		out = await maria.tapButton('BOOK', 'Book appointment');
+		assert(/full name/i.test(textOf(out[0])), `asks the name, got "${textOf(out[0])}"`);
+		out = await maria.say('M4ria');
+		assert(/first and last name/i.test(textOf(out[0])), `rejects a bad name, got "${textOf(out[0])}"`);
+		out = await maria.say('Maria Souza');
+		assert(/date of birth/i.test(textOf(out[0])), `asks the date of birth, got "${textOf(out[0])}"`);
+		out = await maria.say('31/02/1984');
+		assert(/could not read that date/i.test(textOf(out[0])), `rejects 31/02, got "${textOf(out[0])}"`);
+		out = await maria.say('25/03/1984');
+		assert(/insurance/i.test(textOf(out[0])), `asks the insurance, got "${textOf(out[0])}"`);
+		out = await maria.say('Unimed');
+		const list = out.find((m) => m.type === 'interactive' && listRows(m).length > 0);
+		assert(list, `a list of free times, got ${out.map((m) => m.type).join(', ')}`);
+		const rows = listRows(list);
+		assert(rows.length >= 2 && rows.length <= 10, `2–10 rows, got ${rows.length}`);
+		ctx.log(`list: ${rows.map((r) => r.title).slice(0, 3).join(' | ')} …`);
+		out = await maria.pickRow(rows[0].id, rows[0].title);
+		const confirmation = out.find((m) => m.type === 'template');
+		assert(confirmation, `a confirmation template, got ${out.map((m) => `${m.type}:${textOf(m)}`).join(', ')}`);
+		assertEqual(confirmation.templateName, 'appointment_confirmation', 'confirmation template');
+		assert(/Maria/.test(textOf(confirmation)), `confirmation names the patient: "${textOf(confirmation)}"`);
+		assert(confirmation.bizOpaqueCallbackData, 'confirmation carries the appointment id as callback data');
+		ctx.log(`booked ${confirmation.bizOpaqueCallbackData}: "${textOf(confirmation)}"`);
+
+		// A second patient tries the very same time.
+		const joao = new Patient(ctx, patientPhone(), 'Joao Lima');
+		await joao.tapButton('BOOK', 'Book appointment');
+		await joao.say('Joao Lima');
+		await joao.say('01/01/1990');
+		await joao.say('none');
+		out = await joao.pickRow(rows[0].id, rows[0].title, { expect: 2 });
+		assert(out.some((m) => /just taken/i.test(textOf(m))), `told the time was taken: ${out.map(textOf).join(' / ')}`);
+		const newList = out.find((m) => listRows(m).length > 0);
+		assert(newList && !listRows(newList).some((r) => r.id === rows[0].id), 'new list without the taken time');
+		await assertNoFailedExecutions(ctx, [WF.inbox], since);
+	},
+};

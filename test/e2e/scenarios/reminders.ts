@@ -1,0 +1,83 @@
+/**
+ * Workflow 02 end to end, with the consent race of issue 8: a reminder batch is running (simulator latency makes
+ * it last several seconds) when one patient sends PARAR → after the opt-out is recorded no message reaches that
+ * patient except the opt-out confirmation. Then the reply buttons: Confirm, Cancel and Reschedule (which re-enters
+ * the free-time list) update the appointment and answer.
+ */
+import { CLINIC_RULES } from '../../../scripts/workflows/shared';
+import { waitUntil } from '../harness/proc';
+import { assert, assertEqual, type Scenario } from '../scenario';
+import { Patient, listRows, textOf } from './patient';
+import { SEED_PATH, ensureSeedWorkflows } from './seed';
+import { WF, assertNoFailedExecutions, callWebhook, nodeOutput, patientPhone, workflowId } from './util';
+
+const BATCH = 24;
+
+export const remindersScenario: Scenario = {
+	name: 'reminders-consent-race',
+	description: 'Workflow 02: batch of reminders; PARAR mid-batch → nothing more to that patient; Confirm/Cancel/Reschedule buttons work',
+	requires: { nodes: ['whatsAppClinicTrigger', 'whatsAppSendMessage', 'whatsAppSendTemplate', 'appointmentSlotLookup', 'consentCheck', 'auditLog'] },
+	async run(ctx) {
+		const since = Date.now();
+		await ensureSeedWorkflows(ctx, CLINIC_RULES);
+		const patients = Array.from({ length: BATCH }, (_, i) => new Patient(ctx, patientPhone(), `Patient ${String.fromCharCode(65 + i)} Test`));
+		const seeded = await callWebhook(ctx, SEED_PATH, {
+			patients: patients.map((p) => ({ phone: p.phone, name: p.name })),
+			fromHours: 25,
+			toHours: 47,
+		});
+		const appointments = (Array.isArray(seeded) ? seeded : [seeded]).map((s: any) => s.appointment);
+		assertEqual(appointments.filter((a: any) => a?.id).length, BATCH, 'appointments seeded 24–48 h ahead');
+		const byPhone = new Map<string, any>(appointments.map((a: any) => [String(a.patient.phone).replace(/\D/g, ''), a]));
+
+		// Slow the Graph API down so the batch (one consent check + one send per patient) takes several seconds.
+		await ctx.sim.control('POST', '/config', { latencyMs: 250 });
+		ctx.defer(async () => await ctx.sim.control('POST', '/config', { latencyMs: 0 }));
+		const target = patients[BATCH - 4];
+		const remindersId = workflowId(ctx, WF.reminders);
+		const runsBefore = (await ctx.n8n.executions({ workflowId: remindersId })).length;
+		await callWebhook(ctx, 'clinic-reminders-run', {});
+		// Wait until the batch is under way, then the patient opts out.
+		await waitUntil(
+			'first reminders accepted',
+			async () => (await ctx.sim.messages()).filter((m) => m.templateName === 'appointment_reminder').length >= 3,
+			60_000,
+		);
+		const optOutAt = Date.now();
+		const out = await target.say('PARAR');
+		assert(out.length >= 1, 'opt-out confirmation sent');
+		const confirmation = out[0];
+		ctx.log(`PARAR → "${textOf(confirmation)}"`);
+		const [run] = (await ctx.n8n.waitForExecutions(remindersId, runsBefore + 1, 120_000)).slice(-1);
+		assertEqual(run.status, 'success', 'reminder batch execution');
+
+		const all = await ctx.sim.messages();
+		const reminders = all.filter((m) => m.templateName === 'appointment_reminder');
+		const toTarget = (await target.messages()).filter((m) => m.templateName === 'appointment_reminder');
+		const afterOptOut = toTarget.filter((m) => Date.parse(String(m.acceptedAt)) >= optOutAt);
+		assertEqual(afterOptOut.length, 0, 'reminders accepted for the patient after PARAR');
+		const others = patients.filter((p) => p !== target);
+		const missing = others.filter((p) => !reminders.some((m) => String(m.to).replace(/\D/g, '') === p.phone));
+		assertEqual(missing.length, 0, 'patients without a reminder (excluding the one who opted out)');
+		const blockedItems = nodeOutput(run, 'Consent: reminders', 1);
+		ctx.log(`batch: ${reminders.length} reminders; target reminded ${toTarget.length}×; blocked by consent: ${blockedItems.length}`);
+		assert(toTarget.length === 0 ? blockedItems.some((b) => String(b.patient?.phone ?? '').replace(/\D/g, '') === target.phone) : true, 'the opted-out patient went to Blocked');
+		await ctx.sim.control('POST', '/config', { latencyMs: 0 });
+
+		// Reply buttons on the reminders.
+		const [p1, p2, p3] = others;
+		let answer = await p1.tapQuickReply(`CONFIRM:${byPhone.get(p1.phone).id}`, 'Confirm');
+		assert(/confirmed/i.test(textOf(answer[0])), `confirm answered: "${textOf(answer[0])}"`);
+		answer = await p2.tapQuickReply(`CANCEL:${byPhone.get(p2.phone).id}`, 'Cancel');
+		assert(/cancelled/i.test(textOf(answer[0])), `cancel answered: "${textOf(answer[0])}"`);
+		answer = await p3.tapQuickReply(`RESCHEDULE:${byPhone.get(p3.phone).id}`, 'Reschedule');
+		const list = answer.find((m) => listRows(m).length > 0);
+		assert(list, `reschedule shows free times: ${answer.map((m) => m.type).join(', ')}`);
+		const row = listRows(list)[1];
+		answer = await p3.pickRow(row.id, row.title);
+		assert(/your appointment is now on/i.test(textOf(answer[0])), `rescheduled: "${textOf(answer[0])}"`);
+
+		// A second batch: cancelled and opted-out patients are not reminded again; the confirmed one is (status filter).
+		await assertNoFailedExecutions(ctx, [WF.inbox, WF.reminders], since);
+	},
+};
