@@ -125,7 +125,7 @@ export async function startFhirServer(): Promise<TestFhirServer> {
 				}
 				const status = getStatus(outcome);
 				let payload: Record<string, unknown> =
-					(resource as Record<string, unknown>) ?? (outcome as unknown as Record<string, unknown>);
+					(resource as unknown as Record<string, unknown>) ?? (outcome as unknown as Record<string, unknown>);
 				if (payload?.resourceType === 'Bundle' && payload.type === 'searchset')
 					payload = withPaging(payload, url, state.baseUrl);
 				const headers: Record<string, string> = { 'Content-Type': 'application/fhir+json' };
