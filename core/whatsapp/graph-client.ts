@@ -248,7 +248,8 @@ export class GraphClient {
 		const response = await withRetry(
 			async () => {
 				if (recipient) await pair.wait(recipient);
-				await limiter.acquire();
+				const permit = await limiter.acquire();
+				permit.stamp();
 				return await this.requestOnce<unknown>('POST', `${id}/messages`, { body });
 			},
 			this.retry,

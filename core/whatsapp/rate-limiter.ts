@@ -40,6 +40,14 @@ function defaultBurst(mps: number): number {
 	return Math.max(1, Math.ceil(mps / 10));
 }
 
+/**
+ * A granted send. Call `stamp()` right before the request leaves: when the event loop is busy (thousands of sends
+ * queued) the request may go out later than the grant, and the window must count the real departure time.
+ */
+export interface LimiterPermit {
+	stamp(): void;
+}
+
 export class ThroughputLimiter {
 	private readonly clock: Clock;
 	private rate: number;
@@ -48,8 +56,8 @@ export class ThroughputLimiter {
 	private tokens: number;
 	private lastRefill: number;
 	/** Grant times still inside the window, oldest first (at most `rate`). */
-	private grants: number[] = [];
-	private readonly waiters: Array<() => void> = [];
+	private grants: Array<{ t: number }> = [];
+	private readonly waiters: Array<(permit: LimiterPermit) => void> = [];
 	private timerPending = false;
 	/** Bumped when the rate changes so a timer armed under the old rate no longer counts. */
 	private timerGeneration = 0;
@@ -90,9 +98,9 @@ export class ThroughputLimiter {
 	}
 
 	/** Resolves when the caller may send one message. Waiters are served first come, first served. */
-	async acquire(): Promise<void> {
-		if (this.waiters.length === 0 && this.tryAcquire()) return;
-		await new Promise<void>((resolve) => {
+	async acquire(): Promise<LimiterPermit> {
+		if (this.waiters.length === 0 && this.waitTime() <= 0) return this.grant(this.clock.now());
+		return await new Promise<LimiterPermit>((resolve) => {
 			this.waiters.push(resolve);
 			this.pump();
 		});
@@ -102,7 +110,7 @@ export class ThroughputLimiter {
 	tryAcquire(): boolean {
 		const now = this.clock.now();
 		if (this.waitTime(now) > 0) return false;
-		this.grant(now);
+		this.grant(now).stamp();
 		return true;
 	}
 
@@ -111,7 +119,7 @@ export class ThroughputLimiter {
 		this.refill(now);
 		this.expire(now);
 		const tokenWait = this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.rate) * 1000;
-		const windowWait = this.grants.length < this.rate ? 0 : this.grants[0] + this.windowMs - now;
+		const windowWait = this.grants.length < this.rate ? 0 : this.grants[0].t + this.windowMs - now;
 		return Math.max(0, tokenWait, windowWait);
 	}
 
@@ -125,13 +133,20 @@ export class ThroughputLimiter {
 
 	private expire(now: number): void {
 		let drop = 0;
-		while (drop < this.grants.length && this.grants[drop] + this.windowMs <= now) drop++;
+		while (drop < this.grants.length && this.grants[drop].t + this.windowMs <= now) drop++;
 		if (drop > 0) this.grants.splice(0, drop);
 	}
 
-	private grant(now: number): void {
+	private grant(now: number): LimiterPermit {
 		this.tokens -= 1;
-		this.grants.push(now);
+		const entry = { t: now };
+		this.grants.push(entry);
+		const clock = this.clock;
+		return {
+			stamp: () => {
+				entry.t = Math.max(entry.t, clock.now());
+			},
+		};
 	}
 
 	private pump(): void {
@@ -149,8 +164,7 @@ export class ThroughputLimiter {
 				});
 				return;
 			}
-			this.grant(now);
-			this.waiters.shift()!();
+			this.waiters.shift()!(this.grant(now));
 		}
 	}
 }

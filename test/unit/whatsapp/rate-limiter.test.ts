@@ -59,6 +59,19 @@ describe('ThroughputLimiter (fake clock)', () => {
 		expect(limiter.pending).toBe(0);
 	});
 
+	it('counts a send in the window from when it actually left (permit.stamp)', async () => {
+		const clock = new FakeClock();
+		const limiter = new ThroughputLimiter({ mps: 2, burst: 2, windowMs: 1000, clock });
+		const first = await limiter.acquire();
+		const second = await limiter.acquire();
+		first.stamp();
+		await clock.advance(500);
+		second.stamp();
+		const times = grantTimes(limiter, clock, 2);
+		await clock.runAll();
+		expect(times).toEqual([1000, 1500]);
+	});
+
 	it('tryAcquire takes a token only when one is available', () => {
 		const clock = new FakeClock();
 		const limiter = new ThroughputLimiter({ mps: 1, burst: 1, windowMs: 1000, clock });
