@@ -12,8 +12,9 @@ import {
 	type AuditRow,
 	GENESIS_HASH,
 	canonicalDetails,
+	canonicalEntry,
 	contentDigest,
-	entryHash,
+	hashCanonical,
 	normalisePhone,
 } from './entry';
 import { AUDIT_LOCK_KEY } from './schema';
@@ -24,7 +25,10 @@ export interface AppendOptions {
 }
 
 const MAX_TEXT = 200;
-const ROWS_PER_INSERT = 200;
+/** Postgres: multi-row INSERTs. SQLite: one prepared single-row INSERT per entry (node:sqlite binds numbered
+ * parameters in quadratic time, and single-row inserts inside one transaction are SQLite's fast path). */
+const ROWS_PER_INSERT = { postgres: 200, sqlite: 1 } as const;
+const INSERT_COLUMNS = [...AUDIT_COLUMNS, 'entry'] as const;
 
 function optText(value: unknown, field: string): string | null {
 	if (value === undefined || value === null || value === '') return null;
@@ -105,20 +109,22 @@ export async function appendPrepared(
 	for (const p of prepared) {
 		seq += 1;
 		const base = { ...p, seq, ts };
-		const h = entryHash(hash, base);
-		rows.push({ ...base, prev_hash: hash, hash: h });
+		const entry = canonicalEntry(base);
+		const h = hashCanonical(hash, entry);
+		rows.push({ ...base, prev_hash: hash, hash: h, entry });
 		hash = h;
 	}
-	for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-		const part = rows.slice(i, i + ROWS_PER_INSERT);
+	const per = ROWS_PER_INSERT[tx.dialect];
+	for (let i = 0; i < rows.length; i += per) {
+		const part = rows.slice(i, i + per);
 		const params: unknown[] = [];
 		const tuples = part.map((r, j) => {
-			for (const c of AUDIT_COLUMNS) params.push(r[c]);
-			const off = j * AUDIT_COLUMNS.length;
-			return `(${AUDIT_COLUMNS.map((_, k) => `$${off + k + 1}`).join(', ')})`;
+			for (const c of INSERT_COLUMNS) params.push(r[c]);
+			const off = j * INSERT_COLUMNS.length;
+			return `(${INSERT_COLUMNS.map((_, k) => `$${off + k + 1}`).join(', ')})`;
 		});
 		await tx.query(
-			`INSERT INTO clinic_audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`,
+			`INSERT INTO clinic_audit_log (${INSERT_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`,
 			params,
 		);
 	}

@@ -2,7 +2,7 @@
  * Audit entry model and its canonical form. The canonical form is a JSON array with a fixed field order (so it is
  * unambiguous and fast to rebuild while verifying); `hash = SHA-256(prev_hash + canonical)` in lowercase hex.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 
 export const AUDIT_DIRECTIONS = ['inbound', 'outbound', 'status', 'system'] as const;
 export type AuditDirection = (typeof AUDIT_DIRECTIONS)[number];
@@ -58,6 +58,8 @@ export interface AuditRow {
 	details: string | null;
 	prev_hash: string;
 	hash: string;
+	/** The canonical form as sealed at append time (null only for rows written before migration audit-002). */
+	entry?: string | null;
 }
 
 export const AUDIT_COLUMNS = [
@@ -109,8 +111,38 @@ export function canonicalEntry(r: Omit<AuditRow, 'hash' | 'prev_hash'>): string 
 }
 
 export function entryHash(prevHash: string, r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
-	return createHash('sha256').update(prevHash).update(canonicalEntry(r)).digest('hex');
+	return hashCanonical(prevHash, canonicalEntry(r));
 }
+
+/** SHA-256(prev_hash + canonical) in hex. */
+export function hashCanonical(prevHash: string, canonical: string): string {
+	return oneShotHash('sha256', prevHash + canonical, 'hex');
+}
+
+/**
+ * Column ↔ position in the canonical array. Verify checks in SQL that every column still equals its sealed value
+ * (SQLite `json_extract(entry, '$[i]')`, Postgres `(entry::jsonb)->>i`).
+ */
+export const CANONICAL_POSITIONS: ReadonlyArray<readonly [column: string, index: number]> = [
+	['seq', 1],
+	['ts', 2],
+	['kind', 3],
+	['direction', 4],
+	['event', 5],
+	['patient_digest', 6],
+	['patient_enc', 7],
+	['user_id', 8],
+	['message_id', 9],
+	['template', 10],
+	['purpose', 11],
+	['workflow_id', 12],
+	['execution_id', 13],
+	['node', 14],
+	['outcome', 15],
+	['content_digest', 16],
+	['content_enc', 17],
+	['details', 18],
+];
 
 export function contentDigest(content: string): string {
 	return createHash('sha256').update(content, 'utf8').digest('hex');

@@ -38,4 +38,10 @@ registerMigrations('audit', [
 		sqlite: `CREATE TABLE IF NOT EXISTS clinic_audit_log (${columns('INTEGER')});${indexes}`,
 		postgres: `CREATE TABLE IF NOT EXISTS clinic_audit_log (${columns('BIGINT')});${indexes}`,
 	},
+	{
+		// The canonical form as sealed, so verify hashes one column (and checks the others against it in SQL).
+		id: 'audit-002',
+		sqlite: 'ALTER TABLE clinic_audit_log ADD COLUMN entry TEXT',
+		postgres: 'ALTER TABLE clinic_audit_log ADD COLUMN IF NOT EXISTS entry TEXT',
+	},
 ]);

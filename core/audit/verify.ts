@@ -9,7 +9,14 @@
  * - `checkpoint-mismatch` a known checkpoint (seq + hash from an earlier verify) differs
  */
 import type { ClinicStore } from '../store/ports';
-import { AUDIT_COLUMNS, type AuditRow, GENESIS_HASH, entryHash } from './entry';
+import {
+	AUDIT_COLUMNS,
+	type AuditRow,
+	CANONICAL_POSITIONS,
+	GENESIS_HASH,
+	canonicalEntry,
+	hashCanonical,
+} from './entry';
 
 export type BreakReason =
 	| 'modified'
@@ -46,6 +53,8 @@ export interface VerifyOptions {
 	onProgress?: (checked: number) => void;
 }
 
+const SELECT = `SELECT ${AUDIT_COLUMNS.join(', ')} FROM clinic_audit_log`;
+
 interface AnchorDetails {
 	purgedThroughSeq: number;
 	purgedLastHash: string;
@@ -64,7 +73,43 @@ function parseAnchor(details: string | null): AnchorDetails | null {
 	return null;
 }
 
-const SELECT = `SELECT ${AUDIT_COLUMNS.join(', ')} FROM clinic_audit_log`;
+/** What the walk needs from a row: seq, prev_hash, hash and the sealed canonical form. */
+interface Link {
+	seq: number;
+	prevHash: string;
+	hash: string;
+	canonical: string;
+}
+
+/**
+ * First seq whose columns no longer equal the sealed canonical entry (one SQL scan, done by the database).
+ * Returns the seq and the first differing column, or null.
+ */
+async function firstColumnMismatch(store: ClinicStore): Promise<{ seq: number; column: string } | null> {
+	const sealed = (i: number) =>
+		store.dialect === 'sqlite' ? `json_extract(entry, '$[${i}]')` : `(entry::jsonb)->>${i}`;
+	const col = (c: string) => (store.dialect === 'sqlite' ? c : `${c}::text`);
+	const differs = CANONICAL_POSITIONS.map(([c, i]) => `${col(c)} IS DISTINCT FROM ${sealed(i)}`);
+	const sqliteDiffers = CANONICAL_POSITIONS.map(([c, i]) => `${c} IS NOT ${sealed(i)}`);
+	const where = (store.dialect === 'sqlite' ? sqliteDiffers : differs).join(' OR ');
+	const rows = await store.query<{ seq: number | null }>(
+		`SELECT MIN(seq) AS seq FROM clinic_audit_log WHERE entry IS NOT NULL AND (${where})`,
+	);
+	const seq = rows[0]?.seq;
+	if (seq === null || seq === undefined) return null;
+	const [row] = await store.query<Record<string, unknown>>(
+		`SELECT ${CANONICAL_POSITIONS.map(([c]) => c).join(', ')}, entry FROM clinic_audit_log WHERE seq = $1`,
+		[seq],
+	);
+	const sealedValues = JSON.parse(String(row.entry)) as unknown[];
+	const column =
+		CANONICAL_POSITIONS.find(([c, i]) => {
+			const v = row[c];
+			const s = sealedValues[i];
+			return (v === null ? null : String(v)) !== (s === null ? null : String(s));
+		})?.[0] ?? 'unknown';
+	return { seq: Number(seq), column };
+}
 
 export async function verifyAuditChain(
 	store: ClinicStore,
@@ -93,54 +138,85 @@ export async function verifyAuditChain(
 		);
 		return rows.length ? Number(rows[0].seq) : null;
 	};
+	const selfConsistent = (l: Link) => hashCanonical(l.prevHash, l.canonical) === l.hash;
 
 	/** Explains why `row` does not link to `prev`. */
-	const linkBreak = async (
-		prev: { seq: number; hash: string } | null,
-		row: AuditRow,
-	): Promise<VerifyResult> => {
-		const seq = Number(row.seq);
-		const target = row.prev_hash === GENESIS_HASH ? 0 : await seqOfHash(row.prev_hash);
-		if (target !== null && target > seq) {
+	const linkBreak = async (prev: Link | null, row: Link): Promise<VerifyResult> => {
+		const target = row.prevHash === GENESIS_HASH ? 0 : await seqOfHash(row.prevHash);
+		if (target !== null && target > row.seq) {
 			return fail(
-				seq,
+				row.seq,
 				'reordered',
-				`Entry ${seq} links to entry ${target}, which now comes after it: entries were reordered`,
+				`Entry ${row.seq} links to entry ${target}, which now comes after it: entries were reordered`,
 			);
 		}
 		if (target !== null && prev && target < prev.seq) {
 			return fail(
 				prev.seq,
 				'inserted',
-				`Entry ${prev.seq} does not belong to the chain: it was inserted between entries ${target} and ${seq}`,
+				`Entry ${prev.seq} does not belong to the chain: it was inserted between entries ${target} and ${row.seq}`,
 			);
 		}
-		if (entryHash(row.prev_hash, row) === row.hash && prev) {
+		if (selfConsistent(row) && prev) {
 			return fail(
 				prev.seq,
 				'modified',
-				`Entry ${prev.seq} was rewritten (its hash no longer matches what entry ${seq} recorded)`,
+				`Entry ${prev.seq} was rewritten (its hash no longer matches what entry ${row.seq} recorded)`,
 			);
 		}
-		return fail(seq, 'modified', `Entry ${seq} was modified: its link to the previous entry is wrong`);
+		return fail(
+			row.seq,
+			'modified',
+			`Entry ${row.seq} was modified: its link to the previous entry is wrong`,
+		);
 	};
 
-	let prev: { seq: number; hash: string } | null = null;
+	/** Rows written before audit-002 have no sealed form: rebuild it from the columns. */
+	const legacyCanonical = async (seq: number): Promise<string> => {
+		const [row] = await store.query<AuditRow>(`${SELECT} WHERE seq = $1`, [seq]);
+		return canonicalEntry(row);
+	};
+
+	// Columns changed behind the sealed form (one SQL scan); reported when the walk reaches that seq.
+	const mismatch = await firstColumnMismatch(store);
+
+	const pageSql = `SELECT seq, prev_hash, hash, entry FROM clinic_audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`;
+	const fetchPage = async (after: number): Promise<Link[]> => {
+		const rows = store.queryArrays
+			? await store.queryArrays(pageSql, [after, pageSize])
+			: (await store.query<Record<string, unknown>>(pageSql, [after, pageSize])).map((r) => [
+					r.seq,
+					r.prev_hash,
+					r.hash,
+					r.entry,
+				]);
+		const links: Link[] = new Array(rows.length);
+		for (let i = 0; i < rows.length; i++) {
+			const r = rows[i];
+			const seq = Number(r[0]);
+			links[i] = {
+				seq,
+				prevHash: String(r[1]),
+				hash: String(r[2]),
+				canonical: r[3] === null || r[3] === undefined ? await legacyCanonical(seq) : String(r[3]),
+			};
+		}
+		return links;
+	};
+
+	let prev: Link | null = null;
 	let lastSeq = 0;
 	let checkpointSeen = false;
 	for (;;) {
-		const page: AuditRow[] = await store.query<AuditRow>(`${SELECT} WHERE seq > $1 ORDER BY seq LIMIT $2`, [
-			lastSeq,
-			pageSize,
-		]);
+		const page = await fetchPage(lastSeq);
 		if (!page.length) break;
 		for (const row of page) {
-			const seq = Number(row.seq);
+			const seq = row.seq;
 			if (prev === null) {
 				result.firstSeq = seq;
 				if (seq === 1) {
-					if (row.prev_hash !== GENESIS_HASH) {
-						if (entryHash(row.prev_hash, row) === row.hash) {
+					if (row.prevHash !== GENESIS_HASH) {
+						if (selfConsistent(row)) {
 							return fail(
 								seq,
 								'inserted',
@@ -155,7 +231,7 @@ export async function verifyAuditChain(
 					);
 					const parsed = anchors.map((a) => ({ seq: Number(a.seq), d: parseAnchor(a.details) }));
 					const match = parsed.find(
-						(a) => a.d && a.d.purgedThroughSeq === seq - 1 && a.d.purgedLastHash === row.prev_hash,
+						(a) => a.d && a.d.purgedThroughSeq === seq - 1 && a.d.purgedLastHash === row.prevHash,
 					);
 					if (!match) {
 						if (!parsed.length) {
@@ -187,10 +263,17 @@ export async function verifyAuditChain(
 							: `Entries ${prev.seq + 1} to ${seq - 1} are missing (deleted)`,
 					);
 				}
-				if (row.prev_hash !== prev.hash) return await linkBreak(prev, row);
+				if (row.prevHash !== prev.hash) return await linkBreak(prev, row);
 			}
-			if (entryHash(row.prev_hash, row) !== row.hash) {
+			if (!selfConsistent(row)) {
 				return fail(seq, 'modified', `Entry ${seq} was modified: its content no longer matches its hash`);
+			}
+			if (mismatch && mismatch.seq === seq) {
+				return fail(
+					seq,
+					'modified',
+					`Entry ${seq} was modified: column "${mismatch.column}" differs from the sealed entry`,
+				);
 			}
 			if (options.checkpoint && seq === options.checkpoint.seq) {
 				checkpointSeen = true;
@@ -202,10 +285,10 @@ export async function verifyAuditChain(
 					);
 				}
 			}
-			prev = { seq, hash: row.hash };
+			prev = row;
 			result.checked++;
 		}
-		lastSeq = Number(page[page.length - 1].seq);
+		lastSeq = page[page.length - 1].seq;
 		options.onProgress?.(result.checked);
 		if (page.length < pageSize) break;
 	}

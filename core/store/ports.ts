@@ -34,6 +34,11 @@ export interface TransactionOptions {
 }
 
 export interface ClinicStore extends SqlTx {
+	/**
+	 * Like `query`, but each row is an array of column values in SELECT order (much faster for large scans on
+	 * node:sqlite). Optional so test doubles need not implement it.
+	 */
+	queryArrays?(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
 	/** Runs `fn` in one transaction: commit when it resolves, rollback when it throws. Not re-entrant. */
 	transaction<T>(fn: (tx: SqlTx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
 	/** Field-level encryption for PHI columns (AES-256-GCM, key id kept in every ciphertext for rotation). */

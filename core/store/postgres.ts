@@ -95,6 +95,14 @@ export class PostgresClinicStore implements ClinicStore {
 		return (res.value.rows ?? []) as T[];
 	}
 
+	async queryArrays(sql: string, params: readonly unknown[] = []): Promise<unknown[][]> {
+		const res = await settle(
+			async () => await this.pool.query({ text: sql, values: params.map(toPostgresParam), rowMode: 'array' }),
+		);
+		if (!res.ok) throw this.wrap(res.error);
+		return (res.value.rows ?? []) as unknown[][];
+	}
+
 	async exec(sql: string): Promise<void> {
 		const res = await settle(async () => await this.pool.query(sql));
 		if (!res.ok) throw this.wrap(res.error);

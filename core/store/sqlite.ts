@@ -102,6 +102,32 @@ export class SqliteClinicStore implements ClinicStore {
 		return st.all(...values) as T[];
 	}
 
+	private readonly arrayStatements = new Map<string, StatementSync>();
+
+	private runArrays(sql: string, params: readonly unknown[] = []): unknown[][] {
+		if (this.closed) throw new Error('The clinic store is closed');
+		let st = this.arrayStatements.get(sql);
+		if (!st) {
+			st = this.db.prepare(toSqlitePlaceholders(sql));
+			st.setReturnArrays(true);
+			if (this.arrayStatements.size > 50) this.arrayStatements.clear();
+			this.arrayStatements.set(sql, st);
+		}
+		return st.all(...params.map(toSqliteParam)) as unknown as unknown[][];
+	}
+
+	async queryArrays(sql: string, params?: readonly unknown[]): Promise<unknown[][]> {
+		if (this.inTransaction) {
+			const release = await this.mutex.lock();
+			try {
+				return this.runArrays(sql, params);
+			} finally {
+				release();
+			}
+		}
+		return this.runArrays(sql, params);
+	}
+
 	private execSync(sql: string): void {
 		if (this.closed) throw new Error('The clinic store is closed');
 		this.db.exec(sql);
@@ -203,6 +229,7 @@ export class SqliteClinicStore implements ClinicStore {
 		const release = await this.mutex.lock();
 		try {
 			this.statements.clear();
+			this.arrayStatements.clear();
 			this.closed = true;
 			this.db.close();
 		} finally {

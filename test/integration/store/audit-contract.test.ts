@@ -91,12 +91,13 @@ describeEachBackend('audit log', (backend) => {
 
 		it('detects an inserted entry (later entries renumbered, forged entry correctly hashed)', async () => {
 			await seed();
-			const { entryHash } = await import('../../../core/audit/entry');
+			const { canonicalEntry, entryHash } = await import('../../../core/audit/entry');
 			// Make room at seq 6 (shift 6..12 up by one, in descending order to keep the key unique).
 			for (let s = 12; s >= 6; s--)
 				await store.query('UPDATE clinic_audit_log SET seq = $1 WHERE seq = $2', [s + 1, s]);
 			const [prev] = await store.query<any>('SELECT * FROM clinic_audit_log WHERE seq = 5');
 			const forged = { ...prev, seq: 6, message_id: 'wamid.forged', prev_hash: prev.hash };
+			forged.entry = canonicalEntry(forged); // a careful forger also reseals the canonical form
 			forged.hash = entryHash(prev.hash, forged);
 			const cols = Object.keys(forged);
 			await store.query(
