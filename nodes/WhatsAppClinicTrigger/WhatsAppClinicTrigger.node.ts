@@ -7,8 +7,9 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { clinicStoreConnectionTest } from '../shared/store';
 import { properties } from './description';
-import { handleDelivery, handleVerification } from './handlers';
+import { handleDelivery, handleVerification, resolveDedupStore } from './handlers';
 import { checkExists, create, remove } from './registration';
 
 export class WhatsAppClinicTrigger implements INodeType {
@@ -24,7 +25,15 @@ export class WhatsAppClinicTrigger implements INodeType {
 		defaults: { name: 'WhatsApp Clinic Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'whatsAppClinicApi', required: true }],
+		credentials: [
+			{ name: 'whatsAppClinicApi', required: true },
+			{
+				name: 'clinicStoreApi',
+				required: true,
+				testedBy: 'clinicStoreConnectionTest',
+				displayOptions: { show: { deduplicationStore: ['clinicStore'] } },
+			},
+		],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
@@ -42,6 +51,8 @@ export class WhatsAppClinicTrigger implements INodeType {
 		properties,
 	};
 
+	methods = { credentialTest: { clinicStoreConnectionTest } };
+
 	webhookMethods = {
 		default: {
 			checkExists: async function (this: IHookFunctions): Promise<boolean> {
@@ -58,6 +69,6 @@ export class WhatsAppClinicTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		if (this.getWebhookName() === 'setup') return await handleVerification.call(this);
-		return await handleDelivery.call(this);
+		return await handleDelivery.call(this, { resolveStore: resolveDedupStore });
 	}
 }

@@ -106,6 +106,29 @@ export const properties: INodeProperties[] = [
 			'Only events received by these phone number IDs (comma-separated). Empty = the credential’s phone number. * = every number of the Meta app. Template and account updates are not tied to a number and always pass.',
 	},
 	{
+		displayName: 'Remember Processed Events In',
+		name: 'deduplicationStore',
+		type: 'options',
+		noDataExpression: true,
+		default: 'workflow',
+		options: [
+			{
+				name: 'This Workflow (Single Instance)',
+				value: 'workflow',
+				description:
+					'In memory plus the workflow’s static data (last 5,000 events, survives restarts). Enough for one n8n process.',
+			},
+			{
+				name: 'Clinic Store (Queue Mode, Several Webhook Processes)',
+				value: 'clinicStore',
+				description:
+					'Also claim every event in the clinic database, so that several n8n processes never emit the same event twice (full 7-day window)',
+			},
+		],
+		description:
+			'Where the trigger remembers which messages and statuses it already emitted. Meta re-sends webhooks for up to 7 days.',
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',

@@ -19,6 +19,8 @@ import type { MessageEvent } from '../../core/webhook/events';
 import { parsePhoneNumberFilter, selectEvents } from '../../core/webhook/filter';
 import { extractEvents, parseWebhookBody } from '../../core/webhook/parse';
 import { SIGNATURE_FAILURE_MESSAGES, SIGNATURE_HEADER, verifySignature } from '../../core/webhook/signature';
+import { createProcessedEventStore } from '../../core/store/processed-events';
+import { getClinicStore } from '../shared/store';
 import { getWebhookSecrets, getWhatsAppContext } from '../shared/transport';
 import { emitEvents, type EmitHook, type EmittedEvent } from './emit';
 import { downloadEventMedia, type MediaAttachment } from './media';
@@ -31,6 +33,14 @@ export interface DeliveryDependencies {
 	resolveStore?: (context: IWebhookFunctions) => Promise<ProcessedEventStore | undefined>;
 	/** Every emitted event passes through these (e.g. audit). */
 	emitHooks?: EmitHook[];
+}
+
+/** The Clinic Store's processed-event table when "Remember Processed Events In" is Clinic Store, else none. */
+export async function resolveDedupStore(
+	context: IWebhookFunctions,
+): Promise<ProcessedEventStore | undefined> {
+	if (context.getNodeParameter('deduplicationStore', 'workflow') !== 'clinicStore') return undefined;
+	return createProcessedEventStore(await getClinicStore(context));
 }
 
 function reply(context: IWebhookFunctions, status: number, body: string): IWebhookResponseData {

@@ -518,3 +518,44 @@ describe('webhook registration', () => {
 		await expect(node.webhookMethods.default.create.call(ctx)).rejects.toBeInstanceOf(NodeOperationError);
 	});
 });
+
+describe('Clinic Store deduplication (queue mode)', () => {
+	const { mkdtempSync, rmSync } = require('node:fs') as typeof import('node:fs');
+	const { join } = require('node:path') as typeof import('node:path');
+	const { tmpdir } = require('node:os') as typeof import('node:os');
+	const { closeAllClinicStores } =
+		require('../../../../core/store') as typeof import('../../../../core/store');
+	let dir: string;
+
+	beforeAll(() => {
+		dir = mkdtempSync(join(tmpdir(), 'trigger-dedup-'));
+	});
+	afterAll(async () => {
+		await closeAllClinicStores();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	function processContext(body: Buffer) {
+		const c = webhookContext({ body, params: { deduplicationStore: 'clinicStore' }, staticData: {} });
+		c.ctx.getCredentials.mockImplementation((async (type: string) =>
+			type === 'clinicStoreApi'
+				? {
+						backend: 'sqlite',
+						sqlitePath: join(dir, 'clinic.sqlite'),
+						phiKey: 'a-long-test-passphrase-for-phi',
+						phiKeyId: 'k1',
+					}
+				: CREDENTIALS) as never);
+		return c;
+	}
+
+	it('two webhook processes (separate memory and static data) emit a message once', async () => {
+		const body = fixtureBytes('message-interactive-list-reply');
+		const first = await node.webhook.call(processContext(body).ctx);
+		expect(first.workflowData![0]).toHaveLength(1);
+		resetProcessDedupCaches(); // the other process has its own memory
+		const other = processContext(body);
+		expect(await node.webhook.call(other.ctx)).toEqual({ noWebhookResponse: true });
+		expect(other.res.statusCode).toBe(200);
+	});
+});
