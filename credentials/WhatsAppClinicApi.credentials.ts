@@ -102,7 +102,7 @@ export class WhatsAppClinicApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			baseURL: '={{$credentials.baseUrl}}',
 			url: '=/{{$credentials.graphApiVersion}}/{{$credentials.phoneNumberId}}',
 			method: 'GET',
 			qs: { fields: 'display_phone_number,verified_name,quality_rating' },
