@@ -322,7 +322,7 @@ export async function handleControl(
 			for (const id of ids) {
 				const m = ctx.state.outboundById.get(id);
 				if (!m) throw Errors.invalidParameter(`unknown message ${id}`);
-				if (markReadByPatient(ctx, m)) read.push(id);
+				if (await markReadByPatient(ctx, m)) read.push(id);
 			}
 			return ok({ read });
 		}

@@ -4,7 +4,7 @@
  */
 import type { SimContext } from './context';
 import { findPhone } from './context';
-import type { OutboundMessage, StatusEvent } from './state';
+import type { Delivery, OutboundMessage, StatusEvent } from './state';
 
 function statusObject(ctx: SimContext, msg: OutboundMessage, ev: StatusEvent): Record<string, unknown> {
 	const user = ctx.state.findUser(msg.userKey);
@@ -35,55 +35,78 @@ export function emitStatus(
 	msg: OutboundMessage,
 	status: StatusEvent['status'],
 	errors?: StatusEvent['errors'],
-): void {
+): Delivery | undefined {
 	const order = { accepted: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
-	if (msg.status === 'failed' || order[status] <= order[msg.status]) return;
+	if (msg.status === 'failed' || order[status] <= order[msg.status]) return undefined;
 	const ev: StatusEvent = { status, at: ctx.clock.now(), ...(errors ? { errors } : {}) };
 	msg.status = status;
 	msg.statuses.push(ev);
 	const phone = findPhone(ctx, msg.phoneNumberId);
-	if (!phone) return;
-	ctx.sender.sendStatus(phone, statusObject(ctx, msg, ev), `${msg.id}:${status}`);
+	if (!phone) return undefined;
+	return ctx.sender.sendStatus(phone, statusObject(ctx, msg, ev), `${msg.id}:${status}`);
+}
+
+/**
+ * Emits a status, then waits for the first attempt of its webhook before the next status of the same message
+ * is scheduled, so one message's statuses reach the callback in order (different messages interleave freely).
+ */
+async function emitInOrder(
+	ctx: SimContext,
+	msg: OutboundMessage,
+	status: StatusEvent['status'],
+	errors?: StatusEvent['errors'],
+): Promise<void> {
+	const delivery = emitStatus(ctx, msg, status, errors);
+	if (delivery) await ctx.sender.firstAttempt(delivery.id);
 }
 
 /** Schedules the statuses of a freshly accepted message. */
 export function scheduleStatuses(ctx: SimContext, msg: OutboundMessage): void {
 	const o = ctx.options;
 	const onError = (e: unknown) => ctx.log(`status emission failed: ${String(e)}`);
-	if (msg.pendingFailure?.beforeSent) {
-		const errors = [msg.pendingFailure.error];
-		ctx.scheduler.schedule(o.sentDelayMs, () => emitStatus(ctx, msg, 'failed', errors), onError);
+	const failure = msg.pendingFailure;
+	if (failure?.beforeSent) {
+		ctx.scheduler.schedule(o.sentDelayMs, () => emitInOrder(ctx, msg, 'failed', [failure.error]), onError);
 		return;
 	}
-	ctx.scheduler.schedule(
-		o.sentDelayMs,
-		() => {
-			emitStatus(ctx, msg, 'sent');
-			if (msg.pendingFailure) {
-				const errors = [msg.pendingFailure.error];
-				ctx.scheduler.schedule(o.deliveredDelayMs, () => emitStatus(ctx, msg, 'failed', errors), onError);
-				return;
-			}
+	const afterDelivered = () => {
+		if (ctx.options.autoRead) {
+			ctx.scheduler.schedule(ctx.options.readDelayMs, () => emitInOrder(ctx, msg, 'read'), onError);
+		}
+	};
+	const afterSent = () => {
+		if (failure) {
 			ctx.scheduler.schedule(
 				o.deliveredDelayMs,
-				() => {
-					emitStatus(ctx, msg, 'delivered');
-					if (ctx.options.autoRead) {
-						ctx.scheduler.schedule(ctx.options.readDelayMs, () => emitStatus(ctx, msg, 'read'), onError);
-					}
-				},
+				() => emitInOrder(ctx, msg, 'failed', [failure.error]),
 				onError,
 			);
+			return;
+		}
+		ctx.scheduler.schedule(
+			o.deliveredDelayMs,
+			async () => {
+				await emitInOrder(ctx, msg, 'delivered');
+				afterDelivered();
+			},
+			onError,
+		);
+	};
+	ctx.scheduler.schedule(
+		o.sentDelayMs,
+		async () => {
+			await emitInOrder(ctx, msg, 'sent');
+			afterSent();
 		},
 		onError,
 	);
 }
 
 /** Patient read the message (POST /_sim/read, or the chat page): emits delivered (if pending) and read. */
-export function markReadByPatient(ctx: SimContext, msg: OutboundMessage): boolean {
+export async function markReadByPatient(ctx: SimContext, msg: OutboundMessage): Promise<boolean> {
 	if (msg.status === 'failed') return false;
-	if (msg.status === 'accepted') emitStatus(ctx, msg, 'sent');
-	if (msg.status === 'sent') emitStatus(ctx, msg, 'delivered');
-	emitStatus(ctx, msg, 'read');
+	if (msg.status === 'accepted') await emitInOrder(ctx, msg, 'sent');
+	if (msg.status === 'sent') await emitInOrder(ctx, msg, 'delivered');
+	await emitInOrder(ctx, msg, 'read');
 	return true;
 }

@@ -89,14 +89,17 @@ export class WebhookSender {
 		return app ? { url: app, source: 'app' } : undefined;
 	}
 
-	/** Sends one status (possibly batched with others to the same callback). */
-	sendStatus(phone: PhoneNumberConfig, status: Record<string, unknown>, eventId: string): void {
+	/** Sends one status (possibly batched with others to the same callback); returns its delivery when not batched. */
+	sendStatus(
+		phone: PhoneNumberConfig,
+		status: Record<string, unknown>,
+		eventId: string,
+	): Delivery | undefined {
 		const target = this.resolveTarget(phone.id);
-		if (!target) return;
+		if (!target) return undefined;
 		const windowMs = this.options().batchWindowMs;
 		if (windowMs <= 0) {
-			this.sendChange(phone, target.url, 'statuses', { statuses: [status] }, [eventId]);
-			return;
+			return this.sendChange(phone, target.url, 'statuses', { statuses: [status] }, [eventId]);
 		}
 		const key = `${target.url}|${phone.id}`;
 		let batch = this.batches.get(key);
@@ -117,6 +120,7 @@ export class WebhookSender {
 			batch.statuses = [];
 			batch.eventIds = [];
 		}
+		return undefined;
 	}
 
 	/** Wraps a change value in Meta's envelope and delivers it. */

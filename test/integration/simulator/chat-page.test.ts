@@ -69,13 +69,13 @@ suite('patient chat page (headless Chromium)', () => {
 		form.append('messaging_product', 'whatsapp');
 		form.append('type', 'application/pdf');
 		form.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'results.pdf');
-		const up = await (
+		const up = (await (
 			await fetch(`${sim.url}/v23.0/${sim.phoneNumberId}/media`, {
 				method: 'POST',
 				headers: { Authorization: 'Bearer sim-token' },
 				body: form,
 			})
-		).json();
+		).json()) as { id: string };
 		const lab = await send(sim, {
 			to: PATIENT,
 			type: 'template',

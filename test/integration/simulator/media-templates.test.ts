@@ -27,14 +27,16 @@ describe('GET /{waba-id}/message_templates', () => {
 			expect(page.body.paging.cursors).toEqual({ before: expect.any(String), after: expect.any(String) });
 			if (!page.body.paging.next) break;
 			const res = await fetch(page.body.paging.next, { headers: { Authorization: 'Bearer sim-token' } });
-			page = { status: res.status, body: await res.json() };
+			page = { status: res.status, body: (await res.json()) as any };
 		}
 		expect(seen).toEqual(TEMPLATES.map((t) => t.id));
 		expect(pages).toBe(Math.ceil(TEMPLATES.length / 7));
 		// before cursor goes back one page
 		const prevUrl = page.body.paging.previous;
 		expect(prevUrl).toEqual(expect.stringContaining('before='));
-		const prev = await (await fetch(prevUrl, { headers: { Authorization: 'Bearer sim-token' } })).json();
+		const prev = (await (
+			await fetch(prevUrl, { headers: { Authorization: 'Bearer sim-token' } })
+		).json()) as any;
 		expect(prev.data).toHaveLength(7);
 		expect(prev.data[6].id).toBe(seen[seen.length - page.body.data.length - 1]);
 	});
@@ -113,7 +115,7 @@ async function upload(
 		headers: { Authorization: 'Bearer sim-token' },
 		body: form,
 	});
-	return { status: res.status, body: await res.json() };
+	return { status: res.status, body: (await res.json()) as any };
 }
 
 describe('media', () => {
