@@ -1,4 +1,5 @@
 import { SqlConsentRepository } from '../../../core/consent/repositories/sql';
+import { ConsentService } from '../../../core/consent/service';
 import { type ClinicStore, openClinicStore } from '../../../core/store';
 import { repositoryContract } from './repository-contract';
 
@@ -112,4 +113,97 @@ describe('ConsentService on the SQLite store with the audit log', () => {
 		const history = await repo.history(identity);
 		expect(history.events.map((e) => e.action)).toEqual(['opt_out']);
 	});
+});
+
+describe('no cache across executions or processes', () => {
+	const evidence = {
+		sourceMessageId: null,
+		textShown: null,
+		channel: 'whatsapp',
+		timestamp: 1,
+		actor: { workflowId: null, executionId: null, node: null },
+	};
+
+	async function scenario(openA: () => Promise<ClinicStore>, openB: () => Promise<ClinicStore>) {
+		const a = await openA();
+		const b = await openB();
+		const writer = new ConsentService({ repository: new SqlConsentRepository(a) });
+		const reader = new ConsentService({ repository: new SqlConsentRepository(b) });
+		const req = [{ identity: { phone: '+5511944440000', bsuid: null }, purpose: 'appointment_reminders' }];
+		expect((await reader.check(req))[0].allowed).toBe(true);
+		await writer.recordOptOut(req[0].identity, { purposes: ['*'], evidence });
+		// The very next check through ANOTHER connection (another n8n process) sees the opt-out.
+		expect((await reader.check(req))[0]).toMatchObject({ allowed: false, reason: 'opted_out' });
+		await writer.recordOptIn(req[0].identity, { purposes: ['appointment_reminders'], evidence });
+		expect((await reader.check(req))[0]).toMatchObject({ allowed: true, basis: 'opt_in' });
+	}
+
+	it('SQLite: two store instances on one file', async () => {
+		const { mkdtempSync } = await import('node:fs');
+		const { tmpdir } = await import('node:os');
+		const { join } = await import('node:path');
+		const path = join(mkdtempSync(join(tmpdir(), 'consent-x-')), 'store.sqlite');
+		const open = async () => {
+			const s = await openClinicStore({ backend: 'sqlite', path, phi: PHI }, { cache: false });
+			stores.push(s);
+			return s;
+		};
+		await scenario(open, open);
+	});
+
+	(PG ? it : it.skip)('Postgres: two pools', async () => {
+		const open = async () => {
+			const s = await openClinicStore(
+				{ backend: 'postgres', connectionString: PG, phi: PHI },
+				{ cache: false },
+			);
+			stores.push(s);
+			return s;
+		};
+		const first = await open();
+		await first.exec('DELETE FROM consent_event; DELETE FROM consent_subject;');
+		await scenario(async () => first, open);
+	});
+
+	it('concurrent first-time records for one patient create one linked patient (SQLite)', async () => {
+		const store = await openClinicStore({ backend: 'sqlite', path: ':memory:', phi: PHI }, { cache: false });
+		stores.push(store);
+		await concurrentLinking(store);
+	});
+
+	(PG ? it : it.skip)(
+		'concurrent first-time records for one patient create one linked patient (Postgres)',
+		async () => {
+			const store = await openClinicStore(
+				{ backend: 'postgres', connectionString: PG, phi: PHI },
+				{ cache: false },
+			);
+			stores.push(store);
+			await store.exec('DELETE FROM consent_event; DELETE FROM consent_subject;');
+			await concurrentLinking(store);
+		},
+	);
+
+	async function concurrentLinking(store: ClinicStore) {
+		const repo = new SqlConsentRepository(store);
+		const identities = [
+			{ phone: '+5511955550000', bsuid: null },
+			{ phone: null, bsuid: 'BR.5555' },
+			{ phone: '+5511955550000', bsuid: 'BR.5555' },
+		];
+		await Promise.all(
+			Array.from({ length: 12 }, (_, i) =>
+				repo.append(
+					identities[i % 3],
+					[{ action: 'opt_in', purpose: `p${i}`, expiresAt: null, evidence }],
+					100 + i,
+				),
+			),
+		);
+		const subjects = await store.query<{ n: number }>('SELECT COUNT(*) AS n FROM consent_subject');
+		const [viaPhone, viaBsuid] = await repo.loadEvents([identities[0], identities[1]]);
+		expect(viaPhone).toHaveLength(12);
+		expect(viaBsuid).toHaveLength(12);
+		expect(Number(subjects[0].n)).toBe(1);
+	}
 });
