@@ -20,6 +20,8 @@ import {
 	type ThroughputLimiter,
 } from './rate-limiter';
 import { resolveRetryOptions, withRetry, type RetryOptions } from './retry';
+import * as management from './graph-management';
+import { headerValue, parseJsonBody, record, requireId } from './graph-util';
 import type {
 	DownloadedMedia,
 	HttpFile,
@@ -38,6 +40,7 @@ import type {
 } from './graph-types';
 
 export * from './graph-types';
+export { PHONE_NUMBER_FIELDS, TEMPLATE_FIELDS } from './graph-management';
 
 export interface GraphClientOptions {
 	send: HttpSender;
@@ -69,56 +72,7 @@ export interface RequestOptions {
 	idempotent?: boolean;
 }
 
-export const TEMPLATE_FIELDS = [
-	'id',
-	'name',
-	'language',
-	'status',
-	'category',
-	'parameter_format',
-	'components',
-];
-export const PHONE_NUMBER_FIELDS = [
-	'id',
-	'display_phone_number',
-	'verified_name',
-	'quality_rating',
-	'code_verification_status',
-	'platform_type',
-	'throughput',
-	'webhook_configuration',
-];
 const DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
-
-function record(value: unknown): Record<string, unknown> {
-	return value !== null && typeof value === 'object' && !Array.isArray(value)
-		? (value as Record<string, unknown>)
-		: {};
-}
-
-function parseJsonBody(body: unknown): unknown {
-	if (Buffer.isBuffer(body)) body = body.toString('utf8');
-	if (typeof body !== 'string') return body;
-	if (body.trim() === '') return {};
-	try {
-		return JSON.parse(body);
-	} catch {
-		return body;
-	}
-}
-
-function requireId(value: string | undefined, field: string): string {
-	const id = (value ?? '').trim();
-	if (id === '')
-		throw new Error(`${field} is empty: set it in the WhatsApp Clinic Cloud API credential or the node`);
-	return id;
-}
-
-function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {
-	const key = Object.keys(headers ?? {}).find((k) => k.toLowerCase() === name);
-	const value = key ? headers[key] : undefined;
-	return Array.isArray(value) ? value[0] : value;
-}
 
 /** Unknown / expired media ID → a CloudApiError that explains media ID lifetimes; other errors pass through. */
 function mediaLookupError(error: unknown, mediaId: string): unknown {
@@ -383,28 +337,7 @@ export class GraphClient {
 
 	/** One page of GET /{waba-id}/message_templates. */
 	async listTemplates(wabaId: string, query: TemplateQuery = {}): Promise<TemplatePage> {
-		const id = requireId(wabaId, 'WhatsApp Business Account ID');
-		const data = record(
-			await this.request('GET', `${id}/message_templates`, {
-				qs: {
-					fields: (query.fields ?? TEMPLATE_FIELDS).join(','),
-					status: query.status,
-					name: query.name,
-					language: query.language,
-					category: query.category,
-					limit: query.limit,
-					after: query.after,
-				},
-			}),
-		);
-		const paging = record(data.paging);
-		const after = record(paging.cursors).after;
-		const hasMore = typeof paging.next === 'string' && typeof after === 'string';
-		return {
-			templates: Array.isArray(data.data) ? (data.data as MessageTemplate[]) : [],
-			after: hasMore ? (after as string) : undefined,
-			hasMore,
-		};
+		return await management.listTemplates(this, wabaId, query);
 	}
 
 	/** All templates matching the query, following `paging.cursors.after` for at most `maxPages` pages. */
@@ -413,44 +346,17 @@ export class GraphClient {
 		query: TemplateQuery = {},
 		maxPages = 20,
 	): Promise<MessageTemplate[]> {
-		const all: MessageTemplate[] = [];
-		let after = query.after;
-		for (let page = 0; page < maxPages; page++) {
-			const result = await this.listTemplates(wabaId, { ...query, after });
-			all.push(...result.templates);
-			if (!result.hasMore || !result.after || result.after === after) break;
-			after = result.after;
-		}
-		return all;
+		return await management.listAllTemplates(this, wabaId, query, maxPages);
 	}
 
 	/** GET /{phone-number-id}: display number, verified name, quality rating, webhook override. */
-	async getPhoneNumber(
-		phoneNumberId: string,
-		fields: string[] = PHONE_NUMBER_FIELDS,
-	): Promise<PhoneNumberInfo> {
-		const id = requireId(phoneNumberId, 'Phone number ID');
-		return (await this.request('GET', id, { qs: { fields: fields.join(',') } })) as PhoneNumberInfo;
+	async getPhoneNumber(phoneNumberId: string, fields?: string[]): Promise<PhoneNumberInfo> {
+		return await management.getPhoneNumber(this, phoneNumberId, fields);
 	}
 
 	/** GET /{waba-id}/phone_numbers (all pages, bounded). */
 	async listPhoneNumbers(wabaId: string, maxPages = 10): Promise<PhoneNumberInfo[]> {
-		const id = requireId(wabaId, 'WhatsApp Business Account ID');
-		const all: PhoneNumberInfo[] = [];
-		let after: string | undefined;
-		for (let page = 0; page < maxPages; page++) {
-			const data = record(
-				await this.request('GET', `${id}/phone_numbers`, {
-					qs: { fields: 'id,display_phone_number,verified_name,quality_rating', after },
-				}),
-			);
-			if (Array.isArray(data.data)) all.push(...(data.data as PhoneNumberInfo[]));
-			const paging = record(data.paging);
-			const next = record(paging.cursors).after;
-			if (typeof paging.next !== 'string' || typeof next !== 'string' || next === after) break;
-			after = next;
-		}
-		return all;
+		return await management.listPhoneNumbers(this, wabaId, maxPages);
 	}
 
 	/** Points this phone number's `messages` webhooks at `callbackUri` (phone-level override, beats app/WABA). */
@@ -459,20 +365,11 @@ export class GraphClient {
 		callbackUri: string,
 		verifyToken: string,
 	): Promise<boolean> {
-		const id = requireId(phoneNumberId, 'Phone number ID');
-		if (!/^https:\/\//i.test(callbackUri))
-			throw new Error('Webhook callback URL must be a public https:// URL');
-		if (!verifyToken) throw new Error('Webhook verify token is empty: set it in the credential');
-		const body = { webhook_configuration: { override_callback_uri: callbackUri, verify_token: verifyToken } };
-		const data = record(await this.request('POST', id, { body, idempotent: true }));
-		return data.success === true;
+		return await management.setWebhookOverride(this, phoneNumberId, callbackUri, verifyToken);
 	}
 
 	/** Removes the phone-level webhook override (Meta falls back to the WABA or app callback). */
 	async clearWebhookOverride(phoneNumberId: string): Promise<boolean> {
-		const id = requireId(phoneNumberId, 'Phone number ID');
-		const body = { webhook_configuration: { override_callback_uri: '' } };
-		const data = record(await this.request('POST', id, { body, idempotent: true }));
-		return data.success === true;
+		return await management.clearWebhookOverride(this, phoneNumberId);
 	}
 }
