@@ -7,6 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from './options';
 
 export const WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Messages and deliveries kept in memory (oldest dropped first) so long benchmark runs stay bounded. */
+export const MAX_KEPT = 100_000;
 
 /** The injected clock plus an offset that POST /_sim/clock advances. */
 export class SimClock implements Clock {
@@ -276,19 +278,26 @@ export class SimState {
 	addOutbound(msg: OutboundMessage): void {
 		this.outbound.push(msg);
 		this.outboundById.set(msg.id, msg);
+		// Bound memory for long benchmark runs: keep the most recent messages.
+		if (this.outbound.length > MAX_KEPT * 1.1) {
+			for (const m of this.outbound.splice(0, this.outbound.length - MAX_KEPT))
+				this.outboundById.delete(m.id);
+		}
 	}
 
 	addInbound(msg: InboundMessage): void {
 		this.inbound.push(msg);
 		this.inboundById.set(msg.id, msg);
+		if (this.inbound.length > MAX_KEPT * 1.1) {
+			for (const m of this.inbound.splice(0, this.inbound.length - MAX_KEPT)) this.inboundById.delete(m.id);
+		}
 	}
 
 	addDelivery(d: Delivery): void {
 		this.deliveries.push(d);
 		this.deliveriesById.set(d.id, d);
-		// Bound memory for long benchmark runs: keep the most recent 20k deliveries.
-		if (this.deliveries.length > 20000) {
-			const dropped = this.deliveries.splice(0, this.deliveries.length - 20000);
+		if (this.deliveries.length > MAX_KEPT * 1.1) {
+			const dropped = this.deliveries.splice(0, this.deliveries.length - MAX_KEPT);
 			for (const x of dropped) this.deliveriesById.delete(x.id);
 		}
 	}

@@ -194,6 +194,31 @@ describe('listings, clock, reset, config, health', () => {
 		expect(conv.map((m: any) => m.direction)).toEqual(['in', 'out', 'out']);
 	});
 
+	it('GET /_sim/inbound, /_sim/users and /_sim/templates', async () => {
+		const first = await inbound({ from: PATIENT, name: 'Maria', type: 'text', text: 'hi' });
+		await inbound({ userId: 'AR.4455', username: '@lu', name: 'Lucía', type: 'text', text: 'hola' });
+		const list = (await control(sim, 'GET', `inbound?from=${PATIENT}`)).body.data;
+		expect(list).toEqual([
+			expect.objectContaining({ id: first.result.messageId, type: 'text', message: first.message }),
+		]);
+		const users = (await control(sim, 'GET', 'users')).body.data;
+		expect(users).toEqual([
+			expect.objectContaining({
+				waId: PATIENT,
+				name: 'Maria',
+				windowOpen: true,
+				windowClosesAt: expect.any(String),
+			}),
+			expect.objectContaining({ userId: 'AR.4455', username: '@lu', name: 'Lucía', windowOpen: true }),
+		]);
+		sim.advanceClock(24 * 3600 * 1000);
+		expect((await control(sim, 'GET', 'users')).body.data.every((u: any) => u.windowOpen === false)).toBe(
+			true,
+		);
+		const templates = (await control(sim, 'GET', 'templates')).body.data;
+		expect(templates.map((t: any) => t.id)).toEqual(sim.templates.map((t) => t.id));
+	});
+
 	it('GET /_sim/deliveries lists url, status, attempts, size, event ids; body only on request; no secrets', async () => {
 		const sent = await send(sim, reminder(PATIENT));
 		await sim.idle();

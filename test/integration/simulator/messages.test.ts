@@ -274,6 +274,12 @@ describe('templates', () => {
 		expectGraphError(await send(sim, code([{ type: 'coupon_code', coupon_code: 'X'.repeat(16) }])), 400, 100);
 	});
 
+	it('132005 when the body with its parameters is longer than 1024 characters', async () => {
+		const long = reminder(PATIENT) as any;
+		long.template.components[1].parameters[0].text = 'M'.repeat(1000);
+		expect(expectGraphError(await send(sim, long), 400, 132005)).toMatch(/1024/);
+	});
+
 	it('rejects text parameters with new lines and missing language/name', async () => {
 		const nl = reminder(PATIENT) as any;
 		nl.template.components[1].parameters[0].text = 'Maria\nSilva';
