@@ -13,6 +13,7 @@ import {
 	AUDIT_COLUMNS,
 	type AuditRow,
 	CANONICAL_POSITIONS,
+	CANONICAL_VERSION,
 	GENESIS_HASH,
 	canonicalEntry,
 	hashCanonical,
@@ -82,33 +83,36 @@ interface Link {
 }
 
 /**
- * First seq whose columns no longer equal the sealed canonical entry (one SQL scan, done by the database).
- * Returns the seq and the first differing column, or null.
+ * First seq whose columns no longer equal the sealed canonical entry. The database rebuilds the canonical array
+ * from the columns (SQLite `json_array`, Postgres `jsonb_build_array`) and compares it with `entry`, so the scan
+ * runs in C; each candidate is then confirmed in JS (formatting differences are not tampering).
  */
 async function firstColumnMismatch(store: ClinicStore): Promise<{ seq: number; column: string } | null> {
-	const sealed = (i: number) =>
-		store.dialect === 'sqlite' ? `json_extract(entry, '$[${i}]')` : `(entry::jsonb)->>${i}`;
-	const col = (c: string) => (store.dialect === 'sqlite' ? c : `${c}::text`);
-	const differs = CANONICAL_POSITIONS.map(([c, i]) => `${col(c)} IS DISTINCT FROM ${sealed(i)}`);
-	const sqliteDiffers = CANONICAL_POSITIONS.map(([c, i]) => `${c} IS NOT ${sealed(i)}`);
-	const where = (store.dialect === 'sqlite' ? sqliteDiffers : differs).join(' OR ');
-	const rows = await store.query<{ seq: number | null }>(
-		`SELECT MIN(seq) AS seq FROM clinic_audit_log WHERE entry IS NOT NULL AND (${where})`,
-	);
-	const seq = rows[0]?.seq;
-	if (seq === null || seq === undefined) return null;
-	const [row] = await store.query<Record<string, unknown>>(
-		`SELECT ${CANONICAL_POSITIONS.map(([c]) => c).join(', ')}, entry FROM clinic_audit_log WHERE seq = $1`,
-		[seq],
-	);
-	const sealedValues = JSON.parse(String(row.entry)) as unknown[];
-	const column =
-		CANONICAL_POSITIONS.find(([c, i]) => {
+	const cols = CANONICAL_POSITIONS.map(([c]) => c);
+	const rebuilt =
+		store.dialect === 'sqlite'
+			? `json_array('${CANONICAL_VERSION}', ${cols.join(', ')}) IS NOT entry`
+			: `jsonb_build_array('${CANONICAL_VERSION}'::text, ${cols.join(', ')}) IS DISTINCT FROM entry::jsonb`;
+	let after = 0;
+	for (;;) {
+		const rows = await store.query<Record<string, unknown>>(
+			`SELECT ${cols.join(', ')}, entry FROM clinic_audit_log WHERE seq > $1 AND entry IS NOT NULL AND ${rebuilt} ORDER BY seq LIMIT 1`,
+			[after],
+		);
+		if (!rows.length) return null;
+		const row = rows[0];
+		const sealed = JSON.parse(String(row.entry)) as unknown[];
+		const differing = CANONICAL_POSITIONS.find(([c, i]) => {
 			const v = row[c];
-			const s = sealedValues[i];
-			return (v === null ? null : String(v)) !== (s === null ? null : String(s));
-		})?.[0] ?? 'unknown';
-	return { seq: Number(seq), column };
+			const s = sealed[i];
+			return (
+				(v === null || v === undefined ? null : String(v)) !==
+				(s === null || s === undefined ? null : String(s))
+			);
+		});
+		if (differing) return { seq: Number(row.seq), column: differing[0] };
+		after = Number(row.seq);
+	}
 }
 
 export async function verifyAuditChain(
