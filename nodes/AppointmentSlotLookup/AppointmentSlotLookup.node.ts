@@ -1,0 +1,134 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { clinicStoreConnectionTest } from '../shared/store';
+import * as book from './actions/book.operation';
+import * as cancel from './actions/cancel.operation';
+import { backendProperties } from './actions/common';
+import * as findSlots from './actions/findSlots.operation';
+import * as listAppointments from './actions/listAppointments.operation';
+import * as reschedule from './actions/reschedule.operation';
+import { router } from './actions/router';
+import * as updateStatus from './actions/updateStatus.operation';
+
+export class AppointmentSlotLookup implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Appointment Slot Lookup',
+		name: 'appointmentSlotLookup',
+		icon: { light: 'file:appointmentSlotLookup.svg', dark: 'file:appointmentSlotLookup.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle:
+			'={{ {"findSlots":"Find Free Slots","book":"Book","cancel":"Cancel","reschedule":"Reschedule","listAppointments":"List Appointments","updateStatus":"Update Status"}[$parameter["operation"]] + " · " + {"builtin":"Built-in","fhir":"FHIR","calcom":"Cal.com"}[$parameter["backend"]] }}',
+		description:
+			'Real-time free slots and booking for WhatsApp patients: built-in clinic scheduler, FHIR R4 server or Cal.com',
+		defaults: { name: 'Appointment Slot Lookup' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'clinicStoreApi',
+				required: true,
+				testedBy: 'clinicStoreConnectionTest',
+				displayOptions: { show: { backend: ['builtin'] } },
+			},
+			{ name: 'fhirServerApi', required: true, displayOptions: { show: { backend: ['fhir'] } } },
+			{ name: 'calComApi', required: true, displayOptions: { show: { backend: ['calcom'] } } },
+		],
+		properties: [
+			{
+				displayName: 'Scheduling System',
+				name: 'backend',
+				type: 'options',
+				noDataExpression: true,
+				default: 'builtin',
+				options: [
+					{
+						name: 'Built-in Scheduler',
+						value: 'builtin',
+						description: 'Clinic rules in this node; bookings kept in the Clinic Store',
+					},
+					{
+						name: 'FHIR R4 Server',
+						value: 'fhir',
+						description: 'Schedule / Slot / Appointment on the clinic’s FHIR server',
+					},
+					{ name: 'Cal.com', value: 'calcom', description: 'A Cal.com event type (API v2)' },
+				],
+				description: 'Where appointments live',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'findSlots',
+				options: [
+					{ name: 'Book', value: 'book', action: 'Book a slot', description: 'Book a slot ID for a patient' },
+					{
+						name: 'Cancel',
+						value: 'cancel',
+						action: 'Cancel an appointment',
+						description: 'Cancel and free the slot',
+					},
+					{
+						name: 'Find Free Slots',
+						value: 'findSlots',
+						action: 'Find free slots',
+						description: 'Real availability, as items or a ready WhatsApp list',
+					},
+					{
+						name: 'List Appointments',
+						value: 'listAppointments',
+						action: 'List appointments',
+						description: 'Appointments in a time window with the patient contact (for reminders)',
+					},
+					{
+						name: 'Reschedule',
+						value: 'reschedule',
+						action: 'Reschedule an appointment',
+						description: 'Move an appointment to another free slot',
+					},
+					{
+						name: 'Update Status',
+						value: 'updateStatus',
+						action: 'Update an appointment status',
+						description: 'Confirmed, arrived, no-show or fulfilled',
+					},
+				],
+			},
+			...backendProperties,
+			...findSlots.description,
+			...book.description,
+			...cancel.description,
+			...reschedule.description,
+			...listAppointments.description,
+			...updateStatus.description,
+			{
+				displayName: 'Language',
+				name: 'locale',
+				type: 'options',
+				default: 'pt-BR',
+				description: 'Language of slot labels and WhatsApp list texts',
+				options: [
+					{ name: 'English', value: 'en' },
+					{ name: 'Português (Brasil)', value: 'pt-BR' },
+					{ name: 'Español', value: 'es' },
+				],
+				displayOptions: { show: { operation: ['findSlots', 'book', 'reschedule', 'listAppointments'] } },
+			},
+		],
+	};
+
+	methods = { credentialTest: { clinicStoreConnectionTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return router.call(this);
+	}
+}
