@@ -12,7 +12,7 @@ export type { SimulatorOptions, Clock, PhoneNumberConfig, FaultKind, DeliveryErr
 export { DEFAULTS, parseArgs, resolveOptions } from './options';
 export type { InboundInput, InboundResult } from './inbound';
 export type { RuntimeConfig } from './control-routes';
-export { TEMPLATES, findTemplate, placeholders, fillPlaceholders } from './templates';
+export { TEMPLATES, findTemplate, placeholders, fillPlaceholders, exampleSendComponents } from './templates';
 export type { MessageTemplate, TemplateComponent, TemplateButton } from './templates';
 export { signBody, messagesEnvelope } from './webhook-sender';
 export { UNDELIVERABLE_PREFIX, BLOCKED_PREFIX } from './send-message';

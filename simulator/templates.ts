@@ -364,3 +364,61 @@ export function placeholders(text: string | undefined): string[] {
 export function fillPlaceholders(text: string, values: Record<string, string>): string {
 	return text.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (all, key: string) => values[key] ?? all);
 }
+
+/**
+ * `template.components` for a send request built from the template's own examples (header text, body values,
+ * dynamic URL suffix, copy code; a sample PDF/image/video link for media headers). Handy for tests and benchmarks.
+ */
+export function exampleSendComponents(template: MessageTemplate): Array<Record<string, unknown>> {
+	const named = template.parameter_format === 'NAMED';
+	const out: Array<Record<string, unknown>> = [];
+	const header = template.components.find((c) => c.type === 'HEADER');
+	if (header?.format && header.format !== 'TEXT' && header.format !== 'LOCATION') {
+		const kind = header.format.toLowerCase();
+		const ext = { image: 'png', video: 'mp4', document: 'pdf' }[kind] ?? 'bin';
+		const media: Record<string, string> = { link: `https://clinic.example/sample.${ext}` };
+		if (kind === 'document') media.filename = 'sample.pdf';
+		out.push({ type: 'header', parameters: [{ type: kind, [kind]: media }] });
+	} else if (header?.text && placeholders(header.text).length) {
+		const namedEx = header.example?.header_text_named_params;
+		const params =
+			named && namedEx
+				? namedEx.map((p) => ({ type: 'text', parameter_name: p.param_name, text: p.example }))
+				: (header.example?.header_text ?? []).map((t) => ({ type: 'text', text: t }));
+		out.push({ type: 'header', parameters: params });
+	}
+	const body = template.components.find((c) => c.type === 'BODY');
+	if (body?.example) {
+		const params = named
+			? (body.example.body_text_named_params ?? []).map((p) => ({
+					type: 'text',
+					parameter_name: p.param_name,
+					text: p.example,
+				}))
+			: (body.example.body_text?.[0] ?? []).map((t) => ({ type: 'text', text: t }));
+		out.push({ type: 'body', parameters: params });
+	}
+	const buttons = template.components.find((c) => c.type === 'BUTTONS')?.buttons ?? [];
+	buttons.forEach((b, index) => {
+		if (b.type === 'URL' && b.url && placeholders(b.url).length) {
+			const example = Array.isArray(b.example) ? b.example[0] : b.example;
+			const prefix = b.url.slice(0, b.url.indexOf('{{'));
+			const suffix = example?.startsWith(prefix) ? example.slice(prefix.length) : 'example';
+			out.push({
+				type: 'button',
+				sub_type: 'url',
+				index: String(index),
+				parameters: [{ type: 'text', text: suffix }],
+			});
+		} else if (b.type === 'COPY_CODE') {
+			const code = Array.isArray(b.example) ? b.example[0] : (b.example ?? 'CODE1');
+			out.push({
+				type: 'button',
+				sub_type: 'copy_code',
+				index: String(index),
+				parameters: [{ type: 'coupon_code', coupon_code: code }],
+			});
+		}
+	});
+	return out;
+}

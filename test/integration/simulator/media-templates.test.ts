@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 
 import type { Simulator } from '../../../simulator';
-import { TEMPLATES } from '../../../simulator';
+import { exampleSendComponents, TEMPLATES } from '../../../simulator';
 import { expectGraphError, graph, PATIENT, PHONE_ID, send, start, WABA_ID } from './helpers';
 
 let sim: Simulator;
@@ -97,6 +97,27 @@ describe('GET /{waba-id}/message_templates', () => {
 			['QUICK_REPLY', 'Cancel'],
 			['QUICK_REPLY', 'Reschedule'],
 		]);
+	});
+});
+
+describe('catalogue self-consistency', () => {
+	it('every APPROVED template is accepted when sent with its own examples; others are refused', async () => {
+		const results: Array<[string, number, number | undefined]> = [];
+		for (const [i, t] of TEMPLATES.entries()) {
+			const r = await send(sim, {
+				to: `55119${String(i).padStart(8, '0')}`,
+				type: 'template',
+				template: { name: t.name, language: { code: t.language }, components: exampleSendComponents(t) },
+			});
+			results.push([`${t.name}/${t.language}/${t.status}`, r.status, r.body.error?.code]);
+		}
+		for (const [key, status, code] of results) {
+			if (key.endsWith('/APPROVED')) expect([key, status]).toEqual([key, 200]);
+			else if (key.endsWith('/PAUSED')) expect([key, code]).toEqual([key, 132015]);
+			else expect([key, code]).toEqual([key, 132001]);
+		}
+		const rendered = sim.messages().map((m) => JSON.stringify(m.rendered));
+		expect(rendered.filter((r) => r.includes('{{'))).toEqual([]);
 	});
 });
 
