@@ -224,7 +224,7 @@ const bench: Benchmark = {
 		'Trigger pipeline in process: HMAC verify + parse to typed events + filter + dedup (events/s) vs n8n built-in and hand-made webhooks',
 	async run({ quick, log }): Promise<BenchResult[]> {
 		const count = quick ? 2_000 : 20_000;
-		const rounds = quick ? 2 : 5;
+		const rounds = quick ? 2 : 8;
 		const deliveries = buildDeliveries(count);
 		const totalEvents = deliveries.reduce((s, d) => s + d.events, 0);
 		const uniqueKeys = new Set<string>();
@@ -246,48 +246,53 @@ const bench: Benchmark = {
 		runBuiltIn(deliveries.slice(0, 500));
 		runHandMade(deliveries.slice(0, 500));
 
-		// Rounds interleave the three contenders so that machine load affects them alike.
-		let best = 0;
-		let bestCpu = 0;
+		// Rounds interleave the three contenders so that machine load affects them alike; each figure is the best
+		// round (least disturbed by other processes), as wall-clock and as CPU time of this process.
+		const best = { pipeline: 0, builtIn: 0, handMade: 0 };
+		const bestCpu = { pipeline: 0, builtIn: 0, handMade: 0 };
 		let emitted = 0;
-		let bestBuiltIn = 0;
-		let bestHandMade = 0;
 		let falseRejects = 0;
-		for (let r = 0; r < rounds; r++) {
-			let t = process.hrtime.bigint();
+		const measure = (name: keyof typeof best, fn: () => number) => {
+			const t = process.hrtime.bigint();
 			const cpu = process.cpuUsage();
-			const result = runPipeline(deliveries);
-			best = Math.max(best, totalEvents / seconds(t));
+			const events = fn();
+			const wall = seconds(t);
 			const used = process.cpuUsage(cpu);
-			bestCpu = Math.max(bestCpu, totalEvents / ((used.user + used.system) / 1e6));
-			emitted = result.emitted;
-			t = process.hrtime.bigint();
-			const e1 = runBuiltIn(deliveries);
-			bestBuiltIn = Math.max(bestBuiltIn, e1 / seconds(t));
-			t = process.hrtime.bigint();
-			const e2 = runHandMade(deliveries);
-			bestHandMade = Math.max(bestHandMade, e2.events / seconds(t));
-			falseRejects = e2.falseRejects;
+			best[name] = Math.max(best[name], events / wall);
+			bestCpu[name] = Math.max(bestCpu[name], events / ((used.user + used.system) / 1e6));
+		};
+		for (let r = 0; r < rounds; r++) {
+			measure('pipeline', () => {
+				emitted = runPipeline(deliveries).emitted;
+				return totalEvents;
+			});
+			measure('builtIn', () => runBuiltIn(deliveries));
+			measure('handMade', () => {
+				const result = runHandMade(deliveries);
+				falseRejects = result.falseRejects;
+				return result.events;
+			});
 		}
 		if (emitted !== uniqueKeys.size) throw new Error(`dedup emitted ${emitted}, expected ${uniqueKeys.size}`);
 		log(
-			`pipeline ${best.toFixed(0)} events/s (emitted ${emitted}, duplicates dropped ${totalEvents - emitted}); built-in ${bestBuiltIn.toFixed(0)}; hand-made ${bestHandMade.toFixed(0)} (${falseRejects} false rejections)`,
+			`events/s wall (CPU): pipeline ${best.pipeline.toFixed(0)} (${bestCpu.pipeline.toFixed(0)}), built-in ${best.builtIn.toFixed(0)} (${bestCpu.builtIn.toFixed(0)}), hand-made ${best.handMade.toFixed(0)} (${bestCpu.handMade.toFixed(0)}); emitted ${emitted}, duplicates dropped ${totalEvents - emitted}, hand-made false rejections ${falseRejects}`,
 		);
+		const info = (metric: string, value: number, unit: string): BenchResult => ({
+			metric,
+			value,
+			unit,
+			target: 'info',
+			pass: true,
+		});
 		return [
 			{
-				metric: 'verify+parse+dedup throughput',
-				value: best,
+				metric: 'verify+parse+filter+dedup throughput',
+				value: best.pipeline,
 				unit: 'events/s',
 				target: '≥ 50000',
-				pass: best >= 50_000,
+				pass: best.pipeline >= 50_000,
 			},
-			{
-				metric: 'same, per CPU second (less sensitive to machine load)',
-				value: bestCpu,
-				unit: 'events/s',
-				target: 'info',
-				pass: true,
-			},
+			info('same, per CPU second of this process', bestCpu.pipeline, 'events/s'),
 			{
 				metric: 'duplicates suppressed',
 				value: totalEvents - emitted,
@@ -295,22 +300,12 @@ const bench: Benchmark = {
 				target: `= ${totalEvents - uniqueKeys.size}`,
 				pass: totalEvents - emitted === totalEvents - uniqueKeys.size,
 			},
-			{
-				metric: 'reference: n8n built-in (raw per change, no dedup)',
-				value: bestBuiltIn,
-				unit: 'events/s',
-				target: 'info',
-				pass: true,
-			},
-			{ metric: 'ratio vs built-in', value: best / bestBuiltIn, unit: 'x', target: 'info', pass: true },
-			{
-				metric: 'reference: hand-made (re-stringify + HMAC per event)',
-				value: bestHandMade,
-				unit: 'events/s',
-				target: 'info',
-				pass: true,
-			},
-			{ metric: 'ratio vs hand-made', value: best / bestHandMade, unit: 'x', target: 'info', pass: true },
+			info('reference: n8n built-in (raw item per change, no dedup)', best.builtIn, 'events/s'),
+			info('ratio vs built-in (wall)', best.pipeline / best.builtIn, 'x'),
+			info('ratio vs built-in (CPU)', bestCpu.pipeline / bestCpu.builtIn, 'x'),
+			info('reference: hand-made (re-stringify + HMAC per event)', best.handMade, 'events/s'),
+			info('ratio vs hand-made (wall)', best.pipeline / best.handMade, 'x'),
+			info('ratio vs hand-made (CPU)', bestCpu.pipeline / bestCpu.handMade, 'x'),
 			{
 				metric: 'hand-made false signature rejections',
 				value: falseRejects,
