@@ -124,13 +124,12 @@ export function inbox(): Flow {
 	const book = f.add('Book', `${PKG}.appointmentSlotLookup`, 1, [X(7), row()], {
 		operation: 'book',
 		backend: 'builtin',
-		clinicRules: CLINIC_RULES,
+		rulesSource: 'json', rulesJson: CLINIC_RULES,
 		slotId: '={{ $json.slotId }}',
 		patientName: '={{ $json.context.name }}',
 		patientPhone: '={{ $json.recipient }}',
-		notes: '={{ "Insurance: " + $json.context.insurance }}',
+		bookFields: { notes: '={{ "Insurance: " + $json.context.insurance }}' },
 		locale: 'en',
-		options: {},
 	}, { credentials: store });
 	const booked = f.add('Booked?', 'n8n-nodes-base.switch', 3.2, [X(8), y], switchByIndex('$json.booked ? 0 : 1', 2));
 	const confirmation = f.add('Send confirmation', `${PKG}.whatsAppSendTemplate`, 1, [X(9), y - 60], {
@@ -147,11 +146,18 @@ export function inbox(): Flow {
 	const taken = f.add('Slot just taken', `${PKG}.whatsAppSendMessage`, 1, [X(9), y + 80], {
 		operation: 'text', recipient: `={{ $('Conversation').item.json.recipient }}`, text: 'Sorry, that time was just taken. Here are the next free times.', options: {},
 	}, { credentials: wa });
+	const alternatives = f.add('Send other times', `${PKG}.whatsAppSendMessage`, 1, [X(10), y + 80], {
+		operation: 'list',
+		recipient: `={{ $('Conversation').item.json.recipient }}`,
+		listSource: 'object',
+		listObject: `={{ $('Book').item.json.alternativesWhatsappList }}`,
+		options: {},
+	}, { credentials: wa });
 	f.connect(booked, taken, 1);
-	f.connect(taken, find);
+	f.connect(taken, alternatives);
 	// 4 reschedule
 	const resched = f.add('Reschedule', `${PKG}.appointmentSlotLookup`, 1, [X(7), row()], {
-		operation: 'reschedule', backend: 'builtin', clinicRules: CLINIC_RULES, appointmentId: '={{ $json.appointmentId }}', newSlotId: '={{ $json.slotId }}', locale: 'en', options: {},
+		operation: 'reschedule', backend: 'builtin', rulesSource: 'json', rulesJson: CLINIC_RULES, appointmentId: '={{ $json.appointmentId }}', newSlotId: '={{ $json.slotId }}', rescheduleReason: 'Rescheduled by the patient on WhatsApp', locale: 'en',
 	}, { credentials: store });
 	const reschedOk = f.add('Send new time', `${PKG}.whatsAppSendMessage`, 1, [X(8), y], {
 		operation: 'text', recipient: `={{ $('Conversation').item.json.recipient }}`,
@@ -163,24 +169,24 @@ export function inbox(): Flow {
 	f.connect(reschedOk, audit('Audit reschedule', [X(9), y], 'appointment-reminder'));
 	// 5 confirm
 	const confirm = f.add('Mark confirmed', `${PKG}.appointmentSlotLookup`, 1, [X(7), row()], {
-		operation: 'updateStatus', backend: 'builtin', clinicRules: CLINIC_RULES, appointmentId: '={{ $json.appointmentId }}', status: 'confirmed', options: {},
+		operation: 'updateStatus', backend: 'builtin', rulesSource: 'json', rulesJson: CLINIC_RULES, appointmentId: '={{ $json.appointmentId }}', status: 'booked',
 	}, { credentials: store });
 	const confirmed = f.add('Thank for confirming', `${PKG}.whatsAppSendMessage`, 1, [X(8), y], {
 		operation: 'text', recipient: `={{ $('Conversation').item.json.recipient }}`, text: 'Thank you, your appointment is confirmed. See you soon!', options: {},
 	}, { credentials: wa });
 	f.connect(route, confirm, 5);
 	f.connect(confirm, confirmed);
-	f.connect(confirmed, audit('Audit confirmation', [X(9), y], 'appointment-reminder'));
+	f.connect(confirmed, audit('Audit confirmation', [X(9), y], 'appointment-reminder', { fields: { event: 'appointment.confirmed', details: `={{ JSON.stringify({ appointmentId: $('Conversation').item.json.appointmentId }) }}` } }));
 	// 6 cancel
 	const cancel = f.add('Cancel appointment', `${PKG}.appointmentSlotLookup`, 1, [X(7), row()], {
-		operation: 'cancel', backend: 'builtin', clinicRules: CLINIC_RULES, appointmentId: '={{ $json.appointmentId }}', reason: 'Cancelled by the patient on WhatsApp', options: {},
+		operation: 'cancel', backend: 'builtin', rulesSource: 'json', rulesJson: CLINIC_RULES, appointmentId: '={{ $json.appointmentId }}', reason: 'Cancelled by the patient on WhatsApp',
 	}, { credentials: store });
 	const cancelled = f.add('Confirm cancellation', `${PKG}.whatsAppSendMessage`, 1, [X(8), y], {
 		operation: 'text', recipient: `={{ $('Conversation').item.json.recipient }}`, text: 'Your appointment was cancelled. Type MENU to book another time.', options: {},
 	}, { credentials: wa });
 	f.connect(route, cancel, 6);
 	f.connect(cancel, cancelled);
-	f.connect(cancelled, audit('Audit cancellation', [X(9), y], 'appointment-reminder'));
+	f.connect(cancelled, audit('Audit cancellation', [X(9), y], 'appointment-reminder', { fields: { event: 'appointment.cancelled', details: `={{ JSON.stringify({ appointmentId: $('Conversation').item.json.appointmentId }) }}` } }));
 	// 7 nurse, 8 to_staff
 	const settings = f.add('Clinic settings', 'n8n-nodes-base.set', 3.4, [X(7), row()], {
 		mode: 'manual',

@@ -33,7 +33,7 @@ const read = new Set(entries.filter((e) => e.direction === 'status' && /read/.te
 const sentIds = sent.map((e) => e.messageId || e.message_id).filter(Boolean);
 
 const reminded = new Set(sent.filter((e) => e.purpose === 'appointment-reminder' && e.template).map((e) => details(e).bizOpaqueCallbackData || e.messageId));
-const confirmed = appointments.filter((a) => a.status === 'confirmed' || a.status === 'arrived' || a.status === 'fulfilled').length;
+const confirmedIds = new Set(entries.filter((e) => e.event === 'appointment.confirmed').map((e) => details(e).appointmentId));
 const past = appointments.filter((a) => Date.parse(a.start) < Date.now());
 const noShows = past.filter((a) => a.status === 'noshow' || a.status === 'no-show' || a.status === 'no_show').length;
 const csat = entries.filter((e) => e.event === 'survey.csat').map((e) => String(details(e).rating || '').toUpperCase());
@@ -49,7 +49,8 @@ const summary = {
 	readRatePct: ratio(sentIds.filter((id) => read.has(id)).length, sentIds.length),
 	remindersSent: reminded.size,
 	appointments: appointments.length,
-	confirmationRatePct: ratio(confirmed, appointments.length),
+	confirmations: confirmedIds.size,
+	confirmationRatePct: ratio(confirmedIds.size, reminded.size),
 	noShowRatePct: ratio(noShows, past.length),
 	csatAnswers: csat.length,
 	csatGoodPct: ratio(csat.filter((r) => r === 'GOOD').length, csat.length),

@@ -54,7 +54,7 @@ export function labResults(): Flow {
 	const auditNotice = audit(f, 'Audit notice', [X(5), 200], 'lab_results');
 	const blocked = audit(f, 'Audit: no opt-in', [X(3), 420], 'lab_results', {
 		direction: 'system', includeContent: false,
-		fields: { event: 'consent.blocked', outcome: 'blocked', patientPhone: '={{ $json.patient }}', details: '={{ JSON.stringify({ reason: $json.consent.reason }) }}' },
+		fields: { event: 'consent.blocked', outcome: 'minor-failure', patientPhone: '={{ $json.patient }}', details: '={{ JSON.stringify({ reason: $json.consent.reason }) }}' },
 	});
 	f.chain(hook, check, consent);
 	f.connect(consent, notice, 0);
@@ -108,7 +108,7 @@ export function followUp(): Flow {
 	f.sticky(
 		[
 			'## Post-visit follow-up + satisfaction survey',
-			'Every day at 19:00 (or via *Run follow-ups now*) patients whose appointment today was marked **fulfilled** get the *post_visit_follow_up* template ("Feeling better" / "I need help") and the *satisfaction_survey* template (Good / OK / Bad).',
+			'Every day at 19:00 (or via *Run follow-ups now*) patients whose appointment within a day of now was marked **fulfilled** get the *post_visit_follow_up* template ("Feeling better" / "I need help") and the *satisfaction_survey* template (Good / OK / Bad).',
 			'',
 			'Answers come back to workflow 01: "I need help" opens a nurse handoff; survey answers are **stored in the audit log** (event `survey.csat`, rating + appointment ID) and counted by workflow 06.',
 		].join('\n'),
@@ -121,8 +121,8 @@ export function followUp(): Flow {
 	});
 	const now = webhook(f, 'Run follow-ups now', [X(0), 420], 'clinic-follow-up-run');
 	const list = f.add('Visits of the last 24 h', `${PKG}.appointmentSlotLookup`, 1, [X(1), 300], {
-		operation: 'listAppointments', backend: 'builtin', clinicRules: CLINIC_RULES,
-		from: '={{ $now.minus({ hours: 24 }).toISO() }}', to: '={{ $now.plus({ hours: 1 }).toISO() }}', statuses: ['fulfilled'], locale: 'en', options: {},
+		operation: 'listAppointments', backend: 'builtin', rulesSource: 'json', rulesJson: CLINIC_RULES,
+		windowStart: '={{ $now.minus({ hours: 24 }).toISO() }}', windowEnd: '={{ $now.plus({ hours: 24 }).toISO() }}', statuses: ['fulfilled'], listLimit: 500, locale: 'en',
 	}, { credentials: store });
 	f.connect(schedule, list);
 	f.connect(now, list);
@@ -175,8 +175,8 @@ export function kpiReport(): Flow {
 		options: { output: 'entries' },
 	}, { credentials: store, alwaysOutputData: true });
 	const appts = f.add('Appointments, last 7 days', `${PKG}.appointmentSlotLookup`, 1, [X(2), 300], {
-		operation: 'listAppointments', backend: 'builtin', clinicRules: CLINIC_RULES,
-		from: '={{ $now.minus({ days: 7 }).toISO() }}', to: '={{ $now.plus({ days: 2 }).toISO() }}', locale: 'en', options: {},
+		operation: 'listAppointments', backend: 'builtin', rulesSource: 'json', rulesJson: CLINIC_RULES,
+		windowStart: '={{ $now.minus({ days: 7 }).toISO() }}', windowEnd: '={{ $now.plus({ days: 30 }).toISO() }}', statuses: ['booked', 'arrived', 'cancelled', 'fulfilled', 'noshow', 'pending'], listLimit: 5000, locale: 'en',
 	}, { credentials: store, alwaysOutputData: true, executeOnce: true });
 	const kpis = f.add('Compute KPIs', 'n8n-nodes-base.code', 2, [X(3), 300], code(readFileSync(join(__dirname, 'kpi.js'), 'utf8')));
 	const csv = f.add('CSV file', 'n8n-nodes-base.convertToFile', 1.1, [X(4), 300], {

@@ -34,12 +34,12 @@ export function reminders(): Flow {
 	const list = f.add('List appointments 24–48 h ahead', `${PKG}.appointmentSlotLookup`, 1, [X(1), 300], {
 		operation: 'listAppointments',
 		backend: 'builtin',
-		clinicRules: CLINIC_RULES,
-		from: '={{ $now.plus({ hours: 24 }).toISO() }}',
-		to: '={{ $now.plus({ hours: 48 }).toISO() }}',
+		rulesSource: 'json', rulesJson: CLINIC_RULES,
+		windowStart: '={{ $now.plus({ hours: 24 }).toISO() }}',
+		windowEnd: '={{ $now.plus({ hours: 48 }).toISO() }}',
 		statuses: ['booked'],
+		listLimit: 500,
 		locale: 'en',
-		options: {},
 	}, { credentials: store });
 	f.connect(schedule, list);
 	f.connect(now, list);
@@ -65,7 +65,7 @@ export function reminders(): Flow {
 	}, { credentials: store });
 	const auditBlocked = f.add('Audit blocked by consent', `${PKG}.auditLog`, 1, [X(4), 500], {
 		operation: 'append', direction: 'system', purpose: 'appointment-reminder', includeContent: false,
-		fields: { event: 'consent.blocked', outcome: 'blocked', patientPhone: '={{ $json.patient.phone }}', details: '={{ JSON.stringify({ appointmentId: $json.id, reason: $json.consent.reason }) }}' },
+		fields: { event: 'consent.blocked', outcome: 'minor-failure', patientPhone: '={{ $json.patient.phone }}', details: '={{ JSON.stringify({ appointmentId: $json.id, reason: $json.consent.reason }) }}' },
 	}, { credentials: store });
 	f.connect(consent, tpl, 0);
 	f.connect(consent, auditBlocked, 1);

@@ -36,11 +36,13 @@ export function slotListParams(): Record<string, unknown> {
 	return {
 		operation: 'findSlots',
 		backend: 'builtin',
-		clinicRules: CLINIC_RULES,
+		rulesSource: 'json',
+		rulesJson: CLINIC_RULES,
 		serviceId: 'consultation',
-		outputMode: 'whatsappList',
-		locale: 'en',
+		daysAhead: 14,
 		limit: 10,
-		options: {},
+		output: 'whatsappList',
+		listOptions: { body: 'Choose a time for your appointment:', button: 'See times' },
+		locale: 'en',
 	};
 }
