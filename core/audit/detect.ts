@@ -107,6 +107,7 @@ export function detectAuditEntry(input: Json): AuditEntryInput {
 			firstString(json, MESSAGE_ID_KEYS) ?? (str(json.id)?.startsWith('wamid.') ? str(json.id) : null),
 		template: templateName(json),
 		purpose: firstString(json, ['purpose']),
+		outcome: 'success',
 	};
 	const err = firstMetaError(json);
 	const errorDetails: Record<string, string | null> = err ? { errorCode: err.code, error: err.message } : {};
