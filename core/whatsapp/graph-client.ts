@@ -90,6 +90,13 @@ function mediaLookupError(error: unknown, mediaId: string): unknown {
 	});
 }
 
+/** The pair-limit key of a message: the phone's digits ("+1 555-0100" = "15550100") or the BSUID as is. */
+export function pairKey(payload: OutboundMessage): string | undefined {
+	const raw = typeof payload.to === 'string' && payload.to.trim() ? payload.to : payload.recipient;
+	if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+	return /^\+?[\d\s().-]+$/.test(raw.trim()) ? raw.replace(/\D/g, '') : raw.trim();
+}
+
 export class GraphClient {
 	readonly baseUrl: string;
 	readonly apiVersion: string;
@@ -191,12 +198,7 @@ export class GraphClient {
 	async sendMessage(phoneNumberId: string, payload: OutboundMessage): Promise<SendMessageResult> {
 		const id = requireId(phoneNumberId, 'Phone number ID');
 		const body = { messaging_product: 'whatsapp', ...payload };
-		const recipient =
-			typeof payload.to === 'string'
-				? payload.to
-				: typeof payload.recipient === 'string'
-					? payload.recipient
-					: undefined;
+		const recipient = pairKey(payload);
 		const limiter = this.limiterFor(id);
 		const pair = this.pairGuardFor(id);
 		const response = await withRetry(

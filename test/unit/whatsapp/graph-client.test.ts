@@ -2,7 +2,7 @@ import nock from 'nock';
 
 import { buildGraphUrl, normalizeApiVersion, normalizeBaseUrl } from '../../../core/whatsapp/api-version';
 import { CloudApiError } from '../../../core/whatsapp/errors';
-import { GraphClient, type GraphClientOptions } from '../../../core/whatsapp/graph-client';
+import { GraphClient, pairKey, type GraphClientOptions } from '../../../core/whatsapp/graph-client';
 import { PairLimitGuard, ThroughputLimiter, resetSharedLimiters } from '../../../core/whatsapp/rate-limiter';
 import {
 	FakeClock,
@@ -184,6 +184,13 @@ describe('GraphClient.sendMessage', () => {
 		await expect(b).resolves.toMatchObject({ messageId: 'wamid.B' });
 		expect(times.A).toEqual([0, 1000, 5000]);
 		expect(times.B).toEqual([0]);
+	});
+
+	it('keys the pair limit by phone digits or BSUID', () => {
+		expect(pairKey({ to: '+1 (555) 010-0100' })).toBe('15550100100');
+		expect(pairKey({ to: '15550100100' })).toBe('15550100100');
+		expect(pairKey({ recipient: 'US.13491208655302741918' })).toBe('US.13491208655302741918');
+		expect(pairKey({ type: 'text' })).toBeUndefined();
 	});
 
 	it('gives up on a recipient when the pair-limit wait would exceed maxPairWaitMs', async () => {
