@@ -88,53 +88,54 @@ export class SqlConsentRepository implements ConsentRepository {
 	}
 
 	async loadEvents(identities: readonly PatientIdentity[]): Promise<ConsentEventSummary[][]> {
-		if (identities.length === 0) return [];
-		// Unique digests per kind; each identity remembers the positions of its digests.
+		const n = identities.length;
+		if (n === 0) return [];
+		// Unique digests per kind. Each identity's digest slots are kept flat (CSR: slots[start[i]..start[i+1])):
+		// a phone digest at list position p is slot p, a BSUID digest at position b is slot -1 - b.
 		const phoneList: string[] = [];
 		const bsuidList: string[] = [];
 		const phonePos = new Map<string, number>();
 		const bsuidPos = new Map<string, number>();
-		const phonesOf: number[][] = new Array(identities.length);
-		const bsuidsOf: number[][] = new Array(identities.length);
-		for (let i = 0; i < identities.length; i++) {
+		const slots: number[] = [];
+		const start = new Int32Array(n + 1);
+		for (let i = 0; i < n; i++) {
+			start[i] = slots.length;
 			const identity = identities[i];
-			const phones: number[] = [];
-			for (const d of this.digests(identity.phone)) {
-				let at = phonePos.get(d);
-				if (at === undefined) {
-					at = phoneList.push(d) - 1;
-					phonePos.set(d, at);
+			if (identity.phone !== null) {
+				for (const d of this.digests(identity.phone)) {
+					let at = phonePos.get(d);
+					if (at === undefined) {
+						at = phoneList.push(d) - 1;
+						phonePos.set(d, at);
+					}
+					slots.push(at);
 				}
-				phones.push(at);
 			}
-			const bsuids: number[] = [];
-			for (const d of this.digests(identity.bsuid)) {
-				let at = bsuidPos.get(d);
-				if (at === undefined) {
-					at = bsuidList.push(d) - 1;
-					bsuidPos.set(d, at);
+			if (identity.bsuid !== null) {
+				for (const d of this.digests(identity.bsuid)) {
+					let at = bsuidPos.get(d);
+					if (at === undefined) {
+						at = bsuidList.push(d) - 1;
+						bsuidPos.set(d, at);
+					}
+					slots.push(-1 - at);
 				}
-				bsuids.push(at);
 			}
-			phonesOf[i] = phones;
-			bsuidsOf[i] = bsuids;
 		}
+		start[n] = slots.length;
 		const s = this.store;
-		// ONE statement: (digest position, subject, event) rows for phone matches, then BSUID matches.
-		const source = (param: string) =>
-			s.dialect === 'sqlite'
-				? `json_each(${param}) j`
-				: `unnest(${param}::text[]) WITH ORDINALITY AS j(value, key)`;
-		const offset = s.dialect === 'sqlite' ? '' : ' - 1';
-		const branch = (kind: 'p' | 'b', param: string, column: string) =>
-			`SELECT '${kind}' AS kind, j.key${offset} AS pos, s.id AS subject_id, e.id, e.action, e.purpose, e.recorded_at, ` +
-			`e.expires_at FROM ${source(param)} JOIN consent_subject s ON s.${column} = j.value ` +
-			'LEFT JOIN consent_event e ON e.subject_id = s.id';
-		const sql = `${branch('p', '$1', 'phone_digest')} UNION ALL ${branch('b', '$2', 'bsuid_digest')}`;
+		// ONE statement: (slot, subject, event) rows for phone matches, then BSUID matches.
+		const sqlite = s.dialect === 'sqlite';
+		const branch = (param: string, column: string, slot: string) =>
+			`SELECT ${slot} AS slot, s.id AS subject_id, e.id, e.action, e.purpose, e.recorded_at, e.expires_at FROM ` +
+			(sqlite ? `json_each(${param}) j` : `unnest(${param}::text[]) WITH ORDINALITY AS j(value, key)`) +
+			` JOIN consent_subject s ON s.${column} = j.value LEFT JOIN consent_event e ON e.subject_id = s.id`;
+		const sql =
+			`${branch('$1', 'phone_digest', sqlite ? 'j.key' : 'j.key - 1')} UNION ALL ` +
+			branch('$2', 'bsuid_digest', sqlite ? '-1 - j.key' : '-j.key');
 		this.reads++;
 		const rows = await s.query<{
-			kind: 'p' | 'b';
-			pos: number;
+			slot: number;
 			subject_id: number;
 			id: number | null;
 			action: ConsentAction | null;
@@ -146,12 +147,13 @@ export class SqlConsentRepository implements ConsentRepository {
 		const subjectOfPhone = new Float64Array(phoneList.length).fill(-1);
 		const subjectOfBsuid = new Float64Array(bsuidList.length).fill(-1);
 		const eventsBySubject = new Map<number, ConsentEventSummary[]>();
-		// A patient matched by both phone and BSUID comes back twice: dedupe only when BSUIDs were looked up.
+		// A patient matched by both phone and BSUID comes back twice: dedupe only when both kinds were looked up.
 		const seen = bsuidList.length > 0 && phoneList.length > 0 ? new Set<number>() : null;
 		for (const row of rows) {
 			const subjectId = num(row.subject_id);
-			if (row.kind === 'p') subjectOfPhone[num(row.pos)] = subjectId;
-			else subjectOfBsuid[num(row.pos)] = subjectId;
+			const slot = num(row.slot);
+			if (slot >= 0) subjectOfPhone[slot] = subjectId;
+			else subjectOfBsuid[-1 - slot] = subjectId;
 			let list = eventsBySubject.get(subjectId);
 			if (!list) eventsBySubject.set(subjectId, (list = []));
 			if (row.id === null || row.id === undefined) continue;
@@ -168,15 +170,13 @@ export class SqlConsentRepository implements ConsentRepository {
 				sequence: id,
 			});
 		}
-		const out: ConsentEventSummary[][] = new Array(identities.length);
-		for (let i = 0; i < identities.length; i++) {
+		const out: ConsentEventSummary[][] = new Array(n);
+		for (let i = 0; i < n; i++) {
 			let first = -1;
 			let more: Set<number> | undefined;
-			const ids = [
-				...phonesOf[i].map((p) => subjectOfPhone[p]),
-				...bsuidsOf[i].map((b) => subjectOfBsuid[b]),
-			];
-			for (const id of ids) {
+			for (let k = start[i]; k < start[i + 1]; k++) {
+				const slot = slots[k];
+				const id = slot >= 0 ? subjectOfPhone[slot] : subjectOfBsuid[-1 - slot];
 				if (id < 0 || id === first) continue;
 				if (first < 0) first = id;
 				else (more ??= new Set([first])).add(id);
