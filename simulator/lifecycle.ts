@@ -54,8 +54,10 @@ async function emitInOrder(
 	ctx: SimContext,
 	msg: OutboundMessage,
 	status: StatusEvent['status'],
-	errors?: StatusEvent['errors'],
+	errors: StatusEvent['errors'] | undefined,
+	generation: number,
 ): Promise<void> {
+	if (ctx.state.generation !== generation) return;
 	const delivery = emitStatus(ctx, msg, status, errors);
 	if (delivery) await ctx.sender.firstAttempt(delivery.id);
 }
@@ -65,20 +67,29 @@ export function scheduleStatuses(ctx: SimContext, msg: OutboundMessage): void {
 	const o = ctx.options;
 	const onError = (e: unknown) => ctx.log(`status emission failed: ${String(e)}`);
 	const failure = msg.pendingFailure;
+	const gen = ctx.state.generation;
 	if (failure?.beforeSent) {
-		ctx.scheduler.schedule(o.sentDelayMs, () => emitInOrder(ctx, msg, 'failed', [failure.error]), onError);
+		ctx.scheduler.schedule(
+			o.sentDelayMs,
+			() => emitInOrder(ctx, msg, 'failed', [failure.error], gen),
+			onError,
+		);
 		return;
 	}
 	const afterDelivered = () => {
 		if (ctx.options.autoRead) {
-			ctx.scheduler.schedule(ctx.options.readDelayMs, () => emitInOrder(ctx, msg, 'read'), onError);
+			ctx.scheduler.schedule(
+				ctx.options.readDelayMs,
+				() => emitInOrder(ctx, msg, 'read', undefined, gen),
+				onError,
+			);
 		}
 	};
 	const afterSent = () => {
 		if (failure) {
 			ctx.scheduler.schedule(
 				o.deliveredDelayMs,
-				() => emitInOrder(ctx, msg, 'failed', [failure.error]),
+				() => emitInOrder(ctx, msg, 'failed', [failure.error], gen),
 				onError,
 			);
 			return;
@@ -86,7 +97,7 @@ export function scheduleStatuses(ctx: SimContext, msg: OutboundMessage): void {
 		ctx.scheduler.schedule(
 			o.deliveredDelayMs,
 			async () => {
-				await emitInOrder(ctx, msg, 'delivered');
+				await emitInOrder(ctx, msg, 'delivered', undefined, gen);
 				afterDelivered();
 			},
 			onError,
@@ -95,7 +106,7 @@ export function scheduleStatuses(ctx: SimContext, msg: OutboundMessage): void {
 	ctx.scheduler.schedule(
 		o.sentDelayMs,
 		async () => {
-			await emitInOrder(ctx, msg, 'sent');
+			await emitInOrder(ctx, msg, 'sent', undefined, gen);
 			afterSent();
 		},
 		onError,
@@ -105,8 +116,9 @@ export function scheduleStatuses(ctx: SimContext, msg: OutboundMessage): void {
 /** Patient read the message (POST /_sim/read, or the chat page): emits delivered (if pending) and read. */
 export async function markReadByPatient(ctx: SimContext, msg: OutboundMessage): Promise<boolean> {
 	if (msg.status === 'failed') return false;
-	if (msg.status === 'accepted') await emitInOrder(ctx, msg, 'sent');
-	if (msg.status === 'sent') await emitInOrder(ctx, msg, 'delivered');
-	await emitInOrder(ctx, msg, 'read');
+	const gen = ctx.state.generation;
+	if (msg.status === 'accepted') await emitInOrder(ctx, msg, 'sent', undefined, gen);
+	if (msg.status === 'sent') await emitInOrder(ctx, msg, 'delivered', undefined, gen);
+	await emitInOrder(ctx, msg, 'read', undefined, gen);
 	return true;
 }

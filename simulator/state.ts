@@ -223,9 +223,13 @@ export class SimState {
 	/** Phone numbers (digits) whose messages fail with 131026 after acceptance. */
 	blockedNumbers = new Set<string>();
 
+	/** Incremented by reset(); background work from before a reset checks it and stops. */
+	generation = 0;
+
 	constructor(readonly clock: SimClock) {}
 
 	reset(): void {
+		this.generation++;
 		this.users.clear();
 		this.usersByUserId.clear();
 		this.outbound = [];
