@@ -1,7 +1,13 @@
 /** Dispatches the Consent Check operation; builds the consent service once per execution. */
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import type { ConsentService } from '../../../core/consent/service';
+import { settle } from '../../../core/store/sql-params';
 import { getConsentService } from '../helpers/service';
 import * as check from './check.operation';
 import { readPolicy } from './common';
@@ -33,5 +39,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${String(operation)}" is not supported`);
 	}
 	const service = await getConsentService(this, readPolicy(this));
-	return handler.call(this, service);
+	const outcome = await settle(async () => await handler.call(this, service));
+	if (outcome.ok) return outcome.value;
+	const error = outcome.error;
+	if (error instanceof NodeOperationError || error instanceof NodeApiError) throw error;
+	// Store failures (connection lost, lock timeout…): nothing was decided, nothing is half-recorded.
+	throw new NodeOperationError(this.getNode(), `Consent store error: ${(error as Error).message}`, {
+		description:
+			'No consent decision or change was made for the failing step. Check the Clinic Store credential and database, then retry.',
+	});
 }

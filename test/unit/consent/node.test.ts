@@ -425,3 +425,14 @@ describe('Get History', () => {
 		expect(fhir.entry[0].resource).toMatchObject({ resourceType: 'Consent', provision: { type: 'deny' } });
 	});
 });
+
+describe('store failures', () => {
+	it('a failing store read becomes a NodeOperationError, and nothing goes to Allowed', async () => {
+		repo.loadEvents = async () => {
+			throw new Error('SQLITE_BUSY: database is locked');
+		};
+		const error = await run(checkParams(), patients('a')).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as Error).message).toBe('Consent store error: SQLITE_BUSY: database is locked');
+	});
+});
