@@ -204,13 +204,18 @@ export class PersistedDedupRing {
 	}
 
 	claim(keys: readonly string[]): boolean[] {
+		return this.claimDigests(keys.map(compactKey));
+	}
+
+	/** Same as `claim` for keys already passed through `compactKey`. */
+	claimDigests(digests: readonly string[]): boolean[] {
 		const nowS = Math.floor(this.now() / 1000);
 		const ttlS = Math.ceil(this.ttlMs / 1000);
 		const seen = this.state.seen;
-		const result = new Array<boolean>(keys.length);
+		const result = new Array<boolean>(digests.length);
 		let added = 0;
-		for (let i = 0; i < keys.length; i++) {
-			const k = compactKey(keys[i]);
+		for (let i = 0; i < digests.length; i++) {
+			const k = digests[i];
 			const first = seen[k];
 			if (typeof first === 'number' && first + ttlS > nowS) {
 				result[i] = false;
@@ -280,6 +285,8 @@ interface LocalClaim {
 	fresh: boolean[];
 	/** Indexes (into events) still fresh after the local layers, with a key. */
 	candidates: number[];
+	/** `compactKey` of each candidate's key (what the store receives). */
+	candidateDigests: string[];
 	/** Keys this call claimed in memory / in the persisted ring (released again if the store fails). */
 	memoryWon: string[];
 	persistedWon: string[];
@@ -310,21 +317,26 @@ function claimLocal(events: readonly ClinicEvent[], layers: DedupLayers): LocalC
 	}
 	const memoryWon = candidateKeys;
 	let persistedWon: string[] = [];
+	// Digests, not wamids, leave the process: a wamid embeds the sender's phone number.
+	let candidateDigests = candidateKeys.map(compactKey);
 	if (layers.persisted && candidates.length > 0) {
-		const claims = layers.persisted.claim(candidateKeys);
+		const claims = layers.persisted.claimDigests(candidateDigests);
 		const next: number[] = [];
 		const nextKeys: string[] = [];
+		const nextDigests: string[] = [];
 		for (let n = 0; n < candidates.length; n++) {
 			if (claims[n]) {
 				next.push(candidates[n]);
 				nextKeys.push(candidateKeys[n]);
+				nextDigests.push(candidateDigests[n]);
 			} else fresh[candidates[n]] = false;
 		}
 		candidates = next;
 		candidateKeys = nextKeys;
+		candidateDigests = nextDigests;
 		persistedWon = nextKeys;
 	}
-	return { keys, fresh, candidates, memoryWon, persistedWon };
+	return { keys, fresh, candidates, candidateDigests, memoryWon, persistedWon };
 }
 
 function outcome<T extends ClinicEvent>(events: readonly T[], local: LocalClaim): DedupOutcome<T> {
@@ -362,7 +374,7 @@ export async function claimFreshEvents<T extends ClinicEvent>(
 ): Promise<DedupOutcome<T>> {
 	const local = claimLocal(events, layers);
 	if (layers.store && local.candidates.length > 0) {
-		const storeKeys = local.candidates.map((i) => local.keys[i] as string);
+		const storeKeys = local.candidateDigests;
 		let claims: boolean[] = [];
 		let failure: unknown;
 		try {
@@ -387,5 +399,5 @@ export async function releaseClaims(keys: readonly string[], layers: DedupLayers
 	if (keys.length === 0) return;
 	layers.memory.release(keys);
 	layers.persisted?.release(keys);
-	if (layers.store) await layers.store.release(keys);
+	if (layers.store) await layers.store.release(keys.map(compactKey));
 }

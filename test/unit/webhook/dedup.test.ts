@@ -187,6 +187,20 @@ describe('claimFreshEvents', () => {
 		expect(r.fresh).toHaveLength(0);
 	});
 
+	it('the shared store receives digests only (a wamid embeds the phone number)', async () => {
+		const store = new FakeStore();
+		await claimFreshEvents(eventsOf('message-text'), { memory: new MemoryDedupCache(), store });
+		expect([...store.seen]).toEqual([
+			compactKey('message:wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA='),
+		]);
+		const first = await claimFreshEvents(eventsOf('message-image'), {
+			memory: new MemoryDedupCache(),
+			store,
+		});
+		await releaseClaims(first.claimedKeys, { memory: new MemoryDedupCache(), store });
+		expect(store.seen.size).toBe(1);
+	});
+
 	it('store failure releases the local claims and rethrows, so a redelivery is processed', async () => {
 		const memory = new MemoryDedupCache();
 		const holder: Record<string, unknown> = {};

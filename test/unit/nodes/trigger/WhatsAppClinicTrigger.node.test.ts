@@ -1,6 +1,6 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { resetProcessDedupCaches } from '../../../../core/webhook/dedup';
+import { compactKey, resetProcessDedupCaches } from '../../../../core/webhook/dedup';
 import { signBody } from '../../../../core/webhook/signature';
 import { handleDelivery } from '../../../../nodes/WhatsAppClinicTrigger/handlers';
 import { WhatsAppClinicTrigger } from '../../../../nodes/WhatsAppClinicTrigger/WhatsAppClinicTrigger.node';
@@ -304,7 +304,7 @@ describe('deduplication', () => {
 		const r = await handleDelivery.call(second.ctx, { resolveStore: async () => ok });
 		expect(r.workflowData![0]).toHaveLength(1);
 		expect(ok.claim).toHaveBeenCalledWith(
-			['message:wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA='],
+			[compactKey('message:wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=')],
 			expect.any(Number),
 		);
 	});
