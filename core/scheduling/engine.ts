@@ -301,16 +301,16 @@ export class SlotEngine {
 	// ---- slot generation -----------------------------------------------------------------------------------
 
 	/**
-	 * Calls `emit(startMs)` for every rule-valid start (ignoring bookings) of practitioner `p` on local day `info`
-	 * that lies in [minStart, maxStart). Starts are emitted in ascending order.
+	 * Appends to `runs` one [firstStart, lastStart] pair per run of rule-valid starts (grid step = granularity,
+	 * ignoring bookings) of practitioner `p` on local day `info`, limited to [minStart, maxStart). Runs ascend.
 	 */
-	private forEachCandidate(
+	private candidateRuns(
 		p: CompiledPractitioner,
 		info: DayInfo,
 		durationMs: number,
 		minStart: number,
 		maxStart: number,
-		emit: (startMs: number) => void,
+		runs: number[],
 	): void {
 		const intervals = p.week[info.weekday];
 		const g = this.granularityMs;
@@ -326,9 +326,9 @@ export class SlotEngine {
 			for (const [ps, pe] of pieces) {
 				// Grid anchored at the opening time; start no earlier than the piece and minStart.
 				const lower = Math.max(ps, minStart);
-				let t = openStart + Math.ceil((lower - openStart) / g) * g;
+				const first = openStart + Math.ceil((lower - openStart) / g) * g;
 				const lastStart = Math.min(pe - durationMs, maxStart - 1);
-				for (; t <= lastStart; t += g) emit(t);
+				if (first <= lastStart) runs.push(first, lastStart);
 			}
 		}
 	}
@@ -345,6 +345,8 @@ export class SlotEngine {
 		const limit = query.limit && query.limit > 0 ? query.limit : Infinity;
 		const durationMs = service.durationMs;
 		const pointers = new Int32Array(practitioners.length);
+		const runs: number[] = [];
+		const g = this.granularityMs;
 		const lastDay = this.dayOf(maxStart - 1).key;
 		// Start one day early: a local day's opening interval can begin before minStart's local date (DST, "24:00").
 		for (let info = this.dayOf(minStart - DAY); info.key <= lastDay; info = this.nextDay(info)) {
@@ -353,23 +355,54 @@ export class SlotEngine {
 				const p = practitioners[pi];
 				const b = busy.get(p.id);
 				let ptr = pointers[pi];
-				this.forEachCandidate(p, info, durationMs, minStart, maxStart, (t) => {
-					const end = t + durationMs;
-					if (b) {
-						while (ptr < b.ends.length && b.ends[ptr] <= t) ptr++;
-						if (ptr < b.ends.length && b.starts[ptr] < end) return;
+				runs.length = 0;
+				this.candidateRuns(p, info, durationMs, minStart, maxStart, runs);
+				for (let r = 0; r < runs.length; r += 2) {
+					const last = runs[r + 1];
+					for (let t = runs[r]; t <= last; t += g) {
+						const end = t + durationMs;
+						if (b) {
+							while (ptr < b.ends.length && b.ends[ptr] <= t) ptr++;
+							if (ptr < b.ends.length && b.starts[ptr] < end) continue;
+						}
+						out.push({ practitionerId: p.id, serviceId: service.id, startMs: t, endMs: end });
 					}
-					out.push({ practitionerId: p.id, serviceId: service.id, startMs: t, endMs: end });
-				});
+				}
 				pointers[pi] = ptr;
 			}
-			if (practitioners.length > 1 && out.length - dayStartIndex > 1) {
-				const dayPart = out.splice(dayStartIndex).sort((a, c) => a.startMs - c.startMs);
-				for (const s of dayPart) out.push(s);
-			}
+			if (practitioners.length > 1 && out.length - dayStartIndex > 1) this.sortDay(out, dayStartIndex);
 			if (out.length >= limit) break;
 		}
 		return out.length > limit ? out.slice(0, limit) : out;
+	}
+
+	/**
+	 * Orders out[from…] by start, keeping practitioner order for equal starts (stable). Starts on one shared grid
+	 * (the usual case: openings on the quarter hour) use a counting sort over grid positions; otherwise Array.sort.
+	 */
+	private sortDay(out: EngineSlot[], from: number): void {
+		const g = this.granularityMs;
+		let min = Infinity;
+		let max = -Infinity;
+		for (let i = from; i < out.length; i++) {
+			const t = out[i].startMs;
+			if (t < min) min = t;
+			if (t > max) max = t;
+		}
+		const buckets = (max - min) / g + 1;
+		let aligned = Number.isInteger(buckets) && buckets <= 4096;
+		for (let i = from; aligned && i < out.length; i++) if ((out[i].startMs - min) % g !== 0) aligned = false;
+		const part = out.slice(from);
+		if (!aligned) {
+			part.sort((a, c) => a.startMs - c.startMs);
+		} else {
+			const counts = new Int32Array(buckets + 1);
+			for (const x of part) counts[(x.startMs - min) / g + 1]++;
+			for (let k = 1; k <= buckets; k++) counts[k] += counts[k - 1];
+			for (const x of part) out[from + counts[(x.startMs - min) / g]++] = x;
+			return;
+		}
+		for (let i = 0; i < part.length; i++) out[from + i] = part[i];
 	}
 
 	/** Whether a specific start is bookable right now (used by Book, which trusts nothing in the slot id). */
@@ -387,11 +420,11 @@ export class SlotEngine {
 		if (startMs < window.fromMs) return 'too_soon';
 		if (startMs >= window.toMs) return 'beyond_horizon';
 		let onGrid = false;
+		const runs: number[] = [];
 		for (const info of [this.dayOf(startMs - DAY), this.dayOf(startMs)]) {
-			this.forEachCandidate(p, info, service.durationMs, startMs, startMs + 1, (t) => {
-				if (t === startMs) onGrid = true;
-			});
+			this.candidateRuns(p, info, service.durationMs, startMs, startMs + 1, runs);
 		}
+		for (let r = 0; r < runs.length; r += 2) if (runs[r] === startMs) onGrid = true;
 		if (!onGrid) return 'not_available';
 		const b = busy.get(practitionerId);
 		if (b) {
