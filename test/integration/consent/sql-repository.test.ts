@@ -67,7 +67,7 @@ describe('SQL adapter storage', () => {
 
 describe('ConsentService on the SQLite store with the audit log', () => {
 	it('each consent change is written to the audit log in the same transaction; audit failure rolls back', async () => {
-		const { verifyAuditChain } = await import('../../../core/audit');
+		const { queryAuditEntries, verifyAuditChain } = await import('../../../core/audit');
 		const { storeAuditSink } = await import('../../../core/consent/audit');
 		const { ConsentService } = await import('../../../core/consent/service');
 		const store = await openClinicStore({ backend: 'sqlite', path: ':memory:', phi: PHI }, { cache: false });
@@ -85,14 +85,19 @@ describe('ConsentService on the SQLite store with the audit log', () => {
 		};
 		await service.recordOptOut(identity, { purposes: ['*'], evidence });
 		await service.recordOptOut(identity, { purposes: ['*'], evidence }); // replay: no second audit entry
-		const rows = await store.query<{
-			event: string;
-			purpose: string;
-			direction: string;
-			workflow_id: string;
-		}>("SELECT event, purpose, direction, workflow_id FROM clinic_audit_log WHERE event LIKE 'consent.%'");
-		expect(rows).toEqual([
-			{ event: 'consent.withdrawn', purpose: 'all', direction: 'system', workflow_id: 'wf-1' },
+		const { entries } = await queryAuditEntries(store, { patientPhone: identity.phone });
+		expect(
+			entries.map((e) => [e.event, e.purpose, e.direction, e.userId, e.messageId, e.actor, e.details]),
+		).toEqual([
+			[
+				'consent.withdrawn',
+				'all',
+				'system',
+				'BR.99',
+				'wamid.STOP1',
+				{ workflowId: 'wf-1', executionId: '77', node: 'Consent Check' },
+				expect.objectContaining({ action: 'opt_out', channel: 'whatsapp', keyword: 'PARAR' }),
+			],
 		]);
 		expect((await verifyAuditChain(store)).valid).toBe(true);
 
@@ -206,4 +211,41 @@ describe('no cache across executions or processes', () => {
 		expect(viaBsuid).toHaveLength(12);
 		expect(Number(subjects[0].n)).toBe(1);
 	}
+});
+
+describe('PHI key rotation', () => {
+	it('patients recorded under the previous key are still found, and re-keyed on their next change', async () => {
+		const { mkdtempSync } = await import('node:fs');
+		const { tmpdir } = await import('node:os');
+		const { join } = await import('node:path');
+		const path = join(mkdtempSync(join(tmpdir(), 'consent-rot-')), 'store.sqlite');
+		const evidence = {
+			sourceMessageId: null,
+			textShown: 'PARAR',
+			channel: 'whatsapp',
+			timestamp: 1,
+			actor: { workflowId: null, executionId: null, node: null },
+		};
+		const identity = { phone: '+5511966660000', bsuid: null };
+		const oldStore = await openClinicStore({ backend: 'sqlite', path, phi: PHI }, { cache: false });
+		stores.push(oldStore);
+		await new SqlConsentRepository(oldStore).append(
+			identity,
+			[{ action: 'opt_out', purpose: '*', expiresAt: null, evidence }],
+			10,
+		);
+		const rotated = await openClinicStore(
+			{ backend: 'sqlite', path, phi: { key: 'a-brand-new-passphrase', keyId: 'k2', previousKeys: [PHI] } },
+			{ cache: false },
+		);
+		stores.push(rotated);
+		const repo = new SqlConsentRepository(rotated);
+		const [events] = await repo.loadEvents([identity]);
+		expect(events.map((e) => e.action)).toEqual(['opt_out']);
+		const history = await repo.history(identity);
+		expect(history.events[0].evidence.textShown).toBe('PARAR'); // old ciphertext still readable
+		await repo.append(identity, [{ action: 'opt_in', purpose: 'marketing', expiresAt: null, evidence }], 20);
+		const rows = await rotated.query<{ phone_digest: string }>('SELECT phone_digest FROM consent_subject');
+		expect(rows).toEqual([{ phone_digest: rotated.cipher.digest(identity.phone) }]);
+	});
 });
