@@ -4,7 +4,7 @@
  */
 import type { ClinicStore, PhiCipher, SqlTx } from '../store/ports';
 import {
-	AUDIT_COLUMNS,
+	INDEXED_COLUMNS,
 	AUDIT_DIRECTIONS,
 	AUDIT_OUTCOMES,
 	type AuditEntryInput,
@@ -28,7 +28,7 @@ const MAX_TEXT = 200;
 /** Postgres: multi-row INSERTs. SQLite: one prepared single-row INSERT per entry (node:sqlite binds numbered
  * parameters in quadratic time, and single-row inserts inside one transaction are SQLite's fast path). */
 const ROWS_PER_INSERT = { postgres: 200, sqlite: 1 } as const;
-const INSERT_COLUMNS = [...AUDIT_COLUMNS, 'entry'] as const;
+const INSERT_COLUMNS = [...INDEXED_COLUMNS, 'prev_hash', 'hash', 'entry'] as const;
 
 function optText(value: unknown, field: string): string | null {
 	if (value === undefined || value === null || value === '') return null;

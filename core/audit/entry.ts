@@ -175,3 +175,33 @@ export function canonicalDetails(details: AuditEntryInput['details']): string | 
 	}
 	return JSON.stringify(out);
 }
+
+/**
+ * Columns kept beside the sealed `entry` for lookups and filters (verify checks each against the seal). Everything
+ * else (ciphertexts, actor, template, digests, details) lives only inside `entry` for rows written after audit-002.
+ */
+export const INDEXED_COLUMNS = [
+	'seq',
+	'ts',
+	'kind',
+	'direction',
+	'event',
+	'patient_digest',
+	'user_id',
+	'message_id',
+	'purpose',
+	'outcome',
+] as const;
+
+export const INDEXED_POSITIONS = CANONICAL_POSITIONS.filter(([c]) =>
+	(INDEXED_COLUMNS as readonly string[]).includes(c),
+);
+
+/** Rebuilds a full row from its sealed canonical form. */
+export function rowFromSealed(r: { seq: number; prev_hash: string; hash: string; entry: string }): AuditRow {
+	const v = JSON.parse(r.entry) as unknown[];
+	const out: Record<string, unknown> = { prev_hash: r.prev_hash, hash: r.hash, entry: r.entry };
+	for (const [c, i] of CANONICAL_POSITIONS) out[c] = v[i] ?? null;
+	out.seq = Number(out.seq);
+	return out as unknown as AuditRow;
+}

@@ -1,6 +1,8 @@
 /** Audit queries: by patient (phone digest or user id), message id, time range, direction, purpose; cursor-paginated. */
 import type { ClinicStore } from '../store/ports';
-import { AUDIT_COLUMNS, type AuditDirection, type AuditRow, normalisePhone } from './entry';
+import { AUDIT_COLUMNS, type AuditDirection, type AuditRow, normalisePhone, rowFromSealed } from './entry';
+
+const SELECT_COLUMNS = [...AUDIT_COLUMNS, 'entry'].join(', ');
 
 export interface AuditQuery {
 	patientPhone?: string;
@@ -64,7 +66,9 @@ function isoOrThrow(value: string, field: string): string {
 	return d.toISOString();
 }
 
-export function toView(row: AuditRow, cipher: ClinicStore['cipher'], includeContent: boolean): AuditView {
+export function toView(stored: AuditRow, cipher: ClinicStore['cipher'], includeContent: boolean): AuditView {
+	// The sealed form is what verify vouches for; legacy rows (before audit-002) only have columns.
+	const row = stored.entry ? rowFromSealed(stored as AuditRow & { entry: string }) : stored;
 	let details: Record<string, unknown> | null = null;
 	if (row.details) {
 		try {
@@ -131,7 +135,7 @@ export async function queryAuditEntries(store: ClinicStore, q: AuditQuery = {}):
 	}
 	params.push(limit + 1);
 	const sql =
-		`SELECT ${AUDIT_COLUMNS.join(', ')} FROM clinic_audit_log` +
+		`SELECT ${SELECT_COLUMNS} FROM clinic_audit_log` +
 		(where.length ? ` WHERE ${where.join(' AND ')}` : '') +
 		` ORDER BY seq ${order === 'asc' ? 'ASC' : 'DESC'} LIMIT $${params.length}`;
 	const rows = await store.query<AuditRow>(sql, params);
@@ -156,7 +160,7 @@ export async function* iterateAuditRows(
 		where.push(`seq > $${params.length}`);
 		params.push(pageSize);
 		const rows = await store.query<AuditRow>(
-			`SELECT ${AUDIT_COLUMNS.join(', ')} FROM clinic_audit_log WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${params.length}`,
+			`SELECT ${SELECT_COLUMNS} FROM clinic_audit_log WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${params.length}`,
 			params,
 		);
 		for (const r of rows) yield r;

@@ -12,8 +12,7 @@ import type { ClinicStore } from '../store/ports';
 import {
 	AUDIT_COLUMNS,
 	type AuditRow,
-	CANONICAL_POSITIONS,
-	CANONICAL_VERSION,
+	INDEXED_POSITIONS,
 	GENESIS_HASH,
 	canonicalEntry,
 	hashCanonical,
@@ -74,10 +73,10 @@ function parseAnchor(details: string | null): AnchorDetails | null {
 	return null;
 }
 
-/** What the walk needs from a row: seq, prev_hash, hash and the sealed canonical form. */
+/** What the walk needs from a row: seq, hash and the sealed canonical form (prev_hash is read only on a break). */
 interface Link {
 	seq: number;
-	prevHash: string;
+	prevHash?: string;
 	hash: string;
 	canonical: string;
 }
@@ -88,11 +87,13 @@ interface Link {
  * runs in C; each candidate is then confirmed in JS (formatting differences are not tampering).
  */
 async function firstColumnMismatch(store: ClinicStore): Promise<{ seq: number; column: string } | null> {
-	const cols = CANONICAL_POSITIONS.map(([c]) => c);
+	const cols = INDEXED_POSITIONS.map(([c]) => c);
+	const sealed = (i: number) =>
+		store.dialect === 'sqlite' ? `json_extract(entry, '$[${i}]')` : `(entry::jsonb)->>${i}`;
 	const rebuilt =
 		store.dialect === 'sqlite'
-			? `json_array('${CANONICAL_VERSION}', ${cols.join(', ')}) IS NOT entry`
-			: `jsonb_build_array('${CANONICAL_VERSION}'::text, ${cols.join(', ')}) IS DISTINCT FROM entry::jsonb`;
+			? `json_array(${cols.join(', ')}) IS NOT json_array(${INDEXED_POSITIONS.map(([, i]) => sealed(i)).join(', ')})`
+			: `(${INDEXED_POSITIONS.map(([c, i]) => `${c}::text IS DISTINCT FROM ${sealed(i)}`).join(' OR ')})`;
 	let after = 0;
 	for (;;) {
 		const rows = await store.query<Record<string, unknown>>(
@@ -102,7 +103,7 @@ async function firstColumnMismatch(store: ClinicStore): Promise<{ seq: number; c
 		if (!rows.length) return null;
 		const row = rows[0];
 		const sealed = JSON.parse(String(row.entry)) as unknown[];
-		const differing = CANONICAL_POSITIONS.find(([c, i]) => {
+		const differing = INDEXED_POSITIONS.find(([c, i]) => {
 			const v = row[c];
 			const s = sealed[i];
 			return (
@@ -142,11 +143,22 @@ export async function verifyAuditChain(
 		);
 		return rows.length ? Number(rows[0].seq) : null;
 	};
-	const selfConsistent = (l: Link) => hashCanonical(l.prevHash, l.canonical) === l.hash;
+	const loadPrevHash = async (l: Link): Promise<string> => {
+		if (l.prevHash === undefined) {
+			const rows = await store.query<{ prev_hash: string }>(
+				'SELECT prev_hash FROM clinic_audit_log WHERE seq = $1',
+				[l.seq],
+			);
+			l.prevHash = String(rows[0]?.prev_hash ?? '');
+		}
+		return l.prevHash;
+	};
+	const selfConsistent = async (l: Link) => hashCanonical(await loadPrevHash(l), l.canonical) === l.hash;
 
 	/** Explains why `row` does not link to `prev`. */
 	const linkBreak = async (prev: Link | null, row: Link): Promise<VerifyResult> => {
-		const target = row.prevHash === GENESIS_HASH ? 0 : await seqOfHash(row.prevHash);
+		const prevHash = await loadPrevHash(row);
+		const target = prevHash === GENESIS_HASH ? 0 : await seqOfHash(prevHash);
 		if (target !== null && target > row.seq) {
 			return fail(
 				row.seq,
@@ -161,7 +173,7 @@ export async function verifyAuditChain(
 				`Entry ${prev.seq} does not belong to the chain: it was inserted between entries ${target} and ${row.seq}`,
 			);
 		}
-		if (selfConsistent(row) && prev) {
+		if (prev && (await selfConsistent(row))) {
 			return fail(
 				prev.seq,
 				'modified',
@@ -220,7 +232,7 @@ export async function verifyAuditChain(
 				result.firstSeq = seq;
 				if (seq === 1) {
 					if (row.prevHash !== GENESIS_HASH) {
-						if (selfConsistent(row)) {
+						if (await selfConsistent(row)) {
 							return fail(
 								seq,
 								'inserted',
@@ -230,10 +242,14 @@ export async function verifyAuditChain(
 						return fail(seq, 'modified', 'Entry 1 was modified: it no longer starts from the genesis hash');
 					}
 				} else {
-					const anchors = await store.query<{ seq: number; details: string | null }>(
-						"SELECT seq, details FROM clinic_audit_log WHERE kind = 'anchor' ORDER BY seq",
+					const anchors = await store.query<{ seq: number; details: string | null; entry: string | null }>(
+						"SELECT seq, details, entry FROM clinic_audit_log WHERE kind = 'anchor' ORDER BY seq",
 					);
-					const parsed = anchors.map((a) => ({ seq: Number(a.seq), d: parseAnchor(a.details) }));
+					const parsed = anchors.map((a) => ({
+						seq: Number(a.seq),
+						// The sealed details (the anchor's own hash covers them); legacy rows keep them in the column.
+						d: parseAnchor(a.entry ? ((JSON.parse(a.entry) as unknown[])[18] as string | null) : a.details),
+					}));
 					const match = parsed.find(
 						(a) => a.d && a.d.purgedThroughSeq === seq - 1 && a.d.purgedLastHash === row.prevHash,
 					);
@@ -269,7 +285,7 @@ export async function verifyAuditChain(
 				}
 				if (row.prevHash !== prev.hash) return await linkBreak(prev, row);
 			}
-			if (!selfConsistent(row)) {
+			if (hashCanonical(row.prevHash as string, row.canonical) !== row.hash) {
 				return fail(seq, 'modified', `Entry ${seq} was modified: its content no longer matches its hash`);
 			}
 			if (mismatch && mismatch.seq === seq) {

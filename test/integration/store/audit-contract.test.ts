@@ -49,8 +49,20 @@ describeEachBackend('audit log', (backend) => {
 	}
 
 	describe('tamper detection', () => {
-		it('detects a modified entry', async () => {
+		it('detects a modified entry (sealed form or an indexed column)', async () => {
 			await seed();
+			const [{ entry }] = await store.query<{ entry: string }>(
+				'SELECT entry FROM clinic_audit_log WHERE seq = 3',
+			);
+			await store.query('UPDATE clinic_audit_log SET entry = $1 WHERE seq = 3', [
+				entry.replace('"success"', '"minor-failure"'),
+			]);
+			expect((await verifyAuditChain(store)).broken).toMatchObject({ seq: 3, reason: 'modified' });
+			await store.query('UPDATE clinic_audit_log SET entry = $1 WHERE seq = 3', [entry]);
+			expect((await verifyAuditChain(store)).valid).toBe(true);
+			// Hiding an entry from patient searches by changing its lookup column is caught too.
+			await store.query("UPDATE clinic_audit_log SET patient_digest = 'x' WHERE seq = 9");
+			expect((await verifyAuditChain(store)).broken).toMatchObject({ seq: 9, reason: 'modified' });
 			await store.query("UPDATE clinic_audit_log SET outcome = 'success' WHERE seq = 7");
 			const r = await verifyAuditChain(store, { pageSize: 4 });
 			expect(r.valid).toBe(false);
@@ -60,12 +72,14 @@ describeEachBackend('audit log', (backend) => {
 
 		it('detects an entry rewritten with a recomputed hash (the next entry no longer links)', async () => {
 			await seed();
-			const { entryHash } = await import('../../../core/audit/entry');
+			const { canonicalEntry, hashCanonical, rowFromSealed } = await import('../../../core/audit/entry');
 			const [row] = await store.query<any>('SELECT * FROM clinic_audit_log WHERE seq = 5');
-			const forged = { ...row, purpose: 'marketing' };
-			await store.query('UPDATE clinic_audit_log SET purpose = $1, hash = $2 WHERE seq = 5', [
+			const forged = { ...rowFromSealed(row), purpose: 'marketing' };
+			const entry = canonicalEntry(forged);
+			await store.query('UPDATE clinic_audit_log SET purpose = $1, entry = $2, hash = $3 WHERE seq = 5', [
 				'marketing',
-				entryHash(row.prev_hash, forged),
+				entry,
+				hashCanonical(row.prev_hash, entry),
 			]);
 			const r = await verifyAuditChain(store);
 			expect(r.broken).toMatchObject({ seq: 5, reason: 'modified' });
@@ -138,7 +152,7 @@ describeEachBackend('audit log', (backend) => {
 			const dump = JSON.stringify(rows);
 			expect(dump).not.toContain('98765');
 			expect(dump).not.toContain('message 0 for the patient');
-			expect(rows[0].content_enc).toMatch(/^v1:test-2025:/);
+			expect(JSON.parse(rows[0].entry)[17]).toMatch(/^v1:test-2025:/); // content ciphertext inside the seal
 		});
 
 		it('finds entries by patient phone in any format, user id, message id, direction, purpose and time', async () => {
