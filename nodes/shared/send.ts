@@ -12,6 +12,7 @@
  */
 import {
 	NodeOperationError,
+	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -29,7 +30,14 @@ import {
 import type { CountryCode } from 'libphonenumber-js';
 
 import { errorItemJson, toNodeError } from './errors';
-import { getWhatsAppContext, type WhatsAppContext } from './transport';
+import { GraphClient } from '../../core/whatsapp/graph-client';
+import type { HttpRequest, HttpResponse, HttpSender } from '../../core/whatsapp/graph-types';
+import {
+	getWhatsAppContext,
+	toN8nRequestOptions,
+	WHATSAPP_CREDENTIAL_TYPE,
+	type WhatsAppContext,
+} from './transport';
 
 export const recipientProperty: INodeProperties = {
 	displayName: 'Recipient',
@@ -160,7 +168,7 @@ export async function runBulkSend(
 ): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const continueOnFail = this.continueOnFail();
-	const context = await getWhatsAppContext.call(this, {
+	const context = await getBulkSendContext.call(this, {
 		mps: options.mps,
 		phoneNumberId: options.phoneNumberId,
 	});
@@ -244,6 +252,45 @@ export async function runBulkSend(
 					pairedItem: { item: outcome.itemIndex },
 				},
 	);
+}
+
+/**
+ * The WhatsApp context for a bulk run. Same client as `getWhatsAppContext`, except that every request passes the
+ * credential read once at the start (`credentialsDecrypted`) to `httpRequestWithAuthentication`: n8n still adds the
+ * Bearer token itself, but skips loading and decrypting the credential again for each of thousands of sends (that
+ * per-request cost, not WhatsApp, capped bulk throughput inside n8n).
+ */
+export async function getBulkSendContext(
+	this: IExecuteFunctions,
+	options: { mps?: number; phoneNumberId?: string },
+): Promise<WhatsAppContext> {
+	const base = await getWhatsAppContext.call(this, options);
+	const data = await this.getCredentials(WHATSAPP_CREDENTIAL_TYPE);
+	const reference = this.getNode().credentials?.[WHATSAPP_CREDENTIAL_TYPE];
+	const decrypted: ICredentialsDecrypted = {
+		id: reference?.id ?? WHATSAPP_CREDENTIAL_TYPE,
+		name: reference?.name ?? WHATSAPP_CREDENTIAL_TYPE,
+		type: WHATSAPP_CREDENTIAL_TYPE,
+		data,
+	};
+	const send: HttpSender = async (request: HttpRequest): Promise<HttpResponse> => {
+		const response = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			WHATSAPP_CREDENTIAL_TYPE,
+			toN8nRequestOptions(request),
+			{ credentialsDecrypted: { ...decrypted, data: { ...data } } },
+		)) as { body?: unknown; headers?: HttpResponse['headers']; statusCode?: number; status?: number };
+		let body = response?.body;
+		if (request.returnBuffer && body instanceof ArrayBuffer) body = Buffer.from(body);
+		return { status: response?.statusCode ?? response?.status ?? 0, headers: response?.headers ?? {}, body };
+	};
+	const client = new GraphClient({
+		send,
+		baseUrl: base.baseUrl,
+		apiVersion: base.apiVersion,
+		limiterMps: options.mps,
+	});
+	return { ...base, client };
 }
 
 /** Uploads an item's binary property as WhatsApp media and returns the media ID. */

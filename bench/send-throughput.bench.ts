@@ -1,0 +1,487 @@
+/**
+ * send-throughput: 2,000 template sends (200 with --quick) against the WhatsApp Cloud API simulator with 100 ms
+ * latency and an 80 msg/s cap, in a REAL n8n 2.41.0 (test/e2e/harness), through three workflows
+ * Webhook → Code (N items) → sender:
+ *   (a) our WhatsApp Send Template node (Messages per Second = 80, Continue On Fail),
+ *   (b) n8n's built-in "WhatsApp Business Cloud" node (n8n-nodes-base.whatsApp 1.1, Send Template),
+ *   (c) an HTTP Request node (4.2) with batching tuned to the cap (80 per 1,000 ms).
+ * The built-in node hard-codes https://graph.facebook.com/v13.0, so for the run only: graph.facebook.com resolves
+ * to 127.0.0.1 (/etc/hosts, restored afterwards) and a TLS terminator (child process, certificate from a throw-away
+ * local CA passed to n8n with NODE_EXTRA_CA_CERTS) listens on 443 in front of the ONE simulator instance.
+ * n8n opens a new connection (new agent) for every request, so over TLS every send pays a full handshake; in this
+ * sandbox (gVisor, 2 shared cores) that costs tens of ms of CPU and caps any sender well below 80 msg/s. Our node and
+ * the HTTP Request node are therefore measured twice: over plain HTTP straight to the simulator (the primary
+ * figures: what the node itself can do) and over TLS through graph.facebook.com (same path as the built-in node).
+ *
+ * Figures per variant: accepted msgs/s (accepted ÷ the sender node's execution time), % of the cap, rate-limit
+ * errors surfaced in the node output (130429), lost messages (items not accepted by the simulator), and our
+ * node vs the built-in: messages delivered per run (reference §7) and accepted msgs/s.
+ * Needs root (port 443, /etc/hosts) and the pinned n8n (scripts/install-n8n.sh).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { startSimulator, type Simulator } from '../simulator';
+import { buildPackage } from '../test/e2e/harness/build';
+import { startN8n, type N8nInstance, type WorkflowJson } from '../test/e2e/harness/n8n';
+import { stopAll } from '../test/e2e/harness/proc';
+import type { BenchResult, Benchmark } from './types';
+
+const MPS = 80;
+const LATENCY_MS = 100;
+const HOST = 'graph.facebook.com';
+const HOSTS_FILE = '/etc/hosts';
+const HOSTS_MARK = '# wac-send-throughput-bench';
+const PHONE_NUMBER_ID = '100000000000001';
+const WABA_ID = '200000000000001';
+const TOKEN = 'sim-token';
+const TEMPLATE = { name: 'post_visit_follow_up', language: 'en_US', body: ['Ana', 'Dr. Lima'] };
+
+interface Variant {
+	key: string;
+	label: string;
+	sender: Record<string, unknown>;
+}
+
+interface Measured {
+	items: number;
+	accepted: number;
+	delivered: number;
+	lost: number;
+	errors: number;
+	rateLimitErrors: number;
+	nodeMs: number;
+	wallMs: number;
+	perSecond: number;
+	/** CPU time of the n8n main process per item (user + system), independent of machine load. */
+	cpuMsPerItem: number;
+}
+
+/** utime + stime of a process in ms (Linux /proc). */
+function cpuMs(pid: number | undefined): number {
+	if (!pid) return NaN;
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+	} catch {
+		return NaN;
+	}
+}
+
+function makeCertificates(dir: string): { caPath: string; cert: string; key: string } {
+	const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+	run([
+		'req',
+		'-x509',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-days',
+		'2',
+		'-subj',
+		'/CN=WAC bench local CA',
+		'-addext',
+		'basicConstraints=critical,CA:TRUE',
+		'-addext',
+		'keyUsage=critical,keyCertSign,cRLSign',
+		'-keyout',
+		'ca.key',
+		'-out',
+		'ca.crt',
+	]);
+	run([
+		'req',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-subj',
+		`/CN=${HOST}`,
+		'-keyout',
+		'server.key',
+		'-out',
+		'server.csr',
+	]);
+	writeFileSync(
+		join(dir, 'ext.cnf'),
+		`subjectAltName=DNS:${HOST},IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n`,
+	);
+	run([
+		'x509',
+		'-req',
+		'-in',
+		'server.csr',
+		'-CA',
+		'ca.crt',
+		'-CAkey',
+		'ca.key',
+		'-CAcreateserial',
+		'-days',
+		'2',
+		'-extfile',
+		'ext.cnf',
+		'-out',
+		'server.crt',
+	]);
+	return {
+		caPath: join(dir, 'ca.crt'),
+		cert: readFileSync(join(dir, 'server.crt'), 'utf8'),
+		key: readFileSync(join(dir, 'server.key'), 'utf8'),
+	};
+}
+
+/** Points graph.facebook.com at 127.0.0.1; returns the function that restores the original file. */
+function patchHosts(): () => void {
+	const original = readFileSync(HOSTS_FILE, 'utf8');
+	const cleaned = original
+		.split('\n')
+		.filter((line) => !line.includes(HOSTS_MARK))
+		.join('\n');
+	writeFileSync(HOSTS_FILE, `${cleaned.replace(/\n*$/, '\n')}127.0.0.1 ${HOST} ${HOSTS_MARK}\n`);
+	let restored = false;
+	const restore = () => {
+		if (restored) return;
+		restored = true;
+		writeFileSync(HOSTS_FILE, original);
+	};
+	process.once('exit', restore);
+	return restore;
+}
+
+function workflow(variant: Variant, items: number): WorkflowJson {
+	const code = `return Array.from({ length: ${items} }, (_, i) => ({ json: { phone: '+55119' + String(30000000 + i) } }));`;
+	return {
+		name: `bench ${variant.key}`,
+		nodes: [
+			{
+				name: 'Start',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: `bench-${variant.key}-0000-0000-000000000000`.slice(0, 36),
+				parameters: {
+					httpMethod: 'POST',
+					path: `bench-${variant.key}`,
+					responseMode: 'lastNode',
+					responseData: 'noData',
+				},
+			},
+			{
+				name: 'Patients',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: { jsCode: code },
+			},
+			{
+				name: 'Send',
+				position: [440, 0],
+				onError: 'continueRegularOutput',
+				...variant.sender,
+			} as unknown as WorkflowJson['nodes'][number],
+		],
+		connections: {
+			Start: { main: [[{ node: 'Patients', type: 'main', index: 0 }]] },
+			Patients: { main: [[{ node: 'Send', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+const body = TEMPLATE.body.map((text) => ({ type: 'text', text }));
+
+function variants(simHttpUrl: string): Variant[] {
+	const ours = (key: string, label: string, credential: string): Variant => ({
+		key,
+		label,
+		sender: {
+			type: 'n8n-nodes-whatsapp-clinic.whatsAppSendTemplate',
+			typeVersion: 1,
+			parameters: {
+				recipient: '={{ $json.phone }}',
+				template: { __rl: true, mode: 'name', value: `${TEMPLATE.name}|${TEMPLATE.language}` },
+				parameterSource: 'json',
+				parametersJson: JSON.stringify({ body_1: TEMPLATE.body[0], body_2: TEMPLATE.body[1] }),
+				options: { messagesPerSecond: MPS },
+			},
+			credentials: { whatsAppClinicApi: { name: credential } },
+		},
+	});
+	const httpRequest = (key: string, label: string, base: string): Variant => ({
+		key,
+		label,
+		sender: {
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: {
+				method: 'POST',
+				url: `${base}/v23.0/${PHONE_NUMBER_ID}/messages`,
+				sendHeaders: true,
+				headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }] },
+				sendBody: true,
+				specifyBody: 'json',
+				jsonBody: `={{ JSON.stringify({ messaging_product: 'whatsapp', to: $json.phone, type: 'template', template: { name: '${TEMPLATE.name}', language: { code: '${TEMPLATE.language}' }, components: [{ type: 'body', parameters: ${JSON.stringify(body).replace(/"/g, "'")} }] } }) }}`,
+				options: { batching: { batch: { batchSize: MPS, batchInterval: 1000 } } },
+			},
+		},
+	});
+	return [
+		ours('ours', 'WhatsApp Send Template (this package), HTTP', CREDENTIAL_HTTP),
+		ours('ours-tls', 'WhatsApp Send Template (this package), TLS', CREDENTIAL_TLS),
+		{
+			key: 'builtin',
+			label: 'n8n WhatsApp Business Cloud (built-in), TLS',
+			sender: {
+				type: 'n8n-nodes-base.whatsApp',
+				typeVersion: 1.1,
+				parameters: {
+					resource: 'message',
+					operation: 'sendTemplate',
+					phoneNumberId: PHONE_NUMBER_ID,
+					recipientPhoneNumber: '={{ $json.phone }}',
+					template: `${TEMPLATE.name}|${TEMPLATE.language}`,
+					components: { component: [{ type: 'body', bodyParameters: { parameter: body } }] },
+				},
+				credentials: { whatsAppApi: { name: 'WhatsApp built-in (bench)' } },
+			},
+		},
+		httpRequest('http', 'HTTP Request, batching 80 per 1,000 ms, HTTP', simHttpUrl),
+		httpRequest('http-tls', 'HTTP Request, batching 80 per 1,000 ms, TLS', `https://${HOST}`),
+	];
+}
+
+const CREDENTIAL_HTTP = 'WhatsApp Clinic (bench, http)';
+const CREDENTIAL_TLS = 'WhatsApp Clinic (bench, https)';
+
+/** A TLS terminator on 127.0.0.1:443 in its own process, piping to the simulator's plain HTTP port. */
+async function startTlsTerminator(
+	dir: string,
+	certs: { cert: string; key: string },
+	targetPort: number,
+): Promise<ChildProcess> {
+	const script = join(dir, 'tls-terminator.js');
+	writeFileSync(join(dir, 'server.pem'), certs.cert);
+	writeFileSync(join(dir, 'server-key.pem'), certs.key);
+	writeFileSync(
+		script,
+		`const tls = require('node:tls'); const net = require('node:net'); const fs = require('node:fs');
+const server = tls.createServer({ cert: fs.readFileSync(${JSON.stringify(join(dir, 'server.pem'))}), key: fs.readFileSync(${JSON.stringify(join(dir, 'server-key.pem'))}) }, (socket) => {
+  const upstream = net.connect(${targetPort}, '127.0.0.1');
+  socket.pipe(upstream).pipe(socket);
+  socket.on('error', () => upstream.destroy()); upstream.on('error', () => socket.destroy());
+});
+server.listen(443, '127.0.0.1', () => process.stdout.write('ready\\n'));`,
+	);
+	const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+	await new Promise<void>((resolve, reject) => {
+		child.stdout!.once('data', () => resolve());
+		child.once('exit', (code) =>
+			reject(new Error(`TLS terminator exited (${code}); is port 443 free and are we root?`)),
+		);
+	});
+	return child;
+}
+
+async function measure(n8n: N8nInstance, sim: Simulator, variant: Variant, items: number): Promise<Measured> {
+	sim.reset();
+	await new Promise((r) => setTimeout(r, 1500)); // let the simulator's 1 s throughput window empty
+	const wf = workflow(variant, items);
+	const url = `${n8n.webhookBaseUrl}webhook/bench-${variant.key}`;
+	const pid = n8n.process.child.pid;
+	const cpuBefore = cpuMs(pid);
+	const started = Date.now();
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: '{}',
+	});
+	await response.text();
+	const wallMs = Date.now() - started;
+	const cpuAfter = cpuMs(pid);
+	const [execution] = await n8n.executions({ workflowId: n8n.workflowIds[wf.name], includeData: true });
+	const run = execution?.data?.resultData.runData.Send?.[0] as
+		| { executionTime?: number; data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }
+		| undefined;
+	const output = run?.data?.main?.[0] ?? [];
+	const failed = output.filter((o) => o.json.error !== undefined);
+	const rateLimited = failed.filter((o) =>
+		/130429|rate limit|throughput/i.test(JSON.stringify(o.json.error)),
+	);
+	const accepted = sim.messages();
+	const expected = new Set(Array.from({ length: items }, (_, i) => `55119${30000000 + i}`));
+	const delivered = new Set(
+		accepted.map((m) => String(m.to).replace(/\D/g, '')).filter((to) => expected.has(to)),
+	).size;
+	const nodeMs = run?.executionTime ?? wallMs;
+	return {
+		items,
+		accepted: accepted.length,
+		delivered,
+		lost: items - delivered,
+		errors: output.length ? failed.length : items,
+		rateLimitErrors: rateLimited.length,
+		nodeMs,
+		wallMs,
+		perSecond: accepted.length / (nodeMs / 1000),
+		cpuMsPerItem: (cpuAfter - cpuBefore) / items,
+	};
+}
+
+const bench: Benchmark = {
+	name: 'send-throughput',
+	description: `${MPS} msg/s cap, ${LATENCY_MS} ms latency: template sends through real n8n 2.41.0 — our node vs the built-in WhatsApp node vs HTTP Request with batching`,
+	async run(ctx) {
+		const items = ctx.quick ? 200 : 2000;
+		const work = mkdtempSync(join(tmpdir(), 'wac-send-bench-'));
+		let restoreHosts: (() => void) | undefined;
+		let sim: Simulator | undefined;
+		let n8n: N8nInstance | undefined;
+		let terminator: ChildProcess | undefined;
+		try {
+			const certs = makeCertificates(work);
+			restoreHosts = patchHosts();
+			sim = await startSimulator({
+				port: 0,
+				mps: MPS,
+				latencyMs: LATENCY_MS,
+				accessToken: TOKEN,
+				phoneNumbers: [{ id: PHONE_NUMBER_ID }],
+				wabaId: WABA_ID,
+				autoRead: false,
+				quiet: true,
+			});
+			terminator = await startTlsTerminator(work, certs, sim.port);
+			ctx.log(
+				`simulator ${sim.url} (and https://${HOST} → 127.0.0.1:443), ${MPS} msg/s, ${LATENCY_MS} ms latency`,
+			);
+			const built = await buildPackage(join(work, 'package'));
+			n8n = await startN8n({
+				builtPackage: built,
+				env: { NODE_EXTRA_CA_CERTS: certs.caPath, N8N_LOG_LEVEL: 'warn', N8N_PAYLOAD_SIZE_MAX: '64' },
+				logFile: join(work, 'n8n.log'),
+			});
+			ctx.log(`n8n ${n8n.url} up`);
+			for (const [name, baseUrl] of [
+				[CREDENTIAL_HTTP, sim.url],
+				[CREDENTIAL_TLS, `https://${HOST}`],
+			])
+				await n8n.createCredential({
+					name,
+					type: 'whatsAppClinicApi',
+					data: {
+						accessToken: TOKEN,
+						phoneNumberId: PHONE_NUMBER_ID,
+						businessAccountId: WABA_ID,
+						appSecret: 'sim-secret',
+						webhookVerifyToken: 'sim-verify-token',
+						graphApiVersion: 'v23.0',
+						baseUrl,
+					},
+				});
+			await n8n.createCredential({
+				name: 'WhatsApp built-in (bench)',
+				type: 'whatsAppApi',
+				data: { accessToken: TOKEN, businessAccountId: WABA_ID },
+			});
+			const list = variants(sim.url);
+			for (const variant of list) await n8n.importWorkflow(workflow(variant, items));
+
+			const results: Record<string, Measured> = {};
+			for (const variant of list) {
+				const m = await measure(n8n, sim, variant, items);
+				results[variant.key] = m;
+				ctx.log(
+					`${variant.label}: ${m.delivered}/${items} delivered, ${m.lost} lost, ${m.errors} error items (${m.rateLimitErrors} rate-limit), node ${(m.nodeMs / 1000).toFixed(1)} s, ${m.perSecond.toFixed(1)} accepted/s, n8n CPU ${m.cpuMsPerItem.toFixed(2)} ms/item, load ${loadavg()[0].toFixed(1)}`,
+				);
+			}
+			const ours = results.ours;
+			const oursTls = results['ours-tls'];
+			const builtin = results.builtin;
+			const http = results.http;
+			const httpTls = results['http-tls'];
+			const pct = (m: Measured) => (100 * m.perSecond) / MPS;
+			const info = (metric: string, value: number, unit: string): BenchResult => ({
+				metric,
+				value,
+				unit,
+				target: 'info',
+				pass: true,
+			});
+			const rows: BenchResult[] = [
+				info(`ours (HTTP): accepted msgs/s, ${items} sends, real n8n 2.41.0`, ours.perSecond, 'msg/s'),
+				{
+					metric: 'ours (HTTP): % of the 80 msg/s cap',
+					value: pct(ours),
+					unit: '%',
+					target: '≥ 95',
+					pass: pct(ours) >= 95,
+				},
+				{
+					metric: 'ours (HTTP): rate-limit errors surfaced',
+					value: ours.rateLimitErrors,
+					unit: 'items',
+					target: '0',
+					pass: ours.rateLimitErrors === 0,
+				},
+				{
+					metric: 'ours (HTTP): lost messages',
+					value: ours.lost,
+					unit: 'msgs',
+					target: '0',
+					pass: ours.lost === 0,
+				},
+				info('ours (TLS): accepted msgs/s', oursTls.perSecond, 'msg/s'),
+				{
+					metric: 'ours (TLS): rate-limit errors surfaced',
+					value: oursTls.rateLimitErrors,
+					unit: 'items',
+					target: '0',
+					pass: oursTls.rateLimitErrors === 0,
+				},
+				{
+					metric: 'ours (TLS): lost messages',
+					value: oursTls.lost,
+					unit: 'msgs',
+					target: '0',
+					pass: oursTls.lost === 0,
+				},
+				info('built-in (TLS): accepted msgs/s', builtin.perSecond, 'msg/s'),
+				info('built-in (TLS): rate-limit errors surfaced', builtin.rateLimitErrors, 'items'),
+				info('built-in (TLS): lost messages', builtin.lost, 'msgs'),
+				info('http+batching (HTTP): accepted msgs/s', http.perSecond, 'msg/s'),
+				info('http+batching (HTTP): rate-limit errors surfaced', http.rateLimitErrors, 'items'),
+				info('http+batching (HTTP): lost messages', http.lost, 'msgs'),
+				info('http+batching (TLS): accepted msgs/s', httpTls.perSecond, 'msg/s'),
+				info('http+batching (TLS): lost messages', httpTls.lost, 'msgs'),
+				info('ours (HTTP): n8n CPU per message', ours.cpuMsPerItem, 'ms'),
+				info('ours (TLS): n8n CPU per message', oursTls.cpuMsPerItem, 'ms'),
+				info('built-in (TLS): n8n CPU per message', builtin.cpuMsPerItem, 'ms'),
+				info('http+batching (HTTP): n8n CPU per message', http.cpuMsPerItem, 'ms'),
+				info('machine load average (1 min) at the end', loadavg()[0], ''),
+			];
+			const ratio = (a: number, b: number) => (b > 0 ? a / b : Infinity);
+			const deliveredRatio = ratio(ours.delivered, builtin.delivered);
+			rows.push(
+				{
+					metric: 'ours ÷ built-in: messages delivered per run',
+					value: deliveredRatio,
+					unit: '×',
+					target: '≥ 10',
+					pass: deliveredRatio >= 10 && ours.lost === 0,
+				},
+				info('ours ÷ built-in: accepted msgs/s (both TLS)', ratio(oursTls.perSecond, builtin.perSecond), '×'),
+				info('ours ÷ http+batching: accepted msgs/s (both HTTP)', ratio(ours.perSecond, http.perSecond), '×'),
+			);
+			return rows;
+		} finally {
+			await n8n?.stop().catch(() => undefined);
+			terminator?.kill();
+			await sim?.close().catch(() => undefined);
+			await stopAll().catch(() => undefined);
+			restoreHosts?.();
+			rmSync(work, { recursive: true, force: true });
+		}
+	},
+};
+
+export default bench;
