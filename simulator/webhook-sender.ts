@@ -72,6 +72,7 @@ export class WebhookSender {
 	private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
 	private readonly batches = new Map<string, PendingBatch>();
 	private readonly firstAttempts = new Map<string, Promise<void>>();
+	private closed = false;
 
 	constructor(
 		private readonly state: SimState,
@@ -162,6 +163,10 @@ export class WebhookSender {
 			createdAt: new Date(this.state.clock.now()).toISOString(),
 		};
 		this.state.addDelivery(delivery);
+		if (this.closed) {
+			delivery.state = 'failed';
+			return delivery;
+		}
 		let resolveFirst!: () => void;
 		this.firstAttempts.set(delivery.id, new Promise<void>((r) => (resolveFirst = r)));
 		void this.scheduler.track(
@@ -302,6 +307,7 @@ export class WebhookSender {
 	}
 
 	close(): void {
+		this.closed = true;
 		this.batches.clear();
 		this.httpAgent.destroy();
 		this.httpsAgent.destroy();
