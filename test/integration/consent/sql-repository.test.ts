@@ -249,3 +249,70 @@ describe('PHI key rotation', () => {
 		expect(rows).toEqual([{ phone_digest: rotated.cipher.digest(identity.phone) }]);
 	});
 });
+
+describe('race: checks running while the opt-out is recorded', () => {
+	async function race(writerStore: ClinicStore, readerStore: ClinicStore) {
+		const evidence = {
+			sourceMessageId: 'wamid.RACE',
+			textShown: 'PARAR',
+			channel: 'whatsapp',
+			timestamp: Date.now(),
+			actor: { workflowId: 'inbound', executionId: '1', node: 'Consent Check' },
+			keyword: 'PARAR',
+		};
+		const writer = new ConsentService({ repository: new SqlConsentRepository(writerStore) });
+		const reader = new ConsentService({ repository: new SqlConsentRepository(readerStore) });
+		const patient = { phone: '+5511977770000', bsuid: null };
+		const batch = Array.from({ length: 50 }, (_, i) => ({
+			identity: i === 25 ? patient : { phone: `+55119880${String(i).padStart(5, '0')}`, bsuid: null },
+			purpose: 'appointment_reminders',
+		}));
+		const results: Array<{ startedAt: number; allowed: boolean }> = [];
+		let committedAt = Infinity;
+		const readerLoop = (async () => {
+			for (let k = 0; k < 40; k++) {
+				const startedAt = performance.now();
+				const decisions = await reader.check(batch);
+				results.push({ startedAt, allowed: decisions[25].allowed });
+				await new Promise((r) => setImmediate(r));
+			}
+		})();
+		const writerTask = (async () => {
+			while (results.length < 3) await new Promise((r) => setTimeout(r, 1)); // a reminder batch is running
+			await writer.recordOptOut(patient, { purposes: ['*'], evidence });
+			committedAt = performance.now();
+		})();
+		await Promise.all([readerLoop, writerTask]);
+		const after = results.filter((r) => r.startedAt > committedAt);
+		expect(after.length).toBeGreaterThan(0);
+		expect(after.every((r) => !r.allowed)).toBe(true);
+		expect(results.some((r) => r.allowed)).toBe(true); // some checks ran before the opt-out
+	}
+
+	it('SQLite file, two store instances', async () => {
+		const { mkdtempSync } = await import('node:fs');
+		const { tmpdir } = await import('node:os');
+		const { join } = await import('node:path');
+		const path = join(mkdtempSync(join(tmpdir(), 'consent-race-')), 'store.sqlite');
+		const open = async () => {
+			const s = await openClinicStore({ backend: 'sqlite', path, phi: PHI }, { cache: false });
+			stores.push(s);
+			return s;
+		};
+		await race(await open(), await open());
+	});
+
+	(PG ? it : it.skip)('Postgres, two pools', async () => {
+		const open = async () => {
+			const s = await openClinicStore(
+				{ backend: 'postgres', connectionString: PG, phi: PHI },
+				{ cache: false },
+			);
+			stores.push(s);
+			return s;
+		};
+		const a = await open();
+		await a.exec('DELETE FROM consent_event; DELETE FROM consent_subject;');
+		await race(a, await open());
+	});
+});
