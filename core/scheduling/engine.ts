@@ -78,27 +78,35 @@ export class BusyIndex {
 	) {}
 
 	static build(intervals: Iterable<BusyInterval>, padMs: number): BusyIndex {
-		const grouped = new Map<string, Array<[number, number]>>();
+		const grouped = new Map<string, { s: number[]; e: number[] }>();
 		for (const b of intervals) {
-			let list = grouped.get(b.practitionerId);
-			if (!list) grouped.set(b.practitionerId, (list = []));
-			list.push([b.startMs - padMs, b.endMs + padMs]);
+			let g = grouped.get(b.practitionerId);
+			if (!g) grouped.set(b.practitionerId, (g = { s: [], e: [] }));
+			g.s.push(b.startMs - padMs);
+			g.e.push(b.endMs + padMs);
 		}
 		const map = new Map<string, { starts: Float64Array; ends: Float64Array }>();
-		for (const [id, list] of grouped) {
-			list.sort((a, b) => a[0] - b[0]);
-			const starts: number[] = [];
-			const ends: number[] = [];
-			for (const [s, e] of list) {
-				const last = ends.length - 1;
-				if (last >= 0 && s <= ends[last]) {
-					if (e > ends[last]) ends[last] = e;
+		for (const [id, g] of grouped) {
+			// The union of intervals depends only on the sorted starts and sorted ends (sweep with a counter), so both
+			// are sorted natively as typed arrays. Starts win ties, so touching intervals merge.
+			const starts = Float64Array.from(g.s).sort();
+			const ends = Float64Array.from(g.e).sort();
+			const outS: number[] = [];
+			const outE: number[] = [];
+			let i = 0;
+			let j = 0;
+			let open = 0;
+			while (i < starts.length) {
+				if (starts[i] <= ends[j]) {
+					if (open++ === 0) outS.push(starts[i]);
+					i++;
 				} else {
-					starts.push(s);
-					ends.push(e);
+					if (--open === 0) outE.push(ends[j]);
+					j++;
 				}
 			}
-			map.set(id, { starts: Float64Array.from(starts), ends: Float64Array.from(ends) });
+			outE.push(ends[ends.length - 1]);
+			map.set(id, { starts: Float64Array.from(outS), ends: Float64Array.from(outE) });
 		}
 		return new BusyIndex(map);
 	}

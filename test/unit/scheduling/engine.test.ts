@@ -430,3 +430,36 @@ describe('SlotEngine: time zones and DST', () => {
 		expect(engine.checkSlot('p', 's', Date.parse('2026-11-01T09:00Z'), now, none)).toBe('not_available');
 	});
 });
+
+describe('BusyIndex', () => {
+	it('merges like a straightforward sort-and-merge on random intervals (touching intervals merge)', () => {
+		let seed = 7;
+		const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+		for (let round = 0; round < 50; round++) {
+			const list: BusyInterval[] = Array.from({ length: 1 + Math.floor(rnd() * 40) }, () => {
+				const s = Math.floor(rnd() * 200) * 5;
+				return {
+					practitionerId: rnd() < 0.5 ? 'a' : 'b',
+					startMs: s,
+					endMs: s + 5 + Math.floor(rnd() * 6) * 5,
+				};
+			});
+			const pad = Math.floor(rnd() * 3) * 5;
+			const index = BusyIndex.build(list, pad);
+			for (const p of ['a', 'b']) {
+				const sorted = list
+					.filter((x) => x.practitionerId === p)
+					.map((x) => [x.startMs - pad, x.endMs + pad])
+					.sort((x, y) => x[0] - y[0]);
+				const merged: number[][] = [];
+				for (const [s, e] of sorted) {
+					const last = merged[merged.length - 1];
+					if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+					else merged.push([s, e]);
+				}
+				const got = index.get(p);
+				expect(got ? Array.from(got.starts).map((s, i) => [s, got.ends[i]]) : []).toEqual(merged);
+			}
+		}
+	});
+});
