@@ -14,7 +14,7 @@ export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 export type AuditKind = 'entry' | 'anchor';
 
 export const GENESIS_HASH = '0'.repeat(64);
-export const CANONICAL_VERSION = 'wac-audit-v1';
+export const CANONICAL_VERSION = 'wac-audit-v2';
 
 /** What a caller appends. Only `direction` is required. */
 export interface AuditEntryInput {
@@ -87,6 +87,7 @@ export const AUDIT_COLUMNS = [
 
 /** Canonical JSON of everything an entry says except its own hash (prev_hash is prepended separately). */
 export function canonicalEntry(r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
+	// Lookup fields first (contiguous), so verify can compare them with the columns as one string prefix in SQL.
 	return JSON.stringify([
 		CANONICAL_VERSION,
 		Number(r.seq),
@@ -95,16 +96,16 @@ export function canonicalEntry(r: Omit<AuditRow, 'hash' | 'prev_hash'>): string 
 		r.direction,
 		r.event ?? null,
 		r.patient_digest ?? null,
-		r.patient_enc ?? null,
 		r.user_id ?? null,
 		r.message_id ?? null,
-		r.template ?? null,
 		r.purpose ?? null,
+		r.outcome,
+		r.template ?? null,
 		r.workflow_id ?? null,
 		r.execution_id ?? null,
 		r.node ?? null,
-		r.outcome,
 		r.content_digest ?? null,
+		r.patient_enc ?? null,
 		r.content_enc ?? null,
 		r.details ?? null,
 	]);
@@ -130,19 +131,21 @@ export const CANONICAL_POSITIONS: ReadonlyArray<readonly [column: string, index:
 	['direction', 4],
 	['event', 5],
 	['patient_digest', 6],
-	['patient_enc', 7],
-	['user_id', 8],
-	['message_id', 9],
-	['template', 10],
-	['purpose', 11],
+	['user_id', 7],
+	['message_id', 8],
+	['purpose', 9],
+	['outcome', 10],
+	['template', 11],
 	['workflow_id', 12],
 	['execution_id', 13],
 	['node', 14],
-	['outcome', 15],
-	['content_digest', 16],
+	['content_digest', 15],
+	['patient_enc', 16],
 	['content_enc', 17],
 	['details', 18],
 ];
+
+export const DETAILS_POSITION = 18;
 
 export function contentDigest(content: string): string {
 	return createHash('sha256').update(content, 'utf8').digest('hex');

@@ -12,7 +12,9 @@ import type { ClinicStore } from '../store/ports';
 import {
 	AUDIT_COLUMNS,
 	type AuditRow,
+	DETAILS_POSITION,
 	INDEXED_POSITIONS,
+	CANONICAL_VERSION,
 	GENESIS_HASH,
 	canonicalEntry,
 	hashCanonical,
@@ -87,13 +89,16 @@ interface Link {
  * runs in C; each candidate is then confirmed in JS (formatting differences are not tampering).
  */
 async function firstColumnMismatch(store: ClinicStore): Promise<{ seq: number; column: string } | null> {
+	// INDEXED_POSITIONS are canonical positions 1..10: the sealed text starts with '["<version>",' followed by them.
 	const cols = INDEXED_POSITIONS.map(([c]) => c);
-	const sealed = (i: number) =>
-		store.dialect === 'sqlite' ? `json_extract(entry, '$[${i}]')` : `(entry::jsonb)->>${i}`;
-	const rebuilt =
+	const prefix =
 		store.dialect === 'sqlite'
-			? `json_array(${cols.join(', ')}) IS NOT json_array(${INDEXED_POSITIONS.map(([, i]) => sealed(i)).join(', ')})`
-			: `(${INDEXED_POSITIONS.map(([c, i]) => `${c}::text IS DISTINCT FROM ${sealed(i)}`).join(' OR ')})`;
+			? `rtrim(json_array('${CANONICAL_VERSION}', ${cols.join(', ')}), ']') || ','`
+			: `'["${CANONICAL_VERSION}",' || ${cols
+					.map((c) => (c === 'seq' ? 'seq::text' : `coalesce(to_json(${c})::text, 'null')`))
+					.join(" || ',' || ")} || ','`;
+	const rebuilt =
+		store.dialect === 'sqlite' ? `instr(entry, ${prefix}) IS NOT 1` : `NOT starts_with(entry, ${prefix})`;
 	let after = 0;
 	for (;;) {
 		const rows = await store.query<Record<string, unknown>>(
@@ -248,7 +253,9 @@ export async function verifyAuditChain(
 					const parsed = anchors.map((a) => ({
 						seq: Number(a.seq),
 						// The sealed details (the anchor's own hash covers them); legacy rows keep them in the column.
-						d: parseAnchor(a.entry ? ((JSON.parse(a.entry) as unknown[])[18] as string | null) : a.details),
+						d: parseAnchor(
+							a.entry ? ((JSON.parse(a.entry) as unknown[])[DETAILS_POSITION] as string | null) : a.details,
+						),
 					}));
 					const match = parsed.find(
 						(a) => a.d && a.d.purgedThroughSeq === seq - 1 && a.d.purgedLastHash === row.prevHash,

