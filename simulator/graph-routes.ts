@@ -4,7 +4,7 @@
  */
 import type { SimContext } from './context';
 import { findPhone } from './context';
-import { Errors, GraphError } from './errors';
+import { Errors } from './errors';
 import { isRecord, parseForm, parseJson } from './http-util';
 import { deleteMedia, getMediaInfo, uploadMedia } from './media';
 import type { PhoneNumberConfig } from './options';
@@ -261,5 +261,3 @@ export async function handleGraph(ctx: SimContext, req: GraphRequest): Promise<G
 	}
 	throw Errors.unknownObject(objectId, method.toLowerCase());
 }
-
-export { GraphError };

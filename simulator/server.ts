@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import type { SimContext } from './context';
-import { applyConfig, deliveryView, handleControl, outboundView } from './control-routes';
+import { applyConfig, handleControl, outboundView } from './control-routes';
 import type { RuntimeConfig } from './control-routes';
 import { Errors, GraphError } from './errors';
 import { handleGraph } from './graph-routes';
@@ -271,5 +271,3 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		},
 	};
 }
-
-export { deliveryView };
