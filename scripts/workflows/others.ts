@@ -185,6 +185,9 @@ export function kpiReport(): Flow {
 	void switchByIndex;
 	f.connect(schedule, query);
 	f.connect(now, query);
-	f.chain(query, appts, kpis, csv);
+	const report = f.add('Report', 'n8n-nodes-base.code', 2, [X(5), 300], code(
+		"// One item: the summary as JSON and the CSV as binary (the webhook answers with the JSON).\nconst summary = $('Compute KPIs').first().json.summary;\nreturn [{ json: summary, binary: $input.first().binary }];",
+	));
+	f.chain(query, appts, kpis, csv, report);
 	return f;
 }

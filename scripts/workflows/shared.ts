@@ -40,7 +40,7 @@ export function slotListParams(): Record<string, unknown> {
 		rulesJson: CLINIC_RULES,
 		serviceId: 'consultation',
 		daysAhead: 14,
-		limit: 10,
+		maxSlots: 10,
 		output: 'whatsappList',
 		listOptions: { body: 'Choose a time for your appointment:', button: 'See times' },
 		locale: 'en',

@@ -78,7 +78,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 	try {
 		const built = await buildPackage(join(work, 'package'));
 		log(`package built: ${built.nodes.length} node(s), ${built.credentials.length} credential(s)`);
-		sim = await startSim(options.simPort !== undefined ? { port: options.simPort } : {});
+		sim = await startSim({
+			...(options.simPort !== undefined ? { port: options.simPort } : {}),
+			// Like Meta under load: statuses of the last 400 ms arrive in one POST; slow answers are not retried early.
+			batchWindowMs: 400,
+			webhookTimeoutMs: 30_000,
+		});
 		log(`simulator at ${sim.url}`);
 		n8n = await startN8n({
 			builtPackage: built,

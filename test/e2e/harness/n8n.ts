@@ -171,6 +171,9 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
 		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true',
 		DB_SQLITE_POOL_SIZE: '4',
+		// A busy machine must not flip n8n into "database not ready" (503 to every webhook) for a slow ping.
+		DB_PING_TIMEOUT_MS: '30000',
+		DB_PING_INTERVAL_SECONDS: '10',
 		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 		EXECUTIONS_DATA_PRUNE: 'false',

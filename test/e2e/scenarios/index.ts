@@ -3,6 +3,7 @@ import { bookingScenario } from './booking';
 import { chatPageScenario } from './chat-page';
 import { packageScenario } from './package';
 import { remindersScenario } from './reminders';
+import { sendScenarios } from './send';
 import { auditScenario, followUpScenario, kpiScenario, labScenario, telemedicineScenario } from './services';
 import { triggerScenario } from './trigger';
 
@@ -16,6 +17,7 @@ export const scenarios: Scenario[] = [
 	telemedicineScenario,
 	followUpScenario,
 	chatPageScenario,
+	...sendScenarios,
 	kpiScenario,
 	auditScenario,
 ];

@@ -11,7 +11,7 @@ import { Patient, listRows, textOf } from './patient';
 import { SEED_PATH, ensureSeedWorkflows } from './seed';
 import { WF, assertNoFailedExecutions, callWebhook, nodeOutput, patientPhone, workflowId } from './util';
 
-const BATCH = 24;
+const BATCH = 12;
 
 export const remindersScenario: Scenario = {
 	name: 'reminders-consent-race',
@@ -33,35 +33,64 @@ export const remindersScenario: Scenario = {
 		// Slow the Graph API down so the batch (one consent check + one send per patient) takes several seconds.
 		await ctx.sim.control('POST', '/config', { latencyMs: 250 });
 		ctx.defer(async () => await ctx.sim.control('POST', '/config', { latencyMs: 0 }));
-		const target = patients[BATCH - 4];
+		const target = patients[BATCH - 1];
 		const remindersId = workflowId(ctx, WF.reminders);
+		const inboxId = workflowId(ctx, WF.inbox);
 		const runsBefore = (await ctx.n8n.executions({ workflowId: remindersId })).length;
 		await callWebhook(ctx, 'clinic-reminders-run', {});
 		// Wait until the batch is under way, then the patient opts out.
 		await waitUntil(
 			'first reminders accepted',
-			async () => (await ctx.sim.messages()).filter((m) => m.templateName === 'appointment_reminder').length >= 3,
+			async () => (await ctx.sim.messages()).filter((m) => m.templateName === 'appointment_reminder').length >= 2,
 			60_000,
 		);
-		const optOutAt = Date.now();
-		const out = await target.say('PARAR');
-		assert(out.length >= 1, 'opt-out confirmation sent');
-		const confirmation = out[0];
-		ctx.log(`PARAR → "${textOf(confirmation)}"`);
-		const [run] = (await ctx.n8n.waitForExecutions(remindersId, runsBefore + 1, 120_000)).slice(-1);
+		const sentParar = await ctx.sim.inbound({ from: target.phone, name: target.name, type: 'text', text: 'PARAR' });
+		// The inbox execution that handled PARAR tells when the opt-out was recorded.
+		const optOut = await waitUntil(
+			'the opt-out recorded by workflow 01',
+			async () => {
+				for (const e of await ctx.n8n.executions({ workflowId: inboxId, includeData: true })) {
+					const item = nodeOutput(e, 'Opt-out words').find((i) => i.messageId === sentParar.messageId);
+					if (item?.consentKeyword) return item.consentKeyword as { action: string; recordedAt: string; reply: string };
+				}
+				return undefined;
+			},
+			60_000,
+			500,
+		);
+		assertEqual(optOut.action, 'opt_out', 'PARAR recorded as');
+		const recordedAt = Date.parse(optOut.recordedAt);
+		const reply = await waitUntil(
+			'opt-out confirmation',
+			async () => (await target.messages()).find((m) => m.type === 'text'),
+			30_000,
+		);
+		ctx.log(`PARAR recorded at ${optOut.recordedAt} → "${textOf(reply)}"`);
+		const [run] = (await ctx.n8n.waitForExecutions(remindersId, runsBefore + 1, 180_000)).slice(-1);
 		assertEqual(run.status, 'success', 'reminder batch execution');
 
+		// Each loop iteration is one run of "Consent: reminders": find the target's.
+		const checks = (run.data?.resultData.runData['Consent: reminders'] ?? []).map((r: any) => ({
+			startTime: Number(r.startTime),
+			allowed: (r.data?.main?.[0] ?? []).map((i: any) => i.json),
+			blocked: (r.data?.main?.[1] ?? []).map((i: any) => i.json),
+		}));
+		const phoneOf = (j: any) => String(j?.patient?.phone ?? '').replace(/\D/g, '');
+		const targetCheck = checks.find((c: any) => [...c.allowed, ...c.blocked].some((j: any) => phoneOf(j) === target.phone));
+		assert(targetCheck, 'the batch checked the patient who opted out');
+		const targetAllowed = targetCheck.allowed.some((j: any) => phoneOf(j) === target.phone);
+		ctx.log(`target checked ${targetCheck.startTime - recordedAt} ms after the opt-out → ${targetAllowed ? 'allowed' : 'blocked'}`);
+		if (targetCheck.startTime > recordedAt) assert(!targetAllowed, 'a check after the opt-out must block');
 		const all = await ctx.sim.messages();
 		const reminders = all.filter((m) => m.templateName === 'appointment_reminder');
-		const toTarget = (await target.messages()).filter((m) => m.templateName === 'appointment_reminder');
-		const afterOptOut = toTarget.filter((m) => Date.parse(String(m.acceptedAt)) >= optOutAt);
-		assertEqual(afterOptOut.length, 0, 'reminders accepted for the patient after PARAR');
+		const toTarget = reminders.filter((m) => String(m.to).replace(/\D/g, '') === target.phone);
+		// Nothing reaches the patient after the opt-out, except a send whose check had already passed before it.
+		const late = toTarget.filter((m) => Date.parse(String(m.acceptedAt)) > recordedAt && !(targetAllowed && targetCheck.startTime < recordedAt));
+		assertEqual(late.length, 0, 'reminders to the patient after the opt-out was recorded');
 		const others = patients.filter((p) => p !== target);
 		const missing = others.filter((p) => !reminders.some((m) => String(m.to).replace(/\D/g, '') === p.phone));
 		assertEqual(missing.length, 0, 'patients without a reminder (excluding the one who opted out)');
-		const blockedItems = nodeOutput(run, 'Consent: reminders', 1);
-		ctx.log(`batch: ${reminders.length} reminders; target reminded ${toTarget.length}×; blocked by consent: ${blockedItems.length}`);
-		assert(toTarget.length === 0 ? blockedItems.some((b) => String(b.patient?.phone ?? '').replace(/\D/g, '') === target.phone) : true, 'the opted-out patient went to Blocked');
+		ctx.log(`batch: ${reminders.length} reminders, ${checks.length} consent checks; reminders to the opted-out patient: ${toTarget.length}`);
 		await ctx.sim.control('POST', '/config', { latencyMs: 0 });
 
 		// Reply buttons on the reminders.

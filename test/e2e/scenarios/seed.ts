@@ -27,7 +27,7 @@ export function seedWorkflows(clinicRules: string): WorkflowJson[] {
 						output: 'slots',
 						from: '={{ $now.plus({ hours: $json.body.fromHours }).toISO() }}',
 						daysAhead: 1,
-						limit: 50,
+						maxSlots: 60,
 						locale: 'en',
 						options: {},
 					},

@@ -148,7 +148,8 @@ export const kpiScenario: Scenario = {
 	requires: { nodes: ['auditLog', 'appointmentSlotLookup'] },
 	async run(ctx) {
 		const result = await callWebhook(ctx, 'clinic-kpi-report', {});
-		const summary = (Array.isArray(result) ? result[0] : result)?.summary;
+		const first = Array.isArray(result) ? result[0] : result;
+		const summary = first?.summary ?? first;
 		ctx.log(`KPIs: ${JSON.stringify(summary)}`);
 		assert(summary, `summary returned: ${JSON.stringify(result).slice(0, 300)}`);
 		assert(summary.messagesSent > 0 && summary.messagesReceived > 0, 'counts messages');
@@ -156,8 +157,8 @@ export const kpiScenario: Scenario = {
 		assert(summary.medianResponseSeconds !== null, 'response time computed');
 		assert(summary.appointments > 0 && summary.confirmationRatePct !== null, 'confirmation rate computed');
 		const [run] = (await ctx.n8n.waitForExecutions(workflowId(ctx, WF.kpi), 1)).slice(-1);
-		const csv = run.data?.resultData.runData['CSV file']?.[0]?.data?.main?.[0]?.[0] as any;
-		assert(csv?.binary?.data?.fileName?.endsWith('.csv') ?? true, 'CSV file produced');
+		const csv = run.data?.resultData.runData['Report']?.[0]?.data?.main?.[0]?.[0] as any;
+		assert(String(csv?.binary?.data?.fileName ?? '').endsWith('.csv'), `CSV file produced: ${JSON.stringify(csv?.binary ?? null).slice(0, 200)}`);
 		if (ctx.loaded.nodes.length) {
 			assert(summary.csatAnswers >= 1, `CSAT answers counted (${summary.csatAnswers}); run after follow-up-csat`);
 		}

@@ -92,7 +92,12 @@ export async function callWebhook(ctx: ScenarioContext, path: string, body: unkn
 		body: JSON.stringify(body),
 	});
 	const text = await r.text();
-	if (!r.ok) throw new Error(`POST /webhook/${path} → ${r.status}: ${text.slice(0, 500)}`);
+	if (!r.ok) {
+		// Name the failing node: the newest failed execution tells why the webhook answered an error.
+		const failed = (await ctx.n8n.executions({ status: 'error', includeData: true }).catch(() => []))[0];
+		const why = failed ? ` (execution #${failed.id}: ${executionError(failed)})` : '';
+		throw new Error(`POST /webhook/${path} → ${r.status}: ${text.slice(0, 300)}${why}`);
+	}
 	try {
 		return JSON.parse(text);
 	} catch {
