@@ -184,7 +184,11 @@ export function fakeContext(opts: FakeContextOptions): IExecuteFunctions & ILoad
 			return (value as any).value;
 		return value;
 	};
+	let credentialReads = 0;
 	const ctx = {
+		get credentialReads() {
+			return credentialReads;
+		},
 		getInputData: () => items,
 		getNode: () => NODE,
 		continueOnFail: () => opts.continueOnFail ?? false,
@@ -196,9 +200,17 @@ export function fakeContext(opts: FakeContextOptions): IExecuteFunctions & ILoad
 		) => param(name, itemIndex, fallback, options),
 		getCurrentNodeParameter: (name: string, options?: { extractValue?: boolean }) =>
 			param(name, 0, undefined, options),
-		getCredentials: async () => credential,
+		getCredentials: async () => {
+			credentialReads++;
+			return credential;
+		},
 		helpers: {
-			httpRequestWithAuthentication: async function (_type: string, options: IHttpRequestOptions) {
+			httpRequestWithAuthentication: async function (
+				_type: string,
+				options: IHttpRequestOptions,
+				additional?: unknown,
+			) {
+				opts.graph.credentialOptions?.push(additional);
 				return await opts.graph.handle(options);
 			},
 			assertBinaryData: (itemIndex: number, property: string) => {

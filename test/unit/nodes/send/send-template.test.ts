@@ -322,6 +322,31 @@ describe('WhatsApp Send Template: send failures, retries, pairing', () => {
 	});
 });
 
+describe('WhatsApp Send Template: credential handling', () => {
+	it('reads the credential once per run and hands it to httpRequestWithAuthentication for every send', async () => {
+		const graph = new FakeGraph();
+		graph.credentialOptions = [];
+		const ctx = fakeContext({
+			graph,
+			items: Array.from({ length: 5 }, () => ({ json: {} })),
+			params: {
+				recipient: (i: number) => `+55119123456${10 + i}`,
+				template: rl('appointment_reminder|pt_BR'),
+				parameterSource: 'mapper',
+				templateParameters: mapper(reminderValues),
+				options: {},
+			},
+		});
+		await node.execute.call(ctx);
+		expect((ctx as unknown as { credentialReads: number }).credentialReads).toBeLessThanOrEqual(2);
+		expect(graph.credentialOptions).toHaveLength(6); // 1 template lookup + 5 sends
+		for (const o of graph.credentialOptions)
+			expect(o).toMatchObject({
+				credentialsDecrypted: { type: 'whatsAppClinicApi', data: { phoneNumberId: '100000000000001' } },
+			});
+	});
+});
+
 describe('WhatsApp Send Template: editor methods', () => {
 	it('list search shows APPROVED templates by default, filterable, status on request', async () => {
 		const graph = new FakeGraph();
