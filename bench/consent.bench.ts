@@ -7,7 +7,9 @@
  *   Target < 100 ms. Warm = the identifier digests are memoised (pure keyed hash; no consent state is cached).
  * - check_10k_cpu_ms: process CPU time of the same calls (less sensitive to other load on the machine).
  * - check_10k_cold_ms: the very first call (digests computed, JIT cold).
- * - check_10k_with_parsing_ms: the same plus parsing 10,000 raw phone strings to E.164 (what the node does per item).
+ * - node_check_10k_first_ms / node_check_10k_ms: the Consent Check node's Check on 10,000 items (mocked n8n
+ *   context, store opened from the credential): first execution of the process (store open, phone parsing and
+ *   digests cold), then the median of later executions (parsing/digest memos warm; consent state still read fresh).
  * - naive_10k_ms: reference, one query per recipient (check() called 10,000 times).
  * - speedup: naive / batched.
  */
@@ -15,10 +17,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { parseIdentity, type PatientIdentity } from '../core/consent/identity';
+import type { PatientIdentity } from '../core/consent/identity';
 import { SqlConsentRepository } from '../core/consent/repositories/sql';
 import { ConsentService } from '../core/consent/service';
-import { openClinicStore } from '../core/store';
+import { closeAllClinicStores, openClinicStore } from '../core/store';
 import type { Benchmark, BenchResult } from './types';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -30,8 +32,9 @@ const bench: Benchmark = {
 	async run({ quick, log }): Promise<BenchResult[]> {
 		const n = quick ? 2000 : 10_000;
 		const dir = mkdtempSync(join(tmpdir(), 'consent-bench-'));
+		const storePath = join(dir, 'store.sqlite');
 		const store = await openClinicStore(
-			{ backend: 'sqlite', path: join(dir, 'store.sqlite'), phi: { key: 'bench-passphrase', keyId: 'b1' } },
+			{ backend: 'sqlite', path: storePath, phi: { key: 'bench-passphrase', keyId: 'b1' } },
 			{ cache: false },
 		);
 		try {
@@ -79,21 +82,62 @@ const bench: Benchmark = {
 			const runs = quick ? 3 : 7;
 			const batched: number[] = [];
 			const batchedCpu: number[] = [];
-			const withParsing: number[] = [];
 			for (let r = 0; r < runs; r++) {
 				const readsBefore = repo.reads;
 				const cpu = process.cpuUsage();
-				let t = performance.now();
+				const t = performance.now();
 				await service.check(requests);
 				batched.push(performance.now() - t);
 				const used = process.cpuUsage(cpu);
 				batchedCpu.push((used.user + used.system) / 1000);
 				if (repo.reads - readsBefore !== 1) throw new Error('check() must use exactly one query');
-				t = performance.now();
-				const parsed = raw.map((p) => ({ identity: parseIdentity({ phone: p }), purpose: 'marketing' }));
-				await service.check(parsed);
-				withParsing.push(performance.now() - t);
 			}
+			// The node itself (mocked n8n context, real store via the Clinic Store credential): per-item parameter
+			// reading and phone parsing included. n8n's own expression resolution per item comes on top in a real run.
+			const nodeModule =
+				require('../nodes/ConsentCheck/ConsentCheck.node.ts') as typeof import('../nodes/ConsentCheck/ConsentCheck.node');
+			const items = raw.map((phone) => ({ json: { phone } }));
+			const params: Record<string, unknown> = {
+				operation: 'check',
+				userId: '',
+				purpose: 'marketing',
+				options: {},
+			};
+			const ctx = {
+				getInputData: () => items,
+				getNodeParameter: (name: string, i: number, fallback?: unknown) =>
+					name === 'recipient' ? items[i].json.phone : (params[name] ?? fallback),
+				continueOnFail: () => false,
+				getNode: () => ({
+					id: 'b',
+					name: 'Consent Check',
+					type: 'consentCheck',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				}),
+				getWorkflow: () => ({ id: 'bench' }),
+				getExecutionId: () => 'bench',
+				getInstanceId: () => 'bench',
+				getCredentials: async () => ({
+					backend: 'sqlite',
+					sqlitePath: storePath,
+					phiKey: 'bench-passphrase',
+					phiKeyId: 'b1',
+				}),
+			};
+			const node = new nodeModule.ConsentCheck();
+			const nodeRuns: number[] = [];
+			for (let r = 0; r < (quick ? 3 : 5); r++) {
+				const t = performance.now();
+				const [allowedOut, blockedOut] = await node.execute.call(ctx as never);
+				nodeRuns.push(performance.now() - t);
+				if (allowedOut.length + blockedOut.length !== n || blockedOut.length !== blocked) {
+					throw new Error('node output does not match the service decisions');
+				}
+			}
+			await closeAllClinicStores();
+
 			const naiveRuns = quick ? 1 : 3;
 			const naive: number[] = [];
 			for (let r = 0; r < naiveRuns; r++) {
@@ -107,7 +151,6 @@ const bench: Benchmark = {
 					.join(' ')} on ${cpus().length} CPUs (wall times inflate under load)`,
 			);
 			const b = median(batched);
-			const p = median(withParsing);
 			const v = median(naive);
 			const label = quick ? `${n / 1000}k` : '10k';
 			return [
@@ -120,7 +163,20 @@ const bench: Benchmark = {
 					pass: true,
 				},
 				{ metric: `check_${label}_cold_ms`, value: cold, unit: 'ms', target: 'info', pass: true },
-				{ metric: `check_${label}_with_parsing_ms`, value: p, unit: 'ms', target: 'info', pass: true },
+				{
+					metric: `node_check_${label}_first_ms`,
+					value: nodeRuns[0],
+					unit: 'ms',
+					target: 'info',
+					pass: true,
+				},
+				{
+					metric: `node_check_${label}_ms`,
+					value: median(nodeRuns.slice(1)),
+					unit: 'ms',
+					target: 'info',
+					pass: true,
+				},
 				{ metric: `naive_${label}_ms`, value: v, unit: 'ms', target: 'info', pass: true },
 				{ metric: 'speedup_vs_naive', value: v / b, unit: 'x', target: 'info', pass: true },
 			];

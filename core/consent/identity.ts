@@ -51,6 +51,32 @@ export function parseIdentity(
 	input: { phone?: unknown; bsuid?: unknown },
 	options: IdentityOptions = {},
 ): PatientIdentity {
+	// Memo of successful parses (a pure function of the strings and the default country; no consent state).
+	// Reminder batches re-check the same numbers every run; libphonenumber parsing dominates a 10k-item Check.
+	const key =
+		(typeof input.phone === 'string' || input.phone == null) &&
+		(typeof input.bsuid === 'string' || input.bsuid == null)
+			? `${options.defaultCountry ?? ''}\u0000${input.phone ?? ''}\u0000${input.bsuid ?? ''}`
+			: null;
+	if (key !== null) {
+		const hit = identityMemo.get(key);
+		if (hit) return { ...hit };
+	}
+	const parsed = parseIdentityUncached(input, options);
+	if (key !== null) {
+		if (identityMemo.size >= IDENTITY_MEMO_MAX) identityMemo.clear();
+		identityMemo.set(key, { ...parsed });
+	}
+	return parsed;
+}
+
+const IDENTITY_MEMO_MAX = 100_000;
+const identityMemo = new Map<string, PatientIdentity>();
+
+function parseIdentityUncached(
+	input: { phone?: unknown; bsuid?: unknown },
+	options: IdentityOptions,
+): PatientIdentity {
 	const phoneField = options.phoneField ?? 'phone';
 	const bsuidField = options.bsuidField ?? 'bsuid';
 	let phone: string | null = null;
