@@ -20,7 +20,7 @@ export type { ProcessedEventStore };
 /** Meta retries for up to 7 days; keep keys a little longer than that. */
 export const DEDUP_TTL_MS = 7 * 24 * 60 * 60 * 1000 + 60 * 60 * 1000;
 export const DEFAULT_MEMORY_MAX_ENTRIES = 50_000;
-/** ~30 bytes per entry in the workflow's static data (saved after every execution), so ~150 KB at most. */
+/** ~30 bytes per entry in the workflow's static data (saved after every execution): ≤ 6,250 entries, ≤ ~190 KB. */
 export const DEFAULT_PERSISTED_MAX_ENTRIES = 5_000;
 
 /**
@@ -163,11 +163,11 @@ export interface PersistedDedupState {
 }
 
 /**
- * 132-bit digest of a key (SHA-256, base64url, 22 chars, one-shot `crypto.hash`): keeps the persisted state small
+ * 96-bit digest of a key (SHA-256 truncated, base64url, 16 chars, one-shot `crypto.hash`): keeps the persisted state small
  * and free of message ids.
  */
 export function compactKey(key: string): string {
-	return 'k' + hash('sha256', key, 'base64url').slice(0, 22);
+	return 'k' + hash('sha256', key, 'base64url').slice(0, 16);
 }
 
 /** Full prunes (expiry sweep) run at most this often; a size overflow of 25 % triggers one at once. */
@@ -318,7 +318,7 @@ function claimLocal(events: readonly ClinicEvent[], layers: DedupLayers): LocalC
 	const memoryWon = candidateKeys;
 	let persistedWon: string[] = [];
 	// Digests, not wamids, leave the process: a wamid embeds the sender's phone number.
-	let candidateDigests = candidateKeys.map(compactKey);
+	let candidateDigests = layers.persisted || layers.store ? candidateKeys.map(compactKey) : [];
 	if (layers.persisted && candidates.length > 0) {
 		const claims = layers.persisted.claimDigests(candidateDigests);
 		const next: number[] = [];
