@@ -126,8 +126,19 @@
 					render(res.data);
 					lastJson = json;
 				}
+				markSeen(res.data);
 			})
 			.catch(function () {});
+	}
+
+	/* The patient has the chat open: messages delivered but not yet read become read (matters with --no-auto-read). */
+	function markSeen(items) {
+		if (document.hidden) return;
+		items.forEach(function (m) {
+			if (m.direction === 'out' && m.status === 'delivered') {
+				api('POST', '/_sim/read', { messageId: m.id }).catch(function () {});
+			}
+		});
 	}
 
 	function loadPatients() {

@@ -49,6 +49,8 @@ suite('patient chat page (headless Chromium)', () => {
 	});
 
 	it('renders the clinic messages and sends taps as signed webhooks', async () => {
+		// Read receipts come from the page: messages stay "delivered" until the patient has the chat open.
+		await sim.configure({ autoRead: false });
 		const template = await send(sim, reminder(PATIENT, 'en_US', {}) as Record<string, unknown>);
 		const templateId = template.body.messages[0].id;
 		// Give the first quick reply a custom payload, like a reminder workflow would.
@@ -109,6 +111,9 @@ suite('patient chat page (headless Chromium)', () => {
 				.first()
 				.waitFor();
 			expect(await page.locator('[data-testid="clinic-message"]').count()).toBe(3);
+			for (let i = 0; i < 50 && sim.messages().some((m) => m.status !== 'read'); i++)
+				await new Promise((r) => setTimeout(r, 100));
+			expect(sim.messages().map((m) => m.status)).toEqual(['read', 'read', 'read']);
 			const docHref = await page.locator('a.doc', { hasText: 'results.pdf' }).getAttribute('href');
 			const download = await page.request.get(new URL(docHref!, sim.url).toString());
 			expect(Buffer.from(await download.body())).toEqual(pdf);
