@@ -145,6 +145,9 @@ export async function receiveInbound(ctx: SimContext, raw: unknown): Promise<Inb
 			message.text = { body: v.text ?? v.body ?? '' };
 			break;
 		case 'button':
+			if (v.payload === undefined && v.text === undefined && v.title === undefined) {
+				throw Errors.invalidParameter('button needs payload and/or text (the quick-reply button tapped)');
+			}
 			message.type = 'button';
 			message.button = {
 				payload: v.payload ?? v.text ?? v.title ?? '',

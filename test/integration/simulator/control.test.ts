@@ -165,6 +165,8 @@ describe('POST /_sim/inbound', () => {
 		expect(none.body.error.error_data.details).toMatch(/from/);
 		const badType = await control(sim, 'POST', 'inbound', { from: PATIENT, type: 'fax' });
 		expect(badType.body.error.error_data.details).toMatch(/^type:/);
+		const emptyButton = await control(sim, 'POST', 'inbound', { from: PATIENT, type: 'button' });
+		expect(emptyButton.body.error.error_data.details).toMatch(/payload/);
 		const badPhone = await control(sim, 'POST', 'inbound', { from: 'abc', type: 'text' });
 		expect(badPhone.body.error.error_data.details).toMatch(/^from:/);
 	});
