@@ -120,11 +120,6 @@ function parseIdentityUncached(
 	return { phone, bsuid };
 }
 
-/** Stable text key of an identity (for grouping items in one execution). */
-export function identityKey(identity: PatientIdentity): string {
-	return `${identity.phone ?? ''}|${identity.bsuid ?? ''}`;
-}
-
 const PT_COUNTRIES = new Set(['BR', 'PT', 'AO', 'MZ', 'CV', 'GW', 'ST', 'TL']);
 const ES_COUNTRIES = new Set([
 	'ES',

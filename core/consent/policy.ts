@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 
-import { BUILT_IN_PURPOSES, type Purpose, parsePurpose } from './purposes';
+import { type Purpose, parsePurpose } from './purposes';
 
 export const POLICY_MODES = ['opt_in_required', 'allowed_unless_opted_out'] as const;
 export type PolicyMode = (typeof POLICY_MODES)[number];
@@ -70,5 +70,3 @@ export function buildPolicy(overrides: readonly PolicyOverride[] = [], base: Con
 	});
 	return result as ConsentPolicy;
 }
-
-export const DEFAULT_POLICY_PURPOSES: readonly Purpose[] = BUILT_IN_PURPOSES;

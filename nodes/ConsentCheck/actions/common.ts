@@ -14,7 +14,7 @@ import {
 	type PatientIdentity,
 } from '../../../core/consent/identity';
 import { buildPolicy, type ConsentPolicy, type PolicyOverride } from '../../../core/consent/policy';
-import { ALL_PURPOSES, BUILT_IN_PURPOSES, parsePurpose, type Purpose } from '../../../core/consent/purposes';
+import { ALL_PURPOSES, parsePurpose, type Purpose } from '../../../core/consent/purposes';
 import type { ConsentActor } from '../../../core/consent/repositories/port';
 
 export const PURPOSE_OPTIONS = [
@@ -212,5 +212,3 @@ export function actorOf(ctx: IExecuteFunctions): ConsentActor {
 }
 
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-export const BUILT_IN = BUILT_IN_PURPOSES;

@@ -13,7 +13,6 @@ import { languageForIdentity, parseIdentity, type PatientIdentity } from '../../
 import { extractInbound, type InboundMessage } from '../../../core/consent/inbound';
 import {
 	DEFAULT_REPLIES,
-	KEYWORD_LANGUAGES,
 	buildKeywordConfig,
 	detectKeyword,
 	replyLanguage,
@@ -387,5 +386,3 @@ export async function execute(
 	}
 	return [results as INodeExecutionData[]];
 }
-
-export const SUPPORTED_LANGUAGES = KEYWORD_LANGUAGES;
