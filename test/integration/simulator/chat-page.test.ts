@@ -41,7 +41,7 @@ suite('patient chat page (headless Chromium)', () => {
 				'--no-first-run',
 			],
 		});
-	}, 30000);
+	}, 60000);
 	afterAll(async () => {
 		await browser?.close();
 		await sim?.close();
@@ -125,7 +125,7 @@ suite('patient chat page (headless Chromium)', () => {
 				.nth(1)
 				.locator('button[data-kind="quick-reply"]', { hasText: 'Confirm' })
 				.click();
-			const [tap] = await rx.waitFor(1, (w) => messagesOf(w).some((m) => m.type === 'button'));
+			const [tap] = await rx.waitFor(1, (w) => messagesOf(w).some((m) => m.type === 'button'), 15000);
 			expect(tap.signatureValid).toBe(true);
 			const tapMsg = messagesOf(tap)[0];
 			expect(tapMsg.button).toEqual({ payload: 'CONFIRM:appt-42', text: 'Confirm' });
@@ -172,8 +172,10 @@ suite('patient chat page (headless Chromium)', () => {
 			expect(list.status).toBe(200);
 
 			await page.locator('button[data-kind="reply-button"]', { hasText: 'No, thanks' }).click();
-			const [reply] = await rx.waitFor(1, (w) =>
-				messagesOf(w).some((m) => m.interactive?.type === 'button_reply'),
+			const [reply] = await rx.waitFor(
+				1,
+				(w) => messagesOf(w).some((m) => m.interactive?.type === 'button_reply'),
+				15000,
 			);
 			expect(messagesOf(reply)[0].interactive.button_reply).toEqual({ id: 'ride-no', title: 'No, thanks' });
 			expect(messagesOf(reply)[0].context.id).toBe(buttons.body.messages[0].id);
@@ -181,8 +183,10 @@ suite('patient chat page (headless Chromium)', () => {
 			await page.locator('button[data-kind="open-list"]', { hasText: 'See times' }).click();
 			await page.locator('.list-row[data-row-id="slot-tue-14"]').click();
 			await page.locator('#list-send').click();
-			const [picked] = await rx.waitFor(1, (w) =>
-				messagesOf(w).some((m) => m.interactive?.type === 'list_reply'),
+			const [picked] = await rx.waitFor(
+				1,
+				(w) => messagesOf(w).some((m) => m.interactive?.type === 'list_reply'),
+				15000,
 			);
 			expect(messagesOf(picked)[0].interactive.list_reply).toEqual({
 				id: 'slot-tue-14',
@@ -194,7 +198,7 @@ suite('patient chat page (headless Chromium)', () => {
 			// Typing a text answer.
 			await page.locator('#composer-text').fill('See you on Tuesday');
 			await page.locator('#send-text').click();
-			const [typed] = await rx.waitFor(1, (w) => messagesOf(w).some((m) => m.type === 'text'));
+			const [typed] = await rx.waitFor(1, (w) => messagesOf(w).some((m) => m.type === 'text'), 15000);
 			expect(messagesOf(typed)[0].text).toEqual({ body: 'See you on Tuesday' });
 
 			await page.getByText('See you on Tuesday').waitFor();
@@ -202,5 +206,5 @@ suite('patient chat page (headless Chromium)', () => {
 		} finally {
 			await page.close();
 		}
-	}, 30000);
+	}, 60000);
 });
