@@ -21,7 +21,7 @@ import { extractEvents, parseWebhookBody } from '../../core/webhook/parse';
 import { SIGNATURE_FAILURE_MESSAGES, SIGNATURE_HEADER, verifySignature } from '../../core/webhook/signature';
 import { createProcessedEventStore } from '../../core/store/processed-events';
 import { getClinicStore } from '../shared/store';
-import { getWebhookSecrets, getWhatsAppContext } from '../shared/transport';
+import { WHATSAPP_CREDENTIAL_TYPE, getWebhookSecrets, getWhatsAppContext } from '../shared/transport';
 import { emitEvents, type EmitHook, type EmittedEvent } from './emit';
 import { downloadEventMedia, type MediaAttachment } from './media';
 
@@ -95,7 +95,9 @@ export async function handleDelivery(
 	let credentialPhoneNumberId = '';
 	try {
 		appSecret = (await getWebhookSecrets.call(this)).appSecret;
-		credentialPhoneNumberId = (await getWhatsAppContext.call(this)).phoneNumberId;
+		// Only the ID is read here; a malformed Base URL / API version must not block receiving webhooks.
+		const credential = await this.getCredentials(WHATSAPP_CREDENTIAL_TYPE);
+		credentialPhoneNumberId = String(credential.phoneNumberId ?? '').trim();
 	} catch (error) {
 		this.logger.error(`WhatsApp Clinic Trigger: cannot read the credential (${(error as Error).message})`);
 		return reply(this, 500, 'Trigger credential unavailable');

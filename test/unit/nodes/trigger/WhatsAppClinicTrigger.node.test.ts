@@ -129,6 +129,24 @@ describe('POST signature', () => {
 		expect(ctx.logger.error).toHaveBeenCalledWith(expect.stringContaining('Set App Secret'));
 	});
 
+	it('a malformed Base URL in the credential does not block receiving (only media download would fail)', async () => {
+		const { ctx } = webhookContext({
+			body,
+			credentials: { ...CREDENTIALS, baseUrl: 'not a url', graphApiVersion: 'latest' },
+		});
+		expect((await node.webhook.call(ctx)).workflowData?.[0]).toHaveLength(1);
+		const media = webhookContext({
+			body: fixtureBytes('message-image'),
+			credentials: { ...CREDENTIALS, baseUrl: 'not a url' },
+			params: { options: { downloadMedia: true } },
+		});
+		const item = (await node.webhook.call(media.ctx)).workflowData![0][0];
+		expect(item.json.mediaError).toMatchObject({
+			code: 'download_failed',
+			message: expect.stringContaining('Base URL'),
+		});
+	});
+
 	it('reads the raw body when n8n has not yet', async () => {
 		const { ctx } = webhookContext({ body });
 		const req: Record<string, unknown> = { headers: { 'x-hub-signature-256': signBody(body, APP_SECRET) } };
