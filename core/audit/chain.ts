@@ -141,7 +141,20 @@ export async function appendAuditEntries(
 	options: AppendOptions = {},
 ): Promise<AppendedEntry[]> {
 	if (!inputs.length) return [];
-	const prepared = inputs.map((i) => prepareEntry(i, store.cipher));
+	return appendPreparedEntries(
+		store,
+		inputs.map((i) => prepareEntry(i, store.cipher)),
+		options,
+	);
+}
+
+/** Appends entries already validated/encrypted with `prepareEntry` (one transaction under the audit lock). */
+export async function appendPreparedEntries(
+	store: ClinicStore,
+	prepared: readonly PreparedEntry[],
+	options: AppendOptions = {},
+): Promise<AppendedEntry[]> {
+	if (!prepared.length) return [];
 	const now = options.now ?? (() => new Date());
 	return store.transaction(async (tx) => await appendPrepared(tx, prepared, now()), {
 		lockKey: AUDIT_LOCK_KEY,

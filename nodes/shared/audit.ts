@@ -16,7 +16,12 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { type AppendedEntry, appendAuditEntries } from '../../core/audit/chain';
+import {
+	type AppendedEntry,
+	type PreparedEntry,
+	appendPreparedEntries,
+	prepareEntry,
+} from '../../core/audit/chain';
 import { detectAuditEntry, withOverrides } from '../../core/audit/detect';
 import type { AuditDirection, AuditEntryInput } from '../../core/audit/entry';
 import { settle } from '../../core/store/sql-params';
@@ -78,13 +83,16 @@ export async function auditItems(
 ): Promise<AppendedEntry[]> {
 	if (!items.length) return [];
 	const actor = auditActor(ctx);
-	const entries: AuditEntryInput[] = [];
+	const store = await getClinicStore(ctx);
+	const prepared: PreparedEntry[] = [];
 	for (let i = 0; i < items.length; i++) {
 		const item = items[i];
 		const json = (
 			item && typeof item.json === 'object' && item.json !== null ? item.json : item
 		) as IDataObject;
-		const built = await settle(async () => buildAuditEntry(json, direction, { ...options, actor }, i));
+		const built = await settle(async () =>
+			prepareEntry(buildAuditEntry(json, direction, { ...options, actor }, i), store.cipher),
+		);
 		if (!built.ok) {
 			throw new NodeOperationError(
 				ctx.getNode(),
@@ -94,10 +102,9 @@ export async function auditItems(
 				},
 			);
 		}
-		entries.push(built.value);
+		prepared.push(built.value);
 	}
-	const store = await getClinicStore(ctx);
-	const res = await settle(async () => await appendAuditEntries(store, entries));
+	const res = await settle(async () => await appendPreparedEntries(store, prepared));
 	if (!res.ok) {
 		throw new NodeOperationError(ctx.getNode(), `Audit to Store failed: ${(res.error as Error).message}`, {
 			description:

@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { appendAuditEntries, prepareEntry } from '../../../core/audit/chain';
+import { type PreparedEntry, appendPreparedEntries, prepareEntry } from '../../../core/audit/chain';
 import { AUDIT_OUTCOMES, type AuditDirection, type AuditEntryInput } from '../../../core/audit/entry';
 import type { ClinicStore } from '../../../core/store/ports';
 import { settle } from '../../../core/store/sql-params';
@@ -141,7 +141,7 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
 	const actor = auditActor(this);
-	const entries: Array<{ index: number; entry: AuditEntryInput }> = [];
+	const entries: Array<{ index: number; entry: PreparedEntry }> = [];
 	const out: INodeExecutionData[] = new Array(items.length);
 	// Phase 1: map + validate every item (nothing is written if an item is bad and Continue On Fail is off).
 	for (let i = 0; i < items.length; i++) {
@@ -163,8 +163,8 @@ export async function execute(
 				},
 				i,
 			);
-			prepareEntry(entry, store.cipher); // validates (direction, phone, lengths) before the transaction
-			return entry;
+			// Validates (direction, phone, lengths) and encrypts before the transaction.
+			return prepareEntry(entry, store.cipher);
 		});
 		if (!mapped.ok) {
 			if (!this.continueOnFail()) throw nodeError(this, mapped.error, i);
@@ -176,7 +176,7 @@ export async function execute(
 	// Phase 2: one transaction for the whole execution.
 	const appended = await settle(
 		async () =>
-			await appendAuditEntries(
+			await appendPreparedEntries(
 				store,
 				entries.map((e) => e.entry),
 			),
