@@ -11,7 +11,7 @@ import * as detectKeywords from './actions/detectKeywords.operation';
 import * as getHistory from './actions/getHistory.operation';
 import * as record from './actions/record.operation';
 import { router } from './actions/router';
-import { clinicStoreConnectionTest } from '../shared/store';
+import { clinicStoreConnectionTest } from './methods';
 
 export class ConsentCheck implements INodeType {
 	description: INodeTypeDescription = {
