@@ -176,11 +176,12 @@ function postgresUrl(ctx: BenchContext): string | null {
 	if (process.env.WAC_PG_URL) return process.env.WAC_PG_URL;
 	try {
 		const script = join(__dirname, '..', 'scripts', 'pg-test-server.sh');
-		const url = execFileSync('bash', [script, 'start'], {
+		const out = execFileSync('bash', [script, 'start'], {
 			encoding: 'utf8',
 			stdio: ['ignore', 'pipe', 'pipe'],
 			timeout: 300_000,
 		}).trim();
+		const url = /WAC_PG_URL='([^']+)'/.exec(out)?.[1];
 		return url || null;
 	} catch (error) {
 		ctx.log(

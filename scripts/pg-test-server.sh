@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL for the clinic-store tests and benchmarks (127.0.0.1 only).
-#   scripts/pg-test-server.sh start   # installs the Debian package if missing, inits + starts a cluster, prints the URL
-#   scripts/pg-test-server.sh url     # prints the URL (exit 1 when not running)
+#   scripts/pg-test-server.sh start   # installs the Debian package if missing, inits + starts a cluster and prints
+#                                     # a shell assignment: WAC_PG_URL='postgres://clinic:clinic@127.0.0.1:54329/clinic_test'
+#   scripts/pg-test-server.sh url     # prints the bare URL (exit 1 when not running)
 #   scripts/pg-test-server.sh stop    # stops the cluster and deletes its data directory
-# Use it:  export WAC_PG_URL="$(scripts/pg-test-server.sh start)"
+# Use it:  eval "$(bash scripts/pg-test-server.sh start)" && export WAC_PG_URL
 # Env: WAC_PG_PORT (default 54329), WAC_PG_DIR (default /tmp/wac-pg-test). Postgres never runs as root: as root the
 # cluster is owned by the `postgres` system user (created by the Debian package).
 set -euo pipefail
@@ -81,7 +82,7 @@ CONF
 		as_owner "'$BIN/psql' -h 127.0.0.1 -p $PORT -U postgres -d postgres -qc \"CREATE ROLE $USER_NAME LOGIN PASSWORD '$PASSWORD'\""
 	as_owner "'$BIN/psql' -h 127.0.0.1 -p $PORT -U postgres -d postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='$DB'\"" | grep -q 1 ||
 		as_owner "'$BIN/psql' -h 127.0.0.1 -p $PORT -U postgres -d postgres -qc \"CREATE DATABASE $DB OWNER $USER_NAME\""
-	echo "$URL"
+	echo "WAC_PG_URL='$URL'"
 }
 
 stop() {

@@ -1,6 +1,6 @@
 /**
  * Backends the shared store contract runs against. SQLite always; PostgreSQL when WAC_PG_URL is set
- * (`export WAC_PG_URL="$(scripts/pg-test-server.sh start)"`). With CI=true a missing WAC_PG_URL fails the run.
+ * (`eval "$(bash scripts/pg-test-server.sh start)" && export WAC_PG_URL`). With CI=true a missing WAC_PG_URL fails the run.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,7 +37,7 @@ export function pgUrl(): string | undefined {
 	const url = process.env.WAC_PG_URL;
 	if (!url && process.env.CI === 'true') {
 		throw new Error(
-			'WAC_PG_URL is not set but CI=true: start PostgreSQL with `export WAC_PG_URL="$(scripts/pg-test-server.sh start)"`',
+			'WAC_PG_URL is not set but CI=true: start PostgreSQL with `eval "$(bash scripts/pg-test-server.sh start)" && export WAC_PG_URL`',
 		);
 	}
 	return url || undefined;
@@ -99,7 +99,7 @@ export function describeEachBackend(title: string, body: (backend: () => Backend
 		});
 	} else {
 		describe(`${title} [postgres]`, () => {
-			it.skip('needs WAC_PG_URL — run `export WAC_PG_URL="$(scripts/pg-test-server.sh start)"` (required when CI=true)', () =>
+			it.skip('needs WAC_PG_URL — run `eval "$(bash scripts/pg-test-server.sh start)" && export WAC_PG_URL` (required when CI=true)', () =>
 				undefined);
 		});
 	}
