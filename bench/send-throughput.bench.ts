@@ -57,6 +57,8 @@ interface Measured {
 	perSecond: number;
 	/** CPU time of the n8n main process per item (user + system), independent of machine load. */
 	cpuMsPerItem: number;
+	/** First error item (truncated), to show what a user sees. */
+	sampleError?: string;
 }
 
 /** utime + stime of a process in ms (Linux /proc). */
@@ -324,7 +326,50 @@ async function measure(n8n: N8nInstance, sim: Simulator, variant: Variant, items
 		wallMs,
 		perSecond: accepted.length / (nodeMs / 1000),
 		cpuMsPerItem: (cpuAfter - cpuBefore) / items,
+		sampleError: failed[0] ? JSON.stringify(failed[0].json).slice(0, 300) : undefined,
 	};
+}
+
+/**
+ * The same node execute path in this process (no n8n, no simulator), against a Graph stub that answers after
+ * 100 ms: shows what the node's pacing alone allows when CPU is not the bottleneck.
+ */
+async function measureInProcess(items: number): Promise<{ perSecond: number; errors: number }> {
+	// Explicit .ts path: tsx would otherwise resolve "X.node" to the codex file X.node.json.
+	const { WhatsAppSendTemplate } = require(
+		join(__dirname, '..', 'nodes', 'WhatsAppSendTemplate', 'WhatsAppSendTemplate.node.ts'),
+	) as {
+		WhatsAppSendTemplate: new () => {
+			execute(this: unknown): Promise<Array<Array<{ json: Record<string, unknown> }>>>;
+		};
+	};
+	const { FakeGraph, fakeContext } = require(
+		join(__dirname, '..', 'test', 'unit', 'nodes', 'send', 'fake-context.ts'),
+	) as typeof import('../test/unit/nodes/send/fake-context');
+	const graph = new FakeGraph();
+	const slow = {
+		handle: async (options: Parameters<typeof graph.handle>[0]) => {
+			await new Promise((r) => setTimeout(r, LATENCY_MS));
+			return await graph.handle(options);
+		},
+	};
+	const ctx = fakeContext({
+		graph: slow,
+		continueOnFail: true,
+		credential: { baseUrl: 'http://graph.stub', phoneNumberId: PHONE_NUMBER_ID, businessAccountId: WABA_ID },
+		items: Array.from({ length: items }, () => ({ json: {} })),
+		params: {
+			recipient: (i: number) => `+55119${30000000 + i}`,
+			template: { __rl: true, mode: 'name', value: `${TEMPLATE.name}|${TEMPLATE.language}` },
+			parameterSource: 'json',
+			parametersJson: { body_1: TEMPLATE.body[0], body_2: TEMPLATE.body[1] },
+			options: { messagesPerSecond: MPS },
+		},
+	});
+	const started = Date.now();
+	const [out] = await new WhatsAppSendTemplate().execute.call(ctx);
+	const seconds = (Date.now() - started) / 1000;
+	return { perSecond: items / seconds, errors: out.filter((o) => o.json.error !== undefined).length };
 }
 
 const bench: Benchmark = {
@@ -390,6 +435,7 @@ const bench: Benchmark = {
 			for (const variant of list) {
 				const m = await measure(n8n, sim, variant, items);
 				results[variant.key] = m;
+				if (m.sampleError) ctx.log(`${variant.label}: first error item ${m.sampleError}`);
 				ctx.log(
 					`${variant.label}: ${m.delivered}/${items} delivered, ${m.lost} lost, ${m.errors} error items (${m.rateLimitErrors} rate-limit), node ${(m.nodeMs / 1000).toFixed(1)} s, ${m.perSecond.toFixed(1)} accepted/s, n8n CPU ${m.cpuMsPerItem.toFixed(2)} ms/item, load ${loadavg()[0].toFixed(1)}`,
 				);
@@ -459,6 +505,14 @@ const bench: Benchmark = {
 				info('http+batching (HTTP): n8n CPU per message', http.cpuMsPerItem, 'ms'),
 				info('machine load average (1 min) at the end', loadavg()[0], ''),
 			];
+			const inProcess = await measureInProcess(items);
+			ctx.log(
+				`in-process node execute path, 100 ms stub: ${inProcess.perSecond.toFixed(1)} msg/s, ${inProcess.errors} errors`,
+			);
+			rows.push(
+				info('ours, in-process execute path vs 100 ms stub (no n8n): msgs/s', inProcess.perSecond, 'msg/s'),
+				info('ours, in-process: % of the 80 msg/s cap', (100 * inProcess.perSecond) / MPS, '%'),
+			);
 			const ratio = (a: number, b: number) => (b > 0 ? a / b : Infinity);
 			const deliveredRatio = ratio(ours.delivered, builtin.delivered);
 			rows.push(
