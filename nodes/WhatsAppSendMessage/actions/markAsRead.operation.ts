@@ -9,7 +9,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Message ID',
 		name: 'messageId',
 		type: 'string',
-		default: '={{ $json.message?.id }}',
+		default: '={{ $json.messageId }}',
 		required: true,
 		placeholder: 'wamid.HBgM…',
 		description: "ID (wamid) of the patient's message to mark as read (blue ticks)",
