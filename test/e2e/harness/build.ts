@@ -30,24 +30,44 @@ function walk(dir: string, out: string[] = []): string[] {
 	return out;
 }
 
-export async function buildPackage(targetDir: string): Promise<BuiltPackage> {
+/**
+ * `source`: 'worktree' (default) compiles the files as they are; 'head' compiles the last commit (a clean
+ * snapshot while other people are editing the tree). Env WAC_E2E_SOURCE overrides.
+ */
+export async function buildPackage(
+	targetDir: string,
+	source: 'worktree' | 'head' = (process.env.WAC_E2E_SOURCE as 'head' | undefined) ?? 'worktree',
+): Promise<BuiltPackage> {
 	rmSync(targetDir, { recursive: true, force: true });
 	mkdirSync(targetDir, { recursive: true });
 	const dist = join(targetDir, 'dist');
+	let root = REPO_ROOT;
+	if (source === 'head') {
+		root = `${targetDir}-src`;
+		rmSync(root, { recursive: true, force: true });
+		mkdirSync(root, { recursive: true });
+		const archive = await runToCompletion(
+			'bash',
+			['-c', `git -C "${REPO_ROOT}" archive HEAD nodes credentials core icons package.json tsconfig.json | tar -x -C "${root}"`],
+			{},
+		);
+		if (archive.code !== 0) throw new Error(`git archive HEAD failed: ${archive.output}`);
+		symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+	}
 	const tsc = await runToCompletion(
 		join(NODE24_BIN_DIR, 'tsc'),
-		['-p', join(REPO_ROOT, 'tsconfig.json'), '--outDir', dist, '--sourceMap', 'false'],
-		{ cwd: REPO_ROOT },
+		['-p', join(root, 'tsconfig.json'), '--outDir', dist, '--sourceMap', 'false'],
+		{ cwd: root },
 	);
 	// tsc still emits when other engineers' files have type errors; we only fail when nothing loadable exists.
-	for (const file of walk(join(REPO_ROOT, 'nodes')).concat(walk(join(REPO_ROOT, 'credentials')), walk(join(REPO_ROOT, 'icons')))) {
+	for (const file of walk(join(root, 'nodes')).concat(walk(join(root, 'credentials')), walk(join(root, 'icons')))) {
 		if (/\.(png|svg)$/.test(file) || /\.node\.json$/.test(file)) {
-			const dest = join(dist, relative(REPO_ROOT, file));
+			const dest = join(dist, relative(root, file));
 			mkdirSync(dirname(dest), { recursive: true });
 			cpSync(file, dest);
 		}
 	}
-	const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+	const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 		name: string;
 		version: string;
 		n8n: { nodes: string[]; credentials: string[] };
