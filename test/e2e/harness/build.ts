@@ -48,7 +48,10 @@ export async function buildPackage(
 		mkdirSync(root, { recursive: true });
 		const archive = await runToCompletion(
 			'bash',
-			['-c', `git -C "${REPO_ROOT}" archive HEAD nodes credentials core icons package.json tsconfig.json | tar -x -C "${root}"`],
+			[
+				'-c',
+				`cd "${REPO_ROOT}" && paths=$(for p in nodes credentials core icons package.json tsconfig.json; do git cat-file -e HEAD:$p 2>/dev/null && echo $p; done) && git archive HEAD $paths | tar -x -C "${root}"`,
+			],
 			{},
 		);
 		if (archive.code !== 0) throw new Error(`git archive HEAD failed: ${archive.output}`);
