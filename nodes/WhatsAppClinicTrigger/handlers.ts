@@ -4,13 +4,14 @@
  * update → filter → deduplicate → (download media) → items. Refusals are answered directly (401/400/403/500) and
  * start no execution; nothing of the body is ever logged.
  */
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { answerChallenge } from '../../core/webhook/challenge';
 import {
 	PersistedDedupRing,
 	claimFreshEvents,
 	claimFreshEventsSync,
+	releaseClaims,
 	processDedupCache,
 	type DedupLayers,
 	type ProcessedEventStore,
@@ -22,7 +23,7 @@ import { SIGNATURE_FAILURE_MESSAGES, SIGNATURE_HEADER, verifySignature } from '.
 import { createProcessedEventStore } from '../../core/store/processed-events';
 import { getClinicStore } from '../shared/store';
 import { WHATSAPP_CREDENTIAL_TYPE, getWebhookSecrets, getWhatsAppContext } from '../shared/transport';
-import { emitEvents, type EmitHook, type EmittedEvent } from './emit';
+import { emitEvents, toItems, type EmitHook, type EmittedEvent } from './emit';
 import { downloadEventMedia, type MediaAttachment } from './media';
 
 /** Key of the dedup state inside the node's workflow static data. */
@@ -139,11 +140,13 @@ export async function handleDelivery(
 		persisted: new PersistedDedupRing(this.getWorkflowStaticData('node'), STATIC_DATA_DEDUP_KEY),
 	};
 	let fresh: typeof events;
+	let claimedKeys: string[];
 	try {
 		const store = await deps.resolveStore?.(this);
-		fresh = store
-			? (await claimFreshEvents(events, { ...layers, store })).fresh
-			: claimFreshEventsSync(events, layers).fresh;
+		if (store) layers.store = store;
+		const outcome = store ? await claimFreshEvents(events, layers) : claimFreshEventsSync(events, layers);
+		fresh = outcome.fresh;
+		claimedKeys = outcome.claimedKeys;
 	} catch (error) {
 		// Not acknowledged: Meta redelivers later, and nothing stays claimed.
 		this.logger.error(
@@ -183,6 +186,22 @@ export async function handleDelivery(
 		event,
 		media: attachments.get(event as MessageEvent),
 	}));
-	const items = await emitEvents(emitted, binaryPropertyName, deps.emitHooks);
+	let items: INodeExecutionData[];
+	try {
+		items = await emitEvents(emitted, binaryPropertyName, deps.emitHooks);
+	} catch (error) {
+		const reason = (error as Error).message;
+		if (!acknowledged) {
+			// Nothing was handed over: release the claims and let Meta redeliver.
+			await releaseClaims(claimedKeys, layers).catch(() => undefined);
+			this.logger.error(`WhatsApp Clinic Trigger: emitting failed, answered 500 so Meta retries (${reason})`);
+			return reply(this, 500, 'Temporarily unavailable');
+		}
+		// Already acknowledged (media path): never lose the messages, emit them without the failed hook.
+		this.logger.error(
+			`WhatsApp Clinic Trigger: an emit hook failed after acknowledging; emitting anyway (${reason})`,
+		);
+		items = toItems(emitted, binaryPropertyName);
+	}
 	return acknowledged ? { workflowData: [items], noWebhookResponse: true } : { workflowData: [items] };
 }

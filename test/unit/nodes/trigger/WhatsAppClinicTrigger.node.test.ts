@@ -327,6 +327,19 @@ describe('deduplication', () => {
 		);
 	});
 
+	it('a failing emit hook before acknowledging → 500 and the redelivery is emitted', async () => {
+		const failing = jest.fn(async () => {
+			throw new Error('audit store down');
+		});
+		const first = webhookContext({ body: fixtureBytes('message-text') });
+		expect(await handleDelivery.call(first.ctx, { emitHooks: [failing] })).toEqual({
+			noWebhookResponse: true,
+		});
+		expect(first.res.statusCode).toBe(500);
+		const again = webhookContext({ body: fixtureBytes('message-text') });
+		expect((await handleDelivery.call(again.ctx)).workflowData![0]).toHaveLength(1);
+	});
+
 	it('every emitted event passes through the emit hooks (audit seam)', async () => {
 		const hook = jest.fn(async () => undefined);
 		const { ctx } = webhookContext({ body: fixtureBytes('message-text') });
