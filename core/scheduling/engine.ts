@@ -69,6 +69,8 @@ interface CompiledPractitioner {
 	closures: Array<[number, number]>;
 	/** Service ids offered, or null for all. */
 	services: Set<string> | null;
+	/** Equal for practitioners with identical hours and closures (they share candidate runs). */
+	template: string;
 }
 
 /** Busy intervals grouped by practitioner, padded by the buffers, sorted and merged (disjoint). */
@@ -187,6 +189,7 @@ export class SlotEngine {
 				week,
 				closures,
 				services: p.serviceIds ? new Set(p.serviceIds) : null,
+				template: JSON.stringify([week, closures]),
 			};
 			this.practitionerById.set(p.id, compiled);
 			return compiled;
@@ -353,27 +356,43 @@ export class SlotEngine {
 		const limit = query.limit && query.limit > 0 ? query.limit : Infinity;
 		const durationMs = service.durationMs;
 		const pointers = new Int32Array(practitioners.length);
-		const runs: number[] = [];
 		const g = this.granularityMs;
 		const lastDay = this.dayOf(maxStart - 1).key;
 		// Start one day early: a local day's opening interval can begin before minStart's local date (DST, "24:00").
+		const runsByTemplate = new Map<string, number[]>();
+		const serviceId = service.id;
 		for (let info = this.dayOf(minStart - DAY); info.key <= lastDay; info = this.nextDay(info)) {
 			const dayStartIndex = out.length;
+			runsByTemplate.clear();
 			for (let pi = 0; pi < practitioners.length; pi++) {
 				const p = practitioners[pi];
+				// Practitioners with the same hours and closures share the day's candidate runs.
+				let runs = runsByTemplate.get(p.template);
+				if (!runs) {
+					runs = [];
+					this.candidateRuns(p, info, durationMs, minStart, maxStart, runs);
+					runsByTemplate.set(p.template, runs);
+				}
 				const b = busy.get(p.id);
+				const starts = b?.starts;
+				const ends = b?.ends;
+				const n = ends ? ends.length : 0;
 				let ptr = pointers[pi];
-				runs.length = 0;
-				this.candidateRuns(p, info, durationMs, minStart, maxStart, runs);
+				const id = p.id;
 				for (let r = 0; r < runs.length; r += 2) {
 					const last = runs[r + 1];
 					for (let t = runs[r]; t <= last; t += g) {
 						const end = t + durationMs;
-						if (b) {
-							while (ptr < b.ends.length && b.ends[ptr] <= t) ptr++;
-							if (ptr < b.ends.length && b.starts[ptr] < end) continue;
+						if (n) {
+							while (ptr < n && ends![ptr] <= t) ptr++;
+							if (ptr < n && starts![ptr] < end) {
+								// Blocked until ends[ptr]: jump to the last grid start before it (the loop adds g).
+								const skip = Math.ceil((ends![ptr] - t) / g) - 1;
+								if (skip > 0) t += skip * g;
+								continue;
+							}
 						}
-						out.push({ practitionerId: p.id, serviceId: service.id, startMs: t, endMs: end });
+						out.push({ practitionerId: id, serviceId, startMs: t, endMs: end });
 					}
 				}
 				pointers[pi] = ptr;

@@ -398,7 +398,7 @@ describe('Appointment Slot Lookup node (remote backends through httpRequestWithA
 			}),
 		);
 		expect(outcome.json).toMatchObject({ booked: false, reason: 'slot_taken' });
-		const tx = http.mock.calls.find((c) => c[1].method === 'POST')![1] as {
+		const tx = http.mock.calls.find((c) => c[1].method === 'POST')![1] as unknown as {
 			body: { type: string; entry: Array<{ request: { method: string; url: string; ifMatch?: string } }> };
 		};
 		expect(tx.body.type).toBe('transaction');
