@@ -56,15 +56,21 @@ export function inbox(): Flow {
 		includeContent: true,
 		fields: {},
 	}, { credentials: store });
-	const optOut = f.add('Opt-out words', `${PKG}.consentCheck`, 1, [X(2), 300], {
+	const optOut = f.add('Opt-out words', `${PKG}.consentCheck`, 1, [X(3), 300], {
 		operation: 'detectKeywords',
 		optOutPurposes: ['all'],
 		optInPurposes: ['appointment_reminders', 'lab_results', 'telemedicine'],
 		options: { defaultLanguage: 'en' },
 	}, { credentials: store });
-	f.connect(kind, [auditIn, optOut], 0);
+	// A reminder's "Cancel" button means "cancel my appointment", not "stop messaging me": the captions of the
+	// clinic's own buttons (payloads CONFIRM:/CANCEL:/RESCHEDULE:/CSAT:/FOLLOWUP:) are not keyword-checked.
+	const ownButtons = f.add('Our buttons are not keywords', 'n8n-nodes-base.code', 2, [X(2), 300], code(
+		"const OWN = /^(CONFIRM|CANCEL|RESCHEDULE|CSAT|FOLLOWUP|BOOK|NURSE)(:|$)/;\nreturn $input.all().map((item, i) => {\n\tconst e = item.json;\n\tconst payload = (e.button && e.button.payload) || (e.interactive && e.interactive.buttonReply && e.interactive.buttonReply.id) || '';\n\tif (!OWN.test(payload)) return { json: e, pairedItem: { item: i } };\n\treturn { json: { ...e, text: null, button: e.button ? { ...e.button, text: null } : e.button }, pairedItem: { item: i } };\n});",
+	));
+	f.connect(kind, [auditIn, ownButtons], 0);
+	f.connect(ownButtons, optOut);
 
-	const hasKeyword = f.add('Opt-out or opt-in?', 'n8n-nodes-base.switch', 3.2, [X(3), 300], switchByIndex('$json.consentKeyword ? 0 : 1', 2));
+	const hasKeyword = f.add('Opt-out or opt-in?', 'n8n-nodes-base.switch', 3.2, [X(3), 480], switchByIndex('$json.consentKeyword ? 0 : 1', 2));
 	f.connect(optOut, hasKeyword);
 	const consentReply = f.add('Confirm consent change', `${PKG}.whatsAppSendMessage`, 1, [X(4), 100], {
 		operation: 'text',
