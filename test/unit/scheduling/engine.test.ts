@@ -463,3 +463,33 @@ describe('BusyIndex', () => {
 		}
 	});
 });
+
+describe('SlotEngine: practitioners on different grids', () => {
+	it('merges starts that are not on one shared grid in time order (stable for ties)', () => {
+		const engine = new SlotEngine(
+			parseClinicRules({
+				timeZone: SP,
+				slotGranularityMinutes: 15,
+				minimumNoticeMinutes: 0,
+				services: [{ id: 's', name: 'S', durationMinutes: 15 }],
+				practitioners: [
+					{ id: 'a', name: 'A', openingHours: { mon: [{ start: '08:10', end: '09:00' }] } },
+					{ id: 'b', name: 'B', openingHours: { mon: [{ start: '08:00', end: '09:00' }] } },
+				],
+			}),
+		);
+		const slots = engine.findFreeSlots(
+			{ serviceId: 's', fromMs: at(`${MONDAY}T00:00`), toMs: at(`${MONDAY}T12:00`), nowMs: NOW },
+			none,
+		);
+		expect(slots.map((s) => `${localTimes([s], SP)[0].slice(11, 16)} ${s.practitionerId}`)).toEqual([
+			'08:00 b',
+			'08:10 a',
+			'08:15 b',
+			'08:25 a',
+			'08:30 b',
+			'08:40 a',
+			'08:45 b',
+		]);
+	});
+});
