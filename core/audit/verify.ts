@@ -81,15 +81,17 @@ interface Link {
 	prevHash?: string;
 	hash: string;
 	canonical: string;
+	/** The database saw a lookup column differ from the sealed entry. */
+	flagged?: boolean;
 }
 
 /**
- * First seq whose columns no longer equal the sealed canonical entry. The database rebuilds the canonical array
- * from the columns (SQLite `json_array`, Postgres `jsonb_build_array`) and compares it with `entry`, so the scan
- * runs in C; each candidate is then confirmed in JS (formatting differences are not tampering).
+ * SQL that is true when a row's lookup columns no longer equal its sealed canonical entry. INDEXED_POSITIONS are
+ * canonical positions 1..10, so the sealed text starts with '["<version>",' followed by exactly those values; the
+ * database rebuilds that prefix from the columns (no JSON parsing of `entry`). Flagged rows are confirmed in JS
+ * (formatting differences between JSON writers are not tampering).
  */
-async function firstColumnMismatch(store: ClinicStore): Promise<{ seq: number; column: string } | null> {
-	// INDEXED_POSITIONS are canonical positions 1..10: the sealed text starts with '["<version>",' followed by them.
+function columnsDifferSql(store: ClinicStore): string {
 	const cols = INDEXED_POSITIONS.map(([c]) => c);
 	const prefix =
 		store.dialect === 'sqlite'
@@ -97,28 +99,22 @@ async function firstColumnMismatch(store: ClinicStore): Promise<{ seq: number; c
 			: `'["${CANONICAL_VERSION}",' || ${cols
 					.map((c) => (c === 'seq' ? 'seq::text' : `coalesce(to_json(${c})::text, 'null')`))
 					.join(" || ',' || ")} || ','`;
-	const rebuilt =
-		store.dialect === 'sqlite' ? `instr(entry, ${prefix}) IS NOT 1` : `NOT starts_with(entry, ${prefix})`;
-	let after = 0;
-	for (;;) {
-		const rows = await store.query<Record<string, unknown>>(
-			`SELECT ${cols.join(', ')}, entry FROM clinic_audit_log WHERE seq > $1 AND entry IS NOT NULL AND ${rebuilt} ORDER BY seq LIMIT 1`,
-			[after],
-		);
-		if (!rows.length) return null;
-		const row = rows[0];
-		const sealed = JSON.parse(String(row.entry)) as unknown[];
-		const differing = INDEXED_POSITIONS.find(([c, i]) => {
-			const v = row[c];
-			const s = sealed[i];
-			return (
-				(v === null || v === undefined ? null : String(v)) !==
-				(s === null || s === undefined ? null : String(s))
-			);
-		});
-		if (differing) return { seq: Number(row.seq), column: differing[0] };
-		after = Number(row.seq);
-	}
+	return store.dialect === 'sqlite'
+		? `(entry IS NOT NULL AND instr(entry, ${prefix}) IS NOT 1)`
+		: `(entry IS NOT NULL AND NOT starts_with(entry, ${prefix}))`;
+}
+
+/** The first lookup column of row `seq` that differs from the sealed entry, or null (confirmation of a SQL flag). */
+async function differingColumn(store: ClinicStore, seq: number): Promise<string | null> {
+	const cols = INDEXED_POSITIONS.map(([c]) => c);
+	const [row] = await store.query<Record<string, unknown>>(
+		`SELECT ${cols.join(', ')}, entry FROM clinic_audit_log WHERE seq = $1`,
+		[seq],
+	);
+	if (!row?.entry) return null;
+	const sealed = JSON.parse(String(row.entry)) as unknown[];
+	const norm = (v: unknown) => (v === null || v === undefined ? null : String(v));
+	return INDEXED_POSITIONS.find(([c, i]) => norm(row[c]) !== norm(sealed[i]))?.[0] ?? null;
 }
 
 export async function verifyAuditChain(
@@ -198,10 +194,8 @@ export async function verifyAuditChain(
 		return canonicalEntry(row);
 	};
 
-	// Columns changed behind the sealed form (one SQL scan); reported when the walk reaches that seq.
-	const mismatch = await firstColumnMismatch(store);
-
-	const pageSql = `SELECT seq, prev_hash, hash, entry FROM clinic_audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`;
+	// One pass: each row comes with a flag saying whether its lookup columns still match the sealed entry.
+	const pageSql = `SELECT seq, prev_hash, hash, entry, CASE WHEN ${columnsDifferSql(store)} THEN 1 ELSE 0 END AS flagged FROM clinic_audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`;
 	const fetchPage = async (after: number): Promise<Link[]> => {
 		const rows = store.queryArrays
 			? await store.queryArrays(pageSql, [after, pageSize])
@@ -210,6 +204,7 @@ export async function verifyAuditChain(
 					r.prev_hash,
 					r.hash,
 					r.entry,
+					r.flagged,
 				]);
 		const links: Link[] = new Array(rows.length);
 		for (let i = 0; i < rows.length; i++) {
@@ -220,6 +215,7 @@ export async function verifyAuditChain(
 				prevHash: String(r[1]),
 				hash: String(r[2]),
 				canonical: r[3] === null || r[3] === undefined ? await legacyCanonical(seq) : String(r[3]),
+				flagged: Number(r[4]) === 1,
 			};
 		}
 		return links;
@@ -295,12 +291,15 @@ export async function verifyAuditChain(
 			if (hashCanonical(row.prevHash as string, row.canonical) !== row.hash) {
 				return fail(seq, 'modified', `Entry ${seq} was modified: its content no longer matches its hash`);
 			}
-			if (mismatch && mismatch.seq === seq) {
-				return fail(
-					seq,
-					'modified',
-					`Entry ${seq} was modified: column "${mismatch.column}" differs from the sealed entry`,
-				);
+			if (row.flagged) {
+				const column = await differingColumn(store, seq);
+				if (column) {
+					return fail(
+						seq,
+						'modified',
+						`Entry ${seq} was modified: column "${column}" differs from the sealed entry`,
+					);
+				}
 			}
 			if (options.checkpoint && seq === options.checkpoint.seq) {
 				checkpointSeen = true;
