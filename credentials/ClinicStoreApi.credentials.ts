@@ -13,7 +13,8 @@ export class ClinicStoreApi implements ICredentialType {
 
 	icon = { light: 'file:clinicStore.svg', dark: 'file:clinicStore.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/whatsapp-clinic/n8n-nodes-whatsapp-clinic#audit-log-and-the-clinic-store';
+	documentationUrl =
+		'https://github.com/whatsapp-clinic/n8n-nodes-whatsapp-clinic#audit-log-and-the-clinic-store';
 
 	properties: INodeProperties[] = [
 		{
@@ -25,7 +26,8 @@ export class ClinicStoreApi implements ICredentialType {
 				{
 					name: 'SQLite (Single N8n Instance)',
 					value: 'sqlite',
-					description: 'A file on this machine. Needs Node.js 22.5+. Not for queue mode with workers on other machines.',
+					description:
+						'A file on this machine. Needs Node.js 22.5+. Not for queue mode with workers on other machines.',
 				},
 				{
 					name: 'PostgreSQL (Queue Mode, Production)',
