@@ -44,7 +44,8 @@ async function main(): Promise<void> {
 	console.log(`  Simulator API:      ${stack.sim.url} (token sim-token, phone number ID 100000000000001)`);
 	console.log('');
 	console.log(`  Workflows (${imported.length}): ${imported.join(' · ') || 'none'}`);
-	for (const [file, error] of Object.entries(stack.importErrors)) console.log(`  NOT imported ${file}: ${error}`);
+	for (const [file, error] of Object.entries(stack.importErrors))
+		console.log(`  NOT imported ${file}: ${error}`);
 	console.log('');
 	console.log('  Book an appointment: open the chat page, pick a patient, send "hi" and follow the bot.');
 	console.log('  Press Ctrl-C to stop.');

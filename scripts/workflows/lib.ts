@@ -70,7 +70,8 @@ export class Flow {
 	connect(from: string, to: string | string[], output = 0): void {
 		const entry = (this.connections[from] ??= { main: [] });
 		while (entry.main.length <= output) entry.main.push([]);
-		for (const target of Array.isArray(to) ? to : [to]) entry.main[output].push({ node: target, type: 'main', index: 0 });
+		for (const target of Array.isArray(to) ? to : [to])
+			entry.main[output].push({ node: target, type: 'main', index: 0 });
 	}
 
 	chain(...names: string[]): void {
@@ -79,7 +80,12 @@ export class Flow {
 
 	sticky(content: string, position: [number, number], width = 420, height = 300, color = 4): void {
 		this.stickies += 1;
-		this.add(`Note ${this.stickies}`, 'n8n-nodes-base.stickyNote', 1, position, { content, width, height, color });
+		this.add(`Note ${this.stickies}`, 'n8n-nodes-base.stickyNote', 1, position, {
+			content,
+			width,
+			height,
+			color,
+		});
 	}
 
 	webhookId(nodeName: string): string {
@@ -101,7 +107,10 @@ export class Flow {
 
 // ---- node helpers -------------------------------------------------------------------------------------------
 
-export const code = (js: string, mode: 'runOnceForAllItems' | 'runOnceForEachItem' = 'runOnceForAllItems') => ({
+export const code = (
+	js: string,
+	mode: 'runOnceForAllItems' | 'runOnceForEachItem' = 'runOnceForAllItems',
+) => ({
 	mode,
 	language: 'javaScript',
 	jsCode: js.trim(),
@@ -142,9 +151,33 @@ export const saveConversation = (patientExpr: string, stepExpr: string, contextE
 		},
 		matchingColumns: [],
 		schema: [
-			{ id: 'patient', displayName: 'patient', required: false, defaultMatch: false, display: true, type: 'string', canBeUsedToMatch: true },
-			{ id: 'step', displayName: 'step', required: false, defaultMatch: false, display: true, type: 'string', canBeUsedToMatch: true },
-			{ id: 'context', displayName: 'context', required: false, defaultMatch: false, display: true, type: 'string', canBeUsedToMatch: true },
+			{
+				id: 'patient',
+				displayName: 'patient',
+				required: false,
+				defaultMatch: false,
+				display: true,
+				type: 'string',
+				canBeUsedToMatch: true,
+			},
+			{
+				id: 'step',
+				displayName: 'step',
+				required: false,
+				defaultMatch: false,
+				display: true,
+				type: 'string',
+				canBeUsedToMatch: true,
+			},
+			{
+				id: 'context',
+				displayName: 'context',
+				required: false,
+				defaultMatch: false,
+				display: true,
+				type: 'string',
+				canBeUsedToMatch: true,
+			},
 		],
 		attemptToConvertTypes: false,
 		convertFieldsToString: false,

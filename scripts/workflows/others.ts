@@ -9,18 +9,38 @@ const X = (col: number) => col * 260;
 const wa = CRED.whatsApp;
 const store = CRED.store;
 
-const audit = (f: Flow, name: string, pos: [number, number], purpose: string, extra: Record<string, unknown> = {}) =>
-	f.add(name, `${PKG}.auditLog`, 1, pos, { operation: 'append', direction: 'auto', purpose, includeContent: true, fields: {}, ...extra }, { credentials: store });
+const audit = (
+	f: Flow,
+	name: string,
+	pos: [number, number],
+	purpose: string,
+	extra: Record<string, unknown> = {},
+) =>
+	f.add(
+		name,
+		`${PKG}.auditLog`,
+		1,
+		pos,
+		{ operation: 'append', direction: 'auto', purpose, includeContent: true, fields: {}, ...extra },
+		{ credentials: store },
+	);
 
 const webhook = (f: Flow, name: string, pos: [number, number], path: string, responseMode = 'onReceived') =>
-	f.add(name, 'n8n-nodes-base.webhook', 2, pos, { httpMethod: 'POST', path, responseMode, options: {} }, { webhookId: f.webhookId(name) });
+	f.add(
+		name,
+		'n8n-nodes-base.webhook',
+		2,
+		pos,
+		{ httpMethod: 'POST', path, responseMode, options: {} },
+		{ webhookId: f.webhookId(name) },
+	);
 
 export function labResults(): Flow {
 	const f = new Flow('03 · Lab results ready', 'wac-lab-results');
 	f.sticky(
 		[
 			'## Lab results ready',
-			'Your lab or EHR system calls this workflow\'s **Results from lab** URL (POST JSON) when a report is signed:',
+			"Your lab or EHR system calls this workflow's **Results from lab** URL (POST JSON) when a report is signed:",
 			'```',
 			'{ "patientPhone": "+55 11 91234-5678", "patientName": "Maria Souza",',
 			'  "dateOfBirth": "1984-03-25", "reportUrl": "https://lab.example/r/123.pdf",',
@@ -35,26 +55,62 @@ export function labResults(): Flow {
 		480,
 	);
 	const hook = webhook(f, 'Results from lab', [X(0), 300], 'clinic-lab-results');
-	const check = f.add('Check request', 'n8n-nodes-base.code', 2, [X(1), 300], code(readFileSync(join(__dirname, 'lab-request.js'), 'utf8')));
-	const consent = f.add('Consent: lab results', `${PKG}.consentCheck`, 1, [X(2), 300], {
-		operation: 'check', recipient: '={{ $json.patient }}', userId: '', purpose: 'lab_results', options: {},
-	}, { credentials: store });
-	const notice = f.add('Send results-ready notice', `${PKG}.whatsAppSendTemplate`, 1, [X(3), 200], {
-		recipient: '={{ $json.patient }}',
-		template: { __rl: true, mode: 'name', value: 'lab_results_ready|en_US' },
-		parameterSource: 'json',
-		parametersJson: `={{ { header_media: 'https://clinic.example/notices/results-ready.pdf', body_1: $json.firstName, body_2: $json.collectedLabel } }}`,
-		options: { documentFilename: 'results-ready.pdf' },
-	}, { credentials: wa });
-	const remember = f.add('Wait for date of birth', 'n8n-nodes-base.dataTable', 1.1, [X(4), 200], saveConversation(
-		`$('Check request').item.json.patient`,
-		`'lab_dob'`,
-		`JSON.stringify({ reportUrl: $('Check request').item.json.reportUrl, reportName: $('Check request').item.json.reportName, dobHash: ($('Check request').item.json.dateOfBirth + '|' + $('Check request').item.json.patient).hash('sha256') })`,
-	));
+	const check = f.add(
+		'Check request',
+		'n8n-nodes-base.code',
+		2,
+		[X(1), 300],
+		code(readFileSync(join(__dirname, 'lab-request.js'), 'utf8')),
+	);
+	const consent = f.add(
+		'Consent: lab results',
+		`${PKG}.consentCheck`,
+		1,
+		[X(2), 300],
+		{
+			operation: 'check',
+			recipient: '={{ $json.patient }}',
+			userId: '',
+			purpose: 'lab_results',
+			options: {},
+		},
+		{ credentials: store },
+	);
+	const notice = f.add(
+		'Send results-ready notice',
+		`${PKG}.whatsAppSendTemplate`,
+		1,
+		[X(3), 200],
+		{
+			recipient: '={{ $json.patient }}',
+			template: { __rl: true, mode: 'name', value: 'lab_results_ready|en_US' },
+			parameterSource: 'json',
+			parametersJson: `={{ { header_media: 'https://clinic.example/notices/results-ready.pdf', body_1: $json.firstName, body_2: $json.collectedLabel } }}`,
+			options: { documentFilename: 'results-ready.pdf' },
+		},
+		{ credentials: wa },
+	);
+	const remember = f.add(
+		'Wait for date of birth',
+		'n8n-nodes-base.dataTable',
+		1.1,
+		[X(4), 200],
+		saveConversation(
+			`$('Check request').item.json.patient`,
+			`'lab_dob'`,
+			`JSON.stringify({ reportUrl: $('Check request').item.json.reportUrl, reportName: $('Check request').item.json.reportName, dobHash: ($('Check request').item.json.dateOfBirth + '|' + $('Check request').item.json.patient).hash('sha256') })`,
+		),
+	);
 	const auditNotice = audit(f, 'Audit notice', [X(5), 200], 'lab_results');
 	const blocked = audit(f, 'Audit: no opt-in', [X(3), 420], 'lab_results', {
-		direction: 'system', includeContent: false,
-		fields: { event: 'consent.blocked', outcome: 'minor-failure', patientPhone: '={{ $json.patient }}', details: '={{ JSON.stringify({ reason: $json.consent.reason }) }}' },
+		direction: 'system',
+		includeContent: false,
+		fields: {
+			event: 'consent.blocked',
+			outcome: 'minor-failure',
+			patientPhone: '={{ $json.patient }}',
+			details: '={{ JSON.stringify({ reason: $json.consent.reason }) }}',
+		},
 	});
 	f.chain(hook, check, consent);
 	f.connect(consent, notice, 0);
@@ -82,23 +138,54 @@ export function telemedicine(): Flow {
 	const desk = webhook(f, 'Staff desk', [X(0), 200], 'clinic-staff-desk');
 	const notify = f.add('Notify staff', 'n8n-nodes-base.noOp', 1, [X(1), 200], {});
 	const auditDesk = audit(f, 'Audit handoff request', [X(2), 200], 'telemedicine', {
-		direction: 'system', includeContent: true,
-		fields: { event: '={{ $json.body.kind === "handoff" ? "handoff.requested" : "handoff.message" }}', patientPhone: '={{ $json.body.patient }}', content: '={{ $json.body.topic }}', details: '={{ JSON.stringify({ videoLink: $json.body.videoLink }) }}' },
+		direction: 'system',
+		includeContent: true,
+		fields: {
+			event: '={{ $json.body.kind === "handoff" ? "handoff.requested" : "handoff.message" }}',
+			patientPhone: '={{ $json.body.patient }}',
+			content: '={{ $json.body.topic }}',
+			details: '={{ JSON.stringify({ videoLink: $json.body.videoLink }) }}',
+		},
 	});
 	f.chain(desk, notify, auditDesk);
 
 	const replyHook = webhook(f, 'Staff reply', [X(0), 460], 'clinic-staff-reply');
-	const reply = f.add('Send staff answer', `${PKG}.whatsAppSendMessage`, 1, [X(1), 460], {
-		operation: 'text', recipient: '={{ $json.body.patient }}', text: '={{ "Nurse: " + $json.body.text }}', options: {},
-	}, { credentials: wa });
+	const reply = f.add(
+		'Send staff answer',
+		`${PKG}.whatsAppSendMessage`,
+		1,
+		[X(1), 460],
+		{
+			operation: 'text',
+			recipient: '={{ $json.body.patient }}',
+			text: '={{ "Nurse: " + $json.body.text }}',
+			options: {},
+		},
+		{ credentials: wa },
+	);
 	f.chain(replyHook, reply, audit(f, 'Audit staff answer', [X(2), 460], 'telemedicine'));
 
 	const closeHook = webhook(f, 'Close handoff', [X(0), 720], 'clinic-handoff-close');
-	const back = f.add('Back to the bot', 'n8n-nodes-base.dataTable', 1.1, [X(1), 720], saveConversation('$json.body.patient', `'idle'`, `'{}'`));
-	const tell = f.add('Tell the patient', `${PKG}.whatsAppSendMessage`, 1, [X(2), 720], {
-		operation: 'text', recipient: `={{ $('Close handoff').item.json.body.patient }}`,
-		text: 'Our nurse has closed this conversation. You are back with the clinic assistant: type MENU at any time.', options: {},
-	}, { credentials: wa });
+	const back = f.add(
+		'Back to the bot',
+		'n8n-nodes-base.dataTable',
+		1.1,
+		[X(1), 720],
+		saveConversation('$json.body.patient', `'idle'`, `'{}'`),
+	);
+	const tell = f.add(
+		'Tell the patient',
+		`${PKG}.whatsAppSendMessage`,
+		1,
+		[X(2), 720],
+		{
+			operation: 'text',
+			recipient: `={{ $('Close handoff').item.json.body.patient }}`,
+			text: 'Our nurse has closed this conversation. You are back with the clinic assistant: type MENU at any time.',
+			options: {},
+		},
+		{ credentials: wa },
+	);
 	f.chain(closeHook, back, tell, audit(f, 'Audit handoff closed', [X(3), 720], 'telemedicine'));
 	return f;
 }
@@ -120,29 +207,68 @@ export function followUp(): Flow {
 		rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 19 }] },
 	});
 	const now = webhook(f, 'Run follow-ups now', [X(0), 420], 'clinic-follow-up-run');
-	const list = f.add('Visits of the last 24 h', `${PKG}.appointmentSlotLookup`, 1, [X(1), 300], {
-		operation: 'listAppointments', backend: 'builtin', rulesSource: 'json', rulesJson: CLINIC_RULES,
-		windowStart: '={{ $now.minus({ hours: 24 }).toISO() }}', windowEnd: '={{ $now.plus({ hours: 24 }).toISO() }}', statuses: ['fulfilled'], listLimit: 500, locale: 'en',
-	}, { credentials: store });
+	const list = f.add(
+		'Visits of the last 24 h',
+		`${PKG}.appointmentSlotLookup`,
+		1,
+		[X(1), 300],
+		{
+			operation: 'listAppointments',
+			backend: 'builtin',
+			rulesSource: 'json',
+			rulesJson: CLINIC_RULES,
+			windowStart: '={{ $now.minus({ hours: 24 }).toISO() }}',
+			windowEnd: '={{ $now.plus({ hours: 24 }).toISO() }}',
+			statuses: ['fulfilled'],
+			listLimit: 500,
+			locale: 'en',
+		},
+		{ credentials: store },
+	);
 	f.connect(schedule, list);
 	f.connect(now, list);
-	const consent = f.add('Consent: follow-up', `${PKG}.consentCheck`, 1, [X(2), 300], {
-		operation: 'check', recipient: '={{ $json.patient.phone }}', userId: '', purpose: 'appointment_reminders', options: {},
-	}, { credentials: store });
-	const follow = f.add('Send follow-up', `${PKG}.whatsAppSendTemplate`, 1, [X(3), 200], {
-		recipient: '={{ $json.patient.phone }}',
-		template: { __rl: true, mode: 'name', value: 'post_visit_follow_up|en_US' },
-		parameterSource: 'json',
-		parametersJson: `={{ { body_1: ($json.patient.name || 'patient').split(' ')[0], body_2: $json.practitioner.name || 'our team', button_0_payload: 'FOLLOWUP:BETTER:' + $json.id, button_1_payload: 'FOLLOWUP:HELP:' + $json.id } }}`,
-		options: { bizOpaqueCallbackData: '={{ $json.id }}' },
-	}, { credentials: wa, onError: 'continueRegularOutput' });
-	const survey = f.add('Send survey', `${PKG}.whatsAppSendTemplate`, 1, [X(4), 200], {
-		recipient: `={{ $('Consent: follow-up').item.json.patient.phone }}`,
-		template: { __rl: true, mode: 'name', value: 'satisfaction_survey|en_US' },
-		parameterSource: 'json',
-		parametersJson: `={{ { body_1: ($('Consent: follow-up').item.json.patient.name || 'patient').split(' ')[0], body_2: DateTime.fromISO($('Consent: follow-up').item.json.start).setZone('${SETTINGS.timeZone}').toFormat('d LLL'), button_0_payload: 'CSAT:GOOD:' + $('Consent: follow-up').item.json.id, button_1_payload: 'CSAT:OK:' + $('Consent: follow-up').item.json.id, button_2_payload: 'CSAT:BAD:' + $('Consent: follow-up').item.json.id } }}`,
-		options: { bizOpaqueCallbackData: `={{ $('Consent: follow-up').item.json.id }}` },
-	}, { credentials: wa, onError: 'continueRegularOutput' });
+	const consent = f.add(
+		'Consent: follow-up',
+		`${PKG}.consentCheck`,
+		1,
+		[X(2), 300],
+		{
+			operation: 'check',
+			recipient: '={{ $json.patient.phone }}',
+			userId: '',
+			purpose: 'appointment_reminders',
+			options: {},
+		},
+		{ credentials: store },
+	);
+	const follow = f.add(
+		'Send follow-up',
+		`${PKG}.whatsAppSendTemplate`,
+		1,
+		[X(3), 200],
+		{
+			recipient: '={{ $json.patient.phone }}',
+			template: { __rl: true, mode: 'name', value: 'post_visit_follow_up|en_US' },
+			parameterSource: 'json',
+			parametersJson: `={{ { body_1: ($json.patient.name || 'patient').split(' ')[0], body_2: $json.practitioner.name || 'our team', button_0_payload: 'FOLLOWUP:BETTER:' + $json.id, button_1_payload: 'FOLLOWUP:HELP:' + $json.id } }}`,
+			options: { bizOpaqueCallbackData: '={{ $json.id }}' },
+		},
+		{ credentials: wa, onError: 'continueRegularOutput' },
+	);
+	const survey = f.add(
+		'Send survey',
+		`${PKG}.whatsAppSendTemplate`,
+		1,
+		[X(4), 200],
+		{
+			recipient: `={{ $('Consent: follow-up').item.json.patient.phone }}`,
+			template: { __rl: true, mode: 'name', value: 'satisfaction_survey|en_US' },
+			parameterSource: 'json',
+			parametersJson: `={{ { body_1: ($('Consent: follow-up').item.json.patient.name || 'patient').split(' ')[0], body_2: DateTime.fromISO($('Consent: follow-up').item.json.start).setZone('${SETTINGS.timeZone}').toFormat('d LLL'), button_0_payload: 'CSAT:GOOD:' + $('Consent: follow-up').item.json.id, button_1_payload: 'CSAT:OK:' + $('Consent: follow-up').item.json.id, button_2_payload: 'CSAT:BAD:' + $('Consent: follow-up').item.json.id } }}`,
+			options: { bizOpaqueCallbackData: `={{ $('Consent: follow-up').item.json.id }}` },
+		},
+		{ credentials: wa, onError: 'continueRegularOutput' },
+	);
 	f.connect(list, consent);
 	f.connect(consent, follow, 0);
 	f.chain(follow, survey, audit(f, 'Audit follow-up', [X(5), 200], 'follow-up'));
@@ -169,25 +295,64 @@ export function kpiReport(): Flow {
 		rule: { interval: [{ field: 'weeks', weeksInterval: 1, triggerAtDay: [1], triggerAtHour: 7 }] },
 	});
 	const now = webhook(f, 'Build report now', [X(0), 420], 'clinic-kpi-report', 'lastNode');
-	const query = f.add('Audit entries, last 7 days', `${PKG}.auditLog`, 1, [X(1), 300], {
-		operation: 'query', returnAll: true,
-		filters: { from: '={{ $now.minus({ days: 7 }).toISO() }}', to: '={{ $now.plus({ minutes: 1 }).toISO() }}' },
-		options: { output: 'entries' },
-	}, { credentials: store, alwaysOutputData: true });
-	const appts = f.add('Appointments, last 7 days', `${PKG}.appointmentSlotLookup`, 1, [X(2), 300], {
-		operation: 'listAppointments', backend: 'builtin', rulesSource: 'json', rulesJson: CLINIC_RULES,
-		windowStart: '={{ $now.minus({ days: 7 }).toISO() }}', windowEnd: '={{ $now.plus({ days: 30 }).toISO() }}', statuses: ['booked', 'arrived', 'cancelled', 'fulfilled', 'noshow', 'pending'], listLimit: 5000, locale: 'en',
-	}, { credentials: store, alwaysOutputData: true, executeOnce: true });
-	const kpis = f.add('Compute KPIs', 'n8n-nodes-base.code', 2, [X(3), 300], code(readFileSync(join(__dirname, 'kpi.js'), 'utf8')));
+	const query = f.add(
+		'Audit entries, last 7 days',
+		`${PKG}.auditLog`,
+		1,
+		[X(1), 300],
+		{
+			operation: 'query',
+			returnAll: true,
+			filters: {
+				from: '={{ $now.minus({ days: 7 }).toISO() }}',
+				to: '={{ $now.plus({ minutes: 1 }).toISO() }}',
+			},
+			options: { output: 'entries' },
+		},
+		{ credentials: store, alwaysOutputData: true },
+	);
+	const appts = f.add(
+		'Appointments, last 7 days',
+		`${PKG}.appointmentSlotLookup`,
+		1,
+		[X(2), 300],
+		{
+			operation: 'listAppointments',
+			backend: 'builtin',
+			rulesSource: 'json',
+			rulesJson: CLINIC_RULES,
+			windowStart: '={{ $now.minus({ days: 7 }).toISO() }}',
+			windowEnd: '={{ $now.plus({ days: 30 }).toISO() }}',
+			statuses: ['booked', 'arrived', 'cancelled', 'fulfilled', 'noshow', 'pending'],
+			listLimit: 5000,
+			locale: 'en',
+		},
+		{ credentials: store, alwaysOutputData: true, executeOnce: true },
+	);
+	const kpis = f.add(
+		'Compute KPIs',
+		'n8n-nodes-base.code',
+		2,
+		[X(3), 300],
+		code(readFileSync(join(__dirname, 'kpi.js'), 'utf8')),
+	);
 	const csv = f.add('CSV file', 'n8n-nodes-base.convertToFile', 1.1, [X(4), 300], {
-		operation: 'csv', binaryPropertyName: 'data', options: { fileName: `={{ 'clinic-kpis-' + $now.toFormat('yyyy-LL-dd') + '.csv' }}` },
+		operation: 'csv',
+		binaryPropertyName: 'data',
+		options: { fileName: `={{ 'clinic-kpis-' + $now.toFormat('yyyy-LL-dd') + '.csv' }}` },
 	});
 	void switchByIndex;
 	f.connect(schedule, query);
 	f.connect(now, query);
-	const report = f.add('Report', 'n8n-nodes-base.code', 2, [X(5), 300], code(
-		"// One item: the summary as JSON and the CSV as binary (the webhook answers with the JSON).\nconst summary = $('Compute KPIs').first().json.summary;\nreturn [{ json: summary, binary: $input.first().binary }];",
-	));
+	const report = f.add(
+		'Report',
+		'n8n-nodes-base.code',
+		2,
+		[X(5), 300],
+		code(
+			"// One item: the summary as JSON and the CSV as binary (the webhook answers with the JSON).\nconst summary = $('Compute KPIs').first().json.summary;\nreturn [{ json: summary, binary: $input.first().binary }];",
+		),
+	);
 	f.chain(query, appts, kpis, csv, report);
 	return f;
 }

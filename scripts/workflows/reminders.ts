@@ -25,48 +25,106 @@ export function reminders(): Flow {
 	const schedule = f.add('Every day at 09:00', 'n8n-nodes-base.scheduleTrigger', 1.2, [X(0), 200], {
 		rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 9 }] },
 	});
-	const now = f.add('Run reminders now', 'n8n-nodes-base.webhook', 2, [X(0), 420], {
-		httpMethod: 'POST',
-		path: 'clinic-reminders-run',
-		responseMode: 'onReceived',
-		options: {},
-	}, { webhookId: f.webhookId('Run reminders now') });
-	const list = f.add('List appointments 24–48 h ahead', `${PKG}.appointmentSlotLookup`, 1, [X(1), 300], {
-		operation: 'listAppointments',
-		backend: 'builtin',
-		rulesSource: 'json', rulesJson: CLINIC_RULES,
-		windowStart: '={{ $now.plus({ hours: 24 }).toISO() }}',
-		windowEnd: '={{ $now.plus({ hours: 48 }).toISO() }}',
-		statuses: ['booked'],
-		listLimit: 500,
-		locale: 'en',
-	}, { credentials: store });
+	const now = f.add(
+		'Run reminders now',
+		'n8n-nodes-base.webhook',
+		2,
+		[X(0), 420],
+		{
+			httpMethod: 'POST',
+			path: 'clinic-reminders-run',
+			responseMode: 'onReceived',
+			options: {},
+		},
+		{ webhookId: f.webhookId('Run reminders now') },
+	);
+	const list = f.add(
+		'List appointments 24–48 h ahead',
+		`${PKG}.appointmentSlotLookup`,
+		1,
+		[X(1), 300],
+		{
+			operation: 'listAppointments',
+			backend: 'builtin',
+			rulesSource: 'json',
+			rulesJson: CLINIC_RULES,
+			windowStart: '={{ $now.plus({ hours: 24 }).toISO() }}',
+			windowEnd: '={{ $now.plus({ hours: 48 }).toISO() }}',
+			statuses: ['booked'],
+			listLimit: 500,
+			locale: 'en',
+		},
+		{ credentials: store },
+	);
 	f.connect(schedule, list);
 	f.connect(now, list);
-	const loop = f.add('One patient at a time', 'n8n-nodes-base.splitInBatches', 3, [X(2), 300], { batchSize: 1, options: {} });
-	f.connect(list, loop);
-	const consent = f.add('Consent: reminders', `${PKG}.consentCheck`, 1, [X(3), 380], {
-		operation: 'check',
-		recipient: '={{ $json.patient.phone }}',
-		userId: '',
-		purpose: 'appointment_reminders',
+	const loop = f.add('One patient at a time', 'n8n-nodes-base.splitInBatches', 3, [X(2), 300], {
+		batchSize: 1,
 		options: {},
-	}, { credentials: store });
+	});
+	f.connect(list, loop);
+	const consent = f.add(
+		'Consent: reminders',
+		`${PKG}.consentCheck`,
+		1,
+		[X(3), 380],
+		{
+			operation: 'check',
+			recipient: '={{ $json.patient.phone }}',
+			userId: '',
+			purpose: 'appointment_reminders',
+			options: {},
+		},
+		{ credentials: store },
+	);
 	f.connect(loop, consent, 1);
-	const tpl = f.add('Send reminder', `${PKG}.whatsAppSendTemplate`, 1, [X(4), 260], {
-		recipient: '={{ $json.patient.phone }}',
-		template: { __rl: true, mode: 'name', value: 'appointment_reminder|en_US' },
-		parameterSource: 'json',
-		parametersJson: `={{ { header_1: 'Sim Clinic', body_1: ($json.patient.name || 'patient').split(' ')[0], body_2: DateTime.fromISO($json.start).setZone('${SETTINGS.timeZone}').toFormat('d LLL yyyy'), body_3: DateTime.fromISO($json.start).setZone('${SETTINGS.timeZone}').toFormat('HH:mm'), button_0_payload: 'CONFIRM:' + $json.id, button_1_payload: 'CANCEL:' + $json.id, button_2_payload: 'RESCHEDULE:' + $json.id } }}`,
-		options: { bizOpaqueCallbackData: '={{ $json.id }}' },
-	}, { credentials: wa, onError: 'continueRegularOutput' });
-	const auditSent = f.add('Audit reminder', `${PKG}.auditLog`, 1, [X(5), 260], {
-		operation: 'append', direction: 'auto', purpose: 'appointment-reminder', includeContent: true, fields: {},
-	}, { credentials: store });
-	const auditBlocked = f.add('Audit blocked by consent', `${PKG}.auditLog`, 1, [X(4), 500], {
-		operation: 'append', direction: 'system', purpose: 'appointment-reminder', includeContent: false,
-		fields: { event: 'consent.blocked', outcome: 'minor-failure', patientPhone: '={{ $json.patient.phone }}', details: '={{ JSON.stringify({ appointmentId: $json.id, reason: $json.consent.reason }) }}' },
-	}, { credentials: store });
+	const tpl = f.add(
+		'Send reminder',
+		`${PKG}.whatsAppSendTemplate`,
+		1,
+		[X(4), 260],
+		{
+			recipient: '={{ $json.patient.phone }}',
+			template: { __rl: true, mode: 'name', value: 'appointment_reminder|en_US' },
+			parameterSource: 'json',
+			parametersJson: `={{ { header_1: 'Sim Clinic', body_1: ($json.patient.name || 'patient').split(' ')[0], body_2: DateTime.fromISO($json.start).setZone('${SETTINGS.timeZone}').toFormat('d LLL yyyy'), body_3: DateTime.fromISO($json.start).setZone('${SETTINGS.timeZone}').toFormat('HH:mm'), button_0_payload: 'CONFIRM:' + $json.id, button_1_payload: 'CANCEL:' + $json.id, button_2_payload: 'RESCHEDULE:' + $json.id } }}`,
+			options: { bizOpaqueCallbackData: '={{ $json.id }}' },
+		},
+		{ credentials: wa, onError: 'continueRegularOutput' },
+	);
+	const auditSent = f.add(
+		'Audit reminder',
+		`${PKG}.auditLog`,
+		1,
+		[X(5), 260],
+		{
+			operation: 'append',
+			direction: 'auto',
+			purpose: 'appointment-reminder',
+			includeContent: true,
+			fields: {},
+		},
+		{ credentials: store },
+	);
+	const auditBlocked = f.add(
+		'Audit blocked by consent',
+		`${PKG}.auditLog`,
+		1,
+		[X(4), 500],
+		{
+			operation: 'append',
+			direction: 'system',
+			purpose: 'appointment-reminder',
+			includeContent: false,
+			fields: {
+				event: 'consent.blocked',
+				outcome: 'minor-failure',
+				patientPhone: '={{ $json.patient.phone }}',
+				details: '={{ JSON.stringify({ appointmentId: $json.id, reason: $json.consent.reason }) }}',
+			},
+		},
+		{ credentials: store },
+	);
 	f.connect(consent, tpl, 0);
 	f.connect(consent, auditBlocked, 1);
 	f.connect(tpl, auditSent);

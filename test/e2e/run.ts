@@ -61,7 +61,9 @@ async function main(): Promise<number> {
 			let error: string | undefined;
 			try {
 				const missing = [
-					...(scenario.requires?.nodes ?? []).filter((n) => !loaded.nodes.includes(n)).map((n) => `node ${n}`),
+					...(scenario.requires?.nodes ?? [])
+						.filter((n) => !loaded.nodes.includes(n))
+						.map((n) => `node ${n}`),
 					...(scenario.requires?.credentials ?? [])
 						.filter((c) => !loaded.credentials.includes(c))
 						.map((c) => `credential ${c}`),
@@ -81,12 +83,16 @@ async function main(): Promise<number> {
 			}
 			const ms = Date.now() - t0;
 			results.push({ scenario, ok: !error, ms, error });
-			console.log(`[${stamp()}] ${error ? 'FAIL' : 'PASS'} ${scenario.name} (${(ms / 1000).toFixed(1)}s) - ${scenario.description}`);
+			console.log(
+				`[${stamp()}] ${error ? 'FAIL' : 'PASS'} ${scenario.name} (${(ms / 1000).toFixed(1)}s) - ${scenario.description}`,
+			);
 			if (error) console.log(`    ${error.split('\n').join('\n    ')}`);
 		}
 	} catch (e) {
-		console.log(`e2e: setup failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-		for (const s of selected) if (!results.some((r) => r.scenario === s)) results.push({ scenario: s, ok: false, ms: 0, error: 'setup failed' });
+		console.log(`e2e: setup failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+		for (const s of selected)
+			if (!results.some((r) => r.scenario === s))
+				results.push({ scenario: s, ok: false, ms: 0, error: 'setup failed' });
 	} finally {
 		await shutdown();
 	}

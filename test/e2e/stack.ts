@@ -56,7 +56,10 @@ export function shippedWorkflows(): Array<{ file: string; json: WorkflowJson }> 
 	return readdirSync(WORKFLOWS_DIR)
 		.filter((f) => f.endsWith('.json'))
 		.sort()
-		.map((file) => ({ file, json: JSON.parse(readFileSync(join(WORKFLOWS_DIR, file), 'utf8')) as WorkflowJson }));
+		.map((file) => ({
+			file,
+			json: JSON.parse(readFileSync(join(WORKFLOWS_DIR, file), 'utf8')) as WorkflowJson,
+		}));
 }
 
 /** The trigger node of our package in a workflow (the one the simulator's webhook should point at). */
@@ -102,8 +105,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 			60_000,
 			1000,
 		).catch(async () => await n8n!.loadedTypes());
-		const loaded = { nodes: types.nodes.map((n) => n.slice(PACKAGE_NAME.length + 1)), credentials: types.credentials };
-		for (const spec of credentialsFor(sim, n8n.userFolder, loaded.credentials)) await n8n.createCredential(spec);
+		const loaded = {
+			nodes: types.nodes.map((n) => n.slice(PACKAGE_NAME.length + 1)),
+			credentials: types.credentials,
+		};
+		for (const spec of credentialsFor(sim, n8n.userFolder, loaded.credentials))
+			await n8n.createCredential(spec);
 		for (const table of CLINIC_DATA_TABLES) await n8n.api('POST', '/data-tables', table);
 
 		const workflowFiles: Record<string, string> = {};
@@ -116,7 +123,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 					if (stub) {
 						// Dev aid only: nodes of this package that are not built yet become No-Ops (loudly).
 						for (const node of json.nodes) {
-							const name = node.type.startsWith(`${PACKAGE_NAME}.`) ? node.type.slice(PACKAGE_NAME.length + 1) : '';
+							const name = node.type.startsWith(`${PACKAGE_NAME}.`)
+								? node.type.slice(PACKAGE_NAME.length + 1)
+								: '';
 							if (name && !loaded.nodes.includes(name)) {
 								log(`STUB: ${file} "${node.name}" (${name}) replaced by a No-Op`);
 								node.type = 'n8n-nodes-base.noOp';
@@ -129,7 +138,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 					await n8n.importWorkflow(json);
 					workflowFiles[json.name] = file;
 					const trigger = clinicTrigger(json);
-					if (trigger && !inboxWebhookUrl) inboxWebhookUrl = n8n.webhookUrl(json.name, trigger.name, 'webhook');
+					if (trigger && !inboxWebhookUrl)
+						inboxWebhookUrl = n8n.webhookUrl(json.name, trigger.name, 'webhook');
 				} catch (e) {
 					importErrors[file] = e instanceof Error ? e.message : String(e);
 					log(`workflow ${file} not imported: ${importErrors[file]}`);

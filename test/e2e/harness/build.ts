@@ -3,7 +3,17 @@
  * tsc → dist/, then icons and codex files copied next to the compiled nodes, plus package.json and the
  * runtime dependencies (symlinked from the repo's node_modules).
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 import { NODE24_BIN_DIR, REPO_ROOT } from './paths';
@@ -63,7 +73,10 @@ export async function buildPackage(
 		{ cwd: root },
 	);
 	// tsc still emits when other engineers' files have type errors; we only fail when nothing loadable exists.
-	for (const file of walk(join(root, 'nodes')).concat(walk(join(root, 'credentials')), walk(join(root, 'icons')))) {
+	for (const file of walk(join(root, 'nodes')).concat(
+		walk(join(root, 'credentials')),
+		walk(join(root, 'icons')),
+	)) {
 		if (/\.(png|svg)$/.test(file) || /\.node\.json$/.test(file)) {
 			const dest = join(dist, relative(root, file));
 			mkdirSync(dirname(dest), { recursive: true });
@@ -86,7 +99,9 @@ export async function buildPackage(
 	const unlisted = [...builtNodes, ...builtCredentials].filter((f) => !listed.includes(f));
 	const missing = listed.filter((f) => !existsSync(join(targetDir, f)));
 	const nodes = [...new Set([...pkg.n8n.nodes.filter((f) => !missing.includes(f)), ...builtNodes])];
-	const credentials = [...new Set([...pkg.n8n.credentials.filter((f) => !missing.includes(f)), ...builtCredentials])];
+	const credentials = [
+		...new Set([...pkg.n8n.credentials.filter((f) => !missing.includes(f)), ...builtCredentials]),
+	];
 	const runtimePkg = {
 		name: pkg.name,
 		version: pkg.version,
@@ -101,7 +116,8 @@ export async function buildPackage(
 	mkdirSync(modules, { recursive: true });
 	for (const dep of Object.keys(pkg.dependencies ?? {})) {
 		const source = join(REPO_ROOT, 'node_modules', dep);
-		if (!existsSync(source)) throw new Error(`runtime dependency ${dep} is not installed in the repo (npm ci)`);
+		if (!existsSync(source))
+			throw new Error(`runtime dependency ${dep} is not installed in the repo (npm ci)`);
 		mkdirSync(dirname(join(modules, dep)), { recursive: true });
 		symlinkSync(source, join(modules, dep), 'dir');
 	}

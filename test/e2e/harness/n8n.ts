@@ -75,7 +75,10 @@ export interface ExecutionSummary {
 	stoppedAt: string | null;
 	data?: {
 		resultData: {
-			runData: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, any> }> | null> }; error?: unknown }>>;
+			runData: Record<
+				string,
+				Array<{ data?: { main?: Array<Array<{ json: Record<string, any> }> | null> }; error?: unknown }>
+			>;
 			error?: { message?: string; description?: string };
 			lastNodeExecuted?: string;
 		};
@@ -100,7 +103,11 @@ export interface N8nInstance {
 	activate(workflowId: string): Promise<void>;
 	deactivate(workflowId: string): Promise<void>;
 	/** All executions (newest first), optionally of one workflow, with their run data when includeData. */
-	executions(filter?: { workflowId?: string; includeData?: boolean; status?: string }): Promise<ExecutionSummary[]>;
+	executions(filter?: {
+		workflowId?: string;
+		includeData?: boolean;
+		status?: string;
+	}): Promise<ExecutionSummary[]>;
 	/** Waits until the workflow has at least `count` finished executions and returns them (oldest first). */
 	waitForExecutions(workflowId: string, count: number, timeoutMs?: number): Promise<ExecutionSummary[]>;
 	/** Production webhook URL of a node in an imported workflow: <base>webhook/<webhookId>/<path>. */
@@ -110,10 +117,17 @@ export interface N8nInstance {
 	stop(): Promise<void>;
 }
 
-const DEFAULT_OWNER = { email: 'owner@clinic.test', password: 'Clinic-e2e-2026!', firstName: 'Clinic', lastName: 'Owner' };
+const DEFAULT_OWNER = {
+	email: 'owner@clinic.test',
+	password: 'Clinic-e2e-2026!',
+	firstName: 'Clinic',
+	lastName: 'Owner',
+};
 
 function loadWorkflow(spec: WorkflowSpec): WorkflowJson {
-	return typeof spec === 'string' ? (JSON.parse(readFileSync(spec, 'utf8')) as WorkflowJson) : structuredClone(spec);
+	return typeof spec === 'string'
+		? (JSON.parse(readFileSync(spec, 'utf8')) as WorkflowJson)
+		: structuredClone(spec);
 }
 
 function bcryptHash(password: string): string {
@@ -217,10 +231,13 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 				throw new Error(`n8n exited (${code}) during boot:\n${proc.tail(60)}`);
 			}),
 		]);
-		const login = await raw('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password }, {});
-		cookie = (login.response.headers.getSetCookie?.() ?? [])
-			.map((c) => c.split(';')[0])
-			.join('; ');
+		const login = await raw(
+			'POST',
+			'/rest/login',
+			{ emailOrLdapLoginId: owner.email, password: owner.password },
+			{},
+		);
+		cookie = (login.response.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
 		const scopes = (await rest<{ data: string[] }>('GET', '/api-keys/scopes')).data;
 		const created = await rest<{ data: { rawApiKey: string } }>('POST', '/api-keys', {
 			label: `e2e-${Date.now()}`,
@@ -241,9 +258,10 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 
 	/** Keeps only the fields the credential type declares (fixtures carry candidates for several layouts). */
 	const fitToSchema = async (type: string, data: Record<string, unknown>) => {
-		const schema = await api<{ properties?: Record<string, { enum?: unknown[] }> }>('GET', `/credentials/schema/${type}`).catch(
-			() => undefined,
-		);
+		const schema = await api<{ properties?: Record<string, { enum?: unknown[] }> }>(
+			'GET',
+			`/credentials/schema/${type}`,
+		).catch(() => undefined);
 		if (!schema?.properties) return data;
 		const fitted: Record<string, unknown> = {};
 		for (const [key, value] of Object.entries(data)) {
@@ -306,9 +324,12 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 			workflowIds[wf.name] = created.id;
 			workflowJson[wf.name] = wf;
 			const hasTrigger = wf.nodes.some(
-				(n) => n.type !== 'n8n-nodes-base.manualTrigger' && (/trigger$/i.test(n.type) || n.type === 'n8n-nodes-base.webhook'),
+				(n) =>
+					n.type !== 'n8n-nodes-base.manualTrigger' &&
+					(/trigger$/i.test(n.type) || n.type === 'n8n-nodes-base.webhook'),
 			);
-			if ((importOptions.activate ?? options.activate ?? true) && hasTrigger) await instance.activate(created.id);
+			if ((importOptions.activate ?? options.activate ?? true) && hasTrigger)
+				await instance.activate(created.id);
 			return created.id;
 		},
 		async activate(workflowId) {
@@ -326,7 +347,10 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 				if (filter.includeData) qs.set('includeData', 'true');
 				if (filter.status) qs.set('status', filter.status);
 				if (cursor) qs.set('cursor', cursor);
-				const page = await api<{ data: ExecutionSummary[]; nextCursor?: string | null }>('GET', `/executions?${qs}`);
+				const page = await api<{ data: ExecutionSummary[]; nextCursor?: string | null }>(
+					'GET',
+					`/executions?${qs}`,
+				);
 				all.push(...page.data);
 				cursor = page.nextCursor ?? undefined;
 			} while (cursor);
@@ -337,7 +361,9 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 				`${count} finished execution(s) of workflow ${workflowId}`,
 				async () => {
 					const list = await instance.executions({ workflowId, includeData: true });
-					const done = list.filter((e) => e.status !== 'running' && e.status !== 'new' && e.status !== 'waiting');
+					const done = list.filter(
+						(e) => e.status !== 'running' && e.status !== 'new' && e.status !== 'waiting',
+					);
 					return done.length >= count ? done.reverse() : undefined;
 				},
 				timeoutMs,
@@ -346,11 +372,14 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		},
 		webhookUrl(workflowName, nodeName, path) {
 			const node = workflowJson[workflowName]?.nodes.find((n) => n.name === nodeName);
-			if (!node?.webhookId) throw new Error(`workflow "${workflowName}" has no node "${nodeName}" with a webhookId`);
+			if (!node?.webhookId)
+				throw new Error(`workflow "${workflowName}" has no node "${nodeName}" with a webhookId`);
 			return `${webhookBaseUrl}webhook/${node.webhookId}/${path}`;
 		},
 		async loadedTypes() {
-			const nodes = await fetch(`${url}/types/nodes.json`, { headers: { cookie } }).then((r) => r.json() as Promise<Array<{ name: string }>>);
+			const nodes = await fetch(`${url}/types/nodes.json`, { headers: { cookie } }).then(
+				(r) => r.json() as Promise<Array<{ name: string }>>,
+			);
 			const creds = await fetch(`${url}/types/credentials.json`, { headers: { cookie } }).then(
 				(r) => r.json() as Promise<Array<{ name: string }>>,
 			);

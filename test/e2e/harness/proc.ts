@@ -90,7 +90,9 @@ export function startProcess(
 			if (seen) return Promise.resolve(seen);
 			return new Promise((resolve, reject) => {
 				const timer = setTimeout(() => {
-					reject(new Error(`${name}: timed out after ${timeoutMs} ms waiting for ${pattern}\n${managed.tail()}`));
+					reject(
+						new Error(`${name}: timed out after ${timeoutMs} ms waiting for ${pattern}\n${managed.tail()}`),
+					);
 				}, timeoutMs);
 				waiters.push({
 					pattern,
@@ -174,5 +176,7 @@ export async function waitUntil<T>(
 		}
 		await sleep(intervalMs);
 	}
-	throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+	throw new Error(
+		`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+	);
 }

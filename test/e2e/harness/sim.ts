@@ -43,7 +43,12 @@ export interface SimHandle {
 	url: string;
 	graphUrl: string;
 	control<T = any>(method: string, path: string, body?: unknown): Promise<T>;
-	graph<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+	graph<T = any>(
+		method: string,
+		path: string,
+		body?: unknown,
+		token?: string,
+	): Promise<{ status: number; body: T }>;
 	/** A patient sends a message (body as accepted by POST /_sim/inbound). Returns the simulator's answer. */
 	inbound<T = any>(body: Record<string, unknown>): Promise<T>;
 	messages(filter?: { to?: string }): Promise<SimOutbound[]>;
@@ -53,7 +58,10 @@ export interface SimHandle {
 	/** Points the number's webhook at `url` (Meta's per-number override), as a clinic would in Meta's dashboard. */
 	setCallback(url: string, verifyToken?: string): Promise<void>;
 	/** Sends `payload` to the callback as a webhook, signed with the app secret (or a wrong one). */
-	deliverRaw(payload: unknown, options?: { url?: string; wrongSecret?: boolean; eventIds?: string[] }): Promise<SimDelivery>;
+	deliverRaw(
+		payload: unknown,
+		options?: { url?: string; wrongSecret?: boolean; eventIds?: string[] },
+	): Promise<SimDelivery>;
 	/** Delivers an earlier webhook again, byte for byte (what Meta does when it retries). */
 	replay(deliveryId: string): Promise<SimDelivery>;
 	/** Waits until the simulator accepted at least `count` messages to `to` and returns them (oldest first). */
@@ -117,7 +125,10 @@ export async function startSim(options: StartSimOptions = {}): Promise<SimHandle
 		graphUrl,
 		async control(method, path, body) {
 			const r = await call(method, `/_sim${path}`, body);
-			if (r.status >= 300) throw new Error(`simulator ${method} /_sim${path} → ${r.status}: ${JSON.stringify(r.body).slice(0, 600)}`);
+			if (r.status >= 300)
+				throw new Error(
+					`simulator ${method} /_sim${path} → ${r.status}: ${JSON.stringify(r.body).slice(0, 600)}`,
+				);
 			return r.body;
 		},
 		async graph(method, path, body, token = SIM.accessToken) {
@@ -127,7 +138,11 @@ export async function startSim(options: StartSimOptions = {}): Promise<SimHandle
 		async messages(filter = {}) {
 			const qs = filter.to ? `?to=${encodeURIComponent(filter.to)}` : '';
 			const list = listOf<SimOutbound>(await handle.control('GET', `/messages${qs}`), 'messages');
-			return filter.to ? list.filter((m) => m.to === filter.to || String(m.to).replace(/\D/g, '') === filter.to!.replace(/\D/g, '')) : list;
+			return filter.to
+				? list.filter(
+						(m) => m.to === filter.to || String(m.to).replace(/\D/g, '') === filter.to!.replace(/\D/g, ''),
+					)
+				: list;
 		},
 		async deliveries() {
 			return listOf<SimDelivery>(await handle.control('GET', '/deliveries'), 'deliveries');
@@ -146,7 +161,10 @@ export async function startSim(options: StartSimOptions = {}): Promise<SimHandle
 			return handle.control('POST', '/deliver-raw', { payload, ...options });
 		},
 		async replay(deliveryId) {
-			const list = listOf<SimDelivery & { body: unknown }>(await handle.control('GET', '/deliveries?includeBody=1'), 'data');
+			const list = listOf<SimDelivery & { body: unknown }>(
+				await handle.control('GET', '/deliveries?includeBody=1'),
+				'data',
+			);
 			const original = list.find((d) => d.id === deliveryId);
 			if (!original) throw new Error(`no delivery ${deliveryId}`);
 			return handle.deliverRaw(original.body, { url: original.url, eventIds: original.eventIds ?? [] });

@@ -9,13 +9,26 @@ import { WF, assertNoFailedExecutions, patientPhone } from './util';
 
 export const bookingScenario: Scenario = {
 	name: 'booking-bot',
-	description: 'Workflow 01: intake validated, slot list, booking confirmed by template, same slot twice → "just taken"',
-	requires: { nodes: ['whatsAppClinicTrigger', 'whatsAppSendMessage', 'whatsAppSendTemplate', 'appointmentSlotLookup', 'consentCheck', 'auditLog'] },
+	description:
+		'Workflow 01: intake validated, slot list, booking confirmed by template, same slot twice → "just taken"',
+	requires: {
+		nodes: [
+			'whatsAppClinicTrigger',
+			'whatsAppSendMessage',
+			'whatsAppSendTemplate',
+			'appointmentSlotLookup',
+			'consentCheck',
+			'auditLog',
+		],
+	},
 	async run(ctx) {
 		const since = Date.now();
 		const maria = new Patient(ctx, patientPhone(), 'Maria Souza');
 		let out = await maria.say('Hi');
-		assert(buttonIds(out[0]).includes('BOOK'), `menu with a BOOK button, got ${JSON.stringify(out[0]?.request).slice(0, 300)}`);
+		assert(
+			buttonIds(out[0]).includes('BOOK'),
+			`menu with a BOOK button, got ${JSON.stringify(out[0]?.request).slice(0, 300)}`,
+		);
 		out = await maria.tapButton('BOOK', 'Book appointment');
 		assert(/full name/i.test(textOf(out[0])), `asks the name, got "${textOf(out[0])}"`);
 		out = await maria.say('M4ria');
@@ -31,10 +44,18 @@ export const bookingScenario: Scenario = {
 		assert(list, `a list of free times, got ${out.map((m) => m.type).join(', ')}`);
 		const rows = listRows(list);
 		assert(rows.length >= 2 && rows.length <= 10, `2–10 rows, got ${rows.length}`);
-		ctx.log(`list: ${rows.map((r) => r.title).slice(0, 3).join(' | ')} …`);
+		ctx.log(
+			`list: ${rows
+				.map((r) => r.title)
+				.slice(0, 3)
+				.join(' | ')} …`,
+		);
 		out = await maria.pickRow(rows[0].id, rows[0].title);
 		const confirmation = out.find((m) => m.type === 'template');
-		assert(confirmation, `a confirmation template, got ${out.map((m) => `${m.type}:${textOf(m)}`).join(', ')}`);
+		assert(
+			confirmation,
+			`a confirmation template, got ${out.map((m) => `${m.type}:${textOf(m)}`).join(', ')}`,
+		);
 		assertEqual(confirmation.templateName, 'appointment_confirmation', 'confirmation template');
 		assert(/Maria/.test(textOf(confirmation)), `confirmation names the patient: "${textOf(confirmation)}"`);
 		assert(confirmation.bizOpaqueCallbackData, 'confirmation carries the appointment id as callback data');
@@ -47,7 +68,10 @@ export const bookingScenario: Scenario = {
 		await joao.say('01/01/1990');
 		await joao.say('none');
 		out = await joao.pickRow(rows[0].id, rows[0].title, { expect: 2 });
-		assert(out.some((m) => /just taken/i.test(textOf(m))), `told the time was taken: ${out.map(textOf).join(' / ')}`);
+		assert(
+			out.some((m) => /just taken/i.test(textOf(m))),
+			`told the time was taken: ${out.map(textOf).join(' / ')}`,
+		);
 		const newList = out.find((m) => listRows(m).length > 0);
 		assert(newList && !listRows(newList).some((r) => r.id === rows[0].id), 'new list without the taken time');
 		await assertNoFailedExecutions(ctx, [WF.inbox], since);

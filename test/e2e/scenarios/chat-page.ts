@@ -19,12 +19,19 @@ export const chatPageScenario: Scenario = {
 		assert(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install -y chromium`);
 		const since = Date.now();
 		const phone = patientPhone();
-		let browser: Browser | undefined;
-		ctx.defer(async () => await browser?.close());
-		browser = await chromium.launch({
+		const browser: Browser = await chromium.launch({
 			executablePath: CHROMIUM,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run',
+			],
 		});
+		ctx.defer(async () => await browser.close());
 		const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
 		await page.goto(`${ctx.sim.url}/?phone=${phone}&name=Ana%20Pereira`, { waitUntil: 'domcontentloaded' });
 		const t0 = Date.now();
@@ -54,12 +61,18 @@ export const chatPageScenario: Scenario = {
 		await page.locator('.list-row').first().click();
 		await page.locator('#list-send').click();
 		await waitForClinic(6);
-		await page.getByText(/is confirmed for/).last().waitFor({ timeout: 30_000 });
+		await page
+			.getByText(/is confirmed for/)
+			.last()
+			.waitFor({ timeout: 30_000 });
 		const seconds = (Date.now() - t0) / 1000;
 		ctx.log(`booked from the chat page in ${seconds.toFixed(1)} s (${await clinicCount()} clinic messages)`);
 		assert(seconds < 60, `booking took ${seconds.toFixed(1)} s (> 60 s)`);
 		const sent = await ctx.sim.messages({ to: phone });
-		assert(sent.some((m) => m.templateName === 'appointment_confirmation'), 'the simulator accepted the confirmation template');
+		assert(
+			sent.some((m) => m.templateName === 'appointment_confirmation'),
+			'the simulator accepted the confirmation template',
+		);
 		await assertNoFailedExecutions(ctx, [WF.inbox], since);
 	},
 };

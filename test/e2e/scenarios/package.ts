@@ -13,7 +13,8 @@ export const CREDENTIAL_TYPES = ['whatsAppClinicApi', 'clinicStoreApi', 'fhirSer
 
 export const packageScenario: Scenario = {
 	name: 'package-loads',
-	description: 'n8n loads every node and credential of the package as a community package (package.json n8n block complete)',
+	description:
+		'n8n loads every node and credential of the package as a community package (package.json n8n block complete)',
 	async run({ n8n, loaded, log }) {
 		const missingNodes = NODE_TYPES.filter((n) => !loaded.nodes.includes(n));
 		const missingCreds = CREDENTIAL_TYPES.filter((c) => !loaded.credentials.includes(c));
@@ -21,7 +22,13 @@ export const packageScenario: Scenario = {
 		assert(missingNodes.length === 0, `node types not loaded: ${missingNodes.join(', ')}`);
 		assert(missingCreds.length === 0, `credential types not loaded: ${missingCreds.join(', ')}`);
 		const built = n8n.builtPackage;
-		assert(built.unlisted.length === 0, `built but not listed in package.json "n8n": ${built.unlisted.join(', ')}`);
-		assert(built.missing.length === 0, `listed in package.json "n8n" but not built: ${built.missing.join(', ')}`);
+		assert(
+			built.unlisted.length === 0,
+			`built but not listed in package.json "n8n": ${built.unlisted.join(', ')}`,
+		);
+		assert(
+			built.missing.length === 0,
+			`listed in package.json "n8n" but not built: ${built.missing.join(', ')}`,
+		);
 	},
 };

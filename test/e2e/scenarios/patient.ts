@@ -16,7 +16,10 @@ export class Patient {
 	}
 
 	/** Sends an inbound message and waits for the clinic's answer(s); returns the new outbound messages. */
-	async send(body: Record<string, unknown>, options: { expect?: number; timeoutMs?: number } = {}): Promise<SimOutbound[]> {
+	async send(
+		body: Record<string, unknown>,
+		options: { expect?: number; timeoutMs?: number } = {},
+	): Promise<SimOutbound[]> {
 		const before = (await this.messages()).length;
 		this.seen = before;
 		await this.ctx.sim.inbound({ from: this.phone, name: this.name, ...body });
@@ -61,8 +64,12 @@ export function textOf(m: SimOutbound | undefined): string {
 	return String(r?.body ?? m.request?.text?.body ?? '');
 }
 
-export function listRows(m: SimOutbound | undefined): Array<{ id: string; title: string; description?: string }> {
-	const sections = (m?.request?.interactive?.action?.sections ?? []) as Array<{ rows: Array<{ id: string; title: string }> }>;
+export function listRows(
+	m: SimOutbound | undefined,
+): Array<{ id: string; title: string; description?: string }> {
+	const sections = (m?.request?.interactive?.action?.sections ?? []) as Array<{
+		rows: Array<{ id: string; title: string }>;
+	}>;
 	return sections.flatMap((s) => s.rows);
 }
 

@@ -15,12 +15,25 @@ const BATCH = 12;
 
 export const remindersScenario: Scenario = {
 	name: 'reminders-consent-race',
-	description: 'Workflow 02: batch of reminders; PARAR mid-batch → nothing more to that patient; Confirm/Cancel/Reschedule buttons work',
-	requires: { nodes: ['whatsAppClinicTrigger', 'whatsAppSendMessage', 'whatsAppSendTemplate', 'appointmentSlotLookup', 'consentCheck', 'auditLog'] },
+	description:
+		'Workflow 02: batch of reminders; PARAR mid-batch → nothing more to that patient; Confirm/Cancel/Reschedule buttons work',
+	requires: {
+		nodes: [
+			'whatsAppClinicTrigger',
+			'whatsAppSendMessage',
+			'whatsAppSendTemplate',
+			'appointmentSlotLookup',
+			'consentCheck',
+			'auditLog',
+		],
+	},
 	async run(ctx) {
 		const since = Date.now();
 		await ensureSeedWorkflows(ctx, CLINIC_RULES);
-		const patients = Array.from({ length: BATCH }, (_, i) => new Patient(ctx, patientPhone(), `Patient ${String.fromCharCode(65 + i)} Test`));
+		const patients = Array.from(
+			{ length: BATCH },
+			(_, i) => new Patient(ctx, patientPhone(), `Patient ${String.fromCharCode(65 + i)} Test`),
+		);
 		const seeded = await callWebhook(ctx, SEED_PATH, {
 			patients: patients.map((p) => ({ phone: p.phone, name: p.name })),
 			fromHours: 25,
@@ -28,7 +41,9 @@ export const remindersScenario: Scenario = {
 		});
 		const appointments = (Array.isArray(seeded) ? seeded : [seeded]).map((s: any) => s.appointment);
 		assertEqual(appointments.filter((a: any) => a?.id).length, BATCH, 'appointments seeded 24–48 h ahead');
-		const byPhone = new Map<string, any>(appointments.map((a: any) => [String(a.patient.phone).replace(/\D/g, ''), a]));
+		const byPhone = new Map<string, any>(
+			appointments.map((a: any) => [String(a.patient.phone).replace(/\D/g, ''), a]),
+		);
 
 		// Slow the Graph API down so the batch (one consent check + one send per patient) takes several seconds.
 		await ctx.sim.control('POST', '/config', { latencyMs: 250 });
@@ -41,17 +56,24 @@ export const remindersScenario: Scenario = {
 		// Wait until the batch is under way, then the patient opts out.
 		await waitUntil(
 			'first reminders accepted',
-			async () => (await ctx.sim.messages()).filter((m) => m.templateName === 'appointment_reminder').length >= 2,
+			async () =>
+				(await ctx.sim.messages()).filter((m) => m.templateName === 'appointment_reminder').length >= 2,
 			60_000,
 		);
-		const sentParar = await ctx.sim.inbound({ from: target.phone, name: target.name, type: 'text', text: 'PARAR' });
+		const sentParar = await ctx.sim.inbound({
+			from: target.phone,
+			name: target.name,
+			type: 'text',
+			text: 'PARAR',
+		});
 		// The inbox execution that handled PARAR tells when the opt-out was recorded.
 		const optOut = await waitUntil(
 			'the opt-out recorded by workflow 01',
 			async () => {
 				for (const e of await ctx.n8n.executions({ workflowId: inboxId, includeData: true })) {
 					const item = nodeOutput(e, 'Opt-out words').find((i) => i.messageId === sentParar.messageId);
-					if (item?.consentKeyword) return item.consentKeyword as { action: string; recordedAt: string; reply: string };
+					if (item?.consentKeyword)
+						return item.consentKeyword as { action: string; recordedAt: string; reply: string };
 				}
 				return undefined;
 			},
@@ -76,21 +98,31 @@ export const remindersScenario: Scenario = {
 			blocked: (r.data?.main?.[1] ?? []).map((i: any) => i.json),
 		}));
 		const phoneOf = (j: any) => String(j?.patient?.phone ?? '').replace(/\D/g, '');
-		const targetCheck = checks.find((c: any) => [...c.allowed, ...c.blocked].some((j: any) => phoneOf(j) === target.phone));
+		const targetCheck = checks.find((c: any) =>
+			[...c.allowed, ...c.blocked].some((j: any) => phoneOf(j) === target.phone),
+		);
 		assert(targetCheck, 'the batch checked the patient who opted out');
 		const targetAllowed = targetCheck.allowed.some((j: any) => phoneOf(j) === target.phone);
-		ctx.log(`target checked ${targetCheck.startTime - recordedAt} ms after the opt-out → ${targetAllowed ? 'allowed' : 'blocked'}`);
+		ctx.log(
+			`target checked ${targetCheck.startTime - recordedAt} ms after the opt-out → ${targetAllowed ? 'allowed' : 'blocked'}`,
+		);
 		if (targetCheck.startTime > recordedAt) assert(!targetAllowed, 'a check after the opt-out must block');
 		const all = await ctx.sim.messages();
 		const reminders = all.filter((m) => m.templateName === 'appointment_reminder');
 		const toTarget = reminders.filter((m) => String(m.to).replace(/\D/g, '') === target.phone);
 		// Nothing reaches the patient after the opt-out, except a send whose check had already passed before it.
-		const late = toTarget.filter((m) => Date.parse(String(m.acceptedAt)) > recordedAt && !(targetAllowed && targetCheck.startTime < recordedAt));
+		const late = toTarget.filter(
+			(m) =>
+				Date.parse(String(m.acceptedAt)) > recordedAt &&
+				!(targetAllowed && targetCheck.startTime < recordedAt),
+		);
 		assertEqual(late.length, 0, 'reminders to the patient after the opt-out was recorded');
 		const others = patients.filter((p) => p !== target);
 		const missing = others.filter((p) => !reminders.some((m) => String(m.to).replace(/\D/g, '') === p.phone));
 		assertEqual(missing.length, 0, 'patients without a reminder (excluding the one who opted out)');
-		ctx.log(`batch: ${reminders.length} reminders, ${checks.length} consent checks; reminders to the opted-out patient: ${toTarget.length}`);
+		ctx.log(
+			`batch: ${reminders.length} reminders, ${checks.length} consent checks; reminders to the opted-out patient: ${toTarget.length}`,
+		);
 		await ctx.sim.control('POST', '/config', { latencyMs: 0 });
 
 		// Reply buttons on the reminders.

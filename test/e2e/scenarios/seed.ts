@@ -11,7 +11,20 @@ export function seedWorkflows(clinicRules: string): WorkflowJson[] {
 		{
 			name: 'E2E seed appointments',
 			nodes: [
-				{ name: 'Seed', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'e2e-seed-0000-0000-0000-000000000001', parameters: { httpMethod: 'POST', path: SEED_PATH, responseMode: 'lastNode', responseData: 'allEntries', options: {} } },
+				{
+					name: 'Seed',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: 'e2e-seed-0000-0000-0000-000000000001',
+					parameters: {
+						httpMethod: 'POST',
+						path: SEED_PATH,
+						responseMode: 'lastNode',
+						responseData: 'allEntries',
+						options: {},
+					},
+				},
 				{
 					name: 'Free slots',
 					type: T('appointmentSlotLookup'),
@@ -50,7 +63,16 @@ export function seedWorkflows(clinicRules: string): WorkflowJson[] {
 					type: T('appointmentSlotLookup'),
 					typeVersion: 1,
 					position: [660, 0],
-					parameters: { operation: 'book', backend: 'builtin', rulesSource: 'json', rulesJson: clinicRules, slotId: '={{ $json.slotId }}', patientName: '={{ $json.name }}', patientPhone: '={{ $json.phone }}', locale: 'en' },
+					parameters: {
+						operation: 'book',
+						backend: 'builtin',
+						rulesSource: 'json',
+						rulesJson: clinicRules,
+						slotId: '={{ $json.slotId }}',
+						patientName: '={{ $json.name }}',
+						patientPhone: '={{ $json.phone }}',
+						locale: 'en',
+					},
 					credentials: store,
 				},
 			],
@@ -63,13 +85,27 @@ export function seedWorkflows(clinicRules: string): WorkflowJson[] {
 		{
 			name: 'E2E appointment status',
 			nodes: [
-				{ name: 'Status', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'e2e-status-0000-0000-0000-000000000001', parameters: { httpMethod: 'POST', path: STATUS_PATH, responseMode: 'lastNode', options: {} } },
+				{
+					name: 'Status',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: 'e2e-status-0000-0000-0000-000000000001',
+					parameters: { httpMethod: 'POST', path: STATUS_PATH, responseMode: 'lastNode', options: {} },
+				},
 				{
 					name: 'Update status',
 					type: T('appointmentSlotLookup'),
 					typeVersion: 1,
 					position: [220, 0],
-					parameters: { operation: 'updateStatus', backend: 'builtin', rulesSource: 'json', rulesJson: clinicRules, appointmentId: '={{ $json.body.appointmentId }}', status: '={{ $json.body.status }}' },
+					parameters: {
+						operation: 'updateStatus',
+						backend: 'builtin',
+						rulesSource: 'json',
+						rulesJson: clinicRules,
+						appointmentId: '={{ $json.body.appointmentId }}',
+						status: '={{ $json.body.status }}',
+					},
 					credentials: store,
 				},
 			],
@@ -80,7 +116,10 @@ export function seedWorkflows(clinicRules: string): WorkflowJson[] {
 
 let seeded: Promise<void> | undefined;
 /** Imports and publishes the helper workflows once per run (they stay for later scenarios). */
-export function ensureSeedWorkflows(ctx: { n8n: { importWorkflow(wf: WorkflowJson): Promise<string> } }, clinicRules: string) {
+export function ensureSeedWorkflows(
+	ctx: { n8n: { importWorkflow(wf: WorkflowJson): Promise<string> } },
+	clinicRules: string,
+) {
 	seeded ??= (async () => {
 		for (const wf of seedWorkflows(clinicRules)) await ctx.n8n.importWorkflow(wf);
 	})();

@@ -5,11 +5,18 @@ import { assert, assertEqual, type Scenario } from '../scenario';
 import { Patient, textOf } from './patient';
 import { T, WF, assertNoFailedExecutions, callWebhook, patientPhone, useWorkflow, workflowId } from './util';
 
-const ALL = ['whatsAppClinicTrigger', 'whatsAppSendMessage', 'whatsAppSendTemplate', 'consentCheck', 'auditLog'];
+const ALL = [
+	'whatsAppClinicTrigger',
+	'whatsAppSendMessage',
+	'whatsAppSendTemplate',
+	'consentCheck',
+	'auditLog',
+];
 
 export const labScenario: Scenario = {
 	name: 'lab-results',
-	description: 'Workflow 03: opt-in required; notice template; report only after the right date of birth; a question goes to the nurse',
+	description:
+		'Workflow 03: opt-in required; notice template; report only after the right date of birth; a question goes to the nurse',
 	requires: { nodes: ALL },
 	async run(ctx) {
 		const since = Date.now();
@@ -38,18 +45,28 @@ export const labScenario: Scenario = {
 		const msgs = await ctx.sim.waitForMessages(carla.phone, before + 1);
 		const notice = msgs[msgs.length - 1];
 		assertEqual(notice.templateName, 'lab_results_ready', 'results-ready template');
-		assert(!JSON.stringify(notice.request).includes('carla-hemogram'), 'the notice does not carry the report');
+		assert(
+			!JSON.stringify(notice.request).includes('carla-hemogram'),
+			'the notice does not carry the report',
+		);
 
 		out = await carla.say('01/01/1980');
 		assert(/does not match/i.test(textOf(out[0])), `wrong date of birth refused: "${textOf(out[0])}"`);
 		out = await carla.say('02/11/1979');
 		const doc = out.find((m) => m.type === 'document');
 		assert(doc, `report sent as a document after the right date, got ${out.map((m) => m.type).join(', ')}`);
-		assertEqual(doc.request.document?.link, 'https://lab.example/reports/carla-hemogram.pdf', 'document link');
+		assertEqual(
+			doc.request.document?.link,
+			'https://lab.example/reports/carla-hemogram.pdf',
+			'document link',
+		);
 
 		const deskBefore = (await ctx.n8n.executions({ workflowId: workflowId(ctx, WF.telemedicine) })).length;
 		out = await carla.say('Is my hemoglobin value normal?');
-		assert(out.some((m) => /nurse/i.test(textOf(m))), `question handed to a nurse: ${out.map(textOf).join(' / ')}`);
+		assert(
+			out.some((m) => /nurse/i.test(textOf(m))),
+			`question handed to a nurse: ${out.map(textOf).join(' / ')}`,
+		);
 		await ctx.n8n.waitForExecutions(workflowId(ctx, WF.telemedicine), deskBefore + 1);
 		await assertNoFailedExecutions(ctx, [WF.inbox, WF.lab, WF.telemedicine], since);
 	},
@@ -57,7 +74,8 @@ export const labScenario: Scenario = {
 
 export const telemedicineScenario: Scenario = {
 	name: 'telemedicine-handoff',
-	description: 'Workflow 04: "talk to a nurse" → staff desk gets the context, patient gets a video link, messages forwarded, staff closes → back to the bot',
+	description:
+		'Workflow 04: "talk to a nurse" → staff desk gets the context, patient gets a video link, messages forwarded, staff closes → back to the bot',
 	requires: { nodes: ALL },
 	async run(ctx) {
 		const since = Date.now();
@@ -67,7 +85,10 @@ export const telemedicineScenario: Scenario = {
 		await rui.say('Hello');
 		const d0 = await deskCount();
 		let out = await rui.tapButton('NURSE', 'Talk to a nurse');
-		assert(out.some((m) => /video call/i.test(textOf(m)) && /https:\/\//.test(textOf(m))), `video link sent: ${out.map(textOf).join(' / ')}`);
+		assert(
+			out.some((m) => /video call/i.test(textOf(m)) && /https:\/\//.test(textOf(m))),
+			`video link sent: ${out.map(textOf).join(' / ')}`,
+		);
 		const [handoff] = (await ctx.n8n.waitForExecutions(desk, d0 + 1)).slice(-1);
 		const body = handoff.data?.resultData.runData['Staff desk']?.[0]?.data?.main?.[0]?.[0]?.json?.body;
 		assertEqual(body?.kind, 'handoff', 'staff desk notification kind');
@@ -81,12 +102,18 @@ export const telemedicineScenario: Scenario = {
 		assert(/fever/.test(String(fwd?.topic)), 'forwarded text reaches the staff desk');
 
 		const before = (await rui.messages()).length;
-		await callWebhook(ctx, 'clinic-staff-reply', { patient: rui.phone, text: 'Please take your temperature now.' });
+		await callWebhook(ctx, 'clinic-staff-reply', {
+			patient: rui.phone,
+			text: 'Please take your temperature now.',
+		});
 		let msgs = await ctx.sim.waitForMessages(rui.phone, before + 1);
 		assert(/Nurse: Please take/.test(textOf(msgs[msgs.length - 1])), 'staff answer reaches the patient');
 		await callWebhook(ctx, 'clinic-handoff-close', { patient: rui.phone });
 		msgs = await ctx.sim.waitForMessages(rui.phone, before + 2);
-		assert(/back with the clinic assistant/.test(textOf(msgs[msgs.length - 1])), 'patient told the bot is back');
+		assert(
+			/back with the clinic assistant/.test(textOf(msgs[msgs.length - 1])),
+			'patient told the bot is back',
+		);
 		out = await rui.say('hi');
 		assert(out[0]?.type === 'interactive', 'the bot answers again with its menu');
 		await assertNoFailedExecutions(ctx, [WF.inbox, WF.telemedicine], since);
@@ -98,8 +125,22 @@ function verifyWorkflow(): WorkflowJson {
 	return {
 		name: 'E2E audit verify',
 		nodes: [
-			{ name: 'Verify now', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'e2e-audit-verify-0000-0000-000000000001', parameters: { httpMethod: 'POST', path: 'e2e-audit-verify', responseMode: 'lastNode', options: {} } },
-			{ name: 'Verify chain', type: T('auditLog'), typeVersion: 1, position: [240, 0], parameters: { operation: 'verify', failWhenBroken: false, options: {} }, credentials: { clinicStoreApi: { name: 'Clinic Store (SQLite)' } } },
+			{
+				name: 'Verify now',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: 'e2e-audit-verify-0000-0000-000000000001',
+				parameters: { httpMethod: 'POST', path: 'e2e-audit-verify', responseMode: 'lastNode', options: {} },
+			},
+			{
+				name: 'Verify chain',
+				type: T('auditLog'),
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { operation: 'verify', failWhenBroken: false, options: {} },
+				credentials: { clinicStoreApi: { name: 'Clinic Store (SQLite)' } },
+			},
 		],
 		connections: { 'Verify now': { main: [[{ node: 'Verify chain', type: 'main', index: 0 }]] } },
 	};
@@ -114,7 +155,10 @@ export const auditScenario: Scenario = {
 		const result = await callWebhook(ctx, 'e2e-audit-verify', {});
 		ctx.log(`verify: ${JSON.stringify(result).slice(0, 300)}`);
 		const r = Array.isArray(result) ? result[0] : result;
-		assert(r && (r.valid === true || r.ok === true || r.intact === true), `chain verifies: ${JSON.stringify(r).slice(0, 300)}`);
+		assert(
+			r && (r.valid === true || r.ok === true || r.intact === true),
+			`chain verifies: ${JSON.stringify(r).slice(0, 300)}`,
+		);
 		const count = Number(r.entries ?? r.checked ?? r.count ?? r.entriesChecked ?? 0);
 		assert(count > 0, `entries were checked (${count})`);
 	},
@@ -122,7 +166,8 @@ export const auditScenario: Scenario = {
 
 export const followUpScenario: Scenario = {
 	name: 'follow-up-csat',
-	description: 'Workflow 05: a fulfilled visit gets follow-up + survey templates; "Good" is stored in the audit log; "I need help" opens a handoff',
+	description:
+		'Workflow 05: a fulfilled visit gets follow-up + survey templates; "Good" is stored in the audit log; "I need help" opens a handoff',
 	requires: { nodes: [...ALL, 'appointmentSlotLookup'] },
 	async run(ctx) {
 		const since = Date.now();
@@ -132,11 +177,17 @@ export const followUpScenario: Scenario = {
 		await callWebhook(ctx, 'clinic-follow-up-run', {});
 		const msgs = await ctx.sim.waitForMessages(patient.phone, before + 2);
 		const names = msgs.slice(before).map((m) => m.templateName);
-		assert(names.includes('post_visit_follow_up') && names.includes('satisfaction_survey'), `follow-up + survey sent: ${names.join(', ')}`);
+		assert(
+			names.includes('post_visit_follow_up') && names.includes('satisfaction_survey'),
+			`follow-up + survey sent: ${names.join(', ')}`,
+		);
 		const out = await patient.tapQuickReply(`CSAT:GOOD:${appointment.id}`, 'Good');
 		assert(/thank you for your feedback/i.test(textOf(out[0])), `thanks for the answer: "${textOf(out[0])}"`);
 		const help = await patient.tapQuickReply(`FOLLOWUP:HELP:${appointment.id}`, 'I need help');
-		assert(help.some((m) => /nurse/i.test(textOf(m))), 'I need help → nurse handoff');
+		assert(
+			help.some((m) => /nurse/i.test(textOf(m))),
+			'I need help → nurse handoff',
+		);
 		await callWebhook(ctx, 'clinic-handoff-close', { patient: patient.phone });
 		await assertNoFailedExecutions(ctx, [WF.inbox, WF.followUp], since);
 	},
@@ -144,7 +195,8 @@ export const followUpScenario: Scenario = {
 
 export const kpiScenario: Scenario = {
 	name: 'kpi-report',
-	description: 'Workflow 06: summary from the audit log (response time, delivery/read, confirmation, no-show, CSAT) + CSV',
+	description:
+		'Workflow 06: summary from the audit log (response time, delivery/read, confirmation, no-show, CSAT) + CSV',
 	requires: { nodes: ['auditLog', 'appointmentSlotLookup'] },
 	async run(ctx) {
 		const result = await callWebhook(ctx, 'clinic-kpi-report', {});
@@ -153,14 +205,23 @@ export const kpiScenario: Scenario = {
 		ctx.log(`KPIs: ${JSON.stringify(summary)}`);
 		assert(summary, `summary returned: ${JSON.stringify(result).slice(0, 300)}`);
 		assert(summary.messagesSent > 0 && summary.messagesReceived > 0, 'counts messages');
-		assert(summary.deliveryRatePct !== null && summary.deliveryRatePct > 0, `delivery rate computed (${summary.deliveryRatePct})`);
+		assert(
+			summary.deliveryRatePct !== null && summary.deliveryRatePct > 0,
+			`delivery rate computed (${summary.deliveryRatePct})`,
+		);
 		assert(summary.medianResponseSeconds !== null, 'response time computed');
 		assert(summary.appointments > 0 && summary.confirmationRatePct !== null, 'confirmation rate computed');
 		const [run] = (await ctx.n8n.waitForExecutions(workflowId(ctx, WF.kpi), 1)).slice(-1);
 		const csv = run.data?.resultData.runData['Report']?.[0]?.data?.main?.[0]?.[0] as any;
-		assert(String(csv?.binary?.data?.fileName ?? '').endsWith('.csv'), `CSV file produced: ${JSON.stringify(csv?.binary ?? null).slice(0, 200)}`);
+		assert(
+			String(csv?.binary?.data?.fileName ?? '').endsWith('.csv'),
+			`CSV file produced: ${JSON.stringify(csv?.binary ?? null).slice(0, 200)}`,
+		);
 		if (ctx.loaded.nodes.length) {
-			assert(summary.csatAnswers >= 1, `CSAT answers counted (${summary.csatAnswers}); run after follow-up-csat`);
+			assert(
+				summary.csatAnswers >= 1,
+				`CSAT answers counted (${summary.csatAnswers}); run after follow-up-csat`,
+			);
 		}
 	},
 };
@@ -173,7 +234,11 @@ import { CLINIC_RULES } from '../../../scripts/workflows/shared';
 export async function bookDirect(ctx: Parameters<Scenario['run']>[0], name: string, hoursAhead: number) {
 	await ensureSeedWorkflows(ctx, CLINIC_RULES);
 	const patient = new Patient(ctx, patientPhone(), name);
-	const answer = await callWebhook(ctx, SEED_PATH, { patients: [{ phone: patient.phone, name }], fromHours: hoursAhead, toHours: hoursAhead + 20 });
+	const answer = await callWebhook(ctx, SEED_PATH, {
+		patients: [{ phone: patient.phone, name }],
+		fromHours: hoursAhead,
+		toHours: hoursAhead + 20,
+	});
 	const items = Array.isArray(answer) ? answer : [answer];
 	const appointment = items[0]?.appointment;
 	assert(appointment?.id, `seeded an appointment: ${JSON.stringify(answer).slice(0, 300)}`);

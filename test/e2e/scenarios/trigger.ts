@@ -29,7 +29,8 @@ function smokeWorkflow(webhookId: string): WorkflowJson {
 
 export const triggerScenario: Scenario = {
 	name: 'trigger-smoke',
-	description: 'Trigger: handshake, one typed item per message, forged POST → 401 and no execution, retry → no second item',
+	description:
+		'Trigger: handshake, one typed item per message, forged POST → 401 and no execution, retry → no second item',
 	requires: { nodes: ['whatsAppClinicTrigger'], credentials: ['whatsAppClinicApi'] },
 	async run(ctx) {
 		const { n8n, sim, log } = ctx;
@@ -41,7 +42,12 @@ export const triggerScenario: Scenario = {
 		await useCallback(ctx, url);
 
 		const from = patientPhone();
-		const sent = await sim.inbound({ from, name: 'Maria Souza', type: 'text', text: 'Olá, quero marcar uma consulta' });
+		const sent = await sim.inbound({
+			from,
+			name: 'Maria Souza',
+			type: 'text',
+			text: 'Olá, quero marcar uma consulta',
+		});
 		assertEqual(sent.delivery?.statusCode, 200, 'webhook answer to a signed delivery');
 		const [execution] = await n8n.waitForExecutions(workflowId, 1);
 		assertEqual(execution.status, 'success', 'execution status');
@@ -55,7 +61,10 @@ export const triggerScenario: Scenario = {
 		assertEqual(item.profileName, 'Maria Souza', 'item.profileName');
 		assertEqual(item.phoneNumberId, '100000000000001', 'item.phoneNumberId');
 		assert(String(item.text).includes('marcar uma consulta'), `item.text: ${JSON.stringify(item.text)}`);
-		assert(typeof item.timestamp === 'string' && !Number.isNaN(Date.parse(item.timestamp)), 'item.timestamp is ISO');
+		assert(
+			typeof item.timestamp === 'string' && !Number.isNaN(Date.parse(item.timestamp)),
+			'item.timestamp is ISO',
+		);
 		log(`typed item ok (${item.type}, ${item.messageId.slice(0, 20)}…)`);
 
 		// Forged: same shape, signed with the wrong secret.
@@ -72,7 +81,15 @@ export const triggerScenario: Scenario = {
 									messaging_product: 'whatsapp',
 									metadata: { display_phone_number: '15550100001', phone_number_id: '100000000000001' },
 									contacts: [{ profile: { name: 'Mallory' }, wa_id: from }],
-									messages: [{ from, id: `wamid.FORGED${Date.now()}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'forged' } }],
+									messages: [
+										{
+											from,
+											id: `wamid.FORGED${Date.now()}`,
+											timestamp: String(Math.floor(Date.now() / 1000)),
+											type: 'text',
+											text: { body: 'forged' },
+										},
+									],
 								},
 							},
 						],

@@ -7,7 +7,11 @@ import type { ScenarioContext } from '../scenario';
 export const T = (name: string) => `${PACKAGE_NAME}.${name}`;
 
 /** Items a node output on its first run (output 0 unless given). */
-export function nodeOutput(execution: ExecutionSummary, nodeName: string, output = 0): Array<Record<string, any>> {
+export function nodeOutput(
+	execution: ExecutionSummary,
+	nodeName: string,
+	output = 0,
+): Array<Record<string, any>> {
 	const runs = execution.data?.resultData.runData[nodeName];
 	if (!runs?.length) return [];
 	return (runs[0].data?.main?.[output] ?? []).map((i) => i.json);
@@ -50,7 +54,9 @@ let counter = 0;
 /** A unique Brazilian mobile number per call, so scenarios never share patients in the store. */
 export function patientPhone(): string {
 	counter += 1;
-	const n = String((Date.now() % 1_000_000) * 100 + counter).padStart(8, '0').slice(-8);
+	const n = String((Date.now() % 1_000_000) * 100 + counter)
+		.padStart(8, '0')
+		.slice(-8);
 	return `55119${n}`;
 }
 
@@ -65,12 +71,19 @@ export const WF = {
 
 export function workflowId(ctx: ScenarioContext, name: string): string {
 	const id = ctx.n8n.workflowIds[name];
-	if (!id) throw new Error(`workflow "${name}" was not imported${ctx.stack.importErrors ? `: ${JSON.stringify(ctx.stack.importErrors)}` : ''}`);
+	if (!id)
+		throw new Error(
+			`workflow "${name}" was not imported${ctx.stack.importErrors ? `: ${JSON.stringify(ctx.stack.importErrors)}` : ''}`,
+		);
 	return id;
 }
 
 /** Fails when any execution of these workflows that started after `since` ended in an error. */
-export async function assertNoFailedExecutions(ctx: ScenarioContext, names: string[], since: number): Promise<void> {
+export async function assertNoFailedExecutions(
+	ctx: ScenarioContext,
+	names: string[],
+	since: number,
+): Promise<void> {
 	const problems: string[] = [];
 	for (const name of names) {
 		const id = ctx.n8n.workflowIds[name];
@@ -78,7 +91,8 @@ export async function assertNoFailedExecutions(ctx: ScenarioContext, names: stri
 		const list = await ctx.n8n.executions({ workflowId: id, includeData: true });
 		for (const e of list) {
 			if (Date.parse(e.startedAt) < since) continue;
-			if (e.status === 'error' || e.status === 'crashed') problems.push(`${name} #${e.id}: ${executionError(e) ?? e.status}`);
+			if (e.status === 'error' || e.status === 'crashed')
+				problems.push(`${name} #${e.id}: ${executionError(e) ?? e.status}`);
 		}
 	}
 	if (problems.length) throw new Error(`failed executions:\n${problems.join('\n')}`);
