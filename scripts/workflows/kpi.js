@@ -1,11 +1,21 @@
 // KPIs of the last 7 days from the audit log entries (input) and the appointments ("Appointments, last 7 days").
-const entries = $('Audit entries, last 7 days').all().map((i) => i.json).filter((e) => e && (e.seq !== undefined || e.direction));
-const appointments = $input.all().map((i) => i.json).filter((a) => a && a.id && a.status);
+const entries = $('Audit entries, last 7 days')
+	.all()
+	.map((i) => i.json)
+	.filter((e) => e && (e.seq !== undefined || e.direction));
+const appointments = $input
+	.all()
+	.map((i) => i.json)
+	.filter((a) => a && a.id && a.status);
 const when = (e) => Date.parse(e.ts || e.timestamp || e.recordedAt || 0);
 const details = (e) => {
 	if (!e.details) return {};
 	if (typeof e.details === 'object') return e.details;
-	try { return JSON.parse(e.details); } catch (error) { return {}; }
+	try {
+		return JSON.parse(e.details);
+	} catch (error) {
+		return {};
+	}
 };
 const patientOf = (e) => e.patientDigest || e.patient_digest || e.patientPhone || e.userId || e.user_id || '';
 const ratio = (a, b) => (b > 0 ? Math.round((a / b) * 1000) / 10 : null);
@@ -26,17 +36,37 @@ for (const e of sorted) {
 waits.sort((a, b) => a - b);
 const median = waits.length ? waits[Math.floor(waits.length / 2)] : null;
 
-const sent = entries.filter((e) => e.direction === 'outbound' && e.outcome !== 'failed' && e.outcome !== 'blocked');
+const sent = entries.filter(
+	(e) => e.direction === 'outbound' && e.outcome !== 'failed' && e.outcome !== 'blocked',
+);
 const statusOf = (e) => String(e.event || details(e).status || '');
-const delivered = new Set(entries.filter((e) => e.direction === 'status' && /delivered|read/.test(statusOf(e))).map((e) => e.messageId || e.message_id));
-const read = new Set(entries.filter((e) => e.direction === 'status' && /read/.test(statusOf(e))).map((e) => e.messageId || e.message_id));
+const delivered = new Set(
+	entries
+		.filter((e) => e.direction === 'status' && /delivered|read/.test(statusOf(e)))
+		.map((e) => e.messageId || e.message_id),
+);
+const read = new Set(
+	entries
+		.filter((e) => e.direction === 'status' && /read/.test(statusOf(e)))
+		.map((e) => e.messageId || e.message_id),
+);
 const sentIds = sent.map((e) => e.messageId || e.message_id).filter(Boolean);
 
-const reminded = new Set(sent.filter((e) => e.purpose === 'appointment-reminder' && e.template).map((e) => details(e).bizOpaqueCallbackData || e.messageId));
-const confirmedIds = new Set(entries.filter((e) => e.event === 'appointment.confirmed').map((e) => details(e).appointmentId));
+const reminded = new Set(
+	sent
+		.filter((e) => e.purpose === 'appointment-reminder' && e.template)
+		.map((e) => details(e).bizOpaqueCallbackData || e.messageId),
+);
+const confirmedIds = new Set(
+	entries.filter((e) => e.event === 'appointment.confirmed').map((e) => details(e).appointmentId),
+);
 const past = appointments.filter((a) => Date.parse(a.start) < Date.now());
-const noShows = past.filter((a) => a.status === 'noshow' || a.status === 'no-show' || a.status === 'no_show').length;
-const csat = entries.filter((e) => e.event === 'survey.csat').map((e) => String(details(e).rating || '').toUpperCase());
+const noShows = past.filter(
+	(a) => a.status === 'noshow' || a.status === 'no-show' || a.status === 'no_show',
+).length;
+const csat = entries
+	.filter((e) => e.event === 'survey.csat')
+	.map((e) => String(details(e).rating || '').toUpperCase());
 
 const summary = {
 	periodDays: 7,
@@ -55,4 +85,6 @@ const summary = {
 	csatAnswers: csat.length,
 	csatGoodPct: ratio(csat.filter((r) => r === 'GOOD').length, csat.length),
 };
-return Object.entries(summary).map(([kpi, value]) => ({ json: { kpi, value, ...(kpi === 'periodDays' ? { summary } : {}) } }));
+return Object.entries(summary).map(([kpi, value]) => ({
+	json: { kpi, value, ...(kpi === 'periodDays' ? { summary } : {}) },
+}));

@@ -2,15 +2,21 @@
 return $input.all().map((item, i) => {
 	const b = item.json.body || item.json;
 	const phone = String(b.patientPhone || '').replace(/\D/g, '');
-	if (phone.length < 10 || phone.length > 15) throw new Error(`item ${i}: patientPhone must be a full number with country code, e.g. +55 11 91234-5678`);
+	if (phone.length < 10 || phone.length > 15)
+		throw new Error(
+			`item ${i}: patientPhone must be a full number with country code, e.g. +55 11 91234-5678`,
+		);
 	const dob = DateTime.fromISO(String(b.dateOfBirth || ''));
 	if (!dob.isValid) throw new Error(`item ${i}: dateOfBirth must be YYYY-MM-DD`);
-	if (!/^https:\/\//.test(String(b.reportUrl || ''))) throw new Error(`item ${i}: reportUrl must be an https:// link to the PDF`);
+	if (!/^https:\/\//.test(String(b.reportUrl || '')))
+		throw new Error(`item ${i}: reportUrl must be an https:// link to the PDF`);
 	const collected = DateTime.fromISO(String(b.collectedAt || ''));
 	return {
 		json: {
 			patient: phone,
-			firstName: String(b.patientName || 'patient').trim().split(/\s+/)[0],
+			firstName: String(b.patientName || 'patient')
+				.trim()
+				.split(/\s+/)[0],
 			dateOfBirth: dob.toISODate(),
 			reportUrl: String(b.reportUrl),
 			reportName: String(b.reportName || 'lab-results.pdf'),
