@@ -12,6 +12,7 @@
  */
 import {
 	NodeOperationError,
+	type NodeApiError,
 	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -124,7 +125,11 @@ export interface BulkSendOptions {
 }
 
 /** A MessageValidationError (or anything else thrown while preparing an item) as a NodeOperationError. */
-export function toValidationError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+export function toValidationError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeOperationError | NodeApiError {
 	if (error instanceof MessageValidationError) {
 		return new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${error.field} ${error.problem}`, {
 			itemIndex,
@@ -249,6 +254,8 @@ export async function runBulkSend(
 			? { json: outcome.json, pairedItem: { item: outcome.itemIndex } }
 			: {
 					json: { ...outcome.summary, ...validationErrorJson(outcome.error) },
+					// `error` routes the item to the error output under "On Error: Continue (using error output)".
+					error: toValidationError(this, outcome.error, outcome.itemIndex),
 					pairedItem: { item: outcome.itemIndex },
 				},
 	);
