@@ -15,6 +15,7 @@ import * as listAppointments from './actions/listAppointments.operation';
 import * as reschedule from './actions/reschedule.operation';
 import { router } from './actions/router';
 import * as updateStatus from './actions/updateStatus.operation';
+import { getPractitioners, getServices } from './methods/loadOptions';
 
 export class AppointmentSlotLookup implements INodeType {
 	description: INodeTypeDescription = {
@@ -126,7 +127,7 @@ export class AppointmentSlotLookup implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { clinicStoreConnectionTest } };
+	methods = { credentialTest: { clinicStoreConnectionTest }, loadOptions: { getServices, getPractitioners } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return router.call(this);

@@ -9,24 +9,48 @@ const show = { operation: ['findSlots'] };
 
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Service',
+		displayName: 'Service Name or ID',
 		name: 'serviceId',
-		type: 'string',
+		type: 'options',
+		typeOptions: {
+			loadOptionsMethod: 'getServices',
+			loadOptionsDependsOn: ['rulesSource', 'rulesJson', 'services', 'practitioners'],
+		},
 		default: '',
-		placeholder: 'consulta',
 		description:
-			'Built-in: a service ID from the clinic rules (may be empty when there is only one). FHIR: a Slot service-type code (optional). Cal.com: not used (the event type is the service).',
-		displayOptions: { show },
+			'Service from the clinic rules (may stay empty when there is only one). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions: { show: { ...show, backend: ['builtin'] } },
 	},
 	{
-		displayName: 'Practitioner',
+		displayName: 'Practitioner Name or ID',
 		name: 'practitionerId',
+		type: 'options',
+		typeOptions: {
+			loadOptionsMethod: 'getPractitioners',
+			loadOptionsDependsOn: ['rulesSource', 'rulesJson', 'services', 'practitioners'],
+		},
+		default: '',
+		description:
+			'Only this practitioner; empty = anyone offering the service. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions: { show: { ...show, backend: ['builtin'] } },
+	},
+	{
+		displayName: 'Practitioner ID',
+		name: 'fhirPractitionerId',
 		type: 'string',
 		default: '',
-		placeholder: 'dra-ana',
+		placeholder: '123',
 		description:
-			'Built-in: a practitioner ID from the rules; FHIR: a Practitioner ID (its Schedules are looked up). Empty = any practitioner.',
-		displayOptions: { show: { ...show, backend: ['builtin', 'fhir'] } },
+			'FHIR Practitioner ID; its Schedules are looked up (Schedule?actor=Practitioner/ID). Empty = all schedules.',
+		displayOptions: { show: { ...show, backend: ['fhir'] } },
+	},
+	{
+		displayName: 'Service Type Code',
+		name: 'serviceType',
+		type: 'string',
+		default: '',
+		description: 'Only Slots with this service-type code (optional)',
+		displayOptions: { show: { ...show, backend: ['fhir'] } },
 	},
 	{
 		displayName: 'Schedule ID',
@@ -145,14 +169,17 @@ export async function execute(
 	const output = this.getNodeParameter('output', i, 'slots') as string;
 	const fromMs = fromParam ? undefined : Date.now();
 	const backend = provider.backend;
+	const text = (name: string) => String(this.getNodeParameter(name, i, '') || '').trim() || undefined;
 	const slots = await provider.findFreeSlots({
-		serviceId: String(this.getNodeParameter('serviceId', i, '') || '') || undefined,
+		serviceId:
+			backend === 'builtin' ? text('serviceId') : backend === 'fhir' ? text('serviceType') : undefined,
 		practitionerId:
-			backend === 'calcom'
-				? undefined
-				: String(this.getNodeParameter('practitionerId', i, '') || '') || undefined,
-		scheduleId:
-			backend === 'fhir' ? String(this.getNodeParameter('scheduleId', i, '') || '') || undefined : undefined,
+			backend === 'builtin'
+				? text('practitionerId')
+				: backend === 'fhir'
+					? text('fhirPractitionerId')
+					: undefined,
+		scheduleId: backend === 'fhir' ? text('scheduleId') : undefined,
 		from: fromParam || new Date(fromMs!).toISOString(),
 		to: toParam(fromParam, fromMs, daysAhead),
 		limit: output === 'whatsappList' ? Math.min(limit, 10) : limit,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DateTime } from 'luxon';
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { slotLabel } from '../../../core/scheduling/labels';
 
@@ -367,7 +367,7 @@ describe('Appointment Slot Lookup node (remote backends through httpRequestWithA
 			from: '2030-01-01T00:00:00Z',
 			daysAhead: 30,
 			maxSlots: 5,
-			practitionerId: 'ana',
+			fhirPractitionerId: 'ana',
 		};
 		const credentials = {
 			fhirServerApi: { baseUrl: 'https://fhir.example.org/R4/', authType: 'bearer', token: 'x' },
@@ -458,5 +458,24 @@ describe('Appointment Slot Lookup node (remote backends through httpRequestWithA
 			name: 'NodeApiError',
 			message: expect.stringContaining('Invalid API key'),
 		});
+	});
+});
+
+describe('Appointment Slot Lookup node: dropdowns', () => {
+	it('lists services and practitioners of the rules typed in the node, or says what to fix', async () => {
+		const ctx = (params: Record<string, unknown>) =>
+			({ getCurrentNodeParameter: (name: string) => params[name] }) as unknown as ILoadOptionsFunctions;
+		const services = await node.methods.loadOptions.getServices.call(
+			ctx({ rulesSource: 'json', rulesJson: JSON.stringify(RULES) }),
+		);
+		expect(services).toEqual([{ name: 'Consulta (30 min)', value: 'consulta', description: 'consulta' }]);
+		const practitioners = await node.methods.loadOptions.getPractitioners.call(
+			ctx({ rulesSource: 'json', rulesJson: JSON.stringify(RULES) }),
+		);
+		expect(practitioners.map((p) => p.value)).toEqual(['', 'ana', 'bruno']);
+		const broken = await node.methods.loadOptions.getServices.call(
+			ctx({ rulesSource: 'json', rulesJson: '{"timeZone": "Mars/Base"}' }),
+		);
+		expect(broken[0].name).toMatch(/^Fix the clinic rules first: .*timeZone/);
 	});
 });
