@@ -162,6 +162,17 @@ export interface MetaError {
 	href: string | null;
 }
 
+/**
+ * An error on a `failed` status, explained from the error catalogue when Meta's code is known (e.g. 131047: outside
+ * the 24-hour window, use WhatsApp Send Template). `meaning`/`hint` are null for codes the catalogue does not know.
+ */
+export interface StatusError extends MetaError {
+	/** What happened, in plain words. */
+	meaning: string | null;
+	/** What the clinic should do. */
+	hint: string | null;
+}
+
 /** Fields every event carries. `phoneNumberId`/`displayPhoneNumber` are null for WABA-level updates. */
 export interface EventBase {
 	event: EventName;
@@ -284,7 +295,7 @@ export interface StatusEvent extends EventBase {
 		category: string | null;
 	} | null;
 	conversation: { id: string | null; originType: string | null; expiresAt: string | null } | null;
-	errors: MetaError[];
+	errors: StatusError[];
 }
 
 export interface ErrorEvent extends EventBase, MetaError {

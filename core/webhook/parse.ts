@@ -5,6 +5,8 @@
  */
 import { DateTime } from 'luxon';
 
+import { ERROR_CATALOGUE } from '../whatsapp/error-catalogue';
+
 import {
 	ACCOUNT_FIELDS,
 	KNOWN_MESSAGE_TYPES,
@@ -19,6 +21,7 @@ import {
 	type MessageEvent,
 	type MessageType,
 	type MetaError,
+	type StatusError,
 	type StatusEvent,
 	type TemplateUpdateEvent,
 	type UserPreferenceEvent,
@@ -353,7 +356,7 @@ function toStatusEvent(s: WireStatus, base: Base): StatusEvent {
 					expiresAt: unixToIso(s.conversation.expiration_timestamp),
 				}
 			: null,
-		errors: toErrors(s.errors),
+		errors: toErrors(s.errors).map(explainStatusError),
 	};
 }
 
@@ -415,6 +418,12 @@ function toUserPreferenceEvent(
 
 function toErrors(errors: unknown): MetaError[] {
 	return Array.isArray(errors) ? errors.filter(isRecord).map((e) => toError(e as WireError)) : [];
+}
+
+/** Adds the catalogue's plain meaning and hint for codes it knows (a failed status only carries Meta's title). */
+export function explainStatusError(error: MetaError): StatusError {
+	const entry = error.code === null ? undefined : ERROR_CATALOGUE.get(error.code);
+	return { ...error, meaning: entry?.meaning ?? null, hint: entry?.action ?? null };
 }
 
 function toError(e: WireError): MetaError {

@@ -1,5 +1,12 @@
 import type { MessageEvent, StatusEvent } from '../../../core/webhook/events';
-import { extractEvents, parseEvents, parseWebhookBody, unixToIso } from '../../../core/webhook/parse';
+import {
+	explainStatusError,
+	extractEvents,
+	parseEvents,
+	parseWebhookBody,
+	unixToIso,
+} from '../../../core/webhook/parse';
+import { ERROR_CATALOGUE } from '../../../core/whatsapp/error-catalogue';
 import { fixtureBytes, fixtureJson, fixtureNames } from './fixtures';
 
 function events(name: string, includeRaw = false) {
@@ -325,8 +332,38 @@ describe('status events', () => {
 				message: 'This message was not delivered to maintain healthy ecosystem engagement.',
 				details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
 				href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/',
+				meaning: ERROR_CATALOGUE.get(131049)!.meaning,
+				hint: ERROR_CATALOGUE.get(131049)!.action,
 			},
 		]);
+	});
+
+	it('failed 131047 (reported later in a status webhook) explains the 24-hour window and the fix', () => {
+		const s = onlyStatus('status-failed-131047');
+		expect(s.status).toBe('failed');
+		expect(s.errors).toHaveLength(1);
+		const [e] = s.errors;
+		expect(e).toMatchObject({ code: 131047, title: 'Re-engagement message' });
+		expect(e.details).toMatch(/more than 24 hours/);
+		expect(e.meaning).toMatch(/24 hours have passed/);
+		expect(e.hint).toMatch(/^Use WhatsApp Send Template/);
+	});
+
+	it("an error code the catalogue does not know keeps Meta's fields and gets no meaning or hint", () => {
+		expect(
+			explainStatusError({ code: 987654, title: 'New', message: null, details: null, href: null }),
+		).toEqual({
+			code: 987654,
+			title: 'New',
+			message: null,
+			details: null,
+			href: null,
+			meaning: null,
+			hint: null,
+		});
+		expect(
+			explainStatusError({ code: null, title: null, message: null, details: null, href: null }).hint,
+		).toBeNull();
 	});
 
 	it('conversation (free entry point)', () => {
