@@ -3,7 +3,17 @@ import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 // Self-hosted package (health data does not belong on n8n Cloud): n8n's community-node rules without the
 // Cloud-only import/global restrictions. See README "Lint and scan" for the rules we deliberately break.
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'simulator/public/**'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'coverage/**',
+			'**/*.js',
+			'**/*.mjs',
+			'**/*.cjs',
+			'simulator/public/**',
+		],
+	},
 	...configWithoutCloudSupport,
 	{
 		// Domain modules stay free of n8n so they can be unit-tested and reused.
@@ -11,7 +21,11 @@ export default [
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{ patterns: [{ group: ['n8n-workflow', 'n8n-core', 'n8n-workflow/*'], message: 'core/ must not import n8n.' }] },
+				{
+					patterns: [
+						{ group: ['n8n-workflow', 'n8n-core', 'n8n-workflow/*'], message: 'core/ must not import n8n.' },
+					],
+				},
 			],
 		},
 	},

@@ -21,9 +21,17 @@ function formatValue(value: number): string {
 
 export function renderTable(rows: Row[]): string {
 	const header = ['bench', 'metric', 'value', 'unit', 'target', 'pass'];
-	const body = rows.map((r) => [r.bench, r.metric, formatValue(r.value), r.unit, r.target, r.pass ? 'yes' : 'NO']);
+	const body = rows.map((r) => [
+		r.bench,
+		r.metric,
+		formatValue(r.value),
+		r.unit,
+		r.target,
+		r.pass ? 'yes' : 'NO',
+	]);
 	const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-	const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+	const line = (cells: string[]) =>
+		cells.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
 	return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -54,7 +62,9 @@ async function main(): Promise<void> {
 	}
 	const unknown = names.filter((n) => !all.some((b) => b.name === n));
 	if (unknown.length) {
-		console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Available: ${all.map((b) => b.name).join(', ')}`);
+		console.error(
+			`Unknown benchmark(s): ${unknown.join(', ')}. Available: ${all.map((b) => b.name).join(', ')}`,
+		);
 		process.exit(2);
 	}
 	const selected = names.length ? all.filter((b) => names.includes(b.name)) : all;

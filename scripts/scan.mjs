@@ -57,7 +57,9 @@ function isDeliberate(message) {
 		return null;
 	}
 	if (rule === '@n8n/community-nodes/no-restricted-globals') {
-		const name = Object.keys(ALLOWED_GLOBALS).find((g) => new RegExp(`'${g}'|\\b${g}\\b`).test(message.message));
+		const name = Object.keys(ALLOWED_GLOBALS).find((g) =>
+			new RegExp(`'${g}'|\\b${g}\\b`).test(message.message),
+		);
 		return name ? `global ${name}: ${ALLOWED_GLOBALS[name]}` : null;
 	}
 	return null;
@@ -70,7 +72,11 @@ async function lint(dir, patterns, label) {
 		overrideConfigFile: true,
 		overrideConfig: await buildScanConfig(),
 	});
-	const files = glob.sync(patterns, { cwd: dir, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
+	const files = glob.sync(patterns, {
+		cwd: dir,
+		absolute: true,
+		ignore: ['node_modules/**', '**/package-lock.json'],
+	});
 	if (files.length === 0) throw new Error(`${label}: no files to scan in ${dir}`);
 	const results = await eslint.lintFiles(files);
 	const violations = [];
@@ -80,7 +86,10 @@ async function lint(dir, patterns, label) {
 			if (m.severity !== 2) continue;
 			const why = isDeliberate(m);
 			if (why) deliberate.set(why, (deliberate.get(why) ?? 0) + 1);
-			else violations.push(`${relative(dir, r.filePath)}:${m.line}:${m.column} ${m.ruleId ?? 'parse'}: ${m.message}`);
+			else
+				violations.push(
+					`${relative(dir, r.filePath)}:${m.line}:${m.column} ${m.ruleId ?? 'parse'}: ${m.message}`,
+				);
 		}
 	}
 	console.log(`\n[scan] ${label}: ${files.length} files`);
@@ -97,7 +106,10 @@ async function main() {
 	const work = join(root, '.scan');
 	rmSync(work, { recursive: true, force: true });
 	mkdirSync(join(work, 'pkg'), { recursive: true });
-	execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+	execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
+		cwd: root,
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
 	if (!tarball) throw new Error('npm pack produced no tarball (run `npm run build` first)');
 	execFileSync('tar', ['xzf', join(work, tarball), '-C', join(work, 'pkg'), '--strip-components=1']);
