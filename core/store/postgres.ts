@@ -112,6 +112,13 @@ export class PostgresClinicStore implements ClinicStore {
 		const connected = await settle(async () => await this.pool.connect());
 		if (!connected.ok) throw this.wrap(connected.error);
 		const client: PoolClient = connected.value;
+		// A checked-out client has no pool listener: without this, a dropped connection (server restart, admin
+		// termination) between two statements would be an unhandled 'error' event and crash the n8n process.
+		let lost: Error | undefined;
+		const onError = (error: Error) => {
+			lost = error;
+		};
+		client.on('error', onError);
 		let active = true;
 		const tx: SqlTx = {
 			dialect: 'postgres',
@@ -134,12 +141,14 @@ export class PostgresClinicStore implements ClinicStore {
 		});
 		active = false;
 		if (outcome.ok) {
-			client.release();
+			client.off('error', onError);
+			client.release(lost);
 			return outcome.value;
 		}
-		const rolledBack = await settle(async () => await client.query('ROLLBACK'));
+		const rolledBack = lost ? { ok: false } : await settle(async () => await client.query('ROLLBACK'));
+		client.off('error', onError);
 		client.release(!rolledBack.ok);
-		throw outcome.error;
+		throw this.wrap(outcome.error);
 	}
 
 	async close(): Promise<void> {
