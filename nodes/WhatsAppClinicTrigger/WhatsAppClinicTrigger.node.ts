@@ -7,6 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { assertTriggerStoreCredential, triggerAuditHooks } from '../shared/audit-option';
 import { clinicStoreConnectionTest } from '../shared/store';
 import { properties } from './description';
 import { handleDelivery, handleVerification, resolveDedupStore } from './handlers';
@@ -27,12 +28,9 @@ export class WhatsAppClinicTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'whatsAppClinicApi', required: true },
-			{
-				name: 'clinicStoreApi',
-				required: true,
-				testedBy: 'clinicStoreConnectionTest',
-				displayOptions: { show: { deduplicationStore: ['clinicStore'] } },
-			},
+			// Used by Clinic Store deduplication OR Audit to Store: n8n cannot show a credential on either of two
+			// parameters, so it is optional here and its presence is checked on activation.
+			{ name: 'clinicStoreApi', required: false, testedBy: 'clinicStoreConnectionTest' },
 		],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },
@@ -56,6 +54,7 @@ export class WhatsAppClinicTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			checkExists: async function (this: IHookFunctions): Promise<boolean> {
+				assertTriggerStoreCredential(this);
 				return await checkExists.call(this);
 			},
 			create: async function (this: IHookFunctions): Promise<boolean> {
@@ -69,6 +68,9 @@ export class WhatsAppClinicTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		if (this.getWebhookName() === 'setup') return await handleVerification.call(this);
-		return await handleDelivery.call(this, { resolveStore: resolveDedupStore });
+		return await handleDelivery.call(this, {
+			resolveStore: resolveDedupStore,
+			emitHooks: triggerAuditHooks(this),
+		});
 	}
 }

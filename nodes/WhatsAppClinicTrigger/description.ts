@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_EVENT_FILTER } from '../../core/webhook/filter';
+import { triggerAuditProperty } from '../shared/audit-option';
 
 export const properties: INodeProperties[] = [
 	{
@@ -128,6 +129,7 @@ export const properties: INodeProperties[] = [
 		description:
 			'Where the trigger remembers which messages and statuses it already emitted. Meta re-sends webhooks for up to 7 days.',
 	},
+	triggerAuditProperty,
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -9,6 +9,8 @@ import {
 
 import { operations, router } from './actions/router';
 import { recipientProperty } from '../shared/send';
+import { sendAuditProperties } from '../shared/audit-option';
+import { clinicStoreConnectionTest } from '../shared/store';
 
 const operationProperty: INodeProperties = {
 	displayName: 'Operation',
@@ -83,13 +85,24 @@ export class WhatsAppSendMessage implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'whatsAppClinicApi', required: true }],
+		credentials: [
+			{ name: 'whatsAppClinicApi', required: true },
+			{
+				name: 'clinicStoreApi',
+				required: false,
+				testedBy: 'clinicStoreConnectionTest',
+				displayOptions: { show: { auditToStore: [true] } },
+			},
+		],
 		properties: [
 			operationProperty,
 			{ ...recipientProperty, displayOptions: { hide: { operation: ['markAsRead'] } } },
 			...Object.values(operations).flatMap((op) => op.description),
+			...sendAuditProperties({ operation: ['markAsRead'] }),
 		],
 	};
+
+	methods = { credentialTest: { clinicStoreConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

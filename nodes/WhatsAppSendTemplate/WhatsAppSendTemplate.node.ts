@@ -11,6 +11,8 @@ import { searchTemplates } from './methods/listSearch';
 import { getTemplateParameters } from './methods/resourceMapping';
 import { description as templateProperties, prepareTemplateSend } from './execute';
 import { readMps, runBulkSend, type SendOptions } from '../shared/send';
+import { sendAuditHook, sendAuditProperties } from '../shared/audit-option';
+import { clinicStoreConnectionTest } from '../shared/store';
 
 export class WhatsAppSendTemplate implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,13 +29,22 @@ export class WhatsAppSendTemplate implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'whatsAppClinicApi', required: true }],
-		properties: templateProperties,
+		credentials: [
+			{ name: 'whatsAppClinicApi', required: true },
+			{
+				name: 'clinicStoreApi',
+				required: false,
+				testedBy: 'clinicStoreConnectionTest',
+				displayOptions: { show: { auditToStore: [true] } },
+			},
+		],
+		properties: [...templateProperties, ...sendAuditProperties()],
 	};
 
 	methods = {
 		listSearch: { searchTemplates },
 		resourceMapping: { getTemplateParameters },
+		credentialTest: { clinicStoreConnectionTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -42,6 +53,7 @@ export class WhatsAppSendTemplate implements INodeType {
 			mps: readMps(this, options.messagesPerSecond),
 			phoneNumberId: options.phoneNumberId?.trim() || undefined,
 			prepare: prepareTemplateSend,
+			onOutcomes: await sendAuditHook(this),
 		});
 		return [items];
 	}

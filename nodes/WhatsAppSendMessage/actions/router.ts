@@ -10,6 +10,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { sendAuditHook } from '../../shared/audit-option';
 import { readMps, runBulkSend, type SendOptions } from '../../shared/send';
 import * as buttons from './buttons.operation';
 import type { Operation, PrepareFn } from './common';
@@ -41,6 +42,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		mps: readMps(this, options.messagesPerSecond),
 		phoneNumberId: options.phoneNumberId?.trim() || undefined,
 		prepare: op.prepare,
+		// Mark as Read sends no message: nothing to audit.
+		onOutcomes: operation === 'markAsRead' ? undefined : await sendAuditHook(this),
 	});
 	return [items];
 }

@@ -1,0 +1,154 @@
+/**
+ * "Audit to Store" on the WhatsApp Clinic Trigger and both Send nodes: the parameters, the optional Clinic Store
+ * credential, and the two hooks that write the entries through `auditItems()` (one store transaction per delivery or
+ * execution, message text encrypted by the store, nothing logged):
+ *
+ *   Trigger:  handleDelivery.call(this, { emitHooks: triggerAuditHooks(this) })   (inbound / status / system)
+ *   Send:     runBulkSend.call(this, { onOutcomes: await sendAuditHook(this) })   (outbound, success or failure)
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type INodeProperties,
+	type IWebhookFunctions,
+} from 'n8n-workflow';
+
+import type { AuditEntryInput } from '../../core/audit/entry';
+import { CloudApiError } from '../../core/whatsapp/errors';
+import { MessageValidationError } from '../../core/whatsapp/messages/validation';
+import type { EmitHook } from '../WhatsAppClinicTrigger/emit';
+import { auditItems } from './audit';
+import type { SendOutcome } from './send';
+import { CLINIC_STORE_CREDENTIAL, getClinicStore } from './store';
+
+export const AUDIT_TO_STORE = 'auditToStore';
+export const AUDIT_PURPOSE = 'auditPurpose';
+
+const CREDENTIAL_FIX =
+	'Select a "Clinic Store" credential on this node (Credential for Clinic Store), or turn "Audit to Store" off.';
+
+/** The trigger's "Audit to Store" switch. */
+export const triggerAuditProperty: INodeProperties = {
+	displayName: 'Audit to Store',
+	name: AUDIT_TO_STORE,
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to record every event this trigger emits in the clinic’s tamper-evident audit log before the workflow starts: patient messages as inbound, status updates as status. Message text is stored encrypted. Needs a Clinic Store credential.',
+	hint: 'If the audit log cannot be written, Meta gets an error and re-sends the webhook later, so no message skips the log',
+};
+
+/** The Send nodes' "Audit to Store" switch and purpose (`hideFor`: operations that send nothing, e.g. Mark as Read). */
+export function sendAuditProperties(hideFor?: Record<string, string[]>): INodeProperties[] {
+	const hide = hideFor ? { hide: hideFor } : {};
+	return [
+		{
+			displayName: 'Audit to Store',
+			name: AUDIT_TO_STORE,
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to record every message of this node (sent or failed, with Meta’s error code) in the clinic’s tamper-evident audit log: one entry per item, all written together after sending. Needs a Clinic Store credential.',
+			...(hideFor ? { displayOptions: hide } : {}),
+		},
+		{
+			displayName: 'Audit Purpose',
+			name: AUDIT_PURPOSE,
+			type: 'string',
+			default: '',
+			placeholder: 'appointment-reminder',
+			description:
+				'Why these messages are sent, recorded with each audit entry (e.g. appointment-reminder, lab-results). Leave empty to record none.',
+			displayOptions: { show: { [AUDIT_TO_STORE]: [true] }, ...hide },
+		},
+	];
+}
+
+type AnyContext = IExecuteFunctions | IWebhookFunctions | IHookFunctions;
+
+function hasStoreCredential(ctx: AnyContext): boolean {
+	return Boolean(ctx.getNode().credentials?.[CLINIC_STORE_CREDENTIAL]);
+}
+
+function missingCredential(ctx: AnyContext, setting: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `${setting} needs a Clinic Store credential`, {
+		description: CREDENTIAL_FIX,
+	});
+}
+
+/** Trigger activation: "Audit to Store" or Clinic Store deduplication without a Clinic Store credential → clear error. */
+export function assertTriggerStoreCredential(ctx: IHookFunctions): void {
+	if (hasStoreCredential(ctx)) return;
+	if (ctx.getNodeParameter(AUDIT_TO_STORE, false) === true) throw missingCredential(ctx, '"Audit to Store"');
+	if (ctx.getNodeParameter('deduplicationStore', 'workflow') === 'clinicStore')
+		throw missingCredential(ctx, '"Remember Processed Events In: Clinic Store"');
+}
+
+/** Trigger: the emit hook writing one entry per emitted event (direction detected: inbound / status / system). */
+export function triggerAuditHooks(ctx: IWebhookFunctions): EmitHook[] {
+	if (ctx.getNodeParameter(AUDIT_TO_STORE, false) !== true) return [];
+	return [
+		async (emitted) => {
+			if (!hasStoreCredential(ctx)) throw missingCredential(ctx, '"Audit to Store"');
+			await auditItems(
+				ctx,
+				emitted.map(({ event }) => event as unknown as IDataObject),
+				'auto',
+			);
+		},
+	];
+}
+
+/** Non-PHI facts about a failure: Meta's code and catalogue title, or the field a validation error names. */
+function failureDetails(error: unknown): Record<string, string | number | null> {
+	if (error instanceof CloudApiError) return { errorCode: error.code, error: error.title };
+	if (error instanceof MessageValidationError)
+		return { errorCode: null, error: `Not sent: ${error.field} is invalid` };
+	return { errorCode: null, error: 'Not sent' };
+}
+
+function auditEntryFor(ctx: IExecuteFunctions, outcome: SendOutcome): Partial<AuditEntryInput> {
+	const json = outcome.ok ? outcome.json : outcome.summary;
+	const purpose = String(ctx.getNodeParameter(AUDIT_PURPOSE, outcome.itemIndex, '') ?? '').trim();
+	const details: Record<string, string | number | boolean | null> = {};
+	for (const [key, name] of [
+		['templateLanguage', 'templateLanguage'],
+		['type', 'messageType'],
+		['messageStatus', 'messageStatus'],
+		['recipientType', 'recipientType'],
+	] as const) {
+		if (typeof json[key] === 'string') details[name] = json[key];
+	}
+	const entry: Partial<AuditEntryInput> = {
+		event: outcome.ok ? 'message.sent' : 'message.failed',
+		outcome: outcome.ok ? 'success' : 'serious-failure',
+		details: outcome.ok ? details : { ...details, ...failureDetails(outcome.error) },
+	};
+	if (purpose) entry.purpose = purpose;
+	if (json.recipientType === 'user_id' && typeof json.recipient === 'string') entry.userId = json.recipient;
+	return entry;
+}
+
+/**
+ * Send nodes: when "Audit to Store" is on, checks the credential and opens the store BEFORE anything is sent (so a
+ * missing credential or an unreachable database stops the run with nothing sent), then returns the `onOutcomes`
+ * hook appending one outbound entry per item in one transaction. Off → undefined, and the store is never touched.
+ */
+export async function sendAuditHook(
+	ctx: IExecuteFunctions,
+): Promise<((this: IExecuteFunctions, outcomes: SendOutcome[]) => Promise<void>) | undefined> {
+	if (ctx.getNodeParameter(AUDIT_TO_STORE, 0, false) !== true) return undefined;
+	if (!hasStoreCredential(ctx)) throw missingCredential(ctx, '"Audit to Store"');
+	await getClinicStore(ctx);
+	return async function (this: IExecuteFunctions, outcomes: SendOutcome[]) {
+		const list = outcomes.filter(Boolean);
+		await auditItems(
+			this,
+			list.map((o) => (o.ok ? o.json : { ...o.summary, error: { message: 'not sent' } })),
+			'outbound',
+			{ includeContent: false, overrides: (_json, i) => auditEntryFor(this, list[i]) },
+		);
+	};
+}
