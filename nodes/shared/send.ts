@@ -14,6 +14,7 @@ import {
 	NodeOperationError,
 	type NodeApiError,
 	type ICredentialsDecrypted,
+	type IGetNodeParameterOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -166,6 +167,38 @@ export function readDefaultCountry(value: unknown): CountryCode | undefined {
 	return parseDefaultCountry(typeof value === 'string' ? value : undefined);
 }
 
+function hasExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(hasExpression);
+	if (value && typeof value === 'object') return Object.values(value).some(hasExpression);
+	return false;
+}
+
+/**
+ * The execute context with a `getNodeParameter` that evaluates a parameter holding no expression only once per
+ * run (it is the same for every item). Evaluating parameters costs n8n real CPU per call; for thousands of items
+ * that validation pass delayed the first send by seconds. Parameters with expressions are read per item as usual.
+ */
+export function withParameterCache(ctx: IExecuteFunctions): IExecuteFunctions {
+	const raw = ctx.getNode().parameters ?? {};
+	const cache = new Map<string, unknown>();
+	const read = (name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions) => {
+		if (hasExpression(raw[name.split('.')[0]]))
+			return ctx.getNodeParameter(name, itemIndex, fallback, options);
+		const key = `${name}\u0000${JSON.stringify(options ?? {})}`;
+		if (!cache.has(key)) cache.set(key, ctx.getNodeParameter(name, itemIndex, fallback, options));
+		const value = cache.get(key);
+		return value && typeof value === 'object' ? structuredClone(value) : value;
+	};
+	return new Proxy(ctx, {
+		get(target, property) {
+			if (property === 'getNodeParameter') return read;
+			const value = Reflect.get(target, property, target) as unknown;
+			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+		},
+	});
+}
+
 /** Runs the two phases over all input items and returns the output items (order and pairing preserved). */
 export async function runBulkSend(
 	this: IExecuteFunctions,
@@ -179,10 +212,11 @@ export async function runBulkSend(
 	});
 
 	// Phase 1: validate everything before the first request.
+	const cached = withParameterCache(this);
 	const prepared: Array<{ ok: true; job: SendJob } | { ok: false; error: unknown }> = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
-			prepared.push({ ok: true, job: await options.prepare.call(this, i, context) });
+			prepared.push({ ok: true, job: await options.prepare.call(cached, i, context) });
 		} catch (error) {
 			if (!continueOnFail) throw toValidationError(this, error, i);
 			prepared.push({ ok: false, error });

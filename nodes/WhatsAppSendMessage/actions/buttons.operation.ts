@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { buildReplyButtons, type ReplyButtonsInput } from '../../../core/whatsapp/messages/interactive';
-import type { SendJob } from '../../shared/send';
+import { assertItemBinary, uploadItemBinary, type SendJob } from '../../shared/send';
 import { forOperations, messageJob, readItemRecipient, readOptions, sendOptionsProperty } from './common';
 
 export const description: INodeProperties[] = [
@@ -75,6 +75,17 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'https://clinic.example/map.png',
 		description: 'Public https:// link or WhatsApp media ID of the header file',
+		hint: 'Leave empty when the file comes from a binary field (below)',
+		displayOptions: { show: { operation: ['buttons'], headerType: ['image', 'video', 'document'] } },
+	},
+	{
+		displayName: 'Header Binary Field',
+		name: 'headerBinaryProperty',
+		type: 'string',
+		default: '',
+		placeholder: 'data',
+		description:
+			"Name of the item's binary property to upload and use as the header file, instead of a link or media ID",
 		displayOptions: { show: { operation: ['buttons'], headerType: ['image', 'video', 'document'] } },
 	},
 	forOperations(['buttons'], {
@@ -95,17 +106,38 @@ export async function prepare(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 	const headerType = this.getNodeParameter('headerType', itemIndex, 'none') as string;
 	let header: ReplyButtonsInput['header'];
+	let binaryProperty = '';
 	if (headerType === 'text')
 		header = { type: 'text', text: this.getNodeParameter('headerText', itemIndex, '') as string };
 	else if (headerType === 'image' || headerType === 'video' || headerType === 'document') {
-		const media = String(this.getNodeParameter('headerMedia', itemIndex, '')).trim();
-		header = /^[0-9]+$/.test(media) ? { type: headerType, id: media } : { type: headerType, link: media };
+		binaryProperty = String(this.getNodeParameter('headerBinaryProperty', itemIndex, '')).trim();
+		if (binaryProperty) {
+			assertItemBinary(this, itemIndex, binaryProperty, 'Header Binary Field');
+			const filename =
+				headerType === 'document'
+					? this.getInputData()[itemIndex].binary?.[binaryProperty]?.fileName
+					: undefined;
+			header = { type: headerType, id: '1', filename };
+		} else {
+			const media = String(this.getNodeParameter('headerMedia', itemIndex, '')).trim();
+			header = /^[0-9]+$/.test(media) ? { type: headerType, id: media } : { type: headerType, link: media };
+		}
 	}
-	const content = buildReplyButtons({
+	const input = {
 		body: this.getNodeParameter('body', itemIndex, '') as string,
 		buttons: (collection.button ?? []).map((b) => ({ title: b.title ?? '', id: b.id })),
 		footer: this.getNodeParameter('footer', itemIndex, '') as string,
 		header,
+	};
+	// Validated now; with a binary header the stand-in media ID is replaced by the uploaded one at send time.
+	const content = buildReplyButtons(input);
+	if (!binaryProperty || !header || header.type === 'text') return messageJob(recipient, content, options);
+	const mediaHeader = header;
+	return messageJob(recipient, content, options, async (context) => {
+		const id = await uploadItemBinary(this, context, itemIndex, binaryProperty);
+		return {
+			content: buildReplyButtons({ ...input, header: { ...mediaHeader, id } }),
+			extra: { mediaId: id },
+		};
 	});
-	return messageJob(recipient, content, options);
 }

@@ -185,19 +185,30 @@ export function fakeContext(opts: FakeContextOptions): IExecuteFunctions & ILoad
 		return value;
 	};
 	let credentialReads = 0;
+	const parameterReads: Record<string, number> = {};
 	const ctx = {
 		get credentialReads() {
 			return credentialReads;
 		},
 		getInputData: () => items,
-		getNode: () => NODE,
+		// Per-item (function) parameters look like expressions to the node, constant ones like literals.
+		getNode: () => ({
+			...NODE,
+			parameters: Object.fromEntries(
+				Object.entries(opts.params).map(([k, v]) => [k, typeof v === 'function' ? '={{ per item }}' : v]),
+			),
+		}),
 		continueOnFail: () => opts.continueOnFail ?? false,
+		parameterReads,
 		getNodeParameter: (
 			name: string,
 			itemIndex?: number,
 			fallback?: unknown,
 			options?: { extractValue?: boolean },
-		) => param(name, itemIndex, fallback, options),
+		) => {
+			parameterReads[name] = (parameterReads[name] ?? 0) + 1;
+			return param(name, itemIndex, fallback, options);
+		},
 		getCurrentNodeParameter: (name: string, options?: { extractValue?: boolean }) =>
 			param(name, 0, undefined, options),
 		getCredentials: async () => {

@@ -79,6 +79,42 @@ describe('WhatsApp Send Message: payload of every operation', () => {
 		});
 	});
 
+	it('reply buttons with a document header uploaded from a binary', async () => {
+		const graph = new FakeGraph();
+		const [out] = await run({
+			graph,
+			items: [
+				{
+					json: {},
+					binary: {
+						pdf: {
+							data: Buffer.from('%PDF').toString('base64'),
+							mimeType: 'application/pdf',
+							fileName: 'prep.pdf',
+						},
+					},
+				},
+			],
+			params: {
+				operation: 'buttons',
+				recipient: to,
+				body: 'Read the preparation guide',
+				buttons: { button: [{ title: 'Done', id: 'done' }] },
+				headerType: 'document',
+				headerMedia: '',
+				headerBinaryProperty: 'pdf',
+				footer: '',
+				options: {},
+			},
+		});
+		expect(graph.uploads).toHaveLength(1);
+		expect(graph.messages[0].interactive.header).toEqual({
+			type: 'document',
+			document: { id: '900001', filename: 'prep.pdf' },
+		});
+		expect(out[0].json.mediaId).toBe('900001');
+	});
+
 	it('list straight from Appointment Slot Lookup’s WhatsApp List output', async () => {
 		const graph = new FakeGraph();
 		const whatsappList = {
@@ -347,6 +383,26 @@ describe('WhatsApp Send Message: errors', () => {
 		expect(out[3].error?.context.itemIndex).toBe(3);
 		expect(out[0].error).toBeUndefined();
 		expect(out[4].json.recipient).toBe('+5511912345674');
+	});
+
+	it('evaluates constant parameters once per run and expressions once per item', async () => {
+		const graph = new FakeGraph();
+		const ctx = fakeContext({
+			graph,
+			items: Array.from({ length: 20 }, () => ({ json: {} })),
+			params: {
+				operation: 'text',
+				recipient: (i: number) => `+55119123456${10 + i}`,
+				text: 'Your appointment is confirmed',
+				options: { previewUrl: false },
+			},
+		});
+		const [out] = await node.execute.call(ctx);
+		expect(out).toHaveLength(20);
+		const reads = (ctx as unknown as { parameterReads: Record<string, number> }).parameterReads;
+		expect(reads.recipient).toBe(20);
+		expect(reads.text).toBe(1);
+		expect(graph.messages.map((m) => m.text.body)).toEqual(Array(20).fill('Your appointment is confirmed'));
 	});
 
 	it('every property has a description and the node is tool-usable', () => {
