@@ -90,37 +90,19 @@ export class SqlConsentRepository implements ConsentRepository {
 	async loadEvents(identities: readonly PatientIdentity[]): Promise<ConsentEventSummary[][]> {
 		const n = identities.length;
 		if (n === 0) return [];
-		// Unique digests per kind. Each identity's digest slots are kept flat (CSR: slots[start[i]..start[i+1])):
-		// a phone digest at list position p is slot p, a BSUID digest at position b is slot -1 - b.
+		// Digest lists in input order (duplicates allowed: a repeated patient is simply looked up twice). Each identity's
+		// slots are kept flat (CSR: slots[start[i]..start[i+1])): phone digest p → slot p, BSUID digest b → slot -1 - b.
 		const phoneList: string[] = [];
 		const bsuidList: string[] = [];
-		const phonePos = new Map<string, number>();
-		const bsuidPos = new Map<string, number>();
 		const slots: number[] = [];
 		const start = new Int32Array(n + 1);
 		for (let i = 0; i < n; i++) {
 			start[i] = slots.length;
 			const identity = identities[i];
-			if (identity.phone !== null) {
-				for (const d of this.digests(identity.phone)) {
-					let at = phonePos.get(d);
-					if (at === undefined) {
-						at = phoneList.push(d) - 1;
-						phonePos.set(d, at);
-					}
-					slots.push(at);
-				}
-			}
-			if (identity.bsuid !== null) {
-				for (const d of this.digests(identity.bsuid)) {
-					let at = bsuidPos.get(d);
-					if (at === undefined) {
-						at = bsuidList.push(d) - 1;
-						bsuidPos.set(d, at);
-					}
-					slots.push(-1 - at);
-				}
-			}
+			if (identity.phone !== null)
+				for (const d of this.digests(identity.phone)) slots.push(phoneList.push(d) - 1);
+			if (identity.bsuid !== null)
+				for (const d of this.digests(identity.bsuid)) slots.push(-bsuidList.push(d));
 		}
 		start[n] = slots.length;
 		const s = this.store;
@@ -147,22 +129,22 @@ export class SqlConsentRepository implements ConsentRepository {
 		const subjectOfPhone = new Float64Array(phoneList.length).fill(-1);
 		const subjectOfBsuid = new Float64Array(bsuidList.length).fill(-1);
 		const eventsBySubject = new Map<number, ConsentEventSummary[]>();
-		// A patient matched by both phone and BSUID comes back twice: dedupe only when both kinds were looked up.
-		const seen = bsuidList.length > 0 && phoneList.length > 0 ? new Set<number>() : null;
+		// A subject can come back under several slots (repeated patient, or matched by phone AND BSUID): its events
+		// are taken from the first slot that brought it only.
+		const ownerSlot = new Map<number, number>();
 		for (const row of rows) {
 			const subjectId = num(row.subject_id);
 			const slot = num(row.slot);
 			if (slot >= 0) subjectOfPhone[slot] = subjectId;
 			else subjectOfBsuid[-1 - slot] = subjectId;
-			let list = eventsBySubject.get(subjectId);
-			if (!list) eventsBySubject.set(subjectId, (list = []));
-			if (row.id === null || row.id === undefined) continue;
-			const id = num(row.id);
-			if (seen) {
-				if (seen.has(id)) continue;
-				seen.add(id);
+			let owner = ownerSlot.get(subjectId);
+			if (owner === undefined) {
+				ownerSlot.set(subjectId, (owner = slot));
+				eventsBySubject.set(subjectId, []);
 			}
-			list.push({
+			if (owner !== slot || row.id === null || row.id === undefined) continue;
+			const id = num(row.id);
+			eventsBySubject.get(subjectId)!.push({
 				action: row.action as ConsentAction,
 				purpose: row.purpose as string,
 				recordedAt: num(row.recorded_at),
