@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeHelpers, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { queryAuditEntries, verifyAuditChain, type AuditView } from '../../../../core/audit';
 import { closeAllClinicStores, openClinicStore } from '../../../../core/store';
@@ -323,6 +323,25 @@ describe('WhatsApp Send Message: Audit to Store', () => {
 			expect(e.details).toMatchObject({ messageType: 'text', recipientType: 'phone' });
 		}
 		expect((await verifyAuditChain(await storeOf(cred))).valid).toBe(true);
+	});
+
+	it('n8n shows the Clinic Store credential only while Audit to Store is on (never for Mark as Read)', () => {
+		for (const d of [sendTemplate.description, sendMessage.description]) {
+			const cred = d.credentials!.find((c) => c.name === 'clinicStoreApi')!;
+			const node = { id: 'n', name: 'n', type: d.name, typeVersion: 1, position: [0, 0] as [number, number] };
+			const shown = (params: Record<string, unknown>) => {
+				// What the editor stores: defaults filled in, hidden parameters dropped.
+				const stored = NodeHelpers.getNodeParameters(d.properties, params as never, true, false, {
+					...node,
+					parameters: {},
+				});
+				return NodeHelpers.displayParameter(stored!, cred, { ...node, parameters: stored! }, d);
+			};
+			expect(shown({ operation: 'text' })).toBe(false);
+			expect(shown({ operation: 'text', auditToStore: true })).toBe(true);
+			if (d.name === 'whatsAppSendMessage')
+				expect(shown({ operation: 'markAsRead', auditToStore: true })).toBe(false);
+		}
 	});
 
 	it('Mark as Read is never audited, even with the option set', async () => {
