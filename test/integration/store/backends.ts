@@ -78,7 +78,10 @@ export function postgresBackend(url: string): Backend {
 }
 
 /** `describe` for each available backend; logs once why Postgres is skipped. */
-export function describeEachBackend(title: string, body: (backend: () => Backend) => void): void {
+export function describeEachBackend(
+	title: string,
+	body: (backend: () => Backend, name: Backend['name']) => void,
+): void {
 	const url = pgUrl();
 	describe(`${title} [sqlite]`, () => {
 		let b: Backend;
@@ -86,7 +89,7 @@ export function describeEachBackend(title: string, body: (backend: () => Backend
 			b = sqliteBackend();
 		});
 		afterAll(async () => await b.cleanup());
-		body(() => b);
+		body(() => b, 'sqlite');
 	});
 	if (url) {
 		describe(`${title} [postgres]`, () => {
@@ -95,7 +98,7 @@ export function describeEachBackend(title: string, body: (backend: () => Backend
 				b = postgresBackend(url);
 			});
 			afterAll(async () => await b.cleanup());
-			body(() => b);
+			body(() => b, 'postgres');
 		});
 	} else {
 		describe(`${title} [postgres]`, () => {

@@ -41,7 +41,7 @@ afterAll(async () => {
 	rmSync(workerDir, { recursive: true, force: true });
 });
 
-describeEachBackend('clinic store contract', (backend) => {
+describeEachBackend('clinic store contract', (backend, name) => {
 	let store: ClinicStore;
 	beforeEach(async () => {
 		store = await openClinicStore(await backend().fresh(), { cache: false });
@@ -116,24 +116,26 @@ describeEachBackend('clinic store contract', (backend) => {
 		).toThrow(/registered twice/);
 	});
 
-	it('survives a connection dropped in the middle of a transaction (Postgres) and stays usable', async () => {
-		if (store.dialect !== 'postgres') return;
-		const killer = await openClinicStore(await backend().fresh(), { cache: false });
-		await store.exec('CREATE TABLE t_drop (id INTEGER PRIMARY KEY)');
-		await expect(
-			store.transaction(async (tx) => {
-				await tx.query('INSERT INTO t_drop (id) VALUES ($1)', [1]);
-				const [{ pid }] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-				await killer.query('SELECT pg_terminate_backend($1)', [pid]);
-				await new Promise((r) => setTimeout(r, 200)); // the 'error' event arrives while no query runs
-				await tx.query('INSERT INTO t_drop (id) VALUES ($1)', [2]);
-			}),
-		).rejects.toThrow();
-		expect(await store.query('SELECT id FROM t_drop')).toHaveLength(0);
-		await store.transaction(async (tx) => await tx.query('INSERT INTO t_drop (id) VALUES ($1)', [3]));
-		expect((await store.query<{ id: number }>('SELECT id FROM t_drop')).map((r) => r.id)).toEqual([3]);
-		await killer.close();
-	});
+	(name === 'postgres' ? it : it.skip)(
+		'survives a connection dropped in the middle of a transaction (Postgres) and stays usable',
+		async () => {
+			const killer = await openClinicStore(await backend().fresh(), { cache: false });
+			await store.exec('CREATE TABLE t_drop (id INTEGER PRIMARY KEY)');
+			await expect(
+				store.transaction(async (tx) => {
+					await tx.query('INSERT INTO t_drop (id) VALUES ($1)', [1]);
+					const [{ pid }] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+					await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+					await new Promise((r) => setTimeout(r, 200)); // the 'error' event arrives while no query runs
+					await tx.query('INSERT INTO t_drop (id) VALUES ($1)', [2]);
+				}),
+			).rejects.toThrow();
+			expect(await store.query('SELECT id FROM t_drop')).toHaveLength(0);
+			await store.transaction(async (tx) => await tx.query('INSERT INTO t_drop (id) VALUES ($1)', [3]));
+			expect((await store.query<{ id: number }>('SELECT id FROM t_drop')).map((r) => r.id)).toEqual([3]);
+			await killer.close();
+		},
+	);
 
 	it('claims webhook event keys once, honours the TTL and release', async () => {
 		let now = 1_000_000;
