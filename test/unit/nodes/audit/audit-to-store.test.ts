@@ -53,7 +53,7 @@ function newStoreCredential() {
 
 async function storeOf(credential: Record<string, unknown>): Promise<ClinicStore> {
 	// Same configuration (and so the same cached store) as the nodes open through getClinicStore().
-	return await openClinicStore(storeConfigFromCredential(credential, { host: hostname() }));
+	return await openClinicStore(storeConfigFromCredential(credential as never, { host: hostname() }));
 }
 
 async function entries(credential: Record<string, unknown>): Promise<AuditView[]> {
@@ -184,7 +184,7 @@ function sendContext(
 	options: Parameters<typeof fakeContext>[0],
 	storeCredential: Record<string, unknown> | null,
 ) {
-	const ctx = fakeContext(options) as IExecuteFunctions & Record<string, unknown>;
+	const ctx = fakeContext(options) as unknown as IExecuteFunctions & Record<string, unknown>;
 	const whatsapp = ctx.getCredentials.bind(ctx);
 	const node = ctx.getNode.bind(ctx);
 	const credentialTypes: string[] = [];
@@ -331,11 +331,8 @@ describe('WhatsApp Send Message: Audit to Store', () => {
 			const node = { id: 'n', name: 'n', type: d.name, typeVersion: 1, position: [0, 0] as [number, number] };
 			const shown = (params: Record<string, unknown>) => {
 				// What the editor stores: defaults filled in, hidden parameters dropped.
-				const stored = NodeHelpers.getNodeParameters(d.properties, params as never, true, false, {
-					...node,
-					parameters: {},
-				});
-				return NodeHelpers.displayParameter(stored!, cred, { ...node, parameters: stored! }, d);
+				const stored = NodeHelpers.getNodeParameters(d.properties, params as never, true, false, node, d);
+				return NodeHelpers.displayParameter(stored!, cred, node, d);
 			};
 			expect(shown({ operation: 'text' })).toBe(false);
 			expect(shown({ operation: 'text', auditToStore: true })).toBe(true);
