@@ -40,12 +40,12 @@ if works; then
 	exit 0
 fi
 
-echo "install-n8n: installing n8n@$N8N_VERSION into $TARGET (about 5 minutes, ~3 GB)" >&2
+echo "install-n8n: installing n8n@$N8N_VERSION into $TARGET (5–10 minutes, ~3 GB)" >&2
 mkdir -p "$CACHE"
-STAGE="$(mktemp -d "$CACHE/.n8n-$N8N_VERSION.XXXXXX")"
+STAGE="$(mktemp -d "$CACHE/staging-n8n-$N8N_VERSION-XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 cd "$STAGE"
-npm init -y >/dev/null
+printf '{ "name": "wac-n8n-%s", "version": "1.0.0", "private": true }\n' "$N8N_VERSION" > package.json
 # --ignore-scripts: a plain install tries to build optional native modules (e.g. kafka) that need network.
 npm install "n8n@$N8N_VERSION" --ignore-scripts --no-audit --no-fund >&2
 # Only the native modules n8n needs here: SQLite (database) and isolated-vm (expression sandbox).
