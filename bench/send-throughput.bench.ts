@@ -300,7 +300,18 @@ async function measure(n8n: N8nInstance, sim: Simulator, variant: Variant, items
 	await response.text();
 	const wallMs = Date.now() - started;
 	const cpuAfter = cpuMs(pid);
-	const [execution] = await n8n.executions({ workflowId: n8n.workflowIds[wf.name], includeData: true });
+	// n8n can answer 503 "Database is not ready" for a moment after a heavy execution: retry.
+	let executions: Awaited<ReturnType<N8nInstance['executions']>> = [];
+	for (let attempt = 1; ; attempt++) {
+		try {
+			executions = await n8n.executions({ workflowId: n8n.workflowIds[wf.name], includeData: true });
+			break;
+		} catch (error) {
+			if (attempt >= 20) throw error;
+			await new Promise((r) => setTimeout(r, 3000));
+		}
+	}
+	const [execution] = executions;
 	const run = execution?.data?.resultData.runData.Send?.[0] as
 		| { executionTime?: number; data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }
 		| undefined;
