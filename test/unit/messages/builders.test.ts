@@ -321,13 +321,20 @@ describe('media', () => {
 describe('location, reaction, contacts, mark read', () => {
 	it('builds a location and validates coordinates', () => {
 		expect(
-			buildLocation({ latitude: '-23.5', longitude: -46.6, name: 'Clinic', address: 'Rua A, 1' }),
+			buildLocation({
+				latitude: '-23.5' as unknown as number,
+				longitude: -46.6,
+				name: 'Clinic',
+				address: 'Rua A, 1',
+			}),
 		).toEqual({
 			type: 'location',
 			location: { latitude: -23.5, longitude: -46.6, name: 'Clinic', address: 'Rua A, 1' },
 		});
 		expect(errorOf(() => buildLocation({ latitude: 91, longitude: 0 })).field).toBe('location.latitude');
-		expect(errorOf(() => buildLocation({ latitude: 0, longitude: 'x' })).field).toBe('location.longitude');
+		expect(errorOf(() => buildLocation({ latitude: 0, longitude: 'x' as unknown as number })).field).toBe(
+			'location.longitude',
+		);
 	});
 	it('builds reactions, including un-react with an empty emoji', () => {
 		expect(buildReaction({ message_id: 'wamid.A', emoji: '👍🏽' })).toEqual({

@@ -32,6 +32,8 @@ export class FakeGraph {
 	/** Return a response to override the default for a request. */
 	responder?: Responder;
 	uploads: Array<{ fileName: string; mimeType: string; size: number }> = [];
+	/** Set to [] to record the third argument of each httpRequestWithAuthentication call. */
+	credentialOptions?: unknown[];
 
 	get messages(): any[] {
 		return this.requests
@@ -114,6 +116,8 @@ export interface GraphEndpoint {
 	handle(
 		options: IHttpRequestOptions,
 	): Promise<{ statusCode: number; body: unknown; headers: Record<string, string> }>;
+	/** Third argument of each httpRequestWithAuthentication call, when the endpoint wants to see it. */
+	credentialOptions?: unknown[];
 }
 
 /** Forwards n8n request options to a real HTTP server (the simulator), adding the Bearer token. */
@@ -125,7 +129,7 @@ export function httpForwarder(token: string): GraphEndpoint {
 				if (v !== undefined) url.searchParams.set(k, String(v));
 			const headers: Record<string, string> = { authorization: `Bearer ${token}` };
 			for (const [k, v] of Object.entries(options.headers ?? {})) headers[k.toLowerCase()] = String(v);
-			let body: BodyInit | undefined;
+			let body: Uint8Array | string | undefined;
 			if (Buffer.isBuffer(options.body)) body = new Uint8Array(options.body);
 			else if (options.body !== undefined) {
 				body = JSON.stringify(options.body);
@@ -162,7 +166,7 @@ export const NODE: INode = {
 };
 
 export function fakeContext(opts: FakeContextOptions): IExecuteFunctions & ILoadOptionsFunctions {
-	const items = opts.items ?? [{ json: {} }];
+	const items: INodeExecutionData[] = opts.items ?? [{ json: {} }];
 	const credential = {
 		accessToken: 'secret-token',
 		phoneNumberId: '100000000000001',
