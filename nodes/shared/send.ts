@@ -2,13 +2,14 @@
  * Bulk sending for WhatsApp Send Template / WhatsApp Send Message: shared parameters (recipient, options) and the
  * two-phase item runner.
  *
- * Phase 1 (validate): every item is turned into a ready-to-send job BEFORE any request. Bad items become errors
- * naming the item, the field and the fix. With "Continue On Fail" off, the first bad item throws and NOTHING is
- * sent; with it on, bad items come out as error items and the good ones are sent.
- * Phase 2 (send): all jobs run concurrently through one GraphClient, whose process-wide limiter paces the phone
- * number ("Messages per Second") and whose pair guard backs off per recipient (131056); transient failures are
- * retried there. Output keeps input order and `pairedItem`. With "Continue On Fail" off, no new send starts after
- * the first failure; the error says how many messages had already been accepted.
+ * Continue On Fail OFF: every item is validated BEFORE any request; the first bad item throws (naming the item, the
+ * field and the fix) and NOTHING is sent. Then all jobs are sent concurrently; no new send starts after the first
+ * failure, and the error says how many messages had already been accepted.
+ * Continue On Fail ON: bad items become paired error items whatever happens, so sending starts with the first valid
+ * item while the rest are still being validated (same result, no idle validation pass before the first send).
+ * Sends go through one GraphClient, whose process-wide limiter paces the phone number ("Messages per Second") and
+ * whose pair guard backs off per recipient (131056); transient failures are retried there. Output keeps input order
+ * and `pairedItem`.
  */
 import {
 	NodeOperationError,
@@ -23,12 +24,7 @@ import {
 
 import { MessageValidationError } from '../../core/whatsapp/messages/validation';
 import { parseDefaultCountry, parseRecipient, type Recipient } from '../../core/whatsapp/phone';
-import {
-	DEFAULT_MPS,
-	MAX_MPS,
-	mapSettledWithConcurrency,
-	mapWithConcurrency,
-} from '../../core/whatsapp/rate-limiter';
+import { DEFAULT_MPS, MAX_MPS, mapWithConcurrency } from '../../core/whatsapp/rate-limiter';
 import type { CountryCode } from 'libphonenumber-js';
 
 import { errorItemJson, toNodeError } from './errors';
@@ -199,6 +195,35 @@ export function withParameterCache(ctx: IExecuteFunctions): IExecuteFunctions {
 	});
 }
 
+/** A FIFO of jobs that workers wait on until it is closed. */
+class JobQueue<T> {
+	private readonly items: T[] = [];
+	private readonly waiters: Array<(value: T | undefined) => void> = [];
+	private closed = false;
+
+	push(value: T): void {
+		const waiter = this.waiters.shift();
+		if (waiter) waiter(value);
+		else this.items.push(value);
+	}
+
+	close(): void {
+		this.closed = true;
+		for (const waiter of this.waiters.splice(0)) waiter(undefined);
+	}
+
+	async take(): Promise<T | undefined> {
+		if (this.items.length > 0) return this.items.shift();
+		if (this.closed) return undefined;
+		return await new Promise<T | undefined>((resolve) => this.waiters.push(resolve));
+	}
+}
+
+/** Resolves on the next macrotask, so pending network callbacks run. */
+async function yieldToEventLoop(): Promise<void> {
+	await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /** Runs the two phases over all input items and returns the output items (order and pairing preserved). */
 export async function runBulkSend(
 	this: IExecuteFunctions,
@@ -211,52 +236,65 @@ export async function runBulkSend(
 		phoneNumberId: options.phoneNumberId,
 	});
 
-	// Phase 1: validate everything before the first request.
 	const cached = withParameterCache(this);
-	const prepared: Array<{ ok: true; job: SendJob } | { ok: false; error: unknown }> = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			prepared.push({ ok: true, job: await options.prepare.call(cached, i, context) });
-		} catch (error) {
-			if (!continueOnFail) throw toValidationError(this, error, i);
-			prepared.push({ ok: false, error });
-		}
-	}
-
 	const outcomes: SendOutcome[] = new Array<SendOutcome>(items.length);
-	const toSend: Array<{ itemIndex: number; job: SendJob }> = [];
-	prepared.forEach((p, itemIndex) => {
-		if (p.ok) toSend.push({ itemIndex, job: p.job });
-		else outcomes[itemIndex] = { itemIndex, ok: false, error: p.error, summary: {} };
-	});
-
-	// Phase 2: send concurrently under the shared limiter.
-	if (toSend.length > 0) {
+	const requireSender = () => {
 		if (!context.phoneNumberId)
 			throw new NodeOperationError(this.getNode(), 'No sender phone number ID', {
 				description:
 					'Set the Phone Number ID in the WhatsApp Cloud API (Clinic) credential, or the Sender Phone Number ID option.',
 			});
-		const concurrency =
-			options.concurrency ?? Math.max(1, Math.min(toSend.length, options.mps ?? DEFAULT_MPS));
-		if (continueOnFail) {
-			const settled = await mapSettledWithConcurrency(
-				toSend,
-				concurrency,
-				async ({ job }) => await job.send(context),
-			);
-			settled.forEach((result, n) => {
-				const { itemIndex, job } = toSend[n];
-				outcomes[itemIndex] =
-					result.status === 'fulfilled'
-						? { itemIndex, ok: true, json: { ...result.value, ...job.summary } }
-						: { itemIndex, ok: false, error: result.reason, summary: job.summary };
-			});
-		} else {
+	};
+	const concurrency = (count: number) =>
+		options.concurrency ?? Math.max(1, Math.min(count, options.mps ?? DEFAULT_MPS));
+
+	if (continueOnFail) {
+		// Bad items become error items either way, so nothing can be "half-sent" by a validation error: sending
+		// starts as soon as the first item is valid, while the remaining items are still being validated.
+		requireSender();
+		const queue = new JobQueue<{ itemIndex: number; job: SendJob }>();
+		const workers = Array.from({ length: concurrency(items.length) }, async () => {
+			for (let next = await queue.take(); next; next = await queue.take()) {
+				const { itemIndex, job } = next;
+				try {
+					const json = await job.send(context);
+					outcomes[itemIndex] = { itemIndex, ok: true, json: { ...json, ...job.summary } };
+				} catch (error) {
+					outcomes[itemIndex] = { itemIndex, ok: false, error, summary: job.summary };
+				}
+			}
+		});
+		try {
+			for (let i = 0; i < items.length; i++) {
+				try {
+					queue.push({ itemIndex: i, job: await options.prepare.call(cached, i, context) });
+				} catch (error) {
+					outcomes[i] = { itemIndex: i, ok: false, error, summary: {} };
+				}
+				// Let started sends progress (their I/O callbacks) while validation goes on.
+				if (i % 20 === 19) await yieldToEventLoop();
+			}
+		} finally {
+			queue.close();
+		}
+		await Promise.all(workers);
+	} else {
+		// Phase 1: validate everything before the first request; the first bad item stops the run, nothing sent.
+		const toSend: Array<{ itemIndex: number; job: SendJob }> = [];
+		for (let i = 0; i < items.length; i++) {
+			try {
+				toSend.push({ itemIndex: i, job: await options.prepare.call(cached, i, context) });
+			} catch (error) {
+				throw toValidationError(this, error, i);
+			}
+		}
+		// Phase 2: send concurrently under the shared limiter; no new send starts after the first failure (sends
+		// already in flight finish and are counted).
+		if (toSend.length > 0) {
+			requireSender();
 			let accepted = 0;
 			const state: { failure?: { itemIndex: number; error: unknown } } = {};
-			// No new send starts after the first failure; sends already in flight finish and are counted.
-			await mapWithConcurrency(toSend, concurrency, async ({ itemIndex, job }) => {
+			await mapWithConcurrency(toSend, concurrency(toSend.length), async ({ itemIndex, job }) => {
 				if (state.failure) return;
 				try {
 					const json = await job.send(context);
