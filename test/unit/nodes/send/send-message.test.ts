@@ -405,6 +405,37 @@ describe('WhatsApp Send Message: errors', () => {
 		expect(graph.messages.map((m) => m.text.body)).toEqual(Array(20).fill('Your appointment is confirmed'));
 	});
 
+	it.each([
+		[false, 'validates every item before the first send'],
+		[true, 'starts sending while later items are still being validated'],
+	])('with Continue On Fail %s it %s', async (continueOnFail) => {
+		const graph = new FakeGraph();
+		const log: string[] = [];
+		graph.responder = (req) => {
+			if (req.body?.to) log.push('send');
+			return undefined;
+		};
+		await run({
+			graph,
+			continueOnFail,
+			items: Array.from({ length: 60 }, () => ({ json: {} })),
+			params: {
+				operation: 'text',
+				recipient: (i: number) => {
+					log.push(`validate ${i}`);
+					return `+55119123456${10 + (i % 90)}`;
+				},
+				text: 'Hi',
+				options: {},
+			},
+		});
+		const firstSend = log.indexOf('send');
+		const lastValidation = log.indexOf('validate 59');
+		expect(log.filter((l) => l === 'send')).toHaveLength(60);
+		if (continueOnFail) expect(firstSend).toBeLessThan(lastValidation);
+		else expect(firstSend).toBeGreaterThan(lastValidation);
+	});
+
 	it('every property has a description and the node is tool-usable', () => {
 		expect(node.description.usableAsTool).toBe(true);
 		const ops = node.description.properties.find((p) => p.name === 'operation')!;
