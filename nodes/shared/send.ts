@@ -13,6 +13,7 @@
  */
 import {
 	NodeOperationError,
+	sleep,
 	type NodeApiError,
 	type ICredentialsDecrypted,
 	type IGetNodeParameterOptions,
@@ -219,9 +220,9 @@ class JobQueue<T> {
 	}
 }
 
-/** Resolves on the next macrotask, so pending network callbacks run. */
+/** Resolves on a later macrotask (n8n's timer-based sleep), so pending network callbacks run. */
 async function yieldToEventLoop(): Promise<void> {
-	await new Promise<void>((resolve) => setImmediate(resolve));
+	await sleep(0);
 }
 
 /** Runs the two phases over all input items and returns the output items (order and pairing preserved). */
