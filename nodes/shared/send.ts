@@ -243,7 +243,7 @@ export async function runBulkSend(
 		if (!context.phoneNumberId)
 			throw new NodeOperationError(this.getNode(), 'No sender phone number ID', {
 				description:
-					'Set the Phone Number ID in the WhatsApp Cloud API (Clinic) credential, or the Sender Phone Number ID option.',
+					'Set the Phone Number ID in the WhatsApp Clinic Cloud API credential, or the Sender Phone Number ID option.',
 			});
 	};
 	const concurrency = (count: number) =>

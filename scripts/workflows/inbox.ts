@@ -32,7 +32,7 @@ export function inbox(): Flow {
 			'Every WhatsApp message to the clinic number arrives here (one webhook per number).',
 			'',
 			'**Setup (once)**',
-			'1. Credentials: pick your *WhatsApp Cloud API (Clinic)* credential on the green WhatsApp nodes and your *Clinic Store* credential on Consent, Slot Lookup and Audit nodes.',
+			'1. Credentials: pick your *WhatsApp Clinic Cloud API* credential on the green WhatsApp nodes and your *Clinic Store API* credential on Consent, Slot Lookup and Audit nodes.',
 			'2. Create the data table **wac_conversations** (Overview → Data tables) with text columns `patient`, `step`, `context`. It remembers where each patient is in the conversation.',
 			'3. Open *Find free slots* and *Book* and edit the clinic rules: opening hours, doctors, services.',
 			"4. Publish, copy the trigger's Production URL into Meta (App Dashboard → WhatsApp → Configuration).",
