@@ -326,9 +326,9 @@ export async function runBulkSend(
 		outcome.ok
 			? { json: outcome.json, pairedItem: { item: outcome.itemIndex } }
 			: {
+					// No top-level `error` on the item: n8n-core's normalizeNodeErrors would replace this json with
+					// `{error: message}`, dropping Meta's code, title and hint that failed items must carry.
 					json: { ...outcome.summary, ...validationErrorJson(outcome.error) },
-					// `error` routes the item to the error output under "On Error: Continue (using error output)".
-					error: toValidationError(this, outcome.error, outcome.itemIndex),
 					pairedItem: { item: outcome.itemIndex },
 				},
 	);

@@ -377,11 +377,9 @@ describe('WhatsApp Send Message: errors', () => {
 		]);
 		expect((out[1].json.error as any).field).toBe('text.body');
 		expect((out[3].json.error as any).code).toBe(131026);
-		// item.error sends failed items to the error output under "Continue (using error output)"
-		expect(out[1].error).toBeInstanceOf(NodeOperationError);
-		expect(out[3].error).toBeInstanceOf(NodeApiError);
-		expect(out[3].error?.context.itemIndex).toBe(3);
-		expect(out[0].error).toBeUndefined();
+		// No item-level `error`: n8n-core would then overwrite the json (and Meta's code/title/hint) with the message.
+		expect(out.every((item) => item.error === undefined)).toBe(true);
+		expect((out[3].json.error as any).hint).toEqual(expect.any(String));
 		expect(out[4].json.recipient).toBe('+5511912345674');
 	});
 
