@@ -38,6 +38,11 @@ function parseTime(v: unknown): number | null {
 	return Number.isNaN(ms) ? null : ms;
 }
 
+/** A quick-reply / interactive tap rather than typed text. */
+function tapped(json: Json): boolean {
+	return json.type === 'button' || json.type === 'interactive' || obj(json.button) !== null;
+}
+
 export function extractInbound(json: Json): InboundMessage | null {
 	if (json.event === 'message') {
 		const button = obj(json.button);
@@ -50,7 +55,9 @@ export function extractInbound(json: Json): InboundMessage | null {
 			from: str(json.from),
 			userId: str(json.userId),
 			timestamp: parseTime(json.timestamp),
-			text: str(json.text),
+			// The trigger copies a template button's caption into `text`; a tap is not typed text, so a button
+			// captioned "Cancelar" or "Stop" is never read as a keyword (only its payload counts).
+			text: tapped(json) ? null : str(json.text),
 			payload,
 		};
 	}

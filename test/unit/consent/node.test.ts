@@ -3,6 +3,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 import { MemoryConsentRepository } from '../../../core/consent/repositories/memory';
 import { type ConsentChange, ConsentService } from '../../../core/consent/service';
 import { ConsentCheck } from '../../../nodes/ConsentCheck/ConsentCheck.node';
+import { parseEvents } from '../../../core/webhook/parse';
 
 let repo: MemoryConsentRepository;
 let audited: ConsentChange[];
@@ -305,6 +306,50 @@ describe('Detect Keywords', () => {
 		});
 		expect(out[1].json.consentKeyword).toBeNull();
 		expect(out[2].json.consentKeyword).toMatchObject({ action: 'opt_out', purposes: ['*'] });
+	});
+
+	it("a template button captioned like a keyword (trigger's real item, caption copied to text) is not an opt-out", async () => {
+		const tap = (id: string, payload: string, caption: string) => ({
+			object: 'whatsapp_business_account',
+			entry: [
+				{
+					id: 'WABA',
+					changes: [
+						{
+							field: 'messages',
+							value: {
+								messaging_product: 'whatsapp',
+								metadata: { display_phone_number: '15550001111', phone_number_id: '100' },
+								contacts: [{ profile: { name: 'Ana' }, wa_id: '5511911110000' }],
+								messages: [
+									{
+										from: '5511911110000',
+										id,
+										timestamp: String(Math.floor((now - 1000) / 1000)),
+										type: 'button',
+										button: { payload, text: caption },
+									},
+								],
+							},
+						},
+					],
+				},
+			],
+		});
+		const items = [
+			tap('wamid.T1', 'CANCEL:APPT-1', 'Stop'),
+			tap('wamid.T2', 'CANCEL:APPT-2', 'Cancelar'),
+		].map((body) => {
+			const parsed = parseEvents(JSON.stringify(body));
+			if (!parsed.ok) throw new Error('fixture did not parse');
+			return { json: parsed.events[0] as unknown as INodeExecutionData['json'] };
+		});
+		expect(items[0].json.text).toBe('Stop'); // what the trigger really emits
+		const [out] = await run(detectParams, items);
+		expect(out.map((o) => o.json.consentKeyword)).toEqual([null, null]);
+		// Typed text with the same word is still an opt-out.
+		const [typed] = await run(detectParams, [trigger({ text: 'Stop' })]);
+		expect(typed[0].json.consentKeyword).toMatchObject({ action: 'opt_out' });
 	});
 
 	it('links phone and BSUID from the trigger item: an opt-out via BSUID-only message blocks the phone', async () => {
