@@ -3,6 +3,8 @@
  * download. Meta keeps inbound media for 7 days. The HTTP side is injected (`MediaSource`), so this module knows only
  * the rules: size limits, URL expiry (re-fetch once), and clear errors that never lose the message itself.
  */
+import { createHash } from 'node:crypto';
+
 import type { MediaKind, MessageMedia } from './events';
 
 const MB = 1024 * 1024;
@@ -47,7 +49,8 @@ export type MediaErrorCode =
 	| 'media_expired'
 	| 'url_expired'
 	| 'too_large'
-	| 'download_failed';
+	| 'download_failed'
+	| 'integrity_mismatch';
 
 export interface MediaError {
 	code: MediaErrorCode;
@@ -121,6 +124,15 @@ function isExpiredMediaId(error: unknown): boolean {
 	);
 }
 
+/** Meta announces the file's SHA-256 (hex in Graph answers; base64 has been seen in webhooks): accept either. */
+export function sha256Matches(data: Buffer, announced: string): boolean {
+	const digest = createHash('sha256').update(data).digest();
+	const value = announced.trim();
+	if (/^[0-9a-f]{64}$/i.test(value)) return digest.toString('hex') === value.toLowerCase();
+	const b64 = value.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+	return digest.toString('base64').replace(/=+$/, '') === b64;
+}
+
 /** Downloads one message's media. Never throws: failures come back as `{ ok: false, error }`. */
 export async function fetchInboundMedia(
 	media: MessageMedia,
@@ -188,6 +200,13 @@ export async function fetchInboundMedia(
 		return fail(
 			'too_large',
 			`The ${media.kind} is larger than the ${mb(limit)} MB limit (raise "Max Media Size (MB)").`,
+		);
+	}
+	const expected = [info.sha256, media.sha256].filter((h): h is string => typeof h === 'string' && h !== '');
+	if (expected.length && !expected.every((h) => sha256Matches(data, h))) {
+		return fail(
+			'integrity_mismatch',
+			`The downloaded ${media.kind} does not match the SHA-256 WhatsApp announced for media ${media.id}: it was altered or cut off in transit, so it was not attached. Re-run the execution to download it again.`,
 		);
 	}
 	const mimeType = info.mimeType ?? media.mimeType ?? 'application/octet-stream';

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { MessageEvent } from '../../../core/webhook/events';
 import {
 	MediaHttpError,
@@ -10,10 +12,12 @@ import {
 import { parseEvents } from '../../../core/webhook/parse';
 import { fixtureBytes } from './fixtures';
 
-function media(name: string) {
+/** The fixture's media, announcing the SHA-256 (base64, as webhooks do) of `bytes` when given. */
+function media(name: string, bytes?: string) {
 	const r = parseEvents(fixtureBytes(name));
 	if (!r.ok) throw new Error(r.reason);
-	return (r.events[0] as MessageEvent).media!;
+	const m = (r.events[0] as MessageEvent).media!;
+	return bytes === undefined ? m : { ...m, sha256: createHash('sha256').update(bytes).digest('base64') };
 }
 
 const MB = 1024 * 1024;
@@ -43,7 +47,7 @@ function source(
 
 describe('fetchInboundMedia', () => {
 	it('downloads in one step and names the file', async () => {
-		const r = await fetchInboundMedia(media('message-document'), source(), 16);
+		const r = await fetchInboundMedia(media('message-document', '%PDF-1.4 ok'), source(), 16);
 		expect(r).toEqual({
 			ok: true,
 			data: Buffer.from('%PDF-1.4 ok'),
@@ -51,6 +55,35 @@ describe('fetchInboundMedia', () => {
 			fileName: 'referral-letter.pdf',
 			fileSize: 11,
 		});
+	});
+
+	it('bytes that do not match the announced SHA-256 are not attached (integrity_mismatch)', async () => {
+		// The fixture announces the hash of Meta's real file; the download returns other bytes.
+		const r = await fetchInboundMedia(media('message-document'), source(), 16);
+		expect(r).toMatchObject({ ok: false, error: { code: 'integrity_mismatch' } });
+		if (!r.ok) expect(r.error.message).toMatch(/SHA-256.*Re-run/s);
+	});
+
+	it('a hex SHA-256 from GET /{media-id} is checked too, and must agree', async () => {
+		const hex = (t: string) => createHash('sha256').update(t).digest('hex');
+		const withInfoHash = (hash: string) =>
+			source({
+				getMediaInfo: async () => ({ url: 'https://lookaside.fbsbx.com/x', sha256: hash, fileSize: 11 }),
+			});
+		const good = await fetchInboundMedia(
+			media('message-document', '%PDF-1.4 ok'),
+			withInfoHash(hex('%PDF-1.4 ok').toUpperCase()),
+			16,
+		);
+		expect(good.ok).toBe(true);
+		const bad = await fetchInboundMedia(
+			media('message-document', '%PDF-1.4 ok'),
+			withInfoHash(hex('something else')),
+			16,
+		);
+		expect(bad).toMatchObject({ ok: false, error: { code: 'integrity_mismatch' } });
+		const noHash = await fetchInboundMedia({ ...media('message-document'), sha256: null }, source(), 16);
+		expect(noHash.ok).toBe(true);
 	});
 
 	it('expired media ID → clear media_expired error', async () => {
@@ -72,7 +105,7 @@ describe('fetchInboundMedia', () => {
 			if (url.endsWith('n=1')) throw new MediaHttpError('Not found', 404);
 			return Buffer.from('img');
 		};
-		const r = await fetchInboundMedia(media('message-image'), s, 16);
+		const r = await fetchInboundMedia(media('message-image', 'img'), s, 16);
 		expect(r.ok).toBe(true);
 		expect(n).toBe(2);
 		expect(s.infoCalls).toBe(2);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { compactKey, resetProcessDedupCaches } from '../../../../core/webhook/dedup';
@@ -364,7 +366,7 @@ describe('media download', () => {
 						body: {
 							url: MEDIA_URL,
 							mime_type: 'application/pdf',
-							sha256: 'x',
+							sha256: createHash('sha256').update('%PDF-1.4 ok').digest('hex'),
 							file_size: 11,
 							id: '2729745623963742',
 							messaging_product: 'whatsapp',
@@ -383,10 +385,27 @@ describe('media download', () => {
 			return { statusCode: 500, body: { error: { message: 'unexpected', code: 1 } } };
 		};
 	const params = { options: { downloadMedia: true, maxMediaSizeMb: 16 } };
+	/** The document fixture announcing the SHA-256 of the bytes our fake Graph serves. */
+	const documentWebhook = () =>
+		Buffer.from(
+			fixtureBytes('message-document')
+				.toString('utf8')
+				.replace(
+					/"sha256": "[^"]+"/,
+					`"sha256": "${createHash('sha256').update('%PDF-1.4 ok').digest('base64')}"`,
+				),
+		);
+
+	it('a download that does not match the announced SHA-256 is not attached; the message still comes out', async () => {
+		const { ctx } = webhookContext({ body: fixtureBytes('message-document'), params, http: graph() });
+		const item = (await node.webhook.call(ctx)).workflowData![0][0];
+		expect(item.binary).toBeUndefined();
+		expect(item.json).toMatchObject({ event: 'message', mediaError: { code: 'integrity_mismatch' } });
+	});
 
 	it('puts the file into binary data in one step and acknowledges before downloading', async () => {
 		const { ctx, res, httpCalls } = webhookContext({
-			body: fixtureBytes('message-document'),
+			body: documentWebhook(),
 			params,
 			http: graph(),
 		});
