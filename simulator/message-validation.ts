@@ -239,6 +239,65 @@ function checkInteractive(raw: unknown, resolveMedia: MediaResolver): RenderedMe
 	return rendered;
 }
 
+/** String-valued keys of each list in a contact card (Meta's contacts message object). */
+const CONTACT_LISTS: Record<string, string[]> = {
+	phones: ['phone', 'type', 'wa_id'],
+	emails: ['email', 'type'],
+	urls: ['url', 'type'],
+	addresses: ['street', 'city', 'state', 'zip', 'country', 'country_code', 'type'],
+};
+
+function isRealDate(v: string): boolean {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+	if (!m) return false;
+	const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+	return (
+		d.getUTCFullYear() === Number(m[1]) &&
+		d.getUTCMonth() === Number(m[2]) - 1 &&
+		d.getUTCDate() === Number(m[3])
+	);
+}
+
+function checkStrings(obj: Record<string, unknown>, keys: string[], field: string): void {
+	for (const key of keys) {
+		if (obj[key] !== undefined && typeof obj[key] !== 'string')
+			throw Errors.invalidParameter(`Param ${field}['${key}'] must be a string.`);
+	}
+}
+
+/** Contacts message: a non-empty list of cards, each with `name.formatted_name`; lists, org and birthday typed. */
+function checkContacts(content: unknown): NonNullable<RenderedMessage['contacts']> {
+	if (!Array.isArray(content) || content.length === 0) throw Errors.requiredParameter('contacts');
+	return content.map((c, i) => {
+		const field = `contacts[${i}]`;
+		if (!isRecord(c)) throw Errors.invalidParameter(`Param ${field} must be an object.`);
+		if (!isRecord(c.name)) throw Errors.requiredParameter(`${field}['name']['formatted_name']`);
+		const name = c.name.formatted_name;
+		if (typeof name !== 'string' || !name.trim())
+			throw Errors.requiredParameter(`${field}['name']['formatted_name']`);
+		checkStrings(c.name, ['first_name', 'last_name', 'middle_name', 'prefix', 'suffix'], `${field}['name']`);
+		for (const [list, keys] of Object.entries(CONTACT_LISTS)) {
+			const entries = c[list];
+			if (entries === undefined) continue;
+			if (!Array.isArray(entries))
+				throw Errors.invalidParameter(`Param ${field}['${list}'] must be an array.`);
+			entries.forEach((entry, j) => {
+				if (!isRecord(entry))
+					throw Errors.invalidParameter(`Param ${field}['${list}'][${j}] must be an object.`);
+				checkStrings(entry, keys, `${field}['${list}'][${j}]`);
+			});
+		}
+		if (c.org !== undefined) {
+			if (!isRecord(c.org)) throw Errors.invalidParameter(`Param ${field}['org'] must be an object.`);
+			checkStrings(c.org, ['company', 'department', 'title'], `${field}['org']`);
+		}
+		if (c.birthday !== undefined && (typeof c.birthday !== 'string' || !isRealDate(c.birthday)))
+			throw Errors.invalidParameter(`Param ${field}['birthday'] must be a date in YYYY-MM-DD format.`);
+		const phones = Array.isArray(c.phones) ? (c.phones as Array<Record<string, unknown>>) : [];
+		return { name, phones: phones.map((p) => String(p.phone ?? p.wa_id ?? '')) };
+	});
+}
+
 /** Validates a non-template message of `type` and returns how it renders. */
 export function checkMessage(
 	type: string,
@@ -279,18 +338,8 @@ export function checkMessage(
 			if (typeof content.emoji !== 'string') throw Errors.requiredParameter("reaction['emoji']");
 			return { reaction: { messageId: content.message_id, emoji: content.emoji } };
 		}
-		case 'contacts': {
-			if (!Array.isArray(content) || content.length === 0) throw Errors.requiredParameter('contacts');
-			return {
-				contacts: content.map((c, i) => {
-					const name = isRecord(c) && isRecord(c.name) ? c.name.formatted_name : undefined;
-					if (typeof name !== 'string' || !name)
-						throw Errors.requiredParameter(`contacts[${i}]['name']['formatted_name']`);
-					const phones = isRecord(c) && Array.isArray(c.phones) ? c.phones : [];
-					return { name, phones: phones.map((p) => (isRecord(p) ? String(p.phone ?? p.wa_id ?? '') : '')) };
-				}),
-			};
-		}
+		case 'contacts':
+			return { contacts: checkContacts(content) };
 		case 'interactive':
 			return checkInteractive(content, resolveMedia);
 		default:
