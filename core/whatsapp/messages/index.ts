@@ -9,3 +9,4 @@ export * from './reaction';
 export * from './contacts';
 export * from './mark-read';
 export * from './template';
+export * from './template-variables';

@@ -3,7 +3,9 @@
  * returns it) into a parameter model — one entry per thing the sender must (or may) fill in — and builds Meta's
  * `template.components` from values keyed by that model, validating everything first:
  *
- * - body/header text variables, positional `{{1}}` or named `{{first_name}}` (sent with `parameter_name`);
+ * - body/header variables, positional `{{1}}` or named `{{first_name}}` (sent with `parameter_name`): plain text,
+ *   or typed money / dates sent as Meta's `currency` / `date_time` with a fallback written in the template's
+ *   language (see template-variables.ts; `options.formats` types variables given as plain text or numbers);
  * - header media IMAGE / VIDEO / DOCUMENT (link or media id, document filename) and LOCATION;
  * - buttons: QUICK_REPLY payload (optional), dynamic URL suffix, COPY_CODE coupon, FLOW token (optional), OTP code.
  *
@@ -15,6 +17,7 @@
 import { parseLocation } from './location';
 import { mediaRefFromValue } from './media';
 import type { MessageContent } from './request';
+import { isTypedValue, typedParameter, type TemplateVariableFormat } from './template-variables';
 import { MessageValidationError, parseJsonOrThrow } from './validation';
 
 export interface TemplateButtonDefinition {
@@ -232,6 +235,13 @@ export function templateParameters(def: TemplateDefinition): TemplateParameter[]
 export interface TemplateBuildOptions {
 	/** Filename for a DOCUMENT header. */
 	documentFilename?: string;
+	/**
+	 * Send these header/body variables as money or dates, keyed like the values (`body_2`, `"2"`, `first_name`):
+	 * a plain text / number value is then read as an amount or a date.
+	 */
+	formats?: Record<string, TemplateVariableFormat>;
+	/** Time zone for dates that carry none (JS Date, epoch, ISO without offset), e.g. America/Sao_Paulo. Default UTC. */
+	timezone?: string;
 }
 
 function describeType(value: unknown): string {
@@ -251,7 +261,9 @@ function asText(param: TemplateParameter, value: unknown, templateName: string):
 		throw new MessageValidationError(
 			param.label,
 			`must be text but is ${describeType(value)}`,
-			`Map a text value for ${param.placeholder ?? param.label} of template "${templateName}" (e.g. {{ $json.name }} rather than the whole object).`,
+			param.kind === 'text'
+				? `Map a text value for ${param.placeholder ?? param.label} of template "${templateName}" (e.g. {{ $json.name }} rather than the whole object), or money as {"currency": "BRL", "amount": 150.5} or a date as {"date_time": "2026-03-12T09:30:00-03:00"}.`
+				: `Map a text value for ${param.placeholder ?? param.label} of template "${templateName}" (e.g. {{ $json.name }} rather than the whole object).`,
 		);
 	return value;
 }
@@ -265,6 +277,53 @@ function checkBodyText(param: TemplateParameter, text: string): void {
 		);
 }
 
+/** The parameter a loose key ("1", "{{1}}", "first_name", "header_1") points at, if any. */
+function findParam(params: TemplateParameter[], rawKey: string): TemplateParameter | undefined {
+	const key = rawKey.trim();
+	const exact = params.find((p) => p.key === key);
+	if (exact) return exact;
+	const bare = key.replace(/^\{\{\s*|\s*\}\}$/g, '');
+	const matches = params.filter((p) => p.kind === 'text' && p.placeholder === `{{${bare}}}`);
+	if (matches.length > 1)
+		throw new MessageValidationError(
+			`"${rawKey}"`,
+			`matches both ${matches.map((m) => m.label).join(' and ')}`,
+			`Use the full key (${matches.map((m) => m.key).join(' or ')}).`,
+		);
+	return matches[0];
+}
+
+/** Variable formats keyed by parameter key; unknown keys and non-variables are errors. */
+function resolveFormats(
+	def: TemplateDefinition,
+	params: TemplateParameter[],
+	formats: Record<string, TemplateVariableFormat> | undefined,
+): Map<string, TemplateVariableFormat> {
+	const resolved = new Map<string, TemplateVariableFormat>();
+	const variables = params.filter((p) => p.kind === 'text').map((p) => p.key);
+	for (const [rawKey, format] of Object.entries(formats ?? {})) {
+		const target = findParam(params, rawKey);
+		if (!target || target.kind !== 'text')
+			throw new MessageValidationError(
+				`Variable format for "${rawKey}"`,
+				target
+					? `points at ${target.label}, which is not a text variable`
+					: `does not match a variable of template "${def.name}" (${def.language})`,
+				variables.length
+					? `Pick one of: ${variables.join(', ')}.`
+					: 'Remove it; this template has no header or body variables.',
+			);
+		if (resolved.has(target.key))
+			throw new MessageValidationError(
+				`Variable format for ${target.label}`,
+				'is given twice',
+				`Keep one format for ${target.key}.`,
+			);
+		resolved.set(target.key, format);
+	}
+	return resolved;
+}
+
 /**
  * Maps loose value keys ("1", "{{1}}", "first_name", "header_1") onto parameter keys. Unknown keys are reported
  * as extra parameters.
@@ -274,22 +333,9 @@ function resolveValues(
 	params: TemplateParameter[],
 	values: Record<string, unknown>,
 ): Map<string, unknown> {
-	const byKey = new Map(params.map((p) => [p.key, p]));
 	const resolved = new Map<string, unknown>();
 	for (const [rawKey, value] of Object.entries(values)) {
-		const key = rawKey.trim();
-		let target = byKey.get(key);
-		if (!target) {
-			const bare = key.replace(/^\{\{\s*|\s*\}\}$/g, '');
-			const matches = params.filter((p) => p.kind === 'text' && p.placeholder === `{{${bare}}}`);
-			if (matches.length === 1) target = matches[0];
-			else if (matches.length > 1)
-				throw new MessageValidationError(
-					`"${rawKey}"`,
-					`matches both ${matches.map((m) => m.label).join(' and ')}`,
-					`Use the full key (${matches.map((m) => m.key).join(' or ')}).`,
-				);
-		}
+		const target = findParam(params, rawKey);
 		if (!target) {
 			if (isBlank(value)) continue;
 			const known = params.map((p) => p.key);
@@ -319,6 +365,7 @@ export function buildTemplateComponents(
 ): Array<Record<string, unknown>> {
 	const params = templateParameters(def);
 	const resolved = resolveValues(def, params, values ?? {});
+	const formats = resolveFormats(def, params, options.formats);
 	const header: Array<Record<string, unknown>> = [];
 	const body: Array<Record<string, unknown>> = [];
 	const buttons = new Map<number, Record<string, unknown>>();
@@ -332,15 +379,31 @@ export function buildTemplateComponents(
 		}
 		switch (param.kind) {
 			case 'text': {
-				const text = asText(param, value, def.name);
+				const format = formats.get(param.key);
+				let p: Record<string, unknown>;
+				let text: string;
+				if (format || isTypedValue(value)) {
+					const typed = typedParameter(value, {
+						label: param.label,
+						language: def.language,
+						defaultTimezone: options.timezone,
+						format,
+					});
+					text = typed.type === 'currency' ? typed.currency.fallback_value : typed.date_time.fallback_value;
+					p = { ...typed };
+				} else {
+					text = asText(param, value, def.name);
+					p = { type: 'text', text };
+				}
 				if (param.component === 'body') checkBodyText(param, text);
 				if (param.component === 'header' && text.length > 60)
 					throw new MessageValidationError(
 						param.label,
-						`is ${text.length} characters`,
-						'A header is at most 60 characters in total; shorten the value.',
+						`is ${text.length} characters${p.type === 'text' ? '' : ` ("${text}")`}`,
+						p.type === 'text'
+							? 'A header is at most 60 characters in total; shorten the value.'
+							: 'A header is at most 60 characters in total; give a shorter fallback_value or a shorter date style.',
 					);
-				const p: Record<string, unknown> = { type: 'text', text };
 				if (param.name) p.parameter_name = param.name;
 				(param.component === 'header' ? header : body).push(p);
 				break;
