@@ -35,8 +35,8 @@ const operationProperty: INodeProperties = {
 		{
 			name: 'Send Contact',
 			value: 'contacts',
-			action: 'Send a contact card',
-			description: 'A contact card, e.g. the reception number',
+			action: 'Send contact cards',
+			description: 'One or more contact cards, e.g. the reception desk and the on-call nurse',
 		},
 		{
 			name: 'Send List',
