@@ -4,6 +4,7 @@ import { chatPageScenario } from './chat-page';
 import { packageScenario } from './package';
 import { remindersScenario } from './reminders';
 import { sendScenarios } from './send';
+import { sendContactsScenario } from './send-contacts';
 import { auditScenario, followUpScenario, kpiScenario, labScenario, telemedicineScenario } from './services';
 import { triggerScenario } from './trigger';
 
@@ -18,6 +19,7 @@ export const scenarios: Scenario[] = [
 	followUpScenario,
 	chatPageScenario,
 	...sendScenarios,
+	sendContactsScenario,
 	kpiScenario,
 	auditScenario,
 ];
