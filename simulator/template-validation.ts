@@ -74,10 +74,22 @@ function paramValues(
 					`${field}['currency'] needs fallback_value, code and amount_1000`,
 				);
 			}
+			// amount_1000 is the amount multiplied by 1000, an integer; code an ISO 4217 currency code.
+			if (!Number.isInteger(c.amount_1000)) {
+				throw Errors.invalidParameter(`Param ${field}['currency']['amount_1000'] must be an integer.`);
+			}
+			if (!/^[A-Za-z]{3}$/.test(c.code)) {
+				throw Errors.invalidParameter(
+					`Param ${field}['currency']['code'] must be a 3-letter ISO 4217 currency code.`,
+				);
+			}
+			if (!c.fallback_value.trim()) {
+				throw Errors.requiredParameterMissing(`${field}['currency']['fallback_value'] is empty`);
+			}
 			value = c.fallback_value;
 		} else if (type === 'date_time') {
 			const d = p.date_time;
-			if (!isRecord(d) || typeof d.fallback_value !== 'string') {
+			if (!isRecord(d) || typeof d.fallback_value !== 'string' || !d.fallback_value.trim()) {
 				throw Errors.requiredParameterMissing(`${field}['date_time'] needs fallback_value`);
 			}
 			value = d.fallback_value;

@@ -187,6 +187,27 @@ const SPECS: TemplateSpec[] = [
 		},
 	},
 	{
+		// Money and a due date: sent as Meta's typed currency / date_time parameters.
+		name: 'payment_reminder',
+		category: 'UTILITY',
+		bodyExample: ['Maria', 'R$ 150,00', '12/03/2026'],
+		languages: LANGUAGES,
+		translations: {
+			en_US: {
+				body: 'Hello {{1}}, the payment of {{2}} for your visit is due on {{3}}. You can pay at reception or reply to this message.',
+				footer: 'Sim Clinic',
+			},
+			pt_BR: {
+				body: 'Olá {{1}}, o pagamento de {{2}} da sua consulta vence em {{3}}. Você pode pagar na recepção ou responder esta mensagem.',
+				footer: 'Sim Clinic',
+			},
+			es: {
+				body: 'Hola {{1}}, el pago de {{2}} de su consulta vence el {{3}}. Puede pagar en recepción o responder a este mensaje.',
+				footer: 'Sim Clinic',
+			},
+		},
+	},
+	{
 		name: 'telemedicine_link',
 		category: 'UTILITY',
 		bodyExample: ['Maria', 'Dr. Silva', '14:00'],

@@ -8,6 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { searchTemplates } from './methods/listSearch';
+import { getTemplateVariables } from './methods/loadOptions';
 import { getTemplateParameters } from './methods/resourceMapping';
 import { description as templateProperties, prepareTemplateSend } from './execute';
 import { readMps, runBulkSend, type SendOptions } from '../shared/send';
@@ -43,6 +44,7 @@ export class WhatsAppSendTemplate implements INodeType {
 
 	methods = {
 		listSearch: { searchTemplates },
+		loadOptions: { getTemplateVariables },
 		resourceMapping: { getTemplateParameters },
 		credentialTest: { clinicStoreConnectionTest },
 	};

@@ -5,30 +5,41 @@
  */
 import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
-import { findTemplate, parseTemplateRef, templateParameters } from '../../../core/whatsapp/messages/template';
+import {
+	findTemplate,
+	parseTemplateRef,
+	templateParameters,
+	type TemplateDefinition,
+} from '../../../core/whatsapp/messages/template';
 import { MessageValidationError } from '../../../core/whatsapp/messages/validation';
 import { getWhatsAppContext } from '../../shared/transport';
 import { loadTemplatesByName } from './templates';
 
-export async function getTemplateParameters(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+/** The template chosen in the editor, or why there is none (no template yet, an expression, unknown name). */
+export async function currentTemplate(
+	this: ILoadOptionsFunctions,
+): Promise<{ def: TemplateDefinition } | { notice: string }> {
 	const ref = (this.getCurrentNodeParameter('template', { extractValue: true }) ??
 		this.getNodeParameter('template', '', { extractValue: true })) as string;
 	if (typeof ref !== 'string' || !ref.trim() || ref.includes('{{'))
 		return {
-			fields: [],
-			emptyFieldsNotice:
-				'Pick a template first (or use Parameter Source "JSON" for templates chosen by expression).',
+			notice: 'Pick a template first (or use Parameter Source "JSON" for templates chosen by expression).',
 		};
 	const { name, language } = parseTemplateRef(ref);
 	const { client, wabaId } = await getWhatsAppContext.call(this);
 	const all = await loadTemplatesByName(client, wabaId, name);
-	let def;
 	try {
-		def = findTemplate(all, name, language);
+		return { def: findTemplate(all, name, language) };
 	} catch (error) {
 		// findTemplate only throws MessageValidationError: unknown name / language.
-		return { fields: [], emptyFieldsNotice: (error as MessageValidationError).message };
+		return { notice: (error as MessageValidationError).message };
 	}
+}
+
+export async function getTemplateParameters(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const current = await currentTemplate.call(this);
+	if ('notice' in current) return { fields: [], emptyFieldsNotice: current.notice };
+	const { def } = current;
 	const fields: ResourceMapperField[] = templateParameters(def).map((p) => ({
 		id: p.key,
 		displayName: `${p.label}${p.example ? ` — e.g. ${p.example}` : ''}`,

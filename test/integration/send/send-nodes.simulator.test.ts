@@ -226,3 +226,106 @@ describe('bulk behaviour against the simulator', () => {
 		expect(new Set(sent.map((m) => m.to)).size).toBe(40);
 	});
 });
+
+describe('typed template variables against the simulator', () => {
+	it('sends money and a due date as currency / date_time; the simulator accepts them and shows the fallbacks', async () => {
+		const items = [{ json: { total: '150,50', due: '2026-03-12T02:30:00Z' } }, { json: {} }];
+		const [out] = await templateNode.execute.call(
+			ctx({
+				items,
+				params: {
+					recipient: (i: number) => (i === 0 ? '+5511912340020' : '+5511912340021'),
+					template: (i: number) => rl(i === 0 ? 'payment_reminder|pt_BR' : 'appointment_confirmation|en_US'),
+					parameterSource: (i: number) => (i === 0 ? 'mapper' : 'json'),
+					templateParameters: mapper({
+						body_1: 'Ana',
+						body_2: items[0].json.total,
+						body_3: items[0].json.due,
+					}),
+					parametersJson: {
+						first_name: 'Rui',
+						doctor_name: 'Dr. Lima',
+						appointment_date: { date_time: '2026-03-20', style: 'full' },
+						appointment_time: { date_time: '2026-03-20T14:00:00-03:00', show: 'time' },
+					},
+					options: (i: number) =>
+						i === 0
+							? {
+									variableFormats: {
+										formats: [
+											{ variable: 'body_2', format: 'currency', currencyCode: 'BRL' },
+											{
+												variable: 'body_3',
+												format: 'date',
+												dateStyle: 'long',
+												timezone: 'America/Sao_Paulo',
+											},
+										],
+									},
+								}
+							: {},
+				},
+			}),
+		);
+		expect(out.map((o) => o.json.error)).toEqual([undefined, undefined]);
+		const [payment, confirmation] = sim.messages({ type: 'template' });
+		expect((payment.request as any).template.components).toEqual([
+			{
+				type: 'body',
+				parameters: [
+					{ type: 'text', text: 'Ana' },
+					{
+						type: 'currency',
+						currency: { fallback_value: 'R$\u00a0150,50', code: 'BRL', amount_1000: 150500 },
+					},
+					{ type: 'date_time', date_time: { fallback_value: '11 de março de 2026' } },
+				],
+			},
+		]);
+		expect((payment.rendered as any).body).toBe(
+			'Olá Ana, o pagamento de R$\u00a0150,50 da sua consulta vence em 11 de março de 2026. Você pode pagar na recepção ou responder esta mensagem.',
+		);
+		expect((confirmation.request as any).template.components[0].parameters.slice(2)).toEqual([
+			{
+				type: 'date_time',
+				parameter_name: 'appointment_date',
+				date_time: { fallback_value: 'Friday, March 20, 2026' },
+			},
+			{ type: 'date_time', parameter_name: 'appointment_time', date_time: { fallback_value: '2:00 PM' } },
+		]);
+		expect((confirmation.rendered as any).body).toBe(
+			'Hi Rui, your appointment with Dr. Lima is confirmed for Friday, March 20, 2026 at 2:00 PM.',
+		);
+	});
+
+	it('the simulator refuses a currency whose amount_1000 is not a whole number (Meta documents an integer)', async () => {
+		const res = await fetch(`${sim.url}/v23.0/${sim.phoneNumberId}/messages`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${sim.accessToken}`, 'content-type': 'application/json' },
+			body: JSON.stringify({
+				messaging_product: 'whatsapp',
+				to: '5511912340022',
+				type: 'template',
+				template: {
+					name: 'payment_reminder',
+					language: { code: 'en_US' },
+					components: [
+						{
+							type: 'body',
+							parameters: [
+								{ type: 'text', text: 'Ana' },
+								{ type: 'currency', currency: { fallback_value: '$1.50', code: 'USD', amount_1000: 1500.5 } },
+								{ type: 'date_time', date_time: { fallback_value: 'March 12, 2026' } },
+							],
+						},
+					],
+				},
+			}),
+		});
+		expect(res.status).toBe(400);
+		expect(((await res.json()) as any).error.error_data.details).toContain(
+			"['amount_1000'] must be an integer",
+		);
+		expect(sim.messages()).toHaveLength(0);
+	});
+});

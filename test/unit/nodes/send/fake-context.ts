@@ -154,6 +154,8 @@ export interface FakeContextOptions {
 	continueOnFail?: boolean;
 	graph: GraphEndpoint;
 	credential?: Record<string, unknown>;
+	/** The workflow's time zone (this.getTimezone()); default America/Sao_Paulo. */
+	timezone?: string;
 }
 
 export const NODE: INode = {
@@ -203,6 +205,7 @@ export function fakeContext(opts: FakeContextOptions): IExecuteFunctions & ILoad
 			),
 		}),
 		continueOnFail: () => opts.continueOnFail ?? false,
+		getTimezone: () => opts.timezone ?? 'America/Sao_Paulo',
 		parameterReads,
 		getNodeParameter: (
 			name: string,

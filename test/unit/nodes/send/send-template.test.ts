@@ -397,3 +397,164 @@ describe('WhatsApp Send Template: editor methods', () => {
 		for (const p of node.description.properties) expect(p.description).toBeTruthy();
 	});
 });
+
+describe('WhatsApp Send Template: Variable Formats (money and dates from mapped text)', () => {
+	const formats = (...rows: Array<Record<string, unknown>>) => ({ variableFormats: { formats: rows } });
+	const paymentParams = (values: Record<string, unknown>, options: Record<string, unknown>) => ({
+		recipient: '+5511912345678',
+		template: rl('payment_reminder|pt_BR'),
+		parameterSource: 'mapper',
+		templateParameters: mapper(values),
+		options,
+	});
+
+	it('sends mapped text as currency and date_time, written in the template language and the workflow zone', async () => {
+		const graph = new FakeGraph();
+		await run({
+			graph,
+			timezone: 'America/Manaus',
+			params: paymentParams(
+				{ body_1: 'Ana', body_2: '1.234,50', body_3: '2026-03-12T02:30:00Z' },
+				formats(
+					{ variable: 'body_2', format: 'currency', currencyCode: 'BRL' },
+					{ variable: 'body_3', format: 'date', dateStyle: 'long', timezone: '' },
+				),
+			),
+		});
+		// 02:30 UTC is still 11 March in Manaus (UTC-4): the workflow's zone decides the day.
+		expect(graph.messages[0].template.components).toEqual([
+			{
+				type: 'body',
+				parameters: [
+					{ type: 'text', text: 'Ana' },
+					{
+						type: 'currency',
+						currency: { fallback_value: 'R$\u00a01.234,50', code: 'BRL', amount_1000: 1234500 },
+					},
+					{ type: 'date_time', date_time: { fallback_value: '11 de março de 2026' } },
+				],
+			},
+		]);
+	});
+
+	it('uses the row’s time zone and style for Date and Time / Time, and the JSON mode takes typed objects', async () => {
+		const graph = new FakeGraph();
+		const items = [{ json: {} }, { json: {} }];
+		await run({
+			graph,
+			items,
+			params: {
+				recipient: '+5511912345678',
+				template: (i: number) => rl(i === 0 ? 'appointment_reminder|en_US' : 'payment_reminder|es'),
+				parameterSource: (i: number) => (i === 0 ? 'mapper' : 'json'),
+				templateParameters: mapper({
+					header_1: 'Sim Clinic',
+					body_1: 'Ana',
+					body_2: 1773318600000,
+					body_3: '2026-03-12T12:30:00Z',
+				}),
+				parametersJson: {
+					body_1: 'Ana',
+					body_2: { currency: 'EUR', amount: '80,5' },
+					body_3: { date_time: '2026-03-20', style: 'full' },
+				},
+				options: (i: number) =>
+					i === 0
+						? formats(
+								{ variable: 'body_2', format: 'dateTime', dateStyle: 'medium', timezone: 'America/New_York' },
+								{ variable: 'body_3', format: 'time', timezone: 'Europe/Lisbon' },
+							)
+						: {},
+			},
+		});
+		expect(graph.messages[0].template.components[1].parameters.slice(1)).toEqual([
+			{ type: 'date_time', date_time: { fallback_value: 'Mar 12, 2026, 8:30 AM' } },
+			{ type: 'date_time', date_time: { fallback_value: '12:30 PM' } },
+		]);
+		expect(graph.messages[1].template.components[0].parameters.slice(1)).toEqual([
+			{ type: 'currency', currency: { fallback_value: '80,50\u00a0€', code: 'EUR', amount_1000: 80500 } },
+			{ type: 'date_time', date_time: { fallback_value: 'viernes, 20 de marzo de 2026' } },
+		]);
+	});
+
+	it.each([
+		[
+			'an amount that is not a number',
+			{ body_1: 'Ana', body_2: 'cento e cinquenta', body_3: '2026-03-12' },
+			formats({ variable: 'body_2', format: 'currency', currencyCode: 'BRL' }),
+			'Item 0: body {{2}} has amount "cento e cinquenta", which is not a number',
+		],
+		[
+			'an unknown currency code',
+			{ body_1: 'Ana', body_2: '150', body_3: '2026-03-12' },
+			formats({ variable: 'body_2', format: 'currency', currencyCode: 'REAIS' }),
+			'Item 0: body {{2}} has currency code "REAIS", which is not an ISO 4217 currency',
+		],
+		[
+			'a date that does not parse',
+			{ body_1: 'Ana', body_2: '150', body_3: '12/03/2026' },
+			formats({ variable: 'body_3', format: 'date' }),
+			'Item 0: body {{3}} is not a valid date ("12/03/2026")',
+		],
+		[
+			'a misspelt time zone',
+			{ body_1: 'Ana', body_2: '150', body_3: '2026-03-12T09:30' },
+			formats({ variable: 'body_3', format: 'dateTime', timezone: 'America/Sao_Paolo' }),
+			'Item 0: body {{3}} has time zone "America/Sao_Paolo", which is not a known time zone',
+		],
+		[
+			'a variable the template does not have',
+			{ body_1: 'Ana', body_2: '150', body_3: 'x' },
+			formats({ variable: 'body_7', format: 'currency' }),
+			'Item 0: Variable format for "body_7" does not match a variable of template "payment_reminder" (pt_BR)',
+		],
+		[
+			'a row without variable',
+			{ body_1: 'Ana', body_2: '150', body_3: 'x' },
+			formats({ variable: '', format: 'currency' }),
+			'Item 0: Variable Formats row 1 has no variable',
+		],
+		[
+			'the same variable twice',
+			{ body_1: 'Ana', body_2: '150', body_3: 'x' },
+			formats({ variable: 'body_2', format: 'currency' }, { variable: 'body_2', format: 'date' }),
+			'Item 0: Variable Formats "body_2" is listed twice',
+		],
+	])('rejects %s before sending', async (_name, values, options, message) => {
+		const graph = new FakeGraph();
+		const error = await run({ graph, params: paymentParams(values, options) }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as Error).message).toBe(message);
+		expect(graph.messages).toHaveLength(0);
+	});
+
+	it('the Variable dropdown lists the chosen template’s header and body variables', async () => {
+		const graph = new FakeGraph();
+		const ctx = fakeContext({ graph, params: { template: rl('appointment_reminder|pt_BR') } });
+		const options = await node.methods.loadOptions.getTemplateVariables.call(ctx);
+		expect(options.map((o) => [o.name, o.value])).toEqual([
+			['header {{1}} — e.g. Sim Clinic', 'header_1'],
+			['body {{1}} — e.g. Maria', 'body_1'],
+			['body {{2}} — e.g. March 12', 'body_2'],
+			['body {{3}} — e.g. 09:30', 'body_3'],
+		]);
+		const none = fakeContext({ graph, params: { template: rl('={{ $json.template }}', 'name') } });
+		expect(await node.methods.loadOptions.getTemplateVariables.call(none)).toEqual([]);
+	});
+
+	it('describes every Variable Formats field with a description and a default', () => {
+		const options = node.description.properties.find((p) => p.name === 'options')!;
+		const variableFormats = (options.options as any[]).find((o) => o.name === 'variableFormats');
+		const fields = variableFormats.options[0].values as any[];
+		expect(fields.map((f) => f.name).sort()).toEqual(
+			['currencyCode', 'dateStyle', 'format', 'timezone', 'variable'].sort(),
+		);
+		for (const f of fields) {
+			expect(f.description).toBeTruthy();
+			expect(f.default).toBeDefined();
+		}
+		expect(fields.find((f) => f.name === 'variable').typeOptions.loadOptionsMethod).toBe(
+			'getTemplateVariables',
+		);
+	});
+});
