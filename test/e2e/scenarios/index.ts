@@ -5,6 +5,7 @@ import { packageScenario } from './package';
 import { remindersScenario } from './reminders';
 import { sendScenarios } from './send';
 import { sendContactsScenario } from './send-contacts';
+import { sendTypedVariablesScenario } from './send-typed';
 import { auditScenario, followUpScenario, kpiScenario, labScenario, telemedicineScenario } from './services';
 import { triggerScenario } from './trigger';
 
@@ -20,6 +21,7 @@ export const scenarios: Scenario[] = [
 	chatPageScenario,
 	...sendScenarios,
 	sendContactsScenario,
+	sendTypedVariablesScenario,
 	kpiScenario,
 	auditScenario,
 ];
