@@ -166,6 +166,13 @@ function checkKeys(label: string, obj: Record<string, unknown>, allowed: string[
 		);
 }
 
+let currencies: Set<string> | undefined;
+/** ISO 4217 codes this runtime's Intl knows (computed once). */
+function knownCurrencies(): Set<string> {
+	currencies ??= new Set(Intl.supportedValuesOf('currency'));
+	return currencies;
+}
+
 function currencyParameter(
 	label: string,
 	raw: Record<string, unknown>,
@@ -191,7 +198,7 @@ function currencyParameter(
 			'has an amount but no currency code',
 			`Add the 3-letter ISO 4217 code, e.g. ${CURRENCY_EXAMPLE}.`,
 		);
-	if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf('currency').includes(code))
+	if (!/^[A-Z]{3}$/.test(code) || !knownCurrencies().has(code))
 		fail(
 			label,
 			`has currency code "${code}", which is not an ISO 4217 currency`,
