@@ -9,19 +9,8 @@ import {
 	buildReaction,
 	buildReplyButtons,
 	buildText,
-	MessageValidationError,
 } from '../../../core/whatsapp/messages';
-
-function errorOf(fn: () => unknown): MessageValidationError {
-	let caught: unknown;
-	try {
-		fn();
-	} catch (error) {
-		caught = error;
-	}
-	if (caught instanceof MessageValidationError) return caught;
-	throw new Error(`expected a MessageValidationError, got ${String(caught)}`);
-}
+import { errorOf } from './error-of';
 
 const phone = { kind: 'phone' as const, e164: '+5511912345678' };
 

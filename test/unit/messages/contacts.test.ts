@@ -5,18 +5,7 @@ import { join } from 'node:path';
 import type { MessageEvent } from '../../../core/webhook/events';
 import { parseEvents } from '../../../core/webhook/parse';
 import { buildContacts, MAX_CONTACTS, whatsAppIdOf } from '../../../core/whatsapp/messages/contacts';
-import { MessageValidationError } from '../../../core/whatsapp/messages/validation';
-
-function errorOf(fn: () => unknown): MessageValidationError {
-	let caught: unknown;
-	try {
-		fn();
-	} catch (error) {
-		caught = error;
-	}
-	if (caught instanceof MessageValidationError) return caught;
-	throw new Error(`expected a MessageValidationError, got ${String(caught)}`);
-}
+import { errorOf } from './error-of';
 
 /** Every field Meta's contacts message object has. */
 const FULL_CARD = {

@@ -3,24 +3,13 @@ import { DateTime } from 'luxon';
 import {
 	buildTemplateComponents,
 	localeOf,
-	MessageValidationError,
 	parseAmount,
 	type TemplateBuildOptions,
 	type TemplateDefinition,
 } from '../../../core/whatsapp/messages';
+import { errorOf } from './error-of';
 
 const NBSP = '\u00a0';
-
-function errorOf(fn: () => unknown): MessageValidationError {
-	let caught: unknown;
-	try {
-		fn();
-	} catch (error) {
-		caught = error;
-	}
-	if (caught instanceof MessageValidationError) return caught;
-	throw new Error(`expected a MessageValidationError, got ${String(caught)}`);
-}
 
 /** Positional template: header {{1}}, body {{1}} name, {{2}} amount, {{3}} date. */
 const invoice = (language: string): TemplateDefinition => ({

@@ -2,22 +2,11 @@ import {
 	buildTemplate,
 	buildTemplateComponents,
 	findTemplate,
-	MessageValidationError,
 	parseTemplateRef,
 	templateParameters,
 	type TemplateDefinition,
 } from '../../../core/whatsapp/messages';
-
-function errorOf(fn: () => unknown): MessageValidationError {
-	let caught: unknown;
-	try {
-		fn();
-	} catch (error) {
-		caught = error;
-	}
-	if (caught instanceof MessageValidationError) return caught;
-	throw new Error(`expected a MessageValidationError, got ${String(caught)}`);
-}
+import { errorOf } from './error-of';
 
 const reminder: TemplateDefinition = {
 	name: 'appointment_reminder',
