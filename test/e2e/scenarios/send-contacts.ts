@@ -8,8 +8,8 @@
  * The simulator's webhook is switched off while it runs, so the inbox bot does not answer the test patient.
  */
 import type { WorkflowJson, WorkflowNode } from '../harness/n8n';
-import { assert, assertEqual, type Scenario, type ScenarioContext } from '../scenario';
-import { callWebhook, executionError, nodeOutput, patientPhone, T, useWorkflow } from './util';
+import { assert, assertEqual, type Scenario } from '../scenario';
+import { isolate, nodeOutput, patientPhone, runOnce, T, useWorkflow } from './util';
 
 const WHATSAPP = { whatsAppClinicApi: { name: 'WhatsApp Cloud API (simulator)' } };
 const PATH = 'e2e-send-contacts';
@@ -90,13 +90,6 @@ function workflow(): WorkflowJson {
 	};
 }
 
-async function isolate(ctx: ScenarioContext): Promise<void> {
-	await ctx.sim.control('POST', '/config', { webhookUrl: '' });
-	ctx.defer(async () => {
-		if (ctx.stack.inboxWebhookUrl) await ctx.sim.setCallback(ctx.stack.inboxWebhookUrl);
-	});
-}
-
 export const sendContactsScenario: Scenario = {
 	name: 'send-contacts',
 	description:
@@ -108,11 +101,7 @@ export const sendContactsScenario: Scenario = {
 		const patient = patientPhone();
 		await ctx.sim.inbound({ from: patient, name: 'Eva Souza', type: 'text', text: 'Qual o telefone?' });
 
-		const before = (await ctx.n8n.executions({ workflowId: wfId })).length;
-		await callWebhook(ctx, PATH, { phone: `+${patient}`, team: TEAM });
-		const executions = await ctx.n8n.waitForExecutions(wfId, before + 1);
-		const execution = executions[executions.length - 1];
-		assertEqual(execution.status, 'success', `execution status (${executionError(execution) ?? ''})`);
+		const { execution } = await runOnce(ctx, wfId, PATH, { phone: `+${patient}`, team: TEAM });
 
 		const sent = await ctx.sim.messages({ to: patient });
 		assertEqual(sent.length, 3, 'contacts messages accepted by the simulator');

@@ -8,8 +8,8 @@
  * The simulator's webhook is switched off while it runs, so the inbox bot does not answer the test patient.
  */
 import type { WorkflowJson, WorkflowNode } from '../harness/n8n';
-import { assert, assertEqual, type Scenario, type ScenarioContext } from '../scenario';
-import { callWebhook, executionError, nodeOutput, patientPhone, T, useWorkflow } from './util';
+import { assert, assertEqual, type Scenario } from '../scenario';
+import { isolate, nodeOutput, patientPhone, runOnce, T, useWorkflow } from './util';
 
 const WHATSAPP = { whatsAppClinicApi: { name: 'WhatsApp Cloud API (simulator)' } };
 const PATH = 'e2e-send-typed';
@@ -94,13 +94,6 @@ function workflow(): WorkflowJson {
 	};
 }
 
-async function isolate(ctx: ScenarioContext): Promise<void> {
-	await ctx.sim.control('POST', '/config', { webhookUrl: '' });
-	ctx.defer(async () => {
-		if (ctx.stack.inboxWebhookUrl) await ctx.sim.setCallback(ctx.stack.inboxWebhookUrl);
-	});
-}
-
 export const sendTypedVariablesScenario: Scenario = {
 	name: 'send-template-typed',
 	description:
@@ -111,18 +104,14 @@ export const sendTypedVariablesScenario: Scenario = {
 		const wfId = await useWorkflow(ctx, workflow());
 		const patient = patientPhone();
 
-		const before = (await ctx.n8n.executions({ workflowId: wfId })).length;
 		// 02:30 UTC on the 12th is still the 11th in São Paulo (the workflow's time zone).
-		await callWebhook(ctx, PATH, {
+		const { execution } = await runOnce(ctx, wfId, PATH, {
 			phone: `+${patient}`,
 			name: 'Ana',
 			total: '1.234,50',
 			due: '2026-03-12T02:30:00Z',
 			visit: '2026-03-20T14:00:00-03:00',
 		});
-		const executions = await ctx.n8n.waitForExecutions(wfId, before + 1);
-		const execution = executions[executions.length - 1];
-		assertEqual(execution.status, 'success', `execution status (${executionError(execution) ?? ''})`);
 
 		const sent = await ctx.sim.messages({ to: patient });
 		assertEqual(sent.length, 2, 'template messages accepted by the simulator');

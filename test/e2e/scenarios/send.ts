@@ -16,8 +16,8 @@
  */
 import type { WorkflowJson, WorkflowNode } from '../harness/n8n';
 import type { SimOutbound } from '../harness/sim';
-import { assert, assertEqual, type Scenario, type ScenarioContext } from '../scenario';
-import { callWebhook, executionError, nodeOutput, T, useWorkflow } from './util';
+import { assert, assertEqual, type Scenario } from '../scenario';
+import { isolate, nodeOutput, runOnce, T, useWorkflow } from './util';
 
 const WHATSAPP = { whatsAppClinicApi: { name: 'WhatsApp Cloud API (simulator)' } };
 const STORE = { clinicStoreApi: { name: 'Clinic Store (SQLite)' } };
@@ -74,24 +74,6 @@ function mapperValue(values: Record<string, string>) {
 		attemptToConvertTypes: false,
 		convertFieldsToString: true,
 	};
-}
-
-/** Switches the simulator's callback off for this scenario (back to the inbox workflow afterwards). */
-async function isolate(ctx: ScenarioContext): Promise<void> {
-	await ctx.sim.control('POST', '/config', { webhookUrl: '' });
-	ctx.defer(async () => {
-		if (ctx.stack.inboxWebhookUrl) await ctx.sim.setCallback(ctx.stack.inboxWebhookUrl);
-	});
-}
-
-/** Runs a workflow through its webhook and returns its (single, newest) finished execution. */
-async function runOnce(ctx: ScenarioContext, workflowId: string, path: string, body: unknown) {
-	const before = (await ctx.n8n.executions({ workflowId })).length;
-	const answer = await callWebhook(ctx, path, body);
-	const executions = await ctx.n8n.waitForExecutions(workflowId, before + 1);
-	const execution = executions[executions.length - 1];
-	assertEqual(execution.status, 'success', `execution status (${executionError(execution) ?? ''})`);
-	return { answer, execution };
 }
 
 function assertNoSecrets(items: unknown, what: string): void {

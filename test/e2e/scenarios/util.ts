@@ -2,7 +2,7 @@
 import type { ExecutionSummary, WorkflowJson } from '../harness/n8n';
 import { PACKAGE_NAME } from '../harness/paths';
 import { sleep } from '../harness/proc';
-import type { ScenarioContext } from '../scenario';
+import { assertEqual, type ScenarioContext } from '../scenario';
 
 export const T = (name: string) => `${PACKAGE_NAME}.${name}`;
 
@@ -117,4 +117,25 @@ export async function callWebhook(ctx: ScenarioContext, path: string, body: unkn
 	} catch {
 		return text;
 	}
+}
+
+/**
+ * Switches the simulator's webhook off for this scenario (so the patient-inbox bot does not answer the test
+ * patients) and back on afterwards.
+ */
+export async function isolate(ctx: ScenarioContext): Promise<void> {
+	await ctx.sim.control('POST', '/config', { webhookUrl: '' });
+	ctx.defer(async () => {
+		if (ctx.stack.inboxWebhookUrl) await ctx.sim.setCallback(ctx.stack.inboxWebhookUrl);
+	});
+}
+
+/** Runs a workflow through its webhook and returns its (single, newest) finished execution. */
+export async function runOnce(ctx: ScenarioContext, workflowId: string, path: string, body: unknown) {
+	const before = (await ctx.n8n.executions({ workflowId })).length;
+	const answer = await callWebhook(ctx, path, body);
+	const executions = await ctx.n8n.waitForExecutions(workflowId, before + 1);
+	const execution = executions[executions.length - 1];
+	assertEqual(execution.status, 'success', `execution status (${executionError(execution) ?? ''})`);
+	return { answer, execution };
 }
