@@ -10,6 +10,7 @@ import {
 import { operations, router } from './actions/router';
 import { recipientProperty } from '../shared/send';
 import { sendAuditProperties } from '../shared/audit-option';
+import { sendConsentProperties } from '../shared/consent-option';
 import { clinicStoreConnectionTest } from '../shared/store';
 
 const operationProperty: INodeProperties = {
@@ -91,13 +92,16 @@ export class WhatsAppSendMessage implements INodeType {
 				name: 'clinicStoreApi',
 				required: false,
 				testedBy: 'clinicStoreConnectionTest',
-				displayOptions: { show: { auditToStore: [true] } },
+				// Read only by "Require Consent for Purpose" and "Audit to Store" (n8n cannot show a credential when
+				// either of two parameters is set, so every operation that messages a patient offers it).
+				displayOptions: { hide: { operation: ['markAsRead'] } },
 			},
 		],
 		properties: [
 			operationProperty,
 			{ ...recipientProperty, displayOptions: { hide: { operation: ['markAsRead'] } } },
 			...Object.values(operations).flatMap((op) => op.description),
+			...sendConsentProperties({ operation: ['markAsRead'] }),
 			...sendAuditProperties({ operation: ['markAsRead'] }),
 		],
 	};

@@ -13,6 +13,7 @@ import { getTemplateParameters } from './methods/resourceMapping';
 import { description as templateProperties, prepareTemplateSend } from './execute';
 import { readMps, runBulkSend, type SendOptions } from '../shared/send';
 import { sendAuditHook, sendAuditProperties } from '../shared/audit-option';
+import { sendConsentGate, sendConsentProperties } from '../shared/consent-option';
 import { clinicStoreConnectionTest } from '../shared/store';
 
 export class WhatsAppSendTemplate implements INodeType {
@@ -32,14 +33,11 @@ export class WhatsAppSendTemplate implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'whatsAppClinicApi', required: true },
-			{
-				name: 'clinicStoreApi',
-				required: false,
-				testedBy: 'clinicStoreConnectionTest',
-				displayOptions: { show: { auditToStore: [true] } },
-			},
+			// Optional: read only by "Require Consent for Purpose" and "Audit to Store" (n8n cannot show a credential
+			// when either of two parameters is set, so it is always offered).
+			{ name: 'clinicStoreApi', required: false, testedBy: 'clinicStoreConnectionTest' },
 		],
-		properties: [...templateProperties, ...sendAuditProperties()],
+		properties: [...templateProperties, ...sendConsentProperties(), ...sendAuditProperties()],
 	};
 
 	methods = {
@@ -55,6 +53,7 @@ export class WhatsAppSendTemplate implements INodeType {
 			mps: readMps(this, options.messagesPerSecond),
 			phoneNumberId: options.phoneNumberId?.trim() || undefined,
 			prepare: prepareTemplateSend,
+			gate: await sendConsentGate(this),
 			onOutcomes: await sendAuditHook(this),
 		});
 		return [items];

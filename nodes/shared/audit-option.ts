@@ -4,7 +4,8 @@
  * execution, message text encrypted by the store, nothing logged):
  *
  *   Trigger:  handleDelivery.call(this, { emitHooks: triggerAuditHooks(this) })   (inbound / status / system)
- *   Send:     runBulkSend.call(this, { onOutcomes: await sendAuditHook(this) })   (outbound, success or failure)
+ *   Send:     runBulkSend.call(this, { onOutcomes: await sendAuditHook(this) })   (outbound, success or failure,
+ *             or message.blocked for items "Require Consent for Purpose" held back)
  */
 import {
 	NodeOperationError,
@@ -68,7 +69,7 @@ export function sendAuditProperties(hideFor?: Record<string, string[]>): INodePr
 
 type AnyContext = IExecuteFunctions | IWebhookFunctions | IHookFunctions;
 
-function hasStoreCredential(ctx: AnyContext): boolean {
+export function hasStoreCredential(ctx: AnyContext): boolean {
 	return Boolean(ctx.getNode().credentials?.[CLINIC_STORE_CREDENTIAL]);
 }
 
@@ -109,9 +110,20 @@ function failureDetails(error: unknown): Record<string, string | number | null> 
 	return { errorCode: null, error: 'Not sent' };
 }
 
+/** The `consent` object "Require Consent for Purpose" put on an item, if any. */
+function consentOf(json: IDataObject): IDataObject | undefined {
+	const consent = json.consent;
+	return consent && typeof consent === 'object' && !Array.isArray(consent)
+		? (consent as IDataObject)
+		: undefined;
+}
+
 function auditEntryFor(ctx: IExecuteFunctions, outcome: SendOutcome): Partial<AuditEntryInput> {
-	const json = outcome.ok ? outcome.json : outcome.summary;
-	const purpose = String(ctx.getNodeParameter(AUDIT_PURPOSE, outcome.itemIndex, '') ?? '').trim();
+	const json = outcome.ok || outcome.blocked ? outcome.json : outcome.summary;
+	const consent = consentOf(json);
+	const purpose =
+		String(ctx.getNodeParameter(AUDIT_PURPOSE, outcome.itemIndex, '') ?? '').trim() ||
+		(typeof consent?.purpose === 'string' ? consent.purpose : '');
 	const details: Record<string, string | number | boolean | null> = {};
 	for (const [key, name] of [
 		['templateLanguage', 'templateLanguage'],
@@ -120,6 +132,23 @@ function auditEntryFor(ctx: IExecuteFunctions, outcome: SendOutcome): Partial<Au
 		['recipientType', 'recipientType'],
 	] as const) {
 		if (typeof json[key] === 'string') details[name] = json[key];
+	}
+	if (typeof consent?.basis === 'string') details.consentBasis = consent.basis;
+	if (outcome.blocked) {
+		// Held back by "Require Consent for Purpose": never sent, so no message ID and no content.
+		const entry: Partial<AuditEntryInput> = {
+			event: 'message.blocked',
+			outcome: 'minor-failure',
+			details: {
+				...details,
+				sent: false,
+				blockedBy: 'consent',
+				consentReason: typeof consent?.reason === 'string' ? consent.reason : null,
+			},
+		};
+		if (purpose) entry.purpose = purpose;
+		if (json.recipientType === 'user_id' && typeof json.recipient === 'string') entry.userId = json.recipient;
+		return entry;
 	}
 	const entry: Partial<AuditEntryInput> = {
 		event: outcome.ok ? 'message.sent' : 'message.failed',
@@ -146,7 +175,9 @@ export async function sendAuditHook(
 		const list = outcomes.filter(Boolean);
 		await auditItems(
 			this,
-			list.map((o) => (o.ok ? o.json : { ...o.summary, error: { message: 'not sent' } })),
+			list.map((o) =>
+				o.ok ? o.json : o.blocked ? { ...o.summary } : { ...o.summary, error: { message: 'not sent' } },
+			),
 			'outbound',
 			{ includeContent: false, overrides: (_json, i) => auditEntryFor(this, list[i]) },
 		);

@@ -107,8 +107,32 @@ export interface SendJob {
 
 /** Result of one item, in input order; what "Audit to Store" will record. */
 export type SendOutcome =
-	| { itemIndex: number; ok: true; json: IDataObject }
-	| { itemIndex: number; ok: false; error: unknown; summary: IDataObject };
+	| { itemIndex: number; ok: true; json: IDataObject; blocked?: undefined }
+	| { itemIndex: number; ok: false; error: unknown; summary: IDataObject; blocked?: undefined }
+	/** Deliberately not sent (e.g. "Require Consent for Purpose"): a regular output item, not an error. */
+	| {
+			itemIndex: number;
+			ok: false;
+			blocked: true;
+			json: IDataObject;
+			summary: IDataObject;
+			error?: undefined;
+	  };
+
+/** A valid item waiting to be sent. */
+export interface PreparedSend {
+	itemIndex: number;
+	job: SendJob;
+}
+
+/** What a send gate decided for one job: send it (with extra summary fields) or hold it back (output `json`). */
+export type GateDecision = { send: true; summary: IDataObject } | { send: false; json: IDataObject };
+
+/**
+ * Decides ALL valid jobs at once, after every item is validated and right before the first send (e.g. the consent
+ * check). Returns one decision per job, in order. Throwing stops the run with nothing sent.
+ */
+export type SendGate = (this: IExecuteFunctions, jobs: readonly PreparedSend[]) => Promise<GateDecision[]>;
 
 export interface BulkSendOptions {
 	/** Builds (and fully validates) the job for one item; throw a MessageValidationError / NodeOperationError. */
@@ -120,6 +144,11 @@ export interface BulkSendOptions {
 	onOutcomes?: (this: IExecuteFunctions, outcomes: SendOutcome[]) => Promise<void>;
 	/** Concurrency override (tests). Default: one second's worth of messages. */
 	concurrency?: number;
+	/**
+	 * Optional gate run once over every valid item before anything is sent (items it holds back are output as
+	 * not sent). With a gate, Continue On Fail also validates every item before the first send.
+	 */
+	gate?: SendGate;
 }
 
 /** A MessageValidationError (or anything else thrown while preparing an item) as a NodeOperationError. */
@@ -249,7 +278,7 @@ export async function runBulkSend(
 	const concurrency = (count: number) =>
 		options.concurrency ?? Math.max(1, Math.min(count, options.mps ?? DEFAULT_MPS));
 
-	if (continueOnFail) {
+	if (continueOnFail && !options.gate) {
 		// Bad items become error items either way, so nothing can be "half-sent" by a validation error: sending
 		// starts as soon as the first item is valid, while the remaining items are still being validated.
 		requireSender();
@@ -280,19 +309,51 @@ export async function runBulkSend(
 		}
 		await Promise.all(workers);
 	} else {
-		// Phase 1: validate everything before the first request; the first bad item stops the run, nothing sent.
-		const toSend: Array<{ itemIndex: number; job: SendJob }> = [];
+		// Phase 1: validate everything before the first request; the first bad item stops the run, nothing sent
+		// (with Continue On Fail and a gate: bad items become error items).
+		let toSend: PreparedSend[] = [];
 		for (let i = 0; i < items.length; i++) {
 			try {
 				toSend.push({ itemIndex: i, job: await options.prepare.call(cached, i, context) });
 			} catch (error) {
-				throw toValidationError(this, error, i);
+				if (!continueOnFail) throw toValidationError(this, error, i);
+				outcomes[i] = { itemIndex: i, ok: false, error, summary: {} };
 			}
+		}
+		if (toSend.length > 0) requireSender();
+		// The gate decides every valid item at once, right before sending; held-back items are output as not sent.
+		if (options.gate && toSend.length > 0) {
+			const decisions = await options.gate.call(this, toSend);
+			const kept: PreparedSend[] = [];
+			toSend.forEach(({ itemIndex, job }, k) => {
+				const decision = decisions[k];
+				if (decision.send)
+					kept.push({ itemIndex, job: { ...job, summary: { ...job.summary, ...decision.summary } } });
+				else
+					outcomes[itemIndex] = {
+						itemIndex,
+						ok: false,
+						blocked: true,
+						json: decision.json,
+						summary: job.summary,
+					};
+			});
+			toSend = kept;
+		}
+		if (continueOnFail && toSend.length > 0) {
+			// Every valid item is sent; a failure becomes that item's error item.
+			await mapWithConcurrency(toSend, concurrency(toSend.length), async ({ itemIndex, job }) => {
+				try {
+					const json = await job.send(context);
+					outcomes[itemIndex] = { itemIndex, ok: true, json: { ...json, ...job.summary } };
+				} catch (error) {
+					outcomes[itemIndex] = { itemIndex, ok: false, error, summary: job.summary };
+				}
+			});
 		}
 		// Phase 2: send concurrently under the shared limiter; no new send starts after the first failure (sends
 		// already in flight finish and are counted).
-		if (toSend.length > 0) {
-			requireSender();
+		if (!continueOnFail && toSend.length > 0) {
 			let accepted = 0;
 			const state: { failure?: { itemIndex: number; error: unknown } } = {};
 			await mapWithConcurrency(toSend, concurrency(toSend.length), async ({ itemIndex, job }) => {
@@ -323,7 +384,7 @@ export async function runBulkSend(
 	// The single place results are produced (Audit to Store hooks in here).
 	if (options.onOutcomes) await options.onOutcomes.call(this, outcomes);
 	return outcomes.map((outcome) =>
-		outcome.ok
+		outcome.ok || outcome.blocked
 			? { json: outcome.json, pairedItem: { item: outcome.itemIndex } }
 			: {
 					// No top-level `error` on the item: n8n-core's normalizeNodeErrors would replace this json with

@@ -188,7 +188,12 @@ export function readPurposes(ctx: IExecuteFunctions, itemIndex: number, field = 
 
 export function readPolicy(ctx: IExecuteFunctions): ConsentPolicy {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	const raw = ((options.policies as IDataObject | undefined)?.policy as IDataObject[] | undefined) ?? [];
+	return policyFromField(ctx, options.policies, 'Purpose Policies');
+}
+
+/** The policy from a "Purpose Policies" field value (also used by the Send nodes' "Require Consent for Purpose"). */
+export function policyFromField(ctx: IExecuteFunctions, value: unknown, field: string): ConsentPolicy {
+	const raw = ((value as IDataObject | undefined)?.policy as IDataObject[] | undefined) ?? [];
 	const overrides: PolicyOverride[] = raw.map((p) => ({
 		purpose: String(p.purpose ?? ''),
 		mode: p.mode as PolicyOverride['mode'],
@@ -198,7 +203,7 @@ export function readPolicy(ctx: IExecuteFunctions): ConsentPolicy {
 		return buildPolicy(overrides);
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
-			description: 'Fix the Purpose Policies option.',
+			description: `Fix the ${field} option.`,
 		});
 	}
 }

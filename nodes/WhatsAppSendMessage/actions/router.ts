@@ -11,6 +11,7 @@ import {
 } from 'n8n-workflow';
 
 import { sendAuditHook } from '../../shared/audit-option';
+import { sendConsentGate } from '../../shared/consent-option';
 import { readMps, runBulkSend, type SendOptions } from '../../shared/send';
 import * as buttons from './buttons.operation';
 import type { Operation, PrepareFn } from './common';
@@ -42,7 +43,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		mps: readMps(this, options.messagesPerSecond),
 		phoneNumberId: options.phoneNumberId?.trim() || undefined,
 		prepare: op.prepare,
-		// Mark as Read sends no message: nothing to audit.
+		// Mark as Read sends no message to anyone: no consent to check, nothing to audit.
+		gate: operation === 'markAsRead' ? undefined : await sendConsentGate(this),
 		onOutcomes: operation === 'markAsRead' ? undefined : await sendAuditHook(this),
 	});
 	return [items];

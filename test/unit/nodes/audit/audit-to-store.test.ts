@@ -284,9 +284,9 @@ describe('WhatsApp Send Template: Audit to Store', () => {
 		expect(graph.messages).toHaveLength(0);
 	});
 
-	it('declares the optional credential shown only when the option is on', () => {
+	it('declares the Clinic Store credential optional (also read by Require Consent for Purpose)', () => {
 		const cred = sendTemplate.description.credentials?.find((c) => c.name === 'clinicStoreApi');
-		expect(cred).toMatchObject({ required: false, displayOptions: { show: { auditToStore: [true] } } });
+		expect(cred).toMatchObject({ required: false });
 		expect(sendTemplate.methods.credentialTest.clinicStoreConnectionTest).toBeInstanceOf(Function);
 	});
 });
@@ -325,7 +325,7 @@ describe('WhatsApp Send Message: Audit to Store', () => {
 		expect((await verifyAuditChain(await storeOf(cred))).valid).toBe(true);
 	});
 
-	it('n8n shows the Clinic Store credential only while Audit to Store is on (never for Mark as Read)', () => {
+	it('n8n offers the Clinic Store credential whenever a patient is messaged (never for Mark as Read)', () => {
 		for (const d of [sendTemplate.description, sendMessage.description]) {
 			const cred = d.credentials!.find((c) => c.name === 'clinicStoreApi')!;
 			const node = { id: 'n', name: 'n', type: d.name, typeVersion: 1, position: [0, 0] as [number, number] };
@@ -334,8 +334,10 @@ describe('WhatsApp Send Message: Audit to Store', () => {
 				const stored = NodeHelpers.getNodeParameters(d.properties, params as never, true, false, node, d);
 				return NodeHelpers.displayParameter(stored!, cred, node, d);
 			};
-			expect(shown({ operation: 'text' })).toBe(false);
+			// Shown without either option too: n8n cannot show it for "Audit to Store OR Require Consent".
+			expect(shown({ operation: 'text' })).toBe(true);
 			expect(shown({ operation: 'text', auditToStore: true })).toBe(true);
+			expect(shown({ operation: 'text', requireConsent: 'marketing' })).toBe(true);
 			if (d.name === 'whatsAppSendMessage')
 				expect(shown({ operation: 'markAsRead', auditToStore: true })).toBe(false);
 		}

@@ -1,0 +1,163 @@
+/**
+ * "Require Consent for Purpose" on WhatsApp Send Template and WhatsApp Send Message: defence in depth for the
+ * package's rule "check consent before every send", for workflows that forgot a Consent Check node.
+ *
+ *   runBulkSend.call(this, { gate: await sendConsentGate(this), onOutcomes: await sendAuditHook(this) })
+ *
+ * Off (default): nothing changes and the Clinic Store is never touched. On: the Clinic Store credential is checked
+ * and the store opened BEFORE anything is sent; after every item is validated, all recipients are decided with ONE
+ * ConsentService.check (no cache, same service, policy defaults and purposes as Consent Check). Blocked items are not
+ * sent and come out as regular items `{ sent: false, consent: { allowed: false, reason, … }, recipient, … }`; sent
+ * items carry `consent: { allowed: true, basis, … }`. A store failure stops the run with nothing sent.
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import type { PatientIdentity } from '../../core/consent/identity';
+import type { ConsentPolicy } from '../../core/consent/policy';
+import { parsePurpose, type Purpose } from '../../core/consent/purposes';
+import type { CheckRequest } from '../../core/consent/service';
+import { settle } from '../../core/store/sql-params';
+import { PURPOSE_OPTIONS, iso, policyFromField, policyOverridesField } from '../ConsentCheck/actions/common';
+import { getConsentService } from '../ConsentCheck/helpers/service';
+import { hasStoreCredential } from './audit-option';
+import { withParameterCache, type GateDecision, type PreparedSend, type SendGate } from './send';
+
+export const REQUIRE_CONSENT = 'requireConsent';
+export const REQUIRE_CONSENT_CUSTOM_PURPOSE = 'requireConsentCustomPurpose';
+export const REQUIRE_CONSENT_POLICIES = 'requireConsentPolicies';
+
+const OPTION_NAME = '"Require Consent for Purpose"';
+const ON_VALUES = PURPOSE_OPTIONS.map((o) => o.value);
+
+/** The Send nodes' consent parameters (`hideFor`: operations that message no one, e.g. Mark as Read). */
+export function sendConsentProperties(hideFor?: Record<string, string[]>): INodeProperties[] {
+	const hide = hideFor ? { hide: hideFor } : {};
+	const whenOn = (values: string[]) => ({ displayOptions: { show: { [REQUIRE_CONSENT]: values }, ...hide } });
+	return [
+		{
+			displayName: 'Require Consent for Purpose',
+			name: REQUIRE_CONSENT,
+			type: 'options',
+			noDataExpression: true,
+			default: 'off',
+			options: [
+				{
+					name: 'Off',
+					value: 'off',
+					description:
+						'Send without checking consent here (e.g. a Consent Check node before this one does it)',
+				},
+				...PURPOSE_OPTIONS,
+			],
+			description:
+				'Check each patient’s consent for this purpose right before sending, like a Consent Check node. Patients who opted out (or, for purposes needing an opt-in, never opted in) are not messaged: their items come out with sent = false and the reason. Needs a Clinic Store credential.',
+			hint: 'A safety net: patients who are not allowed are skipped, the others are sent, and the node does not fail',
+			...(hideFor ? { displayOptions: hide } : {}),
+		},
+		{
+			displayName: 'Custom Consent Purpose',
+			name: REQUIRE_CONSENT_CUSTOM_PURPOSE,
+			type: 'string',
+			default: '',
+			placeholder: 'vaccination_campaign',
+			description:
+				'The purpose ID, exactly as used in your Consent Check nodes: lowercase letters, digits, "_" or "-". Custom purposes need an opt-in unless a policy below says otherwise.',
+			...whenOn(['custom']),
+		},
+		{
+			...policyOverridesField,
+			displayName: 'Consent Purpose Policies',
+			name: REQUIRE_CONSENT_POLICIES,
+			hint: 'Use the same policies as your Consent Check nodes, so both decide alike',
+			...whenOn(ON_VALUES),
+		},
+	];
+}
+
+function identityOf(summary: IDataObject): PatientIdentity {
+	const recipient = typeof summary.recipient === 'string' ? summary.recipient : null;
+	return summary.recipientType === 'user_id'
+		? { phone: null, bsuid: recipient }
+		: { phone: recipient, bsuid: null };
+}
+
+function readPurposeFor(ctx: IExecuteFunctions, choice: string, itemIndex: number): Purpose {
+	try {
+		if (choice === 'custom')
+			return parsePurpose(
+				ctx.getNodeParameter(REQUIRE_CONSENT_CUSTOM_PURPOSE, itemIndex, ''),
+				'Custom Consent Purpose',
+			);
+		return parsePurpose(choice, 'Require Consent for Purpose');
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
+			itemIndex,
+			description: `Fix "Custom Consent Purpose" (used by ${OPTION_NAME}). Nothing was sent.`,
+		});
+	}
+}
+
+/**
+ * When "Require Consent for Purpose" is set: checks the credential, reads the policy and opens the consent store
+ * BEFORE anything is sent, then returns the gate deciding all valid items with one consent read. Off → undefined.
+ */
+export async function sendConsentGate(ctx: IExecuteFunctions): Promise<SendGate | undefined> {
+	const choice = String(ctx.getNodeParameter(REQUIRE_CONSENT, 0, 'off') ?? 'off');
+	if (choice === 'off' || choice === '') return undefined;
+	if (!ON_VALUES.includes(choice))
+		throw new NodeOperationError(ctx.getNode(), `${OPTION_NAME}: "${choice}" is not one of the choices`, {
+			description: 'Pick a purpose from the list, Custom, or Off.',
+		});
+	if (!hasStoreCredential(ctx))
+		throw new NodeOperationError(ctx.getNode(), `${OPTION_NAME} needs a Clinic Store credential`, {
+			description:
+				'Select the Clinic Store credential your Consent Check nodes use (Credential for Clinic Store) so this node can read the patients’ consent, or set "Require Consent for Purpose" to Off. Nothing was sent.',
+		});
+	const policy: ConsentPolicy = policyFromField(
+		ctx,
+		ctx.getNodeParameter(REQUIRE_CONSENT_POLICIES, 0, {}),
+		'Consent Purpose Policies',
+	);
+	const service = await getConsentService(ctx, policy);
+
+	return async function (this: IExecuteFunctions, jobs: readonly PreparedSend[]): Promise<GateDecision[]> {
+		const cached = withParameterCache(this);
+		const requests: CheckRequest[] = jobs.map(({ itemIndex, job }) => ({
+			identity: identityOf(job.summary),
+			purpose: readPurposeFor(cached, choice, itemIndex),
+		}));
+		const checked = await settle(async () => await service.check(requests));
+		if (!checked.ok)
+			throw new NodeOperationError(
+				this.getNode(),
+				`${OPTION_NAME}: could not read the patients’ consent: ${(checked.error as Error).message}`,
+				{
+					description:
+						'Nothing was sent. Check the Clinic Store credential (Test button): the database must be reachable. Run the workflow again once it is.',
+				},
+			);
+		const checkedAt = iso(service.now());
+		return checked.value.map((d, k): GateDecision => {
+			if (d.allowed)
+				return {
+					send: true,
+					summary: {
+						consent: { allowed: true, purpose: d.purpose, basis: d.basis, since: iso(d.since), checkedAt },
+					},
+				};
+			return {
+				send: false,
+				json: {
+					sent: false,
+					consent: { allowed: false, reason: d.reason, purpose: d.purpose, since: iso(d.since), checkedAt },
+					...jobs[k].job.summary,
+				},
+			};
+		});
+	};
+}
