@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { CRED, Flow, PKG, code, getConversation, saveConversation, switchByIndex } from './lib';
-import { CLINIC_RULES, SETTINGS, slotListParams } from './shared';
+import { CLINIC_RULES, SETTINGS, englishDateTime, slotListParams, templateDate } from './shared';
 
 export const ACTIONS = [
 	'reply',
@@ -292,7 +292,7 @@ export function inbox(): Flow {
 			recipient: `={{ $('Conversation').item.json.recipient }}`,
 			template: { __rl: true, mode: 'name', value: 'appointment_confirmation|en_US' },
 			parameterSource: 'json',
-			parametersJson: `={{ { first_name: $('Conversation').item.json.context.name.split(' ')[0], doctor_name: $json.appointment.practitioner.name, appointment_date: DateTime.fromISO($json.appointment.start).setZone('${SETTINGS.timeZone}').toFormat('d LLL yyyy'), appointment_time: DateTime.fromISO($json.appointment.start).setZone('${SETTINGS.timeZone}').toFormat('HH:mm') } }}`,
+			parametersJson: `={{ { first_name: $('Conversation').item.json.context.name.split(' ')[0], doctor_name: $json.appointment.practitioner.name, appointment_date: ${templateDate('$json.appointment.start', 'date')}, appointment_time: ${templateDate('$json.appointment.start', 'time')} } }}`,
 			options: { bizOpaqueCallbackData: '={{ $json.appointment.id }}' },
 		},
 		{ credentials: wa },
@@ -356,7 +356,7 @@ export function inbox(): Flow {
 		{
 			operation: 'text',
 			recipient: `={{ $('Conversation').item.json.recipient }}`,
-			text: `={{ $json.rescheduled ? 'Done! Your appointment is now on ' + DateTime.fromISO($json.appointment.start).setZone('${SETTINGS.timeZone}').toFormat('d LLL yyyy HH:mm') + '.' : 'Sorry, that time is no longer free. Please reply RESCHEDULE again from the reminder or type MENU.' }}`,
+			text: `={{ $json.rescheduled ? 'Done! Your appointment is now on ' + ${englishDateTime('$json.appointment.start')} + '.' : 'Sorry, that time is no longer free. Please reply RESCHEDULE again from the reminder or type MENU.' }}`,
 			options: {},
 		},
 		{ credentials: wa },

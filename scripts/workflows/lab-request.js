@@ -20,7 +20,8 @@ return $input.all().map((item, i) => {
 			dateOfBirth: dob.toISODate(),
 			reportUrl: String(b.reportUrl),
 			reportName: String(b.reportName || 'lab-results.pdf'),
-			collectedLabel: collected.isValid ? collected.toFormat('d LLL yyyy') : 'your recent visit',
+			// The date itself (ISO): the notice template writes it in its own language and the clinic's time zone.
+			collectedAt: collected.isValid ? String(b.collectedAt).trim() : null,
 		},
 		pairedItem: { item: i },
 	};

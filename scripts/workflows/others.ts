@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { CRED, Flow, PKG, code, saveConversation, switchByIndex } from './lib';
-import { CLINIC_RULES, SETTINGS } from './shared';
+import { CLINIC_RULES, templateDate } from './shared';
 
 const X = (col: number) => col * 260;
 const wa = CRED.whatsApp;
@@ -85,7 +85,7 @@ export function labResults(): Flow {
 			recipient: '={{ $json.patient }}',
 			template: { __rl: true, mode: 'name', value: 'lab_results_ready|en_US' },
 			parameterSource: 'json',
-			parametersJson: `={{ { header_media: 'https://clinic.example/notices/results-ready.pdf', body_1: $json.firstName, body_2: $json.collectedLabel } }}`,
+			parametersJson: `={{ { header_media: 'https://clinic.example/notices/results-ready.pdf', body_1: $json.firstName, body_2: $json.collectedAt ? ${templateDate('$json.collectedAt', 'date')} : 'your recent visit' } }}`,
 			options: { documentFilename: 'results-ready.pdf' },
 		},
 		{ credentials: wa },
@@ -264,7 +264,7 @@ export function followUp(): Flow {
 			recipient: `={{ $('Consent: follow-up').item.json.patient.phone }}`,
 			template: { __rl: true, mode: 'name', value: 'satisfaction_survey|en_US' },
 			parameterSource: 'json',
-			parametersJson: `={{ { body_1: ($('Consent: follow-up').item.json.patient.name || 'patient').split(' ')[0], body_2: DateTime.fromISO($('Consent: follow-up').item.json.start).setZone('${SETTINGS.timeZone}').toFormat('d LLL'), button_0_payload: 'CSAT:GOOD:' + $('Consent: follow-up').item.json.id, button_1_payload: 'CSAT:OK:' + $('Consent: follow-up').item.json.id, button_2_payload: 'CSAT:BAD:' + $('Consent: follow-up').item.json.id } }}`,
+			parametersJson: `={{ { body_1: ($('Consent: follow-up').item.json.patient.name || 'patient').split(' ')[0], body_2: ${templateDate(`$('Consent: follow-up').item.json.start`, 'date')}, button_0_payload: 'CSAT:GOOD:' + $('Consent: follow-up').item.json.id, button_1_payload: 'CSAT:OK:' + $('Consent: follow-up').item.json.id, button_2_payload: 'CSAT:BAD:' + $('Consent: follow-up').item.json.id } }}`,
 			options: { bizOpaqueCallbackData: `={{ $('Consent: follow-up').item.json.id }}` },
 		},
 		{ credentials: wa, onError: 'continueRegularOutput' },

@@ -1,6 +1,6 @@
 /** 02 · Appointment reminders (24–48 h ahead) with confirm / cancel / reschedule buttons. */
 import { CRED, Flow, PKG, switchByIndex } from './lib';
-import { CLINIC_RULES, SETTINGS } from './shared';
+import { CLINIC_RULES, templateDate } from './shared';
 
 export function reminders(): Flow {
 	const f = new Flow('02 · Appointment reminders', 'wac-reminders');
@@ -87,7 +87,7 @@ export function reminders(): Flow {
 			recipient: '={{ $json.patient.phone }}',
 			template: { __rl: true, mode: 'name', value: 'appointment_reminder|en_US' },
 			parameterSource: 'json',
-			parametersJson: `={{ { header_1: 'Sim Clinic', body_1: ($json.patient.name || 'patient').split(' ')[0], body_2: DateTime.fromISO($json.start).setZone('${SETTINGS.timeZone}').toFormat('d LLL yyyy'), body_3: DateTime.fromISO($json.start).setZone('${SETTINGS.timeZone}').toFormat('HH:mm'), button_0_payload: 'CONFIRM:' + $json.id, button_1_payload: 'CANCEL:' + $json.id, button_2_payload: 'RESCHEDULE:' + $json.id } }}`,
+			parametersJson: `={{ { header_1: 'Sim Clinic', body_1: ($json.patient.name || 'patient').split(' ')[0], body_2: ${templateDate('$json.start', 'date')}, body_3: ${templateDate('$json.start', 'time')}, button_0_payload: 'CONFIRM:' + $json.id, button_1_payload: 'CANCEL:' + $json.id, button_2_payload: 'RESCHEDULE:' + $json.id } }}`,
 			options: { bizOpaqueCallbackData: '={{ $json.id }}' },
 		},
 		{ credentials: wa, onError: 'continueRegularOutput' },

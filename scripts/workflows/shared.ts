@@ -7,6 +7,25 @@ export const SETTINGS = {
 };
 
 /**
+ * A date for a template variable, as an n8n expression fragment: WhatsApp Send Template sends it as Meta's typed
+ * `date_time` parameter and writes the text the patient reads in the TEMPLATE's language (en_US "March 12, 2026",
+ * pt_BR "12 de março de 2026", es "12 de marzo de 2026"; times "9:30 AM" / "09:30") in the clinic's time zone.
+ * So switching a template to pt_BR or es localises its dates without touching the expression.
+ */
+export function templateDate(isoExpression: string, show: 'date' | 'time' | 'date_time'): string {
+	return `{ date_time: ${isoExpression}, timezone: '${SETTINGS.timeZone}', show: '${show}' }`;
+}
+
+/**
+ * An appointment time inside an English free-form text (the bot's in-session replies are English, like its slot
+ * lists): "March 12, 2026 at 9:30 AM", clinic time zone, the same words as the en_US templates' dates. The locale
+ * is set explicitly so the server's own locale never leaks in.
+ */
+export function englishDateTime(isoExpression: string): string {
+	return `DateTime.fromISO(${isoExpression}).setZone('${SETTINGS.timeZone}').setLocale('en-US').toLocaleString({ dateStyle: 'long', timeStyle: 'short' }).replace(/\\u202f/g, ' ')`;
+}
+
+/**
  * Built-in scheduler rules of the demo clinic. Open every day 08:00–18:00 so the demo and the end-to-end tests
  * always find free times; a real clinic edits this JSON in the "Find free slots" / "Book" nodes.
  */

@@ -4,6 +4,7 @@
  * same time is told it was just taken and gets new times (no double booking).
  */
 import { assert, assertEqual, type Scenario } from '../scenario';
+import { appointmentFromInbox, assertTemplateDate } from './dates';
 import { Patient, buttonIds, listRows, textOf } from './patient';
 import { WF, assertNoFailedExecutions, patientPhone } from './util';
 
@@ -59,6 +60,29 @@ export const bookingScenario: Scenario = {
 		assertEqual(confirmation.templateName, 'appointment_confirmation', 'confirmation template');
 		assert(/Maria/.test(textOf(confirmation)), `confirmation names the patient: "${textOf(confirmation)}"`);
 		assert(confirmation.bizOpaqueCallbackData, 'confirmation carries the appointment id as callback data');
+		// Date and time are typed date_time values: written in the template's language (en_US) and clinic zone.
+		const booked = await appointmentFromInbox(ctx, 'Book', String(confirmation.bizOpaqueCallbackData));
+		const day = assertTemplateDate(
+			confirmation,
+			'appointment_date',
+			booked.start,
+			'en_US',
+			'date',
+			'confirmation',
+		);
+		const time = assertTemplateDate(
+			confirmation,
+			'appointment_time',
+			booked.start,
+			'en_US',
+			'time',
+			'confirmation',
+		);
+		assert(
+			rows[0].title.split(' · ')[0] === time,
+			`the confirmed time "${time}" is the time the patient picked ("${rows[0].title}")`,
+		);
+		ctx.log(`confirmation dates: "${day}" / "${time}"`);
 		ctx.log(`booked ${confirmation.bizOpaqueCallbackData}: "${textOf(confirmation)}"`);
 
 		// A second patient tries the very same time.
