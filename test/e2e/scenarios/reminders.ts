@@ -7,6 +7,7 @@
 import { CLINIC_RULES } from '../../../scripts/workflows/shared';
 import { waitUntil } from '../harness/proc';
 import { assert, assertEqual, type Scenario } from '../scenario';
+import { appointmentFromInbox, assertTemplateDate, expectedDate } from './dates';
 import { Patient, listRows, textOf } from './patient';
 import { SEED_PATH, ensureSeedWorkflows } from './seed';
 import { WF, assertNoFailedExecutions, callWebhook, nodeOutput, patientPhone, workflowId } from './util';
@@ -117,6 +118,14 @@ export const remindersScenario: Scenario = {
 				!(targetAllowed && targetCheck.startTime < recordedAt),
 		);
 		assertEqual(late.length, 0, 'reminders to the patient after the opt-out was recorded');
+		// Each reminder's date and time: typed date_time values in the template's language and the clinic's zone.
+		for (const m of reminders) {
+			const appointment = byPhone.get(String(m.to).replace(/\D/g, ''));
+			if (!appointment) continue; // an appointment of another scenario in the same window
+			assertTemplateDate(m, 1, appointment.start, 'en_US', 'date', `reminder to ${m.to}`);
+			assertTemplateDate(m, 2, appointment.start, 'en_US', 'time', `reminder to ${m.to}`);
+		}
+		ctx.log(`reminder text: "${textOf(reminders[0])}"`);
 		const others = patients.filter((p) => p !== target);
 		const missing = others.filter((p) => !reminders.some((m) => String(m.to).replace(/\D/g, '') === p.phone));
 		assertEqual(missing.length, 0, 'patients without a reminder (excluding the one who opted out)');
@@ -136,7 +145,17 @@ export const remindersScenario: Scenario = {
 		assert(list, `reschedule shows free times: ${answer.map((m) => m.type).join(', ')}`);
 		const row = listRows(list)[1];
 		answer = await p3.pickRow(row.id, row.title);
-		assert(/your appointment is now on/i.test(textOf(answer[0])), `rescheduled: "${textOf(answer[0])}"`);
+		// The in-session answer is English like the rest of the bot: the new time in English, clinic time zone.
+		const moved = await appointmentFromInbox(ctx, 'Reschedule', byPhone.get(p3.phone).id);
+		assertEqual(
+			textOf(answer[0]),
+			`Done! Your appointment is now on ${expectedDate(moved.start, 'en_US', 'date_time')}.`,
+			'reschedule answer',
+		);
+		assert(
+			textOf(answer[0]).includes(`at ${row.title.split(' · ')[0]}.`),
+			`the new time is the row picked ("${row.title}"): "${textOf(answer[0])}"`,
+		);
 
 		// A second batch: cancelled and opted-out patients are not reminded again; the confirmed one is (status filter).
 		await assertNoFailedExecutions(ctx, [WF.inbox, WF.reminders], since);
