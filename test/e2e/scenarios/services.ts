@@ -1,7 +1,8 @@
 /** Workflows 03 (lab results), 04 (telemedicine handoff), 05 (follow-up + CSAT), 06 (KPI report) and the audit chain. */
 import type { WorkflowJson } from '../harness/n8n';
-import { sleep } from '../harness/proc';
+import { sleep, waitUntil } from '../harness/proc';
 import { assert, assertEqual, type Scenario } from '../scenario';
+import { assertTemplateDate, bodyParameters, useLocalisedCopy } from './dates';
 import { Patient, textOf } from './patient';
 import { T, WF, assertNoFailedExecutions, callWebhook, patientPhone, useWorkflow, workflowId } from './util';
 
@@ -45,6 +46,16 @@ export const labScenario: Scenario = {
 		const msgs = await ctx.sim.waitForMessages(carla.phone, before + 1);
 		const notice = msgs[msgs.length - 1];
 		assertEqual(notice.templateName, 'lab_results_ready', 'results-ready template');
+		// collectedAt 2026-11-20 (a calendar date): a typed date_time written in the template's language.
+		assertEqual(
+			bodyParameters(notice)[1],
+			{ type: 'date_time', date_time: { fallback_value: 'November 20, 2026' } },
+			'collection date in the notice',
+		);
+		assert(
+			textOf(notice).includes('your lab results from November 20, 2026 are ready'),
+			`the patient reads the date: "${textOf(notice)}"`,
+		);
 		assert(
 			!JSON.stringify(notice.request).includes('carla-hemogram'),
 			'the notice does not carry the report',
@@ -181,6 +192,9 @@ export const followUpScenario: Scenario = {
 			names.includes('post_visit_follow_up') && names.includes('satisfaction_survey'),
 			`follow-up + survey sent: ${names.join(', ')}`,
 		);
+		const survey = msgs.slice(before).find((m) => m.templateName === 'satisfaction_survey')!;
+		const visitDay = assertTemplateDate(survey, 1, appointment.start, 'en_US', 'date', 'survey');
+		ctx.log(`survey: "${textOf(survey)}"`);
 		const out = await patient.tapQuickReply(`CSAT:GOOD:${appointment.id}`, 'Good');
 		assert(/thank you for your feedback/i.test(textOf(out[0])), `thanks for the answer: "${textOf(out[0])}"`);
 		const help = await patient.tapQuickReply(`FOLLOWUP:HELP:${appointment.id}`, 'I need help');
@@ -189,7 +203,24 @@ export const followUpScenario: Scenario = {
 			'I need help → nurse handoff',
 		);
 		await callWebhook(ctx, 'clinic-handoff-close', { patient: patient.phone });
+
+		// The same workflow with its templates switched to pt_BR: the same expressions give Brazilian dates.
+		const copy = await useLocalisedCopy(ctx, '05-post-visit-follow-up-csat.json', 'pt_BR');
+		await callWebhook(ctx, copy.path('clinic-follow-up-run'), {});
+		const surveyPt = await waitUntil(
+			'the pt_BR survey',
+			async () =>
+				(await patient.messages()).find(
+					(m) => m.templateName === 'satisfaction_survey' && m.request?.template?.language?.code === 'pt_BR',
+				),
+			30_000,
+		);
+		const diaDaConsulta = assertTemplateDate(surveyPt, 1, appointment.start, 'pt_BR', 'date', 'pt_BR survey');
+		assert(diaDaConsulta !== visitDay, `pt_BR date "${diaDaConsulta}" differs from the en_US "${visitDay}"`);
+		ctx.log(`pt_BR survey: "${textOf(surveyPt)}"`);
 		await assertNoFailedExecutions(ctx, [WF.inbox, WF.followUp], since);
+		const [ptRun] = (await ctx.n8n.waitForExecutions(copy.id, 1)).slice(-1);
+		assertEqual(ptRun.status, 'success', 'pt_BR copy execution');
 	},
 };
 
