@@ -67,6 +67,7 @@ export function sendConsentProperties(hideFor?: Record<string, string[]>): INode
 			placeholder: 'vaccination_campaign',
 			description:
 				'The purpose ID, exactly as used in your Consent Check nodes: lowercase letters, digits, "_" or "-". Custom purposes need an opt-in unless a policy below says otherwise.',
+			hint: 'Must be the purpose the patients’ opt-ins were recorded for, or every patient is skipped',
 			...whenOn(['custom']),
 		},
 		{
