@@ -4,6 +4,7 @@ import { chatPageScenario } from './chat-page';
 import { packageScenario } from './package';
 import { remindersScenario } from './reminders';
 import { sendScenarios } from './send';
+import { sendConsentScenario } from './send-consent';
 import { sendContactsScenario } from './send-contacts';
 import { sendTypedVariablesScenario } from './send-typed';
 import { auditScenario, followUpScenario, kpiScenario, labScenario, telemedicineScenario } from './services';
@@ -22,6 +23,7 @@ export const scenarios: Scenario[] = [
 	...sendScenarios,
 	sendContactsScenario,
 	sendTypedVariablesScenario,
+	sendConsentScenario,
 	kpiScenario,
 	auditScenario,
 ];
