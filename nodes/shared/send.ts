@@ -10,6 +10,8 @@
  * Sends go through one GraphClient, whose process-wide limiter paces the phone number ("Messages per Second") and
  * whose pair guard backs off per recipient (131056); transient failures are retried there. Output keeps input order
  * and `pairedItem`.
+ * A `gate` (e.g. "Require Consent for Purpose") runs once over every valid item after validation and before the first
+ * send, in both modes; the items it holds back are output as regular items and never sent.
  */
 import {
 	NodeOperationError,
