@@ -65,6 +65,9 @@ interface Measured {
 	perSecond: number;
 	/** CPU time of the n8n main process per item (user + system), independent of machine load. */
 	cpuMsPerItem: number;
+	/** ms from the sender node's start to the first accepted message, and from the last one to the node's end. */
+	leadMs: number;
+	tailMs: number;
 	/** First error item (truncated), to show what a user sees. */
 	sampleError?: string;
 }
@@ -386,6 +389,9 @@ async function measure(n8n: N8nInstance, sim: Simulator, variant: Variant, items
 	const delivered = new Set(acceptedExpected).size;
 	// From the first send to the end of the last (includes the Wait pauses of the loop variant).
 	const timed = runs.filter((r) => r.startTime !== undefined && r.executionTime !== undefined);
+	const startedAt = timed.length ? Math.min(...timed.map((r) => r.startTime!)) : NaN;
+	const endedAt = timed.length ? Math.max(...timed.map((r) => r.startTime! + r.executionTime!)) : NaN;
+	const acceptedTimes = accepted.map((m) => Date.parse(String(m.acceptedAt))).sort((a, b) => a - b);
 	const nodeMs = timed.length
 		? Math.max(...timed.map((r) => r.startTime! + r.executionTime!)) -
 			Math.min(...timed.map((r) => r.startTime!))
@@ -402,6 +408,8 @@ async function measure(n8n: N8nInstance, sim: Simulator, variant: Variant, items
 		wallMs,
 		perSecond: accepted.length / (nodeMs / 1000),
 		cpuMsPerItem: (cpuAfter - cpuBefore) / items,
+		leadMs: acceptedTimes.length ? acceptedTimes[0] - startedAt : NaN,
+		tailMs: acceptedTimes.length ? endedAt - acceptedTimes[acceptedTimes.length - 1] : NaN,
 		sampleError: failed[0] ? JSON.stringify(failed[0].json).slice(0, 300) : undefined,
 	};
 }
@@ -540,7 +548,7 @@ const bench: Benchmark = {
 				results[variant.key] = m;
 				if (m.sampleError) ctx.log(`${variant.label}: first error item ${m.sampleError}`);
 				ctx.log(
-					`${variant.label}: ${m.delivered}/${items} delivered, ${m.lost} lost, ${m.duplicates} duplicates, ${m.errors} error items (${m.rateLimitErrors} rate-limit), node ${(m.nodeMs / 1000).toFixed(1)} s, ${m.perSecond.toFixed(1)} accepted/s, n8n CPU ${m.cpuMsPerItem.toFixed(2)} ms/item, load ${loadavg()[0].toFixed(1)}`,
+					`${variant.label}: ${m.delivered}/${items} delivered, ${m.lost} lost, ${m.duplicates} duplicates, ${m.errors} error items (${m.rateLimitErrors} rate-limit), node ${(m.nodeMs / 1000).toFixed(1)} s (first accepted +${m.leadMs.toFixed(0)} ms, last ${m.tailMs.toFixed(0)} ms before the end), ${m.perSecond.toFixed(1)} accepted/s, n8n CPU ${m.cpuMsPerItem.toFixed(2)} ms/item, load ${loadavg()[0].toFixed(1)}`,
 				);
 			}
 			const ours = results.ours;
