@@ -16,6 +16,8 @@ export class SendLimiter {
 	private readonly perNumber = new Map<string, number[]>();
 	/** Per (number, user): token bucket. */
 	private readonly perPair = new Map<string, { tokens: number; updatedAt: number }>();
+	/** Sends refused since the last reset, per limit (benchmarks report them). */
+	readonly refused = { throughput: 0, pair: 0 };
 
 	constructor(
 		private readonly clock: Clock,
@@ -34,7 +36,10 @@ export class SendLimiter {
 		let drop = 0;
 		while (drop < window.length && now - window[drop] >= 1000) drop++;
 		if (drop) window.splice(0, drop);
-		if (window.length >= mps) return 'throughput';
+		if (window.length >= mps) {
+			this.refused.throughput++;
+			return 'throughput';
+		}
 
 		const pairKey = `${phoneNumberId}:${userKey}`;
 		const bucket = this.perPair.get(pairKey) ?? { tokens: pairBurst, updatedAt: now };
@@ -43,6 +48,7 @@ export class SendLimiter {
 		bucket.updatedAt = now;
 		if (bucket.tokens < 1) {
 			this.perPair.set(pairKey, bucket);
+			this.refused.pair++;
 			return 'pair';
 		}
 		bucket.tokens -= 1;
@@ -54,5 +60,7 @@ export class SendLimiter {
 	reset(): void {
 		this.perNumber.clear();
 		this.perPair.clear();
+		this.refused.throughput = 0;
+		this.refused.pair = 0;
 	}
 }

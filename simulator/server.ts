@@ -55,6 +55,8 @@ export interface Simulator {
 	messages(filter?: MessageFilter): Array<Record<string, unknown>>;
 	/** Webhook deliveries including the exact bytes sent (`body`) and signature. */
 	deliveries(): Delivery[];
+	/** Sends refused since the last reset: 130429 (throughput) and 131056 (pair rate). */
+	refusals(): { throughput: number; pair: number };
 	/** Same as POST /_sim/config. */
 	configure(config: RuntimeConfig): Promise<Record<string, unknown>>;
 	/** Advances the simulated clock (24 h window, media URL expiry, pair limit). */
@@ -255,6 +257,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 				})
 				.map((m) => outboundView(ctx, m)),
 		deliveries: () => state.deliveries,
+		refusals: () => ({ ...ctx.limiter.refused }),
 		configure: (config) => applyConfig(ctx, config),
 		advanceClock: (ms) => clock.advance(ms),
 		reset,

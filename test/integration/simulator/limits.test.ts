@@ -22,6 +22,7 @@ describe('throughput and pair limits (deterministic clock)', () => {
 		expect(codes.filter((c) => c === 130429)).toHaveLength(3);
 		expectGraphError(answers.find((a) => a.status !== 200)!, 400, 130429);
 		expect(sim.messages()).toHaveLength(5);
+		expect(sim.refusals()).toEqual({ throughput: 3, pair: 0 });
 		clock.tick(1000);
 		expect((await send(sim, reminder('5511900000009'))).status).toBe(200);
 	});
@@ -38,6 +39,9 @@ describe('throughput and pair limits (deterministic clock)', () => {
 		clock.tick(6000);
 		expect((await send(sim, reminder('5511911111111'))).status).toBe(200);
 		expectGraphError(await send(sim, reminder('5511911111111')), 400, 131056);
+		expect(sim.refusals()).toEqual({ throughput: 0, pair: 2 });
+		sim.reset();
+		expect(sim.refusals()).toEqual({ throughput: 0, pair: 0 });
 	});
 
 	it('limits are configurable at runtime through /_sim/config', async () => {
