@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { NodeHelpers, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
 
 import { queryAuditEntries, verifyAuditChain, type AuditView } from '../../../../core/audit';
 import { closeAllClinicStores, openClinicStore } from '../../../../core/store';
@@ -19,7 +19,7 @@ import { WhatsAppClinicTrigger } from '../../../../nodes/WhatsAppClinicTrigger/W
 import { WhatsAppSendMessage } from '../../../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
 import { WhatsAppSendTemplate } from '../../../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
 import { fixtureBytes } from '../../webhook/fixtures';
-import { FakeGraph, fakeContext, metaError, rl } from '../send/fake-context';
+import { FakeGraph, metaError, rl, sendContext, STORE_REF } from '../send/fake-context';
 import { CREDENTIALS, hookContext, webhookContext } from '../trigger/helpers';
 
 const trigger = new WhatsAppClinicTrigger();
@@ -60,8 +60,6 @@ async function entries(credential: Record<string, unknown>): Promise<AuditView[]
 	const store = await storeOf(credential);
 	return (await queryAuditEntries(store, { includeContent: true, order: 'asc' })).entries;
 }
-
-const STORE_REF = { clinicStoreApi: { id: 'store-1', name: 'Clinic Store' } };
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -178,32 +176,6 @@ describe('WhatsApp Clinic Trigger: Audit to Store', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-
-/** A Send node context whose node has (or lacks) the Clinic Store credential. */
-function sendContext(
-	options: Parameters<typeof fakeContext>[0],
-	storeCredential: Record<string, unknown> | null,
-) {
-	const ctx = fakeContext(options) as unknown as IExecuteFunctions & Record<string, unknown>;
-	const whatsapp = ctx.getCredentials.bind(ctx);
-	const node = ctx.getNode.bind(ctx);
-	const credentialTypes: string[] = [];
-	Object.assign(ctx, {
-		getNode: () => ({
-			...node(),
-			credentials: storeCredential
-				? { whatsAppClinicApi: { id: 'wa-1', name: 'WhatsApp' }, ...STORE_REF }
-				: { whatsAppClinicApi: { id: 'wa-1', name: 'WhatsApp' } },
-		}),
-		getWorkflow: () => ({ id: 'wf-send', name: 'Reminders', active: true }),
-		getExecutionId: () => 'exec-7',
-		getCredentials: async (type: string) => {
-			credentialTypes.push(type);
-			return type === 'clinicStoreApi' ? storeCredential : await whatsapp(type);
-		},
-	});
-	return { ctx, credentialTypes };
-}
 
 describe('WhatsApp Send Template: Audit to Store', () => {
 	const reminder = {

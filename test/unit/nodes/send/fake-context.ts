@@ -246,3 +246,32 @@ export function fakeContext(opts: FakeContextOptions): IExecuteFunctions & ILoad
 export function rl(value: string, mode = 'list') {
 	return { __rl: true, mode, value };
 }
+
+export const STORE_REF = { clinicStoreApi: { id: 'store-1', name: 'Clinic Store' } };
+
+/** A Send node context whose node has (or lacks) the Clinic Store credential; records credential types read. */
+export function sendContext(
+	options: FakeContextOptions,
+	storeCredential: Record<string, unknown> | null,
+	executionId = 'exec-7',
+) {
+	const ctx = fakeContext(options) as unknown as IExecuteFunctions & Record<string, unknown>;
+	const whatsapp = ctx.getCredentials.bind(ctx);
+	const node = ctx.getNode.bind(ctx);
+	const credentialTypes: string[] = [];
+	Object.assign(ctx, {
+		getNode: () => ({
+			...node(),
+			credentials: storeCredential
+				? { whatsAppClinicApi: { id: 'wa-1', name: 'WhatsApp' }, ...STORE_REF }
+				: { whatsAppClinicApi: { id: 'wa-1', name: 'WhatsApp' } },
+		}),
+		getWorkflow: () => ({ id: 'wf-send', name: 'Reminders', active: true }),
+		getExecutionId: () => executionId,
+		getCredentials: async (type: string) => {
+			credentialTypes.push(type);
+			return type === 'clinicStoreApi' ? storeCredential : await whatsapp(type);
+		},
+	});
+	return { ctx, credentialTypes };
+}

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { NodeHelpers, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
 
 import { queryAuditEntries, verifyAuditChain } from '../../../../core/audit';
 import type { PatientIdentity } from '../../../../core/consent/identity';
@@ -20,7 +20,7 @@ import { PURPOSE_OPTIONS } from '../../../../nodes/ConsentCheck/actions/common';
 import { storeConfigFromCredential } from '../../../../nodes/shared/store';
 import { WhatsAppSendMessage } from '../../../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
 import { WhatsAppSendTemplate } from '../../../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
-import { FakeGraph, fakeContext, metaError, rl } from './fake-context';
+import { FakeGraph, metaError, rl, sendContext } from './fake-context';
 
 const sendTemplate = new WhatsAppSendTemplate();
 const sendMessage = new WhatsAppSendMessage();
@@ -71,34 +71,6 @@ async function record(
 	const who = { phone: identity.phone ?? null, bsuid: identity.bsuid ?? null };
 	if (action === 'optIn') await service.recordOptIn(who, { purposes, evidence: evidence('SIM') });
 	else await service.recordOptOut(who, { purposes, evidence: evidence('PARAR') });
-}
-
-const STORE_REF = { clinicStoreApi: { id: 'store-1', name: 'Clinic Store' } };
-
-/** A Send node context whose node has (or lacks) the Clinic Store credential. */
-function sendContext(
-	options: Parameters<typeof fakeContext>[0],
-	storeCredential: Record<string, unknown> | null,
-) {
-	const ctx = fakeContext(options) as unknown as IExecuteFunctions & Record<string, unknown>;
-	const whatsapp = ctx.getCredentials.bind(ctx);
-	const node = ctx.getNode.bind(ctx);
-	const credentialTypes: string[] = [];
-	Object.assign(ctx, {
-		getNode: () => ({
-			...node(),
-			credentials: storeCredential
-				? { whatsAppClinicApi: { id: 'wa-1', name: 'WhatsApp' }, ...STORE_REF }
-				: { whatsAppClinicApi: { id: 'wa-1', name: 'WhatsApp' } },
-		}),
-		getWorkflow: () => ({ id: 'wf-send', name: 'Reminders', active: true }),
-		getExecutionId: () => 'exec-9',
-		getCredentials: async (type: string) => {
-			credentialTypes.push(type);
-			return type === 'clinicStoreApi' ? storeCredential : await whatsapp(type);
-		},
-	});
-	return { ctx, credentialTypes };
 }
 
 const OPTED_OUT = '+5511911110001';
