@@ -9,7 +9,7 @@
  */
 import type { WorkflowJson, WorkflowNode } from '../harness/n8n';
 import { assert, assertEqual, type Scenario } from '../scenario';
-import { isolate, nodeOutput, patientPhone, runOnce, T, useWorkflow } from './util';
+import { isolate, nodeOutput, patientPhone, runOnce, T, useWorkflow, webhookNode } from './util';
 
 const WHATSAPP = { whatsAppClinicApi: { name: 'WhatsApp Cloud API (simulator)' } };
 const PATH = 'e2e-send-contacts';
@@ -40,20 +40,7 @@ function workflow(): WorkflowJson {
 	return {
 		name: 'E2E send contacts (Define Below + From JSON)',
 		nodes: [
-			{
-				name: 'Start',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: 'e2e-send-contacts-0000-000000000001',
-				parameters: {
-					httpMethod: 'POST',
-					path: PATH,
-					responseMode: 'lastNode',
-					responseData: 'allEntries',
-					options: {},
-				},
-			},
+			webhookNode(PATH),
 			sendNode('Reception card', -200, {
 				contactsSource: 'defineBelow',
 				contactName: 'Clínica Sol – Reception',

@@ -9,7 +9,7 @@
  */
 import type { WorkflowJson, WorkflowNode } from '../harness/n8n';
 import { assert, assertEqual, type Scenario } from '../scenario';
-import { isolate, nodeOutput, patientPhone, runOnce, T, useWorkflow } from './util';
+import { isolate, nodeOutput, patientPhone, runOnce, T, useWorkflow, webhookNode } from './util';
 
 const WHATSAPP = { whatsAppClinicApi: { name: 'WhatsApp Cloud API (simulator)' } };
 const PATH = 'e2e-send-typed';
@@ -39,20 +39,7 @@ function workflow(): WorkflowJson {
 	return {
 		name: 'E2E send template typed variables (currency, date_time)',
 		nodes: [
-			{
-				name: 'Start',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: 'e2e-send-typed-0000-000000000001',
-				parameters: {
-					httpMethod: 'POST',
-					path: PATH,
-					responseMode: 'lastNode',
-					responseData: 'allEntries',
-					options: {},
-				},
-			},
+			webhookNode(PATH),
 			sendNode('Payment (Variable Formats)', -100, {
 				template: {
 					__rl: true,

@@ -17,7 +17,7 @@
 import type { WorkflowJson, WorkflowNode } from '../harness/n8n';
 import type { SimOutbound } from '../harness/sim';
 import { assert, assertEqual, type Scenario } from '../scenario';
-import { isolate, nodeOutput, runOnce, T, useWorkflow } from './util';
+import { isolate, nodeOutput, runOnce, T, useWorkflow, webhookNode } from './util';
 
 const WHATSAPP = { whatsAppClinicApi: { name: 'WhatsApp Cloud API (simulator)' } };
 const STORE = { clinicStoreApi: { name: 'Clinic Store (SQLite)' } };
@@ -31,23 +31,6 @@ function brMobile(): string {
 }
 
 const digits = (s: unknown) => String(s ?? '').replace(/\D/g, '');
-
-function webhookNode(path: string): WorkflowNode {
-	return {
-		name: 'Start',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: `e2e-${path}-0000-0000-000000000001`,
-		parameters: {
-			httpMethod: 'POST',
-			path,
-			responseMode: 'lastNode',
-			responseData: 'allEntries',
-			options: {},
-		},
-	};
-}
 
 function chain(...names: string[]): Record<string, unknown> {
 	const connections: Record<string, unknown> = {};

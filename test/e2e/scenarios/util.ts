@@ -1,5 +1,5 @@
 /** Helpers shared by scenarios. */
-import type { ExecutionSummary, WorkflowJson } from '../harness/n8n';
+import type { ExecutionSummary, WorkflowJson, WorkflowNode } from '../harness/n8n';
 import { PACKAGE_NAME } from '../harness/paths';
 import { sleep } from '../harness/proc';
 import { assertEqual, type ScenarioContext } from '../scenario';
@@ -138,4 +138,22 @@ export async function runOnce(ctx: ScenarioContext, workflowId: string, path: st
 	const execution = executions[executions.length - 1];
 	assertEqual(execution.status, 'success', `execution status (${executionError(execution) ?? ''})`);
 	return { answer, execution };
+}
+
+/** The "Start" node of a test workflow: POST /webhook/<path>, answering with the last node's items. */
+export function webhookNode(path: string): WorkflowNode {
+	return {
+		name: 'Start',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: `e2e-${path}-0000-0000-000000000001`,
+		parameters: {
+			httpMethod: 'POST',
+			path,
+			responseMode: 'lastNode',
+			responseData: 'allEntries',
+			options: {},
+		},
+	};
 }
