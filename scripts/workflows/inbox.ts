@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CRED, Flow, PKG, code, getConversation, saveConversation, switchByIndex } from './lib';
+import { CRED, Flow, PKG, audit, code, getConversation, saveConversation, switchByIndex } from './lib';
 import { CLINIC_RULES, SETTINGS, englishDateTime, slotListParams, templateDate } from './shared';
 
 export const ACTIONS = [
@@ -66,36 +66,12 @@ export function inbox(): Flow {
 	);
 	f.connect(trigger, kind);
 
-	const auditStatus = f.add(
-		'Audit delivery status',
-		`${PKG}.auditLog`,
-		1,
-		[X(2), 620],
-		{
-			operation: 'append',
-			direction: 'auto',
-			purpose: 'delivery-status',
-			includeContent: false,
-			fields: {},
-		},
-		{ credentials: store },
-	);
+	const auditStatus = audit(f, 'Audit delivery status', [X(2), 620], 'delivery-status', {
+		includeContent: false,
+	});
 	f.connect(kind, auditStatus, 1);
 
-	const auditIn = f.add(
-		'Audit patient message',
-		`${PKG}.auditLog`,
-		1,
-		[X(2), 80],
-		{
-			operation: 'append',
-			direction: 'auto',
-			purpose: 'patient-message',
-			includeContent: true,
-			fields: {},
-		},
-		{ credentials: store },
-	);
+	const auditIn = audit(f, 'Audit patient message', [X(2), 80], 'patient-message');
 	const optOut = f.add(
 		'Opt-out words',
 		`${PKG}.consentCheck`,
@@ -144,20 +120,7 @@ export function inbox(): Flow {
 		},
 		{ credentials: wa },
 	);
-	const auditConsent = f.add(
-		'Audit consent reply',
-		`${PKG}.auditLog`,
-		1,
-		[X(5), 100],
-		{
-			operation: 'append',
-			direction: 'auto',
-			purpose: 'consent',
-			includeContent: true,
-			fields: {},
-		},
-		{ credentials: store },
-	);
+	const auditConsent = audit(f, 'Audit consent reply', [X(5), 100], 'consent');
 	f.connect(hasKeyword, consentReply, 0);
 	f.connect(consentReply, auditConsent);
 
@@ -198,22 +161,13 @@ export function inbox(): Flow {
 			{ operation: 'text', recipient: '={{ $json.recipient }}', text, options: {} },
 			{ credentials: wa },
 		);
-	const audit = (name: string, pos: [number, number], purpose: string, extra: Record<string, unknown> = {}) =>
-		f.add(
-			name,
-			`${PKG}.auditLog`,
-			1,
-			pos,
-			{ operation: 'append', direction: 'auto', purpose, includeContent: true, fields: {}, ...extra },
-			{ credentials: store },
-		);
 	let y = 300;
 	const row = () => (y += 180);
 
 	// 0 reply
 	const reply = send('Send reply', [X(7), row()], '={{ $json.reply }}');
 	f.connect(route, reply, 0);
-	f.connect(reply, audit('Audit reply', [X(8), y], 'appointment-booking'));
+	f.connect(reply, audit(f, 'Audit reply', [X(8), y], 'appointment-booking'));
 	// 1 menu
 	const menu = f.add(
 		'Send menu',
@@ -300,7 +254,7 @@ export function inbox(): Flow {
 	f.connect(route, book, 3);
 	f.connect(book, booked);
 	f.connect(booked, confirmation, 0);
-	f.connect(confirmation, audit('Audit booking', [X(10), y - 60], 'appointment-booking'));
+	f.connect(confirmation, audit(f, 'Audit booking', [X(10), y - 60], 'appointment-booking'));
 	const taken = f.add(
 		'Slot just taken',
 		`${PKG}.whatsAppSendMessage`,
@@ -363,7 +317,7 @@ export function inbox(): Flow {
 	);
 	f.connect(route, resched, 4);
 	f.connect(resched, reschedOk);
-	f.connect(reschedOk, audit('Audit reschedule', [X(9), y], 'appointment-reminder'));
+	f.connect(reschedOk, audit(f, 'Audit reschedule', [X(9), y], 'appointment-reminder'));
 	// 5 confirm
 	const confirm = f.add(
 		'Mark confirmed',
@@ -397,7 +351,7 @@ export function inbox(): Flow {
 	f.connect(confirm, confirmed);
 	f.connect(
 		confirmed,
-		audit('Audit confirmation', [X(9), y], 'appointment-reminder', {
+		audit(f, 'Audit confirmation', [X(9), y], 'appointment-reminder', {
 			fields: {
 				event: 'appointment.confirmed',
 				details: `={{ JSON.stringify({ appointmentId: $('Conversation').item.json.appointmentId }) }}`,
@@ -437,7 +391,7 @@ export function inbox(): Flow {
 	f.connect(cancel, cancelled);
 	f.connect(
 		cancelled,
-		audit('Audit cancellation', [X(9), y], 'appointment-reminder', {
+		audit(f, 'Audit cancellation', [X(9), y], 'appointment-reminder', {
 			fields: {
 				event: 'appointment.cancelled',
 				details: `={{ JSON.stringify({ appointmentId: $('Conversation').item.json.appointmentId }) }}`,
@@ -493,7 +447,7 @@ export function inbox(): Flow {
 	f.connect(route, settings, 8);
 	f.chain(settings, notify, handoffKind);
 	f.connect(handoffKind, link, 0);
-	f.connect(link, audit('Audit handoff', [X(11), y], 'telemedicine'));
+	f.connect(link, audit(f, 'Audit handoff', [X(11), y], 'telemedicine'));
 	// 9 lab_dob
 	const dobOk = f.add(
 		'Date of birth matches?',
@@ -536,30 +490,21 @@ export function inbox(): Flow {
 	);
 	f.connect(route, dobOk, 9);
 	f.connect(dobOk, pdf, 0);
-	const auditPdf = audit('Audit results delivery', [X(9), y - 60], 'lab_results');
+	const auditPdf = audit(f, 'Audit results delivery', [X(9), y - 60], 'lab_results');
 	f.connect(pdf, auditPdf);
 	f.connect(auditPdf, labSent);
 	f.connect(dobOk, dobBad, 1);
 	// 10 csat
-	const csat = f.add(
-		'Store survey answer',
-		`${PKG}.auditLog`,
-		1,
-		[X(7), row()],
-		{
-			operation: 'append',
-			direction: 'inbound',
-			purpose: 'satisfaction-survey',
-			includeContent: false,
-			fields: {
-				event: 'survey.csat',
-				details: `={{ JSON.stringify({ rating: $json.rating, appointmentId: $json.appointmentId }) }}`,
-				patientPhone: '={{ $json.recipient }}',
-				messageId: '={{ $json.messageId }}',
-			},
+	const csat = audit(f, 'Store survey answer', [X(7), row()], 'satisfaction-survey', {
+		direction: 'inbound',
+		includeContent: false,
+		fields: {
+			event: 'survey.csat',
+			details: `={{ JSON.stringify({ rating: $json.rating, appointmentId: $json.appointmentId }) }}`,
+			patientPhone: '={{ $json.recipient }}',
+			messageId: '={{ $json.messageId }}',
 		},
-		{ credentials: store },
-	);
+	});
 	const thanks = f.add(
 		'Thank for feedback',
 		`${PKG}.whatsAppSendMessage`,

@@ -184,3 +184,44 @@ export const saveConversation = (patientExpr: string, stepExpr: string, contextE
 	},
 	options: {},
 });
+
+type Position = [number, number];
+
+/** Audit Log · Append (auto-detected fields); `extra` overrides any default. */
+export const audit = (
+	f: Flow,
+	name: string,
+	pos: Position,
+	purpose: string,
+	extra: Record<string, unknown> = {},
+) =>
+	f.add(
+		name,
+		`${PKG}.auditLog`,
+		1,
+		pos,
+		{ operation: 'append', direction: 'auto', purpose, includeContent: true, fields: {}, ...extra },
+		{ credentials: CRED.store },
+	);
+
+/** A POST webhook that starts a workflow. */
+export const webhook = (f: Flow, name: string, pos: Position, path: string, responseMode = 'onReceived') =>
+	f.add(
+		name,
+		'n8n-nodes-base.webhook',
+		2,
+		pos,
+		{ httpMethod: 'POST', path, responseMode, options: {} },
+		{ webhookId: f.webhookId(name) },
+	);
+
+/** Consent Check · Check: Allowed (output 0) / Blocked (output 1) for one purpose. */
+export const consentCheck = (f: Flow, name: string, pos: Position, recipient: string, purpose: string) =>
+	f.add(
+		name,
+		`${PKG}.consentCheck`,
+		1,
+		pos,
+		{ operation: 'check', recipient, userId: '', purpose, options: {} },
+		{ credentials: CRED.store },
+	);

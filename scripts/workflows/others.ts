@@ -2,38 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CRED, Flow, PKG, code, saveConversation, switchByIndex } from './lib';
+import { CRED, Flow, PKG, audit, code, consentCheck, saveConversation, switchByIndex, webhook } from './lib';
 import { CLINIC_RULES, templateDate } from './shared';
 
 const X = (col: number) => col * 260;
 const wa = CRED.whatsApp;
 const store = CRED.store;
-
-const audit = (
-	f: Flow,
-	name: string,
-	pos: [number, number],
-	purpose: string,
-	extra: Record<string, unknown> = {},
-) =>
-	f.add(
-		name,
-		`${PKG}.auditLog`,
-		1,
-		pos,
-		{ operation: 'append', direction: 'auto', purpose, includeContent: true, fields: {}, ...extra },
-		{ credentials: store },
-	);
-
-const webhook = (f: Flow, name: string, pos: [number, number], path: string, responseMode = 'onReceived') =>
-	f.add(
-		name,
-		'n8n-nodes-base.webhook',
-		2,
-		pos,
-		{ httpMethod: 'POST', path, responseMode, options: {} },
-		{ webhookId: f.webhookId(name) },
-	);
 
 export function labResults(): Flow {
 	const f = new Flow('03 · Lab results ready', 'wac-lab-results');
@@ -62,20 +36,7 @@ export function labResults(): Flow {
 		[X(1), 300],
 		code(readFileSync(join(__dirname, 'lab-request.js'), 'utf8')),
 	);
-	const consent = f.add(
-		'Consent: lab results',
-		`${PKG}.consentCheck`,
-		1,
-		[X(2), 300],
-		{
-			operation: 'check',
-			recipient: '={{ $json.patient }}',
-			userId: '',
-			purpose: 'lab_results',
-			options: {},
-		},
-		{ credentials: store },
-	);
+	const consent = consentCheck(f, 'Consent: lab results', [X(2), 300], '={{ $json.patient }}', 'lab_results');
 	const notice = f.add(
 		'Send results-ready notice',
 		`${PKG}.whatsAppSendTemplate`,
@@ -227,19 +188,12 @@ export function followUp(): Flow {
 	);
 	f.connect(schedule, list);
 	f.connect(now, list);
-	const consent = f.add(
+	const consent = consentCheck(
+		f,
 		'Consent: follow-up',
-		`${PKG}.consentCheck`,
-		1,
 		[X(2), 300],
-		{
-			operation: 'check',
-			recipient: '={{ $json.patient.phone }}',
-			userId: '',
-			purpose: 'appointment_reminders',
-			options: {},
-		},
-		{ credentials: store },
+		'={{ $json.patient.phone }}',
+		'appointment_reminders',
 	);
 	const follow = f.add(
 		'Send follow-up',

@@ -1,5 +1,5 @@
 /** 02 · Appointment reminders (24–48 h ahead) with confirm / cancel / reschedule buttons. */
-import { CRED, Flow, PKG, switchByIndex } from './lib';
+import { CRED, Flow, PKG, audit, consentCheck, switchByIndex, webhook } from './lib';
 import { CLINIC_RULES, templateDate } from './shared';
 
 export function reminders(): Flow {
@@ -25,19 +25,7 @@ export function reminders(): Flow {
 	const schedule = f.add('Every day at 09:00', 'n8n-nodes-base.scheduleTrigger', 1.2, [X(0), 200], {
 		rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 9 }] },
 	});
-	const now = f.add(
-		'Run reminders now',
-		'n8n-nodes-base.webhook',
-		2,
-		[X(0), 420],
-		{
-			httpMethod: 'POST',
-			path: 'clinic-reminders-run',
-			responseMode: 'onReceived',
-			options: {},
-		},
-		{ webhookId: f.webhookId('Run reminders now') },
-	);
+	const now = webhook(f, 'Run reminders now', [X(0), 420], 'clinic-reminders-run');
 	const list = f.add(
 		'List appointments 24–48 h ahead',
 		`${PKG}.appointmentSlotLookup`,
@@ -63,19 +51,12 @@ export function reminders(): Flow {
 		options: {},
 	});
 	f.connect(list, loop);
-	const consent = f.add(
+	const consent = consentCheck(
+		f,
 		'Consent: reminders',
-		`${PKG}.consentCheck`,
-		1,
 		[X(3), 380],
-		{
-			operation: 'check',
-			recipient: '={{ $json.patient.phone }}',
-			userId: '',
-			purpose: 'appointment_reminders',
-			options: {},
-		},
-		{ credentials: store },
+		'={{ $json.patient.phone }}',
+		'appointment_reminders',
 	);
 	f.connect(loop, consent, 1);
 	const tpl = f.add(
@@ -92,39 +73,17 @@ export function reminders(): Flow {
 		},
 		{ credentials: wa, onError: 'continueRegularOutput' },
 	);
-	const auditSent = f.add(
-		'Audit reminder',
-		`${PKG}.auditLog`,
-		1,
-		[X(5), 260],
-		{
-			operation: 'append',
-			direction: 'auto',
-			purpose: 'appointment-reminder',
-			includeContent: true,
-			fields: {},
+	const auditSent = audit(f, 'Audit reminder', [X(5), 260], 'appointment-reminder');
+	const auditBlocked = audit(f, 'Audit blocked by consent', [X(4), 500], 'appointment-reminder', {
+		direction: 'system',
+		includeContent: false,
+		fields: {
+			event: 'consent.blocked',
+			outcome: 'minor-failure',
+			patientPhone: '={{ $json.patient.phone }}',
+			details: '={{ JSON.stringify({ appointmentId: $json.id, reason: $json.consent.reason }) }}',
 		},
-		{ credentials: store },
-	);
-	const auditBlocked = f.add(
-		'Audit blocked by consent',
-		`${PKG}.auditLog`,
-		1,
-		[X(4), 500],
-		{
-			operation: 'append',
-			direction: 'system',
-			purpose: 'appointment-reminder',
-			includeContent: false,
-			fields: {
-				event: 'consent.blocked',
-				outcome: 'minor-failure',
-				patientPhone: '={{ $json.patient.phone }}',
-				details: '={{ JSON.stringify({ appointmentId: $json.id, reason: $json.consent.reason }) }}',
-			},
-		},
-		{ credentials: store },
-	);
+	});
 	f.connect(consent, tpl, 0);
 	f.connect(consent, auditBlocked, 1);
 	f.connect(tpl, auditSent);
