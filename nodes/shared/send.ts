@@ -279,22 +279,23 @@ export async function runBulkSend(
 	};
 	const concurrency = (count: number) =>
 		options.concurrency ?? Math.max(1, Math.min(count, options.mps ?? DEFAULT_MPS));
+	// Continue On Fail: every valid item is sent; a failure becomes that item's error item.
+	const sendOne = async ({ itemIndex, job }: PreparedSend) => {
+		try {
+			const json = await job.send(context);
+			outcomes[itemIndex] = { itemIndex, ok: true, json: { ...json, ...job.summary } };
+		} catch (error) {
+			outcomes[itemIndex] = { itemIndex, ok: false, error, summary: job.summary };
+		}
+	};
 
 	if (continueOnFail && !options.gate) {
 		// Bad items become error items either way, so nothing can be "half-sent" by a validation error: sending
 		// starts as soon as the first item is valid, while the remaining items are still being validated.
 		requireSender();
-		const queue = new JobQueue<{ itemIndex: number; job: SendJob }>();
+		const queue = new JobQueue<PreparedSend>();
 		const workers = Array.from({ length: concurrency(items.length) }, async () => {
-			for (let next = await queue.take(); next; next = await queue.take()) {
-				const { itemIndex, job } = next;
-				try {
-					const json = await job.send(context);
-					outcomes[itemIndex] = { itemIndex, ok: true, json: { ...json, ...job.summary } };
-				} catch (error) {
-					outcomes[itemIndex] = { itemIndex, ok: false, error, summary: job.summary };
-				}
-			}
+			for (let next = await queue.take(); next; next = await queue.take()) await sendOne(next);
 		});
 		try {
 			for (let i = 0; i < items.length; i++) {
@@ -342,17 +343,8 @@ export async function runBulkSend(
 			});
 			toSend = kept;
 		}
-		if (continueOnFail && toSend.length > 0) {
-			// Every valid item is sent; a failure becomes that item's error item.
-			await mapWithConcurrency(toSend, concurrency(toSend.length), async ({ itemIndex, job }) => {
-				try {
-					const json = await job.send(context);
-					outcomes[itemIndex] = { itemIndex, ok: true, json: { ...json, ...job.summary } };
-				} catch (error) {
-					outcomes[itemIndex] = { itemIndex, ok: false, error, summary: job.summary };
-				}
-			});
-		}
+		if (continueOnFail && toSend.length > 0)
+			await mapWithConcurrency(toSend, concurrency(toSend.length), sendOne);
 		// Phase 2: send concurrently under the shared limiter; no new send starts after the first failure (sends
 		// already in flight finish and are counted).
 		if (!continueOnFail && toSend.length > 0) {
