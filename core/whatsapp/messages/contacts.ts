@@ -18,7 +18,7 @@ import { z } from 'zod';
 
 import { parseRecipient } from '../phone';
 import type { MessageContent } from './request';
-import { issue, MessageValidationError, parseJsonOrThrow, parseOrThrow } from './validation';
+import { isRecord, issue, MessageValidationError, parseJsonOrThrow, parseOrThrow } from './validation';
 
 /**
  * Most cards in one message. Meta documents no limit; this is the package's cap so a mis-mapped list (e.g. the whole
@@ -38,10 +38,6 @@ const ALIASES: Record<string, string> = {
 	countryCode: 'country_code',
 	waId: 'wa_id',
 };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-	return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isBlank(v: unknown): boolean {
 	return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');

@@ -17,7 +17,7 @@
  */
 import { DateTime } from 'luxon';
 
-import { MessageValidationError } from './validation';
+import { isRecord, MessageValidationError } from './validation';
 
 export type DateStyle = 'short' | 'medium' | 'long' | 'full';
 export type DateShow = 'date' | 'time' | 'date_time';
@@ -61,7 +61,7 @@ export function localeOf(language: string): string {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+	return isRecord(value) && !(value instanceof Date);
 }
 
 function isLuxon(value: unknown): value is DateTime {

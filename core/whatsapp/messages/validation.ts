@@ -21,6 +21,11 @@ export class MessageValidationError extends Error {
 }
 
 /** Renders a zod issue path as `a.b[0].c`. */
+/** A JSON-like object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export function formatPath(prefix: string, path: ReadonlyArray<string | number>): string {
 	let out = prefix;
 	for (const part of path) {
