@@ -7,6 +7,7 @@
  * Record operation given both), the store links them to one patient; from then on a consent change via either
  * identifier governs both.
  */
+import { ClinicError } from '../errors';
 import type { CountryCode } from 'libphonenumber-js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 
@@ -21,13 +22,11 @@ export interface PatientIdentity {
 }
 
 /** Bad input, always naming the field and the fix. */
-export class ConsentInputError extends Error {
+export class ConsentInputError extends ClinicError {
 	override readonly name = 'ConsentInputError';
-	constructor(
-		readonly field: string,
-		message: string,
-	) {
-		super(`${field}: ${message}`);
+	declare readonly field: string;
+	constructor(field: string, message: string) {
+		super(`${field}: ${message}`, { code: 'invalid_input', field, kind: 'input' });
 	}
 }
 

@@ -5,6 +5,7 @@
  * Built-in purposes cover what a clinic sends on WhatsApp; clinics can add custom purposes (any slug), which
  * default to the strict policy ("opt-in required") and the v3-ActReason code HOPERAT unless configured.
  */
+import { ClinicError } from '../errors';
 
 export const BUILT_IN_PURPOSES = [
 	'appointment_reminders',
@@ -68,14 +69,13 @@ export const PURPOSE_DEFINITIONS: Readonly<Record<BuiltInPurpose, PurposeDefinit
 
 const PURPOSE_SLUG = /^[a-z][a-z0-9_-]{0,63}$/;
 
-export class InvalidPurposeError extends Error {
-	constructor(
-		readonly field: string,
-		value: unknown,
-	) {
+export class InvalidPurposeError extends ClinicError {
+	declare readonly field: string;
+	constructor(field: string, value: unknown) {
 		super(
 			`${field}: "${String(value).slice(0, 70)}" is not a valid consent purpose. Use one of ${BUILT_IN_PURPOSES.join(', ')} ` +
 				'or a custom purpose id made of lowercase letters, digits, "_" or "-" (starting with a letter, max 64).',
+			{ code: 'invalid_input', field, kind: 'input' },
 		);
 		this.name = 'InvalidPurposeError';
 	}

@@ -2,6 +2,7 @@
  * Scheduling domain types. Vocabulary follows FHIR R4 (Slot `free`/`busy`, Appointment status codes) so the three
  * backends (built-in, FHIR, Cal.com) speak one language to the node.
  */
+import { ClinicError } from '../errors';
 
 export type SchedulingBackend = 'builtin' | 'fhir' | 'calcom';
 
@@ -154,44 +155,27 @@ export interface UpdateStatusRequest {
 }
 
 /** Thrown for bad input or configuration (the node turns it into a NodeOperationError naming the field). */
-export class SchedulingInputError extends Error {
-	constructor(
-		message: string,
-		readonly field?: string,
-	) {
-		super(message);
+export class SchedulingInputError extends ClinicError {
+	constructor(message: string, field?: string, hint?: string) {
+		super(message, { code: 'invalid_input', field, hint, kind: 'input' });
 		this.name = 'SchedulingInputError';
 	}
 }
 
 /** Thrown when the remote scheduling system fails (the node turns it into a NodeApiError). */
-export class SchedulingRemoteError extends Error {
+export class SchedulingRemoteError extends ClinicError {
 	constructor(
 		message: string,
-		readonly httpStatus?: number,
+		httpStatus?: number,
 		readonly detail?: unknown,
 	) {
-		super(message);
+		super(message, { code: 'remote_error', httpStatus, kind: 'remote' });
 		this.name = 'SchedulingRemoteError';
 	}
 }
 
-/** Minimal HTTP port injected into remote providers (the node adapts n8n's httpRequestWithAuthentication). */
-export interface HttpRequest {
-	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-	/** Absolute URL including the query string (providers encode repeated parameters themselves). */
-	url: string;
-	headers?: Record<string, string>;
-	body?: unknown;
-}
-
-export interface HttpResponse {
-	status: number;
-	headers: Record<string, string | undefined>;
-	body: unknown;
-}
-
-export type HttpSender = (request: HttpRequest) => Promise<HttpResponse>;
+/** The HTTP port injected into remote providers (core/http.ts; nodes adapt n8n's httpRequestWithAuthentication). */
+export type { HttpRequest, HttpResponse, HttpSender } from '../http';
 
 /** Injected clock (ms since epoch). */
 export type Clock = () => number;

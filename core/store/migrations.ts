@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { settle } from './sql-params';
+import { settle } from '../settle';
 import type { ClinicStore, Migration, SqlTx } from './ports';
 
 interface Registered extends Migration {

@@ -9,7 +9,7 @@ import { createPhiCipher } from './phi-cipher';
 import type { ClinicStore, ClinicStoreConfig } from './ports';
 import { PostgresClinicStore } from './postgres';
 import { SqliteClinicStore } from './sqlite';
-import { settle } from './sql-params';
+import { settle } from '../settle';
 // Core modules whose tables the store always carries.
 import './processed-events';
 

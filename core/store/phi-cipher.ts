@@ -3,6 +3,7 @@
  * digests (HMAC-SHA-256) for lookup columns. Key material: 32 bytes as base64 or 64 hex chars, or a passphrase
  * stretched with scrypt (salt bound to the key id, so the same passphrase always yields the same key).
  */
+import { ClinicError } from '../errors';
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scryptSync } from 'node:crypto';
 
 import type { PhiCipher, PhiKeyConfig } from './ports';
@@ -65,12 +66,13 @@ function material(keyId: string, key: string): KeyMaterial {
 	return { keyId, encKey, macKey };
 }
 
-export class PhiKeyError extends Error {
+export class PhiKeyError extends ClinicError {
 	constructor(
 		message: string,
 		readonly keyId: string,
+		hint = 'Open the Clinic Store credential and add the key used for these entries under Previous Keys. The stored data is unchanged.',
 	) {
-		super(message);
+		super(message, { code: 'phi_key', hint, kind: 'config' });
 		this.name = 'PhiKeyError';
 	}
 }

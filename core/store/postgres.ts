@@ -5,7 +5,8 @@
 import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 
 import type { ClinicStore, PhiCipher, PostgresStoreConfig, SqlTx, TransactionOptions } from './ports';
-import { settle, toPostgresParam } from './sql-params';
+import { toPostgresParam } from './sql-params';
+import { settle } from '../settle';
 
 const toNumber = (v: string): number | string => {
 	const n = Number(v);

@@ -9,7 +9,8 @@ import { dirname } from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
 
 import type { ClinicStore, PhiCipher, SqlTx, SqliteStoreConfig, TransactionOptions } from './ports';
-import { settle, toSqliteParam, toSqlitePlaceholders } from './sql-params';
+import { toSqliteParam, toSqlitePlaceholders } from './sql-params';
+import { settle } from '../settle';
 
 type SqliteModule = typeof import('node:sqlite');
 

@@ -3,6 +3,7 @@
  * download. Meta keeps inbound media for 7 days. The HTTP side is injected (`MediaSource`), so this module knows only
  * the rules: size limits, URL expiry (re-fetch once), and clear errors that never lose the message itself.
  */
+import { ClinicError } from '../errors';
 import { createHash } from 'node:crypto';
 
 import type { MediaKind, MessageMedia } from './events';
@@ -26,13 +27,13 @@ export interface MediaInfo {
 }
 
 /** A failed Graph/download call as seen by the adapter: HTTP status and Meta error code when known. */
-export class MediaHttpError extends Error {
+export class MediaHttpError extends ClinicError {
 	constructor(
 		message: string,
-		readonly httpStatus?: number,
+		httpStatus?: number,
 		readonly metaCode?: number,
 	) {
-		super(message);
+		super(message, { code: metaCode ?? 'media_http_error', httpStatus, kind: 'remote' });
 		this.name = 'MediaHttpError';
 	}
 }

@@ -2,6 +2,7 @@
  * Errors from the WhatsApp Cloud API: `CloudApiError` (what every caller catches), the parser for Meta's error
  * body, network-error classification, and secret scrubbing (an access token must never reach a message or log).
  */
+import { ClinicError } from '../errors';
 import { lookupErrorCode, type CatalogueEntry } from './error-catalogue';
 
 export {
@@ -63,12 +64,12 @@ export interface CloudApiErrorInit {
 	retryable?: boolean;
 }
 
-export class CloudApiError extends Error {
+export class CloudApiError extends ClinicError {
 	/** Meta's numeric code, or a network code such as 'ETIMEDOUT'. */
-	readonly code: number | string;
+	declare readonly code: number | string;
 	readonly subcode?: number;
-	readonly httpStatus?: number;
-	readonly title: string;
+	declare readonly httpStatus?: number;
+	declare readonly title: string;
 	/** `error.error_data.details`: Meta's most specific explanation. */
 	readonly details?: string;
 	/** `error.message` as sent by Meta (scrubbed). */
@@ -80,7 +81,7 @@ export class CloudApiError extends Error {
 	readonly entry: CatalogueEntry;
 	readonly retryable: boolean;
 	/** What the clinic user should do. */
-	readonly hint: string;
+	declare readonly hint: string;
 	readonly retryAfterMs?: number;
 	readonly mayHaveBeenSent: boolean;
 
@@ -91,7 +92,13 @@ export class CloudApiError extends Error {
 		const details = init.details !== undefined ? scrubSecrets(init.details) : undefined;
 		const metaMessage = init.metaMessage !== undefined ? scrubSecrets(init.metaMessage) : undefined;
 		const explanation = details || metaMessage || entry.meaning;
-		super(`${title} (#${init.code}): ${explanation}`);
+		super(`${title} (#${init.code}): ${explanation}`, {
+			code: init.code,
+			title,
+			hint: init.hint ?? entry.action,
+			kind: 'remote',
+			httpStatus: init.httpStatus,
+		});
 		this.name = 'CloudApiError';
 		this.code = init.code;
 		this.subcode = init.subcode;

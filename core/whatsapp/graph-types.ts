@@ -1,47 +1,6 @@
 /** Types shared by the Graph client, its HTTP sender and its callers (Meta's field names kept on the wire). */
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
-
-export interface HttpFile {
-	data: Buffer;
-	fileName: string;
-	mimeType: string;
-}
-
-export interface HttpFormData {
-	/** Plain text fields (e.g. messaging_product, type). */
-	fields: Record<string, string>;
-	/** One file part; `field` defaults to "file". */
-	file?: HttpFile & { field?: string };
-}
-
-export interface HttpRequest {
-	method: HttpMethod;
-	/** Absolute URL. */
-	url: string;
-	headers?: Record<string, string>;
-	qs?: Record<string, string | number | boolean>;
-	/** JSON body. */
-	body?: unknown;
-	/** Multipart body (instead of `body`). */
-	formData?: HttpFormData;
-	/** Return the body as a Buffer (media download) instead of parsed JSON. */
-	returnBuffer?: boolean;
-	timeoutMs?: number;
-}
-
-export interface HttpResponse {
-	status: number;
-	headers: Record<string, string | string[] | undefined>;
-	/** Parsed JSON, a string, or a Buffer when `returnBuffer` was set. */
-	body: unknown;
-}
-
-/**
- * Performs one HTTP request and adds authentication (Bearer token). Resolves for every HTTP status;
- * rejects only when no response arrived (timeout, reset, DNS…).
- */
-export type HttpSender = (request: HttpRequest) => Promise<HttpResponse>;
+export type { HttpFile, HttpFormData, HttpMethod, HttpRequest, HttpResponse, HttpSender } from '../http';
 
 /** POST /{phone-number-id}/messages body (messaging_product is added when missing). */
 export interface OutboundMessage {

@@ -24,7 +24,7 @@ import {
 } from '../../core/audit/chain';
 import { detectAuditEntry, withOverrides } from '../../core/audit/detect';
 import type { AuditDirection, AuditEntryInput } from '../../core/audit/entry';
-import { settle } from '../../core/store/sql-params';
+import { settle } from '../../core/settle';
 import { getClinicStore } from './store';
 
 type AuditContext = IExecuteFunctions | IWebhookFunctions | ITriggerFunctions;

@@ -21,7 +21,7 @@ import type { PatientIdentity } from '../../core/consent/identity';
 import type { ConsentPolicy } from '../../core/consent/policy';
 import { parsePurpose, type Purpose } from '../../core/consent/purposes';
 import type { CheckRequest } from '../../core/consent/service';
-import { settle } from '../../core/store/sql-params';
+import { settle } from '../../core/settle';
 import { PURPOSE_OPTIONS, iso, policyFromField, policyOverridesField } from '../ConsentCheck/actions/common';
 import { getConsentService } from '../ConsentCheck/helpers/service';
 import { hasStoreCredential } from './audit-option';

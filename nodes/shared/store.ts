@@ -25,7 +25,7 @@ import {
 import '../../core/audit/schema';
 import { openClinicStore } from '../../core/store/open-store';
 import type { ClinicStore, ClinicStoreConfig } from '../../core/store/ports';
-import { settle } from '../../core/store/sql-params';
+import { settle } from '../../core/settle';
 
 export const CLINIC_STORE_CREDENTIAL = 'clinicStoreApi';
 export const CLINIC_STORE_FILE_NAME = 'clinic-store.sqlite';

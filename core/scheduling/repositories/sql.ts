@@ -6,7 +6,7 @@
 import '../schema';
 
 import type { ClinicStore, SqlTx } from '../../store/ports';
-import { settle } from '../../store/sql-params';
+import { settle } from '../../settle';
 import type { BusyInterval } from '../engine';
 import { ACTIVE_STATUSES, type AppointmentStatus } from '../types';
 import type { BookingListQuery, BookingRepository, InsertResult, MoveResult, StoredBooking } from './port';

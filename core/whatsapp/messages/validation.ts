@@ -3,20 +3,22 @@
  * `action.sections[0].rows[2].title`, or a template placeholder such as `body {{first_name}}`) and says how to fix
  * it. Builders throw these BEFORE any request is made, so a bad item never half-sends.
  */
+import { ClinicError } from '../../errors';
 import type { z } from 'zod';
 
-export class MessageValidationError extends Error {
+export class MessageValidationError extends ClinicError {
 	override readonly name = 'MessageValidationError';
+	/** The field (or placeholder) that is wrong, in Meta's vocabulary. */
+	declare readonly field: string;
 
 	constructor(
-		/** The field (or placeholder) that is wrong, in Meta's vocabulary. */
-		readonly field: string,
+		field: string,
 		/** What is wrong, e.g. "is 31 characters; WhatsApp allows at most 20". */
 		readonly problem: string,
 		/** What the user should do about it. */
 		readonly fix: string,
 	) {
-		super(`${field} ${problem}. ${fix}`);
+		super(`${field} ${problem}. ${fix}`, { code: 'invalid_message', field, hint: fix, kind: 'input' });
 	}
 }
 

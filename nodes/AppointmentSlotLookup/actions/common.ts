@@ -24,7 +24,7 @@ import {
 	type SchedulingBackend,
 	type SlotLocale,
 } from '../../../core/scheduling/types';
-import { settle } from '../../../core/store/sql-params';
+import { settle } from '../../../core/settle';
 import { getClinicStore } from '../../shared/store';
 import { rulesFromFields } from '../helpers/rules-fields';
 import { n8nHttpSender } from '../helpers/transport';

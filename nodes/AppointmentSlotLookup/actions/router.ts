@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { SchedulingProvider } from '../../../core/scheduling/provider';
-import { settle } from '../../../core/store/sql-params';
+import { settle } from '../../../core/settle';
 import * as book from './book.operation';
 import * as cancel from './cancel.operation';
 import { getProvider, toNodeError } from './common';

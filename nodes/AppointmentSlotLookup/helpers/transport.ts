@@ -7,7 +7,7 @@
 import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { HttpResponse, HttpSender } from '../../../core/scheduling/types';
-import { settle } from '../../../core/store/sql-params';
+import { settle } from '../../../core/settle';
 
 function parseBody(body: unknown): unknown {
 	if (typeof body === 'string' && body.trim()) {

@@ -2,7 +2,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { parseClinicRules, type ClinicRules } from '../../../core/scheduling/rules';
-import { settle } from '../../../core/store/sql-params';
+import { settle } from '../../../core/settle';
 import { rulesFromFields } from '../helpers/rules-fields';
 
 async function currentRules(ctx: ILoadOptionsFunctions): Promise<{ rules?: ClinicRules; error?: string }> {

@@ -8,7 +8,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { type PreparedEntry, appendPreparedEntries, prepareEntry } from '../../../core/audit/chain';
 import { AUDIT_OUTCOMES, type AuditDirection, type AuditEntryInput } from '../../../core/audit/entry';
 import type { ClinicStore } from '../../../core/store/ports';
-import { settle } from '../../../core/store/sql-params';
+import { settle } from '../../../core/settle';
 import { auditActor, buildAuditEntry } from '../../shared/audit';
 import { directionOptions, errorItem, nodeError } from './common';
 

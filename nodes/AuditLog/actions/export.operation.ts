@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { exportAuditCsv, exportAuditFhirBundle, type ExportOptions } from '../../../core/audit/export';
 import type { ClinicStore } from '../../../core/store/ports';
-import { settle } from '../../../core/store/sql-params';
+import { settle } from '../../../core/settle';
 import { errorItem, filterFields, nodeError, readFilters } from './common';
 
 const show = { operation: ['export'] };

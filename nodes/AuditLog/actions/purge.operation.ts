@@ -6,7 +6,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { DEFAULT_RETENTION_DAYS, purgeAuditEntries } from '../../../core/audit/retention';
 import type { ClinicStore } from '../../../core/store/ports';
-import { settle } from '../../../core/store/sql-params';
+import { settle } from '../../../core/settle';
 import { auditActor } from '../../shared/audit';
 import { allInputs, errorItem, nodeError } from './common';
 

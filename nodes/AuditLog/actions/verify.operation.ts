@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { verifyAuditChain } from '../../../core/audit/verify';
 import type { ClinicStore } from '../../../core/store/ports';
-import { settle } from '../../../core/store/sql-params';
+import { settle } from '../../../core/settle';
 import { allInputs, errorItem, nodeError } from './common';
 
 const show = { operation: ['verify'] };

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import type { ConsentService } from '../../../core/consent/service';
-import { settle } from '../../../core/store/sql-params';
+import { settle } from '../../../core/settle';
 import { getConsentService } from '../helpers/service';
 import * as check from './check.operation';
 import { readPolicy } from './common';

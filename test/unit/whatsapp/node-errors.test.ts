@@ -84,8 +84,19 @@ describe('errorItemJson', () => {
 				hint: expect.stringMatching(/WhatsApp Manager/),
 				fbtraceId: 'T1',
 				retryable: false,
+				description: expect.stringContaining('What to do:'),
+				field: null,
 			},
 		});
 		expect(errorItemJson(new Error(`access_token=${TOKEN}`)).error.message).toBe('access_token=***');
+	});
+
+	it('has the same keys for every error (one error-item shape), absent values null', () => {
+		const keys = ['code', 'description', 'field', 'hint', 'message', 'retryable', 'title'];
+		const plain = errorItemJson(new Error('boom')).error;
+		expect(Object.keys(plain).sort()).toEqual(keys);
+		expect(plain).toMatchObject({ message: 'boom', code: null, field: null, hint: null, retryable: null });
+		const cloud = errorItemJson(parseGraphError(400, metaError(131009, 'bad'))).error;
+		for (const key of keys) expect(cloud).toHaveProperty(key);
 	});
 });
