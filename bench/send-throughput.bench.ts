@@ -1,6 +1,6 @@
 /**
  * send-throughput: 2,000 template sends (200 with --quick) against the WhatsApp Cloud API simulator with 100 ms
- * latency and an 80 msg/s cap, in a REAL n8n 2.41.0 (test/e2e/harness), through three workflows
+ * latency and an 80 msg/s cap, in a REAL n8n 2.41.0 (test/stack), through three workflows
  * Webhook → Code (N items) → sender:
  *   (a) our WhatsApp Send Template node (Messages per Second = 80, Continue On Fail),
  *   (b) n8n's built-in "WhatsApp Business Cloud" node (n8n-nodes-base.whatsApp 1.1, Send Template),
@@ -24,9 +24,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startSimulator, type Simulator } from '../simulator';
-import { buildPackage } from '../test/e2e/harness/build';
-import { startN8n, type N8nInstance, type WorkflowJson } from '../test/e2e/harness/n8n';
-import { stopAll } from '../test/e2e/harness/proc';
+import { buildPackage } from '../test/stack/build';
+import { startN8n, type N8nInstance, type WorkflowJson } from '../test/stack/n8n';
+import { stopAll } from '../test/stack/proc';
 import type { BenchResult, Benchmark } from './types';
 
 const MPS = 80;

@@ -5,7 +5,7 @@
  *
  * Options: --sim-port N (default 7700), --n8n-port N (default 5678), --keep (keep the temp folder).
  */
-import { startStack } from '../test/e2e/stack';
+import { startStack } from '../test/stack';
 
 function flag(name: string, fallback: number): number {
 	const i = process.argv.indexOf(name);

@@ -3,10 +3,9 @@
  * Boots the simulator and a real pinned n8n with this package, imports credentials and workflows, and runs
  * every scenario in test/e2e/scenarios. Last line: "N passed, N failed". Exit code 1 on any failure.
  */
-import { stopAll } from './harness/proc';
+import { startStack, stopAll, type Stack } from '../stack';
 import type { Scenario, ScenarioContext } from './scenario';
 import { scenarios } from './scenarios';
-import { startStack, type Stack } from './stack';
 
 const SCENARIO_TIMEOUT_MS = 150_000;
 

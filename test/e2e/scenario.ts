@@ -1,7 +1,5 @@
 /** Scenario contract for `npm run e2e`. */
-import type { N8nInstance } from './harness/n8n';
-import type { SimHandle } from './harness/sim';
-import type { Stack } from './stack';
+import type { N8nInstance, SimHandle, Stack } from '../stack';
 
 export interface ScenarioContext {
 	n8n: N8nInstance;

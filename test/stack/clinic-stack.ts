@@ -8,12 +8,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { credentialsFor } from './fixtures';
-import { buildPackage } from './harness/build';
-import { startN8n, type N8nInstance, type WorkflowJson } from './harness/n8n';
-import { PACKAGE_NAME, REPO_ROOT } from './harness/paths';
-import { stopAll, waitUntil } from './harness/proc';
-import { startSim, type SimHandle } from './harness/sim';
+import { buildPackage } from './build';
+import { credentialsFor } from './credentials';
+import { startN8n, type N8nInstance, type WorkflowJson } from './n8n';
+import { PACKAGE_NAME, REPO_ROOT } from './paths';
+import { stopAll, waitUntil } from './proc';
+import { startSim, type SimHandle } from './sim';
 
 export const WORKFLOWS_DIR = join(REPO_ROOT, 'workflows');
 

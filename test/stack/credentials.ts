@@ -1,8 +1,8 @@
 /** Credentials pointing at the simulator and at a clinic store inside the n8n user folder. */
 import { join } from 'node:path';
 
-import type { CredentialSpec } from './harness/n8n';
-import { SIM, type SimHandle } from './harness/sim';
+import type { CredentialSpec } from './n8n';
+import { SIM, type SimHandle } from './sim';
 
 export const CREDENTIAL_NAMES = {
 	whatsApp: 'WhatsApp Cloud API (simulator)',

@@ -1,10 +1,22 @@
 /**
- * End-to-end harness: a real n8n (pinned, Node 24) with this package installed, driven through the
- * WhatsApp Cloud API simulator. Reusable by benchmarks:
+ * The dev stack: a real n8n (pinned, Node 24) with this package installed, driven through the WhatsApp Cloud
+ * API simulator. One home for `npm run e2e` (test/e2e), `npm run demo` (scripts/demo.ts) and the benchmarks
+ * (bench/); it imports neither scripts/ nor bench/ (test/unit/architecture.test.ts checks).
  *
+ *   const stack = await startStack();                          // simulator + n8n + credentials + workflows/*.json
  *   const n8n = await startN8n({ credentials, workflows });   // → { url, apiKey, executions(), stop(), … }
  */
 export { buildPackage, type BuiltPackage } from './build';
+export {
+	CLINIC_DATA_TABLES,
+	WORKFLOWS_DIR,
+	clinicTrigger,
+	shippedWorkflows,
+	startStack,
+	type Stack,
+	type StackOptions,
+} from './clinic-stack';
+export { CREDENTIAL_NAMES, TEST_PHI_KEY, credentialsFor } from './credentials';
 export { ensureN8nInstalled } from './install';
 export {
 	startN8n,

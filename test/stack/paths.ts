@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const N8N_VERSION = process.env.N8N_VERSION ?? '2.41.0';
 export const CACHE_DIR = process.env.WAC_CACHE ?? join(homedir(), '.cache', 'wac');
 export const N8N_DIR = join(CACHE_DIR, `n8n-${N8N_VERSION}`);

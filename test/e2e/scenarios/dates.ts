@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SETTINGS } from '../../../scripts/workflows/shared';
-import type { WorkflowJson } from '../harness/n8n';
-import { REPO_ROOT } from '../harness/paths';
-import type { SimOutbound } from '../harness/sim';
+import type { WorkflowJson } from '../../stack/n8n';
+import { REPO_ROOT } from '../../stack/paths';
+import type { SimOutbound } from '../../stack/sim';
 import { assert, assertEqual, type ScenarioContext } from '../scenario';
 import { WF, nodeOutput, useWorkflow, workflowId } from './util';
 

@@ -1,6 +1,6 @@
 /** A simulated patient chatting with the clinic number through the simulator's control API. */
-import { sleep, waitUntil } from '../harness/proc';
-import type { SimOutbound } from '../harness/sim';
+import { sleep, waitUntil } from '../../stack/proc';
+import type { SimOutbound } from '../../stack/sim';
 import type { ScenarioContext } from '../scenario';
 
 export class Patient {

@@ -5,7 +5,7 @@
  * the free-time list) update the appointment and answer.
  */
 import { CLINIC_RULES } from '../../../scripts/workflows/shared';
-import { waitUntil } from '../harness/proc';
+import { waitUntil } from '../../stack/proc';
 import { assert, assertEqual, type Scenario } from '../scenario';
 import { appointmentFromInbox, assertTemplateDate, expectedDate } from './dates';
 import { Patient, listRows, textOf } from './patient';

@@ -1,5 +1,5 @@
 /** Test-only helper workflows: book appointments directly and change their status (no WhatsApp involved). */
-import type { WorkflowJson } from '../harness/n8n';
+import type { WorkflowJson } from '../../stack/n8n';
 import { T } from './util';
 
 export const SEED_PATH = 'e2e-seed-appointments';

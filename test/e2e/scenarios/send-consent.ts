@@ -5,8 +5,8 @@
  * Clinic Store credential is used by the consent option alone). The simulator must get nothing for the opted-out
  * patient and one reminder for each of the others; the execution succeeds.
  */
-import type { WorkflowJson } from '../harness/n8n';
-import { CREDENTIAL_NAMES } from '../fixtures';
+import type { WorkflowJson } from '../../stack/n8n';
+import { CREDENTIAL_NAMES } from '../../stack/credentials';
 import { assert, assertEqual, type Scenario } from '../scenario';
 import { isolate, nodeOutput, patientPhone, runOnce, T, useWorkflow } from './util';
 

@@ -7,7 +7,7 @@
  * - "Confirmation (JSON objects)": appointment_confirmation (en_US, NAMED) with date objects in the JSON parameters.
  * The simulator's webhook is switched off while it runs, so the inbox bot does not answer the test patient.
  */
-import type { WorkflowJson, WorkflowNode } from '../harness/n8n';
+import type { WorkflowJson, WorkflowNode } from '../../stack/n8n';
 import { assert, assertEqual, type Scenario } from '../scenario';
 import { isolate, nodeOutput, patientPhone, runOnce, T, useWorkflow, webhookNode } from './util';
 

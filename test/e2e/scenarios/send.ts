@@ -14,8 +14,8 @@
  * The workflows are built here (test-only, not shipped) and imported through the harness. The simulator's
  * webhook is switched off while these run, so the patient-inbox bot does not answer the test patients.
  */
-import type { WorkflowJson, WorkflowNode } from '../harness/n8n';
-import type { SimOutbound } from '../harness/sim';
+import type { WorkflowJson, WorkflowNode } from '../../stack/n8n';
+import type { SimOutbound } from '../../stack/sim';
 import { assert, assertEqual, type Scenario } from '../scenario';
 import { isolate, nodeOutput, runOnce, T, useWorkflow, webhookNode } from './util';
 

@@ -1,6 +1,6 @@
 /** Workflows 03 (lab results), 04 (telemedicine handoff), 05 (follow-up + CSAT), 06 (KPI report) and the audit chain. */
-import type { WorkflowJson } from '../harness/n8n';
-import { sleep, waitUntil } from '../harness/proc';
+import type { WorkflowJson } from '../../stack/n8n';
+import { sleep, waitUntil } from '../../stack/proc';
 import { assert, assertEqual, type Scenario } from '../scenario';
 import { assertTemplateDate, bodyParameters, useLocalisedCopy } from './dates';
 import { Patient, textOf } from './patient';

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type { WorkflowJson } from '../harness/n8n';
+import type { WorkflowJson } from '../../stack/n8n';
 import { assert, assertEqual, type Scenario } from '../scenario';
 import { nodeOutput, patientPhone, settleCount, T, useCallback, useWorkflow } from './util';
 

@@ -1,7 +1,7 @@
 /** Helpers shared by scenarios. */
-import type { ExecutionSummary, WorkflowJson, WorkflowNode } from '../harness/n8n';
-import { PACKAGE_NAME } from '../harness/paths';
-import { sleep } from '../harness/proc';
+import type { ExecutionSummary, WorkflowJson, WorkflowNode } from '../../stack/n8n';
+import { PACKAGE_NAME } from '../../stack/paths';
+import { sleep } from '../../stack/proc';
 import { assertEqual, type ScenarioContext } from '../scenario';
 
 export const T = (name: string) => `${PACKAGE_NAME}.${name}`;
