@@ -59,13 +59,13 @@ const bench: Benchmark = {
 						? [{ action: 'opt_in' as const, purpose: 'lab_results', expiresAt: t0 + 86_400_000, evidence }]
 						: []),
 				];
-				await repo.append({ phone: phone(i), bsuid: i % 7 === 0 ? `BR.${i}` : null }, events, t0 + i);
+				await repo.append({ phone: phone(i), userId: i % 7 === 0 ? `BR.${i}` : null }, events, t0 + i);
 			}
 			// Unknown numbers that were never recorded (half of them), so the lookup also misses.
 			log(`seeded in ${(performance.now() - seedStart).toFixed(0)} ms`);
 
 			const raw = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? phone(i) : phone(i + 50_000_000)));
-			const identities: PatientIdentity[] = raw.map((p) => ({ phone: p, bsuid: null }));
+			const identities: PatientIdentity[] = raw.map((p) => ({ phone: p, userId: null }));
 			const requests = identities.map((identity) => ({ identity, purpose: 'marketing' }));
 
 			// First call: cold (no digest memo, cold JIT); also checks correctness of what is measured.

@@ -1,7 +1,7 @@
 /**
  * Consent changes → clinic audit log, in the SAME transaction as the consent write (so a change is never stored
  * without its audit entry). Entry: direction `system`, event `consent.granted` / `consent.withdrawn`, purpose,
- * actor (workflow, execution, node), outcome `success`, message id, patient phone/BSUID (the audit module encrypts
+ * actor (workflow, execution, node), outcome `success`, message id, patient phone/user ID (the audit module encrypts
  * and digests them), and non-PHI details (action, channel, keyword, consent event id, expiry).
  */
 import { AUDIT_LOCK_KEY, type AuditEntryInput, prepareEntry } from '../audit';
@@ -15,7 +15,7 @@ export function consentAuditEntry(change: ConsentChange): AuditEntryInput {
 		direction: 'system',
 		event: event.action === 'opt_in' ? 'consent.granted' : 'consent.withdrawn',
 		patientPhone: identity.phone,
-		userId: identity.bsuid,
+		userId: identity.userId,
 		messageId: event.evidence.sourceMessageId,
 		purpose: event.purpose === '*' ? 'all' : event.purpose,
 		actor: event.evidence.actor,

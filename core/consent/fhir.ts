@@ -5,7 +5,7 @@
  *   `inactive` for superseded or expired events.
  * - scope: consentscope `patient-privacy` (these are consents to use the patient's contact data for a purpose).
  * - category: LOINC 59284-0 "Patient Consent" (as in the R4 examples).
- * - patient: identifier reference: phone as a `tel:` URI (system urn:ietf:rfc:3966), else the BSUID.
+ * - patient: identifier reference: phone as a `tel:` URI (system urn:ietf:rfc:3966), else the user ID.
  * - policyRule: v3-ActCode OPTIN / OPTOUT.
  * - provision: type permit (opt-in) | deny (opt-out), purpose = the purpose's v3-ActReason coding (TREAT,
  *   HMARKT, HOPERAT…), period start = recorded time, end = expiry of an opt-in. The purpose id of this package goes
@@ -19,7 +19,7 @@ import { type ConsentPolicy, policyFor } from './policy';
 import { ALL_PURPOSES, type PurposeDefinition, purposeDefinition } from './purposes';
 import type { ConsentHistoryRecord, StoredConsentEvent } from './repositories/port';
 
-export const BSUID_SYSTEM = 'urn:whatsapp:business-scoped-user-id';
+export const USER_ID_SYSTEM = 'urn:whatsapp:business-scoped-user-id';
 export const PHONE_SYSTEM = 'urn:ietf:rfc:3966';
 export const CONSENT_EVENT_ID_SYSTEM = 'urn:n8n-nodes-whatsapp-clinic:consent-event';
 
@@ -60,7 +60,7 @@ export interface FhirExportOptions {
 
 function patientReference(identity: PatientIdentity) {
 	if (identity.phone) return { identifier: { system: PHONE_SYSTEM, value: `tel:${identity.phone}` } };
-	return { identifier: { system: BSUID_SYSTEM, value: identity.bsuid ?? '' } };
+	return { identifier: { system: USER_ID_SYSTEM, value: identity.userId ?? '' } };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

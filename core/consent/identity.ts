@@ -1,5 +1,5 @@
 /**
- * Patient identity for consent: a phone number (E.164) and/or a WhatsApp business-scoped user ID (BSUID,
+ * Patient identity for consent: a phone number (E.164) and/or a WhatsApp business-scoped user ID (`userId`,
  * `CC.<alphanumeric>`). Phones are normalised with the SAME parser the send nodes use (core/whatsapp/phone), so the
  * number a consent was recorded for and the number a message is sent to always compare equal.
  *
@@ -18,7 +18,7 @@ export interface PatientIdentity {
 	/** E.164 with a leading `+`, or null. */
 	phone: string | null;
 	/** Business-scoped user ID, or null. */
-	bsuid: string | null;
+	userId: string | null;
 }
 
 /** Bad input, always naming the field and the fix. */
@@ -34,7 +34,7 @@ export interface IdentityOptions {
 	defaultCountry?: CountryCode;
 	/** Field names used in error messages. */
 	phoneField?: string;
-	bsuidField?: string;
+	userIdField?: string;
 }
 
 export { parseDefaultCountry, mask };
@@ -42,20 +42,20 @@ export { parseDefaultCountry, mask };
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 /**
- * Builds an identity from a recipient value (phone number OR BSUID, as the send nodes accept) and an optional
- * separate BSUID. At least one identifier is required; a malformed one is an error naming its field (never
+ * Builds an identity from a recipient value (phone number OR user ID, as the send nodes accept) and an optional
+ * separate user ID. At least one identifier is required; a malformed one is an error naming its field (never
  * silently dropped).
  */
 export function parseIdentity(
-	input: { phone?: unknown; bsuid?: unknown },
+	input: { phone?: unknown; userId?: unknown },
 	options: IdentityOptions = {},
 ): PatientIdentity {
 	// Memo of successful parses (a pure function of the strings and the default country; no consent state).
 	// Reminder batches re-check the same numbers every run; libphonenumber parsing dominates a 10k-item Check.
 	const key =
 		(typeof input.phone === 'string' || input.phone == null) &&
-		(typeof input.bsuid === 'string' || input.bsuid == null)
-			? `${options.defaultCountry ?? ''}\u0000${input.phone ?? ''}\u0000${input.bsuid ?? ''}`
+		(typeof input.userId === 'string' || input.userId == null)
+			? `${options.defaultCountry ?? ''}\u0000${input.phone ?? ''}\u0000${input.userId ?? ''}`
 			: null;
 	if (key !== null) {
 		const hit = identityMemo.get(key);
@@ -73,13 +73,13 @@ const IDENTITY_MEMO_MAX = 100_000;
 const identityMemo = new Map<string, PatientIdentity>();
 
 function parseIdentityUncached(
-	input: { phone?: unknown; bsuid?: unknown },
+	input: { phone?: unknown; userId?: unknown },
 	options: IdentityOptions,
 ): PatientIdentity {
 	const phoneField = options.phoneField ?? 'phone';
-	const bsuidField = options.bsuidField ?? 'bsuid';
+	const userIdField = options.userIdField ?? 'userId';
 	let phone: string | null = null;
-	let bsuid: string | null = null;
+	let userId: string | null = null;
 	if (!isBlank(input.phone)) {
 		let recipient: ReturnType<typeof parseRecipient> | undefined;
 		let problem = '';
@@ -91,32 +91,32 @@ function parseIdentityUncached(
 		}
 		if (!recipient) throw new ConsentInputError(phoneField, problem);
 		if (recipient.kind === 'phone') phone = recipient.e164;
-		else bsuid = recipient.userId;
+		else userId = recipient.userId;
 	}
-	if (!isBlank(input.bsuid)) {
-		const value = typeof input.bsuid === 'string' ? input.bsuid.trim() : String(input.bsuid);
+	if (!isBlank(input.userId)) {
+		const value = typeof input.userId === 'string' ? input.userId.trim() : String(input.userId);
 		if (!isBusinessScopedUserId(value)) {
 			throw new ConsentInputError(
-				bsuidField,
+				userIdField,
 				`"${mask(value)}" is not a WhatsApp business-scoped user ID. It looks like BR.1234567890: two upper-case ` +
 					'country letters, a dot, then letters/digits (the `user_id` / `from_user_id` of the webhook).',
 			);
 		}
-		if (bsuid !== null && bsuid !== value) {
+		if (userId !== null && userId !== value) {
 			throw new ConsentInputError(
-				bsuidField,
-				`two different user IDs were given (one in ${phoneField}, one in ${bsuidField}); give one patient per item.`,
+				userIdField,
+				`two different user IDs were given (one in ${phoneField}, one in ${userIdField}); give one patient per item.`,
 			);
 		}
-		bsuid = value;
+		userId = value;
 	}
-	if (phone === null && bsuid === null) {
+	if (phone === null && userId === null) {
 		throw new ConsentInputError(
 			phoneField,
 			`is empty. Give the patient's phone number (e.g. +5511912345678) or WhatsApp user ID (e.g. BR.1234567890).`,
 		);
 	}
-	return { phone, bsuid };
+	return { phone, userId };
 }
 
 const PT_COUNTRIES = new Set(['BR', 'PT', 'AO', 'MZ', 'CV', 'GW', 'ST', 'TL']);
@@ -143,11 +143,11 @@ const ES_COUNTRIES = new Set([
 	'GQ',
 ]);
 
-/** Reply-language hint from an identity: the phone's country, else the BSUID's country prefix. */
+/** Reply-language hint from an identity: the phone's country, else the user ID's country prefix. */
 export function languageForIdentity(identity: PatientIdentity): KeywordLanguage | null {
 	const byPhone = languageForPhone(identity.phone);
 	if (byPhone) return byPhone;
-	const country = identity.bsuid?.slice(0, 2) ?? '';
+	const country = identity.userId?.slice(0, 2) ?? '';
 	return languageForCountry(country);
 }
 

@@ -11,7 +11,7 @@ export interface InboundMessage {
 	messageId: string | null;
 	/** Sender phone (wa_id, digits) or null for username-only users. */
 	from: string | null;
-	/** Sender BSUID or null. */
+	/** Sender WhatsApp user ID or null. */
 	userId: string | null;
 	/** Epoch ms of the patient's action, or null when the payload had none. */
 	timestamp: number | null;

@@ -2,7 +2,7 @@
  * Consent tables in the clinic store (registered at import; applied by openClinicStore).
  *
  * consent_subject: one row per patient. Identifiers are stored as a keyed digest (lookup, unique) plus ciphertext
- *   (for history/export); never in plaintext. A row may have a phone, a BSUID, or both (linked).
+ *   (for history/export); never in plaintext. A row may have a phone, a user ID, or both (linked).
  * consent_event: append-only timeline of opt-ins/opt-outs with evidence. Times are epoch milliseconds (BIGINT).
  *   `text_enc` (what the patient saw or sent) is encrypted; `purpose` '*' means every purpose.
  */

@@ -3,7 +3,7 @@
  *
  * - check(requests): decisions for MANY recipients with ONE repository read (no cache: every call reads the
  *   store, so an opt-out committed at time T blocks every check that starts after T, in any workflow/process).
- * - recordOptIn / recordOptOut: append evidence-backed events (linking phone and BSUID), then report each change to
+ * - recordOptIn / recordOptOut: append evidence-backed events (linking phone and user ID), then report each change to
  *   the audit sink.
  * - history / fhir: the timeline, and its FHIR R4 Consent export.
  */

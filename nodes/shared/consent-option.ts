@@ -83,8 +83,8 @@ export function sendConsentProperties(hideFor?: Record<string, string[]>): INode
 function identityOf(summary: IDataObject): PatientIdentity {
 	const recipient = typeof summary.recipient === 'string' ? summary.recipient : null;
 	return summary.recipientType === 'user_id'
-		? { phone: null, bsuid: recipient }
-		: { phone: recipient, bsuid: null };
+		? { phone: null, userId: recipient }
+		: { phone: recipient, userId: null };
 }
 
 function readPurposeFor(ctx: IExecuteFunctions, choice: string, itemIndex: number): Purpose {

@@ -12,13 +12,13 @@ import type {
 interface Subject {
 	id: number;
 	phone: string | null;
-	bsuid: string | null;
+	userId: string | null;
 }
 
 export class MemoryConsentRepository implements ConsentRepository {
 	private subjects = new Map<number, Subject>();
 	private byPhone = new Map<string, number>();
-	private byBsuid = new Map<string, number>();
+	private byUserId = new Map<string, number>();
 	private events: Array<StoredConsentEvent & { subjectId: number }> = [];
 	private nextSubject = 1;
 	private nextEvent = 1;
@@ -29,8 +29,8 @@ export class MemoryConsentRepository implements ConsentRepository {
 		const ids = new Set<number>();
 		if (identity.phone !== null && this.byPhone.has(identity.phone))
 			ids.add(this.byPhone.get(identity.phone)!);
-		if (identity.bsuid !== null && this.byBsuid.has(identity.bsuid))
-			ids.add(this.byBsuid.get(identity.bsuid)!);
+		if (identity.userId !== null && this.byUserId.has(identity.userId))
+			ids.add(this.byUserId.get(identity.userId)!);
 		return [...ids];
 	}
 
@@ -50,22 +50,22 @@ export class MemoryConsentRepository implements ConsentRepository {
 		});
 	}
 
-	/** Finds or creates the subject, linking phone and BSUID (merging two subjects when both exist). */
+	/** Finds or creates the subject, linking phone and user ID (merging two subjects when both exist). */
 	private link(identity: PatientIdentity): number {
-		const phoneId = identity.phone !== null ? this.byPhone.get(identity.phone) : undefined;
-		const bsuidId = identity.bsuid !== null ? this.byBsuid.get(identity.bsuid) : undefined;
+		const phoneSubject = identity.phone !== null ? this.byPhone.get(identity.phone) : undefined;
+		const userIdSubject = identity.userId !== null ? this.byUserId.get(identity.userId) : undefined;
 		let id: number;
-		if (phoneId !== undefined && bsuidId !== undefined && phoneId !== bsuidId) {
-			// Merge the BSUID's subject into the phone's subject.
-			for (const e of this.events) if (e.subjectId === bsuidId) e.subjectId = phoneId;
-			const merged = this.subjects.get(bsuidId)!;
-			this.subjects.delete(bsuidId);
+		if (phoneSubject !== undefined && userIdSubject !== undefined && phoneSubject !== userIdSubject) {
+			// Merge the user ID's subject into the phone's subject.
+			for (const e of this.events) if (e.subjectId === userIdSubject) e.subjectId = phoneSubject;
+			const merged = this.subjects.get(userIdSubject)!;
+			this.subjects.delete(userIdSubject);
 			// Like the SQL adapter: the merged row's own phone (a number the user no longer has) is unlinked.
 			if (merged.phone !== null) this.byPhone.delete(merged.phone);
-			id = phoneId;
+			id = phoneSubject;
 		} else {
-			id = phoneId ?? bsuidId ?? this.nextSubject++;
-			if (!this.subjects.has(id)) this.subjects.set(id, { id, phone: null, bsuid: null });
+			id = phoneSubject ?? userIdSubject ?? this.nextSubject++;
+			if (!this.subjects.has(id)) this.subjects.set(id, { id, phone: null, userId: null });
 		}
 		const subject = this.subjects.get(id)!;
 		if (identity.phone !== null) {
@@ -73,10 +73,10 @@ export class MemoryConsentRepository implements ConsentRepository {
 			subject.phone = identity.phone;
 			this.byPhone.set(identity.phone, id);
 		}
-		if (identity.bsuid !== null) {
-			if (subject.bsuid !== null && subject.bsuid !== identity.bsuid) this.byBsuid.delete(subject.bsuid);
-			subject.bsuid = identity.bsuid;
-			this.byBsuid.set(identity.bsuid, id);
+		if (identity.userId !== null) {
+			if (subject.userId !== null && subject.userId !== identity.userId) this.byUserId.delete(subject.userId);
+			subject.userId = identity.userId;
+			this.byUserId.set(identity.userId, id);
 		}
 		return id;
 	}
@@ -121,17 +121,17 @@ export class MemoryConsentRepository implements ConsentRepository {
 	async history(identity: PatientIdentity): Promise<ConsentHistoryRecord> {
 		const ids = new Set(this.subjectIdsFor(identity));
 		let phone = identity.phone;
-		let bsuid = identity.bsuid;
+		let userId = identity.userId;
 		for (const id of ids) {
 			const s = this.subjects.get(id)!;
 			phone = phone ?? s.phone;
-			bsuid = bsuid ?? s.bsuid;
+			userId = userId ?? s.userId;
 		}
 		const events = this.events
 			.filter((e) => ids.has(e.subjectId))
 			.sort((a, b) => a.recordedAt - b.recordedAt || a.sequence - b.sequence)
 			.map(strip);
-		return { identity: { phone, bsuid }, events };
+		return { identity: { phone, userId }, events };
 	}
 }
 

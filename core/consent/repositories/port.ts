@@ -7,7 +7,7 @@
  * - `loadEvents` answers for ALL identities of an execution with one read (one SQL query), and never caches:
  *   whatever was committed before the call is visible to it.
  * - `append` is atomic: the events and any identity linking are committed together, or not at all.
- * - Linking: an identity with both phone and BSUID joins the patient(s) known by either into one patient.
+ * - Linking: an identity with both phone and user ID joins the patient(s) known by either into one patient.
  * - Re-appending an event with the same (sourceMessageId, action, purpose) for the same patient is a no-op that
  *   returns the stored event (webhook redelivery must not duplicate the consent timeline).
  */

@@ -91,9 +91,9 @@ export class SqlConsentRepository implements ConsentRepository {
 		const n = identities.length;
 		if (n === 0) return [];
 		// Digest lists in input order (duplicates allowed: a repeated patient is simply looked up twice). Each identity's
-		// slots are kept flat (CSR: slots[start[i]..start[i+1])): phone digest p → slot p, BSUID digest b → slot -1 - b.
+		// slots are kept flat (CSR: slots[start[i]..start[i+1])): phone digest p → slot p, user ID digest b → slot -1 - b.
 		const phoneList: string[] = [];
-		const bsuidList: string[] = [];
+		const userIdList: string[] = [];
 		const slots: number[] = [];
 		const start = new Int32Array(n + 1);
 		for (let i = 0; i < n; i++) {
@@ -101,12 +101,12 @@ export class SqlConsentRepository implements ConsentRepository {
 			const identity = identities[i];
 			if (identity.phone !== null)
 				for (const d of this.digests(identity.phone)) slots.push(phoneList.push(d) - 1);
-			if (identity.bsuid !== null)
-				for (const d of this.digests(identity.bsuid)) slots.push(-bsuidList.push(d));
+			if (identity.userId !== null)
+				for (const d of this.digests(identity.userId)) slots.push(-userIdList.push(d));
 		}
 		start[n] = slots.length;
 		const s = this.store;
-		// ONE statement: (slot, subject, event) rows for phone matches, then BSUID matches.
+		// ONE statement: (slot, subject, event) rows for phone matches, then user ID matches.
 		const sqlite = s.dialect === 'sqlite';
 		const branch = (param: string, column: string, slot: string) =>
 			`SELECT ${slot} AS slot, s.id AS subject_id, e.id, e.action, e.purpose, e.recorded_at, e.expires_at FROM ` +
@@ -124,19 +124,19 @@ export class SqlConsentRepository implements ConsentRepository {
 			purpose: string | null;
 			recorded_at: number | null;
 			expires_at: number | null;
-		}>(sql, [phoneList, bsuidList]);
+		}>(sql, [phoneList, userIdList]);
 		// Typed arrays (not sparse JS arrays): positions arrive in any order.
 		const subjectOfPhone = new Float64Array(phoneList.length).fill(-1);
-		const subjectOfBsuid = new Float64Array(bsuidList.length).fill(-1);
+		const subjectOfUserId = new Float64Array(userIdList.length).fill(-1);
 		const eventsBySubject = new Map<number, ConsentEventSummary[]>();
-		// A subject can come back under several slots (repeated patient, or matched by phone AND BSUID): its events
+		// A subject can come back under several slots (repeated patient, or matched by phone AND user ID): its events
 		// are taken from the first slot that brought it only.
 		const ownerSlot = new Map<number, number>();
 		for (const row of rows) {
 			const subjectId = num(row.subject_id);
 			const slot = num(row.slot);
 			if (slot >= 0) subjectOfPhone[slot] = subjectId;
-			else subjectOfBsuid[-1 - slot] = subjectId;
+			else subjectOfUserId[-1 - slot] = subjectId;
 			let owner = ownerSlot.get(subjectId);
 			if (owner === undefined) {
 				ownerSlot.set(subjectId, (owner = slot));
@@ -158,7 +158,7 @@ export class SqlConsentRepository implements ConsentRepository {
 			let more: Set<number> | undefined;
 			for (let k = start[i]; k < start[i + 1]; k++) {
 				const slot = slots[k];
-				const id = slot >= 0 ? subjectOfPhone[slot] : subjectOfBsuid[-1 - slot];
+				const id = slot >= 0 ? subjectOfPhone[slot] : subjectOfUserId[-1 - slot];
 				if (id < 0 || id === first) continue;
 				if (first < 0) first = id;
 				else (more ??= new Set([first])).add(id);
@@ -173,36 +173,36 @@ export class SqlConsentRepository implements ConsentRepository {
 	private async findSubjects(
 		tx: SqlTx,
 		identity: PatientIdentity,
-	): Promise<{ byPhone?: SubjectRow; byBsuid?: SubjectRow }> {
+	): Promise<{ byPhone?: SubjectRow; byUserId?: SubjectRow }> {
 		const phones = this.digests(identity.phone);
-		const bsuids = this.digests(identity.bsuid);
+		const userIds = this.digests(identity.userId);
 		const rows = await tx.query<SubjectRow>(
 			'SELECT id, phone_digest, bsuid_digest, phone_enc, bsuid_enc FROM consent_subject ' +
 				`WHERE ${inList(tx, 'phone_digest', '$1')} OR ${inList(tx, 'bsuid_digest', '$2')}`,
-			[phones, bsuids],
+			[phones, userIds],
 		);
 		const norm = rows.map((r) => ({ ...r, id: num(r.id) }));
 		return {
 			byPhone: norm.find((r) => r.phone_digest !== null && phones.includes(r.phone_digest)),
-			byBsuid: norm.find((r) => r.bsuid_digest !== null && bsuids.includes(r.bsuid_digest)),
+			byUserId: norm.find((r) => r.bsuid_digest !== null && userIds.includes(r.bsuid_digest)),
 		};
 	}
 
 	/** Finds or creates the patient row and links the identifiers; returns its id. Runs inside the write lock. */
 	private async link(tx: SqlTx, identity: PatientIdentity, now: number): Promise<number> {
-		const { byPhone, byBsuid } = await this.findSubjects(tx, identity);
+		const { byPhone, byUserId } = await this.findSubjects(tx, identity);
 		const cipher = this.store.cipher;
 		let id: number;
-		if (byPhone && byBsuid && byPhone.id !== byBsuid.id) {
-			// The BSUID's patient and the phone's patient are the same person: move the timeline and drop the row.
+		if (byPhone && byUserId && byPhone.id !== byUserId.id) {
+			// The user ID's patient and the phone's patient are the same person: move the timeline and drop the row.
 			await tx.query('UPDATE consent_event SET subject_id = $1 WHERE subject_id = $2', [
 				byPhone.id,
-				byBsuid.id,
+				byUserId.id,
 			]);
-			await tx.query('DELETE FROM consent_subject WHERE id = $1', [byBsuid.id]);
+			await tx.query('DELETE FROM consent_subject WHERE id = $1', [byUserId.id]);
 			id = byPhone.id;
-		} else if (byPhone || byBsuid) {
-			id = (byPhone ?? byBsuid)!.id;
+		} else if (byPhone || byUserId) {
+			id = (byPhone ?? byUserId)!.id;
 		} else {
 			const inserted = await tx.query<{ id: number }>(
 				'INSERT INTO consent_subject (phone_digest, phone_enc, bsuid_digest, bsuid_enc, created_at, updated_at) ' +
@@ -210,24 +210,24 @@ export class SqlConsentRepository implements ConsentRepository {
 				[
 					identity.phone === null ? null : cipher.digest(identity.phone),
 					identity.phone === null ? null : cipher.encrypt(identity.phone),
-					identity.bsuid === null ? null : cipher.digest(identity.bsuid),
-					identity.bsuid === null ? null : cipher.encrypt(identity.bsuid),
+					identity.userId === null ? null : cipher.digest(identity.userId),
+					identity.userId === null ? null : cipher.encrypt(identity.userId),
 					now,
 				],
 			);
 			return num(inserted[0].id);
 		}
-		// Refresh identifiers (new link, changed BSUID, digest under a rotated key).
+		// Refresh identifiers (new link, changed user ID, digest under a rotated key).
 		if (identity.phone !== null) {
 			await tx.query(
 				'UPDATE consent_subject SET phone_digest = $1, phone_enc = $2, updated_at = $3 WHERE id = $4',
 				[cipher.digest(identity.phone), cipher.encrypt(identity.phone), now, id],
 			);
 		}
-		if (identity.bsuid !== null) {
+		if (identity.userId !== null) {
 			await tx.query(
 				'UPDATE consent_subject SET bsuid_digest = $1, bsuid_enc = $2, updated_at = $3 WHERE id = $4',
-				[cipher.digest(identity.bsuid), cipher.encrypt(identity.bsuid), now, id],
+				[cipher.digest(identity.userId), cipher.encrypt(identity.userId), now, id],
 			);
 		}
 		return id;
@@ -309,20 +309,20 @@ export class SqlConsentRepository implements ConsentRepository {
 	}
 
 	async history(identity: PatientIdentity): Promise<ConsentHistoryRecord> {
-		const { byPhone, byBsuid } = await this.findSubjects(this.store, identity);
-		const subjects = [byPhone, byBsuid].filter((s): s is SubjectRow => s !== undefined);
+		const { byPhone, byUserId } = await this.findSubjects(this.store, identity);
+		const subjects = [byPhone, byUserId].filter((s): s is SubjectRow => s !== undefined);
 		const ids = [...new Set(subjects.map((s) => s.id))];
 		let phone = identity.phone;
-		let bsuid = identity.bsuid;
+		let userId = identity.userId;
 		for (const s of subjects) {
 			if (phone === null && s.phone_enc) phone = this.store.cipher.decrypt(s.phone_enc);
-			if (bsuid === null && s.bsuid_enc) bsuid = this.store.cipher.decrypt(s.bsuid_enc);
+			if (userId === null && s.bsuid_enc) userId = this.store.cipher.decrypt(s.bsuid_enc);
 		}
-		if (ids.length === 0) return { identity: { phone, bsuid }, events: [] };
+		if (ids.length === 0) return { identity: { phone, userId }, events: [] };
 		const rows = await this.store.query<EventRow>(
 			`SELECT ${EVENT_COLUMNS} FROM consent_event WHERE ${inList(this.store, 'subject_id', '$1', 'bigint')} ORDER BY recorded_at, id`,
 			[ids],
 		);
-		return { identity: { phone, bsuid }, events: rows.map((r) => this.toStored(r)) };
+		return { identity: { phone, userId }, events: rows.map((r) => this.toStored(r)) };
 	}
 }

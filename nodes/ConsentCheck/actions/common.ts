@@ -154,9 +154,9 @@ export function readIdentity(ctx: IExecuteFunctions, itemIndex: number): Patient
 	return parseIdentity(
 		{
 			phone: ctx.getNodeParameter('recipient', itemIndex, ''),
-			bsuid: ctx.getNodeParameter('userId', itemIndex, ''),
+			userId: ctx.getNodeParameter('userId', itemIndex, ''),
 		},
-		{ defaultCountry: country, phoneField: 'Recipient', bsuidField: 'WhatsApp User ID' },
+		{ defaultCountry: country, phoneField: 'Recipient', userIdField: 'WhatsApp User ID' },
 	);
 }
 

@@ -302,8 +302,8 @@ export async function execute(
 		}
 		try {
 			const identity = parseIdentity(
-				{ phone: inbound.from, bsuid: inbound.userId },
-				{ defaultCountry: country, phoneField: 'from', bsuidField: 'userId' },
+				{ phone: inbound.from, userId: inbound.userId },
+				{ defaultCountry: country, phoneField: 'from', userIdField: 'userId' },
 			);
 			pending.push({ index: i, inbound, match, identity });
 		} catch (error) {
@@ -373,7 +373,7 @@ export async function execute(
 						alreadyRecorded: stored.every((e) => e.duplicate === true),
 						language,
 						reply,
-						replyTo: identity.phone ?? identity.bsuid,
+						replyTo: identity.phone ?? identity.userId,
 					},
 				},
 				...(items[i].binary ? { binary: items[i].binary } : {}),

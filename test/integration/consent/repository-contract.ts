@@ -10,7 +10,7 @@ import type {
 const T0 = Date.UTC(2026, 10, 25, 10);
 const PHONE = '+5511912345678';
 const PHONE2 = '+5511998765432';
-const BSUID = 'BR.7788990011';
+const USER_ID = 'BR.7788990011';
 
 export const evidence = (overrides: Partial<ConsentEvidence> = {}): ConsentEvidence => ({
 	sourceMessageId: null,
@@ -48,8 +48,8 @@ export function repositoryContract(
 		it('unknown patients have no events; loadEvents is aligned with its input and reads once', async () => {
 			const before = reads();
 			const result = await repo.loadEvents([
-				{ phone: PHONE, bsuid: null },
-				{ phone: null, bsuid: BSUID },
+				{ phone: PHONE, userId: null },
+				{ phone: null, userId: USER_ID },
 			]);
 			expect(result).toEqual([[], []]);
 			expect(reads() - before).toBe(1);
@@ -57,7 +57,7 @@ export function repositoryContract(
 
 		it('append then load: events come back with times, purposes, expiry; round-trips evidence', async () => {
 			const stored = await repo.append(
-				{ phone: PHONE, bsuid: null },
+				{ phone: PHONE, userId: null },
 				[
 					ev('opt_in', 'marketing', { expiresAt: T0 + 1000 }),
 					ev('opt_out', 'lab_results', { expiresAt: T0 + 5 }),
@@ -74,7 +74,7 @@ export function repositoryContract(
 			expect(stored[1].expiresAt).toBeNull(); // opt-outs never expire
 			expect(stored[1].sequence).toBeGreaterThan(stored[0].sequence);
 			expect(stored[0].evidence).toEqual(evidence());
-			const [events] = await repo.loadEvents([{ phone: PHONE, bsuid: null }]);
+			const [events] = await repo.loadEvents([{ phone: PHONE, userId: null }]);
 			expect(events.map((e) => [e.action, e.purpose, e.recordedAt, e.expiresAt])).toEqual([
 				['opt_in', 'marketing', T0, T0 + 1000],
 				['opt_out', 'lab_results', T0, null],
@@ -82,41 +82,41 @@ export function repositoryContract(
 		});
 
 		it('many identities in one read, each gets only its own events', async () => {
-			await repo.append({ phone: PHONE, bsuid: null }, [ev('opt_out', '*')], T0);
-			await repo.append({ phone: PHONE2, bsuid: null }, [ev('opt_in', 'marketing')], T0 + 1);
+			await repo.append({ phone: PHONE, userId: null }, [ev('opt_out', '*')], T0);
+			await repo.append({ phone: PHONE2, userId: null }, [ev('opt_in', 'marketing')], T0 + 1);
 			const before = reads();
 			const result = await repo.loadEvents([
-				{ phone: PHONE2, bsuid: null },
-				{ phone: '+5511900000000', bsuid: null },
-				{ phone: PHONE, bsuid: null },
-				{ phone: PHONE, bsuid: null },
+				{ phone: PHONE2, userId: null },
+				{ phone: '+5511900000000', userId: null },
+				{ phone: PHONE, userId: null },
+				{ phone: PHONE, userId: null },
 			]);
 			expect(reads() - before).toBe(1);
 			expect(result.map((r) => r.map((e) => e.action))).toEqual([['opt_in'], [], ['opt_out'], ['opt_out']]);
 		});
 
-		it('linking: an opt-out via BSUID blocks the linked phone, and vice versa', async () => {
+		it('linking: an opt-out via user ID blocks the linked phone, and vice versa', async () => {
 			// Seen separately first (two patients), then together (linked = merged).
-			await repo.append({ phone: null, bsuid: BSUID }, [ev('opt_in', 'marketing')], T0);
-			await repo.append({ phone: PHONE, bsuid: null }, [ev('opt_in', 'lab_results')], T0 + 1);
-			await repo.append({ phone: PHONE, bsuid: BSUID }, [ev('opt_in', 'telemedicine')], T0 + 2);
-			await repo.append({ phone: null, bsuid: BSUID }, [ev('opt_out', '*')], T0 + 3);
-			const [byPhone, byBsuid] = await repo.loadEvents([
-				{ phone: PHONE, bsuid: null },
-				{ phone: null, bsuid: BSUID },
+			await repo.append({ phone: null, userId: USER_ID }, [ev('opt_in', 'marketing')], T0);
+			await repo.append({ phone: PHONE, userId: null }, [ev('opt_in', 'lab_results')], T0 + 1);
+			await repo.append({ phone: PHONE, userId: USER_ID }, [ev('opt_in', 'telemedicine')], T0 + 2);
+			await repo.append({ phone: null, userId: USER_ID }, [ev('opt_out', '*')], T0 + 3);
+			const [byPhone, byUserId] = await repo.loadEvents([
+				{ phone: PHONE, userId: null },
+				{ phone: null, userId: USER_ID },
 			]);
 			expect(byPhone).toHaveLength(4);
-			expect(byBsuid).toHaveLength(4);
+			expect(byUserId).toHaveLength(4);
 			expect(decide(byPhone, DEFAULT_POLICY, 'appointment_reminders', T0 + 10)).toMatchObject({
 				allowed: false,
 				reason: 'opted_out',
 			});
-			// Opt back in via the phone: the BSUID sees it too.
-			await repo.append({ phone: PHONE, bsuid: null }, [ev('opt_in', 'appointment_reminders')], T0 + 4);
-			const [viaBsuid] = await repo.loadEvents([{ phone: null, bsuid: BSUID }]);
-			expect(decide(viaBsuid, DEFAULT_POLICY, 'appointment_reminders', T0 + 10).allowed).toBe(true);
-			const history = await repo.history({ phone: null, bsuid: BSUID });
-			expect(history.identity).toEqual({ phone: PHONE, bsuid: BSUID });
+			// Opt back in via the phone: the user ID sees it too.
+			await repo.append({ phone: PHONE, userId: null }, [ev('opt_in', 'appointment_reminders')], T0 + 4);
+			const [viaUserId] = await repo.loadEvents([{ phone: null, userId: USER_ID }]);
+			expect(decide(viaUserId, DEFAULT_POLICY, 'appointment_reminders', T0 + 10).allowed).toBe(true);
+			const history = await repo.history({ phone: null, userId: USER_ID });
+			expect(history.identity).toEqual({ phone: PHONE, userId: USER_ID });
 			expect(history.events.map((e) => e.purpose)).toEqual([
 				'marketing',
 				'lab_results',
@@ -127,16 +127,16 @@ export function repositoryContract(
 		});
 
 		it('linking when only one side was known before', async () => {
-			await repo.append({ phone: PHONE, bsuid: null }, [ev('opt_out', 'marketing')], T0);
-			await repo.append({ phone: PHONE, bsuid: BSUID }, [ev('opt_in', 'telemedicine')], T0 + 1);
-			const [viaBsuid] = await repo.loadEvents([{ phone: null, bsuid: BSUID }]);
-			expect(viaBsuid.map((e) => e.purpose).sort()).toEqual(['marketing', 'telemedicine']);
+			await repo.append({ phone: PHONE, userId: null }, [ev('opt_out', 'marketing')], T0);
+			await repo.append({ phone: PHONE, userId: USER_ID }, [ev('opt_in', 'telemedicine')], T0 + 1);
+			const [viaUserId] = await repo.loadEvents([{ phone: null, userId: USER_ID }]);
+			expect(viaUserId.map((e) => e.purpose).sort()).toEqual(['marketing', 'telemedicine']);
 		});
 
 		it('a check given both identifiers of two not-yet-linked patients sees both timelines', async () => {
-			await repo.append({ phone: PHONE, bsuid: null }, [ev('opt_in', 'marketing')], T0);
-			await repo.append({ phone: null, bsuid: BSUID }, [ev('opt_out', 'marketing')], T0 + 1);
-			const [both] = await repo.loadEvents([{ phone: PHONE, bsuid: BSUID }]);
+			await repo.append({ phone: PHONE, userId: null }, [ev('opt_in', 'marketing')], T0);
+			await repo.append({ phone: null, userId: USER_ID }, [ev('opt_out', 'marketing')], T0 + 1);
+			const [both] = await repo.loadEvents([{ phone: PHONE, userId: USER_ID }]);
 			expect(decide(both, DEFAULT_POLICY, 'marketing', T0 + 5)).toMatchObject({ reason: 'opted_out' });
 		});
 
@@ -144,23 +144,23 @@ export function repositoryContract(
 			const e = ev('opt_out', '*', {
 				evidence: evidence({ sourceMessageId: 'wamid.ABC', keyword: 'PARAR' }),
 			});
-			const first = await repo.append({ phone: PHONE, bsuid: null }, [e], T0);
-			const again = await repo.append({ phone: PHONE, bsuid: null }, [e], T0 + 50);
+			const first = await repo.append({ phone: PHONE, userId: null }, [e], T0);
+			const again = await repo.append({ phone: PHONE, userId: null }, [e], T0 + 50);
 			expect(first[0].duplicate).toBeFalsy();
 			expect(again[0]).toMatchObject({ id: first[0].id, recordedAt: T0, duplicate: true });
-			expect((await repo.history({ phone: PHONE, bsuid: null })).events).toHaveLength(1);
+			expect((await repo.history({ phone: PHONE, userId: null })).events).toHaveLength(1);
 		});
 
 		it('history of an unknown patient is empty and keeps the given identity', async () => {
-			expect(await repo.history({ phone: PHONE2, bsuid: null })).toEqual({
-				identity: { phone: PHONE2, bsuid: null },
+			expect(await repo.history({ phone: PHONE2, userId: null })).toEqual({
+				identity: { phone: PHONE2, userId: null },
 				events: [],
 			});
 		});
 
 		it('history is ordered by record time and carries evidence', async () => {
 			await repo.append(
-				{ phone: PHONE, bsuid: null },
+				{ phone: PHONE, userId: null },
 				[
 					ev('opt_out', 'marketing', {
 						evidence: evidence({ textShown: 'PARAR', keyword: 'PARAR', sourceMessageId: 'wamid.1' }),
@@ -168,8 +168,8 @@ export function repositoryContract(
 				],
 				T0 + 10,
 			);
-			await repo.append({ phone: PHONE, bsuid: null }, [ev('opt_in', 'marketing')], T0 + 20);
-			const h = await repo.history({ phone: PHONE, bsuid: null });
+			await repo.append({ phone: PHONE, userId: null }, [ev('opt_in', 'marketing')], T0 + 20);
+			const h = await repo.history({ phone: PHONE, userId: null });
 			expect(h.events.map((e) => e.action)).toEqual(['opt_out', 'opt_in']);
 			expect(h.events[0].evidence).toMatchObject({
 				textShown: 'PARAR',

@@ -32,12 +32,12 @@ const PG = process.env.WAC_PG_URL;
 });
 
 describe('SQL adapter storage', () => {
-	it('stores no plaintext phone, BSUID or evidence text', async () => {
+	it('stores no plaintext phone, user ID or evidence text', async () => {
 		const store = await openClinicStore({ backend: 'sqlite', path: ':memory:', phi: PHI }, { cache: false });
 		stores.push(store);
 		const repo = new SqlConsentRepository(store);
 		await repo.append(
-			{ phone: '+5511912345678', bsuid: 'BR.55667788' },
+			{ phone: '+5511912345678', userId: 'BR.55667788' },
 			[
 				{
 					action: 'opt_out',
@@ -74,7 +74,7 @@ describe('ConsentService on the SQLite store with the audit log', () => {
 		stores.push(store);
 		const repo = new SqlConsentRepository(store);
 		const service = new ConsentService({ repository: repo, audit: storeAuditSink(store) });
-		const identity = { phone: '+5511912345678', bsuid: 'BR.99' };
+		const identity = { phone: '+5511912345678', userId: 'BR.99' };
 		const evidence = {
 			sourceMessageId: 'wamid.STOP1',
 			textShown: 'PARAR',
@@ -134,7 +134,7 @@ describe('no cache across executions or processes', () => {
 		const b = await openB();
 		const writer = new ConsentService({ repository: new SqlConsentRepository(a) });
 		const reader = new ConsentService({ repository: new SqlConsentRepository(b) });
-		const req = [{ identity: { phone: '+5511944440000', bsuid: null }, purpose: 'appointment_reminders' }];
+		const req = [{ identity: { phone: '+5511944440000', userId: null }, purpose: 'appointment_reminders' }];
 		expect((await reader.check(req))[0].allowed).toBe(true);
 		await writer.recordOptOut(req[0].identity, { purposes: ['*'], evidence });
 		// The very next check through ANOTHER connection (another n8n process) sees the opt-out.
@@ -192,9 +192,9 @@ describe('no cache across executions or processes', () => {
 	async function concurrentLinking(store: ClinicStore) {
 		const repo = new SqlConsentRepository(store);
 		const identities = [
-			{ phone: '+5511955550000', bsuid: null },
-			{ phone: null, bsuid: 'BR.5555' },
-			{ phone: '+5511955550000', bsuid: 'BR.5555' },
+			{ phone: '+5511955550000', userId: null },
+			{ phone: null, userId: 'BR.5555' },
+			{ phone: '+5511955550000', userId: 'BR.5555' },
 		];
 		await Promise.all(
 			Array.from({ length: 12 }, (_, i) =>
@@ -206,9 +206,9 @@ describe('no cache across executions or processes', () => {
 			),
 		);
 		const subjects = await store.query<{ n: number }>('SELECT COUNT(*) AS n FROM consent_subject');
-		const [viaPhone, viaBsuid] = await repo.loadEvents([identities[0], identities[1]]);
+		const [viaPhone, viaUserId] = await repo.loadEvents([identities[0], identities[1]]);
 		expect(viaPhone).toHaveLength(12);
-		expect(viaBsuid).toHaveLength(12);
+		expect(viaUserId).toHaveLength(12);
 		expect(Number(subjects[0].n)).toBe(1);
 	}
 });
@@ -226,7 +226,7 @@ describe('PHI key rotation', () => {
 			timestamp: 1,
 			actor: { workflowId: null, executionId: null, node: null },
 		};
-		const identity = { phone: '+5511966660000', bsuid: null };
+		const identity = { phone: '+5511966660000', userId: null };
 		const oldStore = await openClinicStore({ backend: 'sqlite', path, phi: PHI }, { cache: false });
 		stores.push(oldStore);
 		await new SqlConsentRepository(oldStore).append(
@@ -262,9 +262,9 @@ describe('race: checks running while the opt-out is recorded', () => {
 		};
 		const writer = new ConsentService({ repository: new SqlConsentRepository(writerStore) });
 		const reader = new ConsentService({ repository: new SqlConsentRepository(readerStore) });
-		const patient = { phone: '+5511977770000', bsuid: null };
+		const patient = { phone: '+5511977770000', userId: null };
 		const batch = Array.from({ length: 50 }, (_, i) => ({
-			identity: i === 25 ? patient : { phone: `+55119880${String(i).padStart(5, '0')}`, bsuid: null },
+			identity: i === 25 ? patient : { phone: `+55119880${String(i).padStart(5, '0')}`, userId: null },
 			purpose: 'appointment_reminders',
 		}));
 		const results: Array<{ startedAt: number; allowed: boolean }> = [];

@@ -50,7 +50,7 @@ beforeEach(async () => {
 async function optOut(phone: string): Promise<void> {
 	const store = await openClinicStore(storeConfigFromCredential(storeCredential(), { host: hostname() }));
 	await new ConsentService({ repository: new SqlConsentRepository(store) }).recordOptOut(
-		{ phone, bsuid: null },
+		{ phone, userId: null },
 		{
 			purposes: ['*'],
 			evidence: {

@@ -97,7 +97,7 @@ describe('Consent Check node: description', () => {
 describe('Check', () => {
 	it('routes to Allowed / Blocked with pairedItem, reasons and one store read for all items', async () => {
 		await repo.append(
-			{ phone: '+5511922220000', bsuid: null },
+			{ phone: '+5511922220000', userId: null },
 			[
 				{
 					action: 'opt_out',
@@ -197,7 +197,7 @@ describe('Record Opt-in / Opt-out', () => {
 			['marketing', { workflowId: 'wf-reminders', executionId: 'exec-1', node: 'Consent Check' }],
 			['newsletter', { workflowId: 'wf-reminders', executionId: 'exec-1', node: 'Consent Check' }],
 		]);
-		// Checked via the linked BSUID only:
+		// Checked via the linked user ID only:
 		const [allowed] = await run(
 			{ operation: 'check', recipient: 'BR.777', purpose: 'marketing', options: {} },
 			[{ json: {} }],
@@ -352,7 +352,7 @@ describe('Detect Keywords', () => {
 		expect(typed[0].json.consentKeyword).toMatchObject({ action: 'opt_out' });
 	});
 
-	it('links phone and BSUID from the trigger item: an opt-out via BSUID-only message blocks the phone', async () => {
+	it('links phone and user ID from the trigger item: an opt-out via user ID-only message blocks the phone', async () => {
 		await run(detectParams, [trigger({ text: 'oi', from: '5511911110000', userId: 'BR.555' })]); // no keyword: no link
 		await run(detectParams, [trigger({ text: 'Quero', from: '5511911110000', userId: 'BR.555' })]);
 		await run(detectParams, [trigger({ text: 'start', from: '5511911110000', userId: 'BR.555' })]); // links
@@ -448,7 +448,7 @@ describe('Get History', () => {
 			[{ json: {} }],
 		);
 		expect(out.pairedItem).toEqual({ item: 0 });
-		expect(out.json.patient).toEqual({ phone: '+5511911110000', bsuid: null });
+		expect(out.json.patient).toEqual({ phone: '+5511911110000', userId: null });
 		expect(out.json.events).toEqual([
 			expect.objectContaining({
 				action: 'opt_out',

@@ -8,7 +8,7 @@ import { type ConsentChange, ConsentService } from '../../../core/consent/servic
 import { buildPolicy } from '../../../core/consent/policy';
 
 const T0 = Date.UTC(2026, 10, 25, 10);
-const PHONE = { phone: '+5511912345678', bsuid: null };
+const PHONE = { phone: '+5511912345678', userId: null };
 const evidence = (o: Partial<ConsentEvidence> = {}): ConsentEvidence => ({
 	sourceMessageId: null,
 	textShown: 'Aceito receber resultados de exames pelo WhatsApp.',
@@ -35,7 +35,7 @@ describe('ConsentService', () => {
 	it('checks many recipients with one repository read and no cache between calls', async () => {
 		const { service, repo, tick } = setup();
 		const requests = Array.from({ length: 50 }, (_, i) => ({
-			identity: { phone: `+55119123450${String(i).padStart(2, '0')}`, bsuid: null },
+			identity: { phone: `+55119123450${String(i).padStart(2, '0')}`, userId: null },
 			purpose: 'appointment_reminders',
 		}));
 		const before = repo.reads;
@@ -85,7 +85,7 @@ describe('FHIR R4 Consent export', () => {
 	async function timeline() {
 		const s = setup(buildPolicy([{ purpose: 'marketing', mode: 'opt_in_required', validityDays: 30 }]));
 		await s.service.recordOptIn(
-			{ phone: '+5511912345678', bsuid: 'BR.42' },
+			{ phone: '+5511912345678', userId: 'BR.42' },
 			{
 				purposes: ['lab_results'],
 				evidence: evidence({ sourceMessageId: 'wamid.1' }),
@@ -109,7 +109,7 @@ describe('FHIR R4 Consent export', () => {
 
 	it('one Consent per event with status, scope, category, patient, policyRule and provision', async () => {
 		const { service } = await timeline();
-		const history = await service.history({ phone: null, bsuid: 'BR.42' });
+		const history = await service.history({ phone: null, userId: 'BR.42' });
 		const consents = service.toFhir(history);
 		expect(consents).toHaveLength(4);
 		expect(consents.map((c) => [c.status, c.provision.type, c.provision.purpose?.[0].code ?? null])).toEqual([

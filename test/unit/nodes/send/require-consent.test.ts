@@ -68,7 +68,7 @@ async function record(
 	purposes: string[],
 ): Promise<void> {
 	const service = new ConsentService({ repository: new SqlConsentRepository(await storeOf(credential)) });
-	const who = { phone: identity.phone ?? null, bsuid: identity.bsuid ?? null };
+	const who = { phone: identity.phone ?? null, userId: identity.userId ?? null };
 	if (action === 'optIn') await service.recordOptIn(who, { purposes, evidence: evidence('SIM') });
 	else await service.recordOptOut(who, { purposes, evidence: evidence('PARAR') });
 }
@@ -102,7 +102,7 @@ describe('WhatsApp Send Template: Require Consent for Purpose', () => {
 		const cred = newStoreCredential();
 		await record(cred, { phone: OPTED_OUT }, 'optOut', ['appointment_reminders']);
 		await record(cred, { phone: MARKETING_OPT_OUT }, 'optOut', ['marketing']);
-		await record(cred, { bsuid: BSUID_OPTED_OUT }, 'optOut', ['*']);
+		await record(cred, { userId: BSUID_OPTED_OUT }, 'optOut', ['*']);
 		const recipients = [OPTED_OUT, NO_RECORD, MARKETING_OPT_OUT, BSUID_OPTED_OUT];
 		const graph = new FakeGraph();
 		const check = jest.spyOn(ConsentService.prototype, 'check');
