@@ -10,7 +10,7 @@ const PREFIX = 'sha256=';
 const HEX_64 = /^[0-9a-f]{64}$/i;
 
 export type SignatureFailure =
-	/** The credential has no App Secret: nothing can be verified, so everything is refused. */
+	/** The credential has no App Secret (empty or only whitespace): nothing can be verified, so everything is refused. */
 	'missing_app_secret' | 'missing_signature' | 'malformed_signature' | 'missing_body' | 'mismatch';
 
 export type SignatureCheck = { valid: true } | { valid: false; reason: SignatureFailure };
@@ -18,7 +18,7 @@ export type SignatureCheck = { valid: true } | { valid: false; reason: Signature
 /** Human-readable explanation per failure (never contains the body, the secret or the signature). */
 export const SIGNATURE_FAILURE_MESSAGES: Record<SignatureFailure, string> = {
 	missing_app_secret:
-		'The WhatsApp credential has no App Secret, so webhook signatures cannot be verified and every delivery is refused. Set App Secret (Meta App Dashboard → App settings → Basic → App secret) in the credential.',
+		'The WhatsApp credential has no App Secret (it is empty or only spaces), so webhook signatures cannot be verified and every delivery is refused. Set App Secret (Meta App Dashboard → App settings → Basic → App secret) in the credential.',
 	missing_signature: 'The request has no X-Hub-Signature-256 header; it did not come from Meta.',
 	malformed_signature: 'The X-Hub-Signature-256 header is not of the form sha256=<64 hex characters>.',
 	missing_body: 'The request has no raw body to verify.',
@@ -41,7 +41,8 @@ export function verifySignature(
 	header: string | string[] | undefined,
 	appSecret: string | undefined | null,
 ): SignatureCheck {
-	if (!appSecret) return { valid: false, reason: 'missing_app_secret' };
+	// A whitespace-only secret is as good as none (anyone can compute its HMAC): fail closed like an empty one.
+	if (!appSecret || appSecret.trim() === '') return { valid: false, reason: 'missing_app_secret' };
 	const value = firstHeader(header)?.trim();
 	if (!value) return { valid: false, reason: 'missing_signature' };
 	if (value.slice(0, PREFIX.length).toLowerCase() !== PREFIX)

@@ -68,6 +68,15 @@ describe('verifySignature', () => {
 		});
 	});
 
+	it('treats a whitespace-only app secret as missing (fail closed), even with a matching signature', () => {
+		for (const blank of [' ', '   ', '\t', '\n', ' \r\n ']) {
+			expect(verifySignature(body, signBody(body, blank), blank)).toEqual({
+				valid: false,
+				reason: 'missing_app_secret',
+			});
+		}
+	});
+
 	it('rejects a missing raw body', () => {
 		expect(verifySignature(undefined, good, SECRET)).toEqual({ valid: false, reason: 'missing_body' });
 	});
