@@ -8,6 +8,7 @@
  * - `anchor-mismatch` the first entry after a purge does not match the purge anchor
  * - `checkpoint-mismatch` a known checkpoint (seq + hash from an earlier verify) differs
  */
+import { ClinicError } from '../errors';
 import type { ClinicStore } from '../store/ports';
 import {
 	AUDIT_COLUMNS,
@@ -32,6 +33,19 @@ export interface ChainBreak {
 	seq: number;
 	reason: BreakReason;
 	message: string;
+}
+
+/** Thrown on request ("Fail When Broken") when the chain does not verify. */
+export class AuditChainBrokenError extends ClinicError {
+	constructor(readonly broken: ChainBreak) {
+		super(`Audit log chain is broken at entry ${broken.seq}: ${broken.reason}`, {
+			code: `audit_${broken.reason.replace(/-/g, '_')}`,
+			title: 'Audit log chain is broken',
+			hint: `${broken.message}. Keep the database as it is for investigation, and restore the audit log from a backup or an export taken before that entry if you need a valid chain.`,
+			kind: 'store',
+		});
+		this.name = 'AuditChainBrokenError';
+	}
 }
 
 export interface VerifyResult {

@@ -7,10 +7,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { type PreparedEntry, appendPreparedEntries, prepareEntry } from '../../../core/audit/chain';
 import { AUDIT_OUTCOMES, type AuditDirection, type AuditEntryInput } from '../../../core/audit/entry';
+import { ClinicError } from '../../../core/errors';
 import type { ClinicStore } from '../../../core/store/ports';
 import { settle } from '../../../core/settle';
 import { auditActor, buildAuditEntry } from '../../shared/audit';
-import { directionOptions, errorItem, nodeError } from './common';
+import { failItem } from '../../shared/items';
+import { directionOptions } from './filter-fields';
 
 const show = { operation: ['append'] };
 
@@ -126,19 +128,37 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+const DETAILS_FIELD = 'Details (JSON)';
+const DETAILS_HINT =
+	'Write a JSON object of plain values, e.g. {"appointmentId": "A-12", "status": "booked"}';
+
 function readDetails(value: unknown, fieldOwner: string): AuditEntryInput['details'] {
 	if (value === undefined || value === null || value === '' || value === '{}') return undefined;
-	const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		try {
+			parsed = JSON.parse(value) as unknown;
+		} catch {
+			parsed = undefined;
+		}
+	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw new Error(`${fieldOwner}: "Details (JSON)" must be a JSON object, e.g. {"appointmentId": "A-12"}`);
+		throw new ClinicError(
+			`${fieldOwner}: "${DETAILS_FIELD}" must be a JSON object, e.g. {"appointmentId": "A-12"}`,
+			{
+				code: 'invalid_input',
+				field: DETAILS_FIELD,
+				hint: DETAILS_HINT,
+			},
+		);
 	}
 	return parsed as AuditEntryInput['details'];
 }
 
 export async function execute(
 	this: IExecuteFunctions,
-	store: ClinicStore,
 	items: INodeExecutionData[],
+	store: ClinicStore,
 ): Promise<INodeExecutionData[][]> {
 	const actor = auditActor(this);
 	const entries: Array<{ index: number; entry: PreparedEntry }> = [];
@@ -167,8 +187,7 @@ export async function execute(
 			return prepareEntry(entry, store.cipher);
 		});
 		if (!mapped.ok) {
-			if (!this.continueOnFail()) throw nodeError(this, mapped.error, i);
-			out[i] = errorItem(mapped.error, i);
+			out[i] = failItem(this, mapped.error, i);
 			continue;
 		}
 		entries.push({ index: i, entry: mapped.value });
@@ -182,8 +201,8 @@ export async function execute(
 			),
 	);
 	if (!appended.ok) {
-		if (!this.continueOnFail()) throw nodeError(this, appended.error);
-		for (const e of entries) out[e.index] = errorItem(appended.error, e.index);
+		// Nothing of the batch was written: every mapped item fails (the first one throws without Continue On Fail).
+		for (const e of entries) out[e.index] = failItem(this, appended.error, e.index);
 		return [out];
 	}
 	entries.forEach((e, k) => {

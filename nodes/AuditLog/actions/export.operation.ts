@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { exportAuditCsv, exportAuditFhirBundle, type ExportOptions } from '../../../core/audit/export';
 import type { ClinicStore } from '../../../core/store/ports';
-import { settle } from '../../../core/settle';
-import { errorItem, filterFields, nodeError, readFilters } from './common';
+import { perItem } from '../../shared/router';
+import { filterFields, readFilters } from './filter-fields';
 
 const show = { operation: ['export'] };
 
@@ -44,38 +44,20 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	store: ClinicStore,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[][]> {
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		const res = await settle(async () => {
-			const format = this.getNodeParameter('format', i) as 'csv' | 'fhir';
-			const options: ExportOptions = {
-				...(readFilters(this, i) as ExportOptions),
-				includeContent: this.getNodeParameter('includeContent', i, false) as boolean,
-				observer: `n8n workflow ${this.getWorkflow().id ?? ''}`.trim(),
-			};
-			const file =
-				format === 'fhir'
-					? await exportAuditFhirBundle(store, options)
-					: await exportAuditCsv(store, options);
-			const binary = await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
-			const property = this.getNodeParameter('binaryPropertyName', i, 'data') as string;
-			return {
-				json: { format, entries: file.entries, fileName: file.fileName } as IDataObject,
-				binary: { [property]: binary },
-				pairedItem: { item: i },
-			} satisfies INodeExecutionData;
-		});
-		if (!res.ok) {
-			if (!this.continueOnFail()) throw nodeError(this, res.error, i);
-			out.push(errorItem(res.error, i));
-			continue;
-		}
-		out.push(res.value);
-	}
-	return [out];
-}
+/** One file per input item. */
+export const execute = perItem<ClinicStore>(async function (this: IExecuteFunctions, i, store) {
+	const format = this.getNodeParameter('format', i) as 'csv' | 'fhir';
+	const options: ExportOptions = {
+		...(readFilters(this, i) as ExportOptions),
+		includeContent: this.getNodeParameter('includeContent', i, false) as boolean,
+		observer: `n8n workflow ${this.getWorkflow().id ?? ''}`.trim(),
+	};
+	const file =
+		format === 'fhir' ? await exportAuditFhirBundle(store, options) : await exportAuditCsv(store, options);
+	const binary = await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
+	const property = this.getNodeParameter('binaryPropertyName', i, 'data') as string;
+	return {
+		json: { format, entries: file.entries, fileName: file.fileName } as IDataObject,
+		binary: { [property]: binary },
+	} satisfies INodeExecutionData;
+});

@@ -1,14 +1,7 @@
-/** Shared helpers of the Audit Log operations. */
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+/** The filter fields Query and Export share (direction, event, period, message, patient, purpose) and their reader. */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { AUDIT_DIRECTIONS } from '../../../core/audit/entry';
-import { PhiKeyError } from '../../../core/store/phi-cipher';
 
 export const directionOptions = AUDIT_DIRECTIONS.map((d) => ({
 	name: d.charAt(0).toUpperCase() + d.slice(1),
@@ -98,27 +91,4 @@ export function readFilters(ctx: IExecuteFunctions, itemIndex: number): IDataObj
 	const out: IDataObject = {};
 	for (const [k, v] of Object.entries(f)) if (v !== '' && v !== undefined && v !== null) out[k] = v;
 	return out;
-}
-
-/** Wraps a core error for item `itemIndex` (wrong key, bad input, store failure). */
-export function nodeError(ctx: IExecuteFunctions, error: unknown, itemIndex?: number): NodeOperationError {
-	if (error instanceof NodeOperationError) return error;
-	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(ctx.getNode(), message, {
-		itemIndex,
-		description:
-			error instanceof PhiKeyError
-				? 'Open the Clinic Store credential and add the key used for these entries under Previous Keys (format keyID=key). The stored data is unchanged.'
-				: undefined,
-	});
-}
-
-export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
-	const message = error instanceof Error ? error.message : String(error);
-	return { json: { error: message }, pairedItem: { item: itemIndex } };
-}
-
-/** pairedItem for an output built from all inputs. */
-export function allInputs(items: INodeExecutionData[]): Array<{ item: number }> {
-	return items.length ? items.map((_, i) => ({ item: i })) : [{ item: 0 }];
 }

@@ -8,7 +8,7 @@ import { DEFAULT_RETENTION_DAYS, purgeAuditEntries } from '../../../core/audit/r
 import type { ClinicStore } from '../../../core/store/ports';
 import { settle } from '../../../core/settle';
 import { auditActor } from '../../shared/audit';
-import { allInputs, errorItem, nodeError } from './common';
+import { allInputs, failItem } from '../../shared/items';
 
 const show = { operation: ['purge'] };
 
@@ -36,8 +36,8 @@ export const description: INodeProperties[] = [
 
 export async function execute(
 	this: IExecuteFunctions,
-	store: ClinicStore,
 	items: INodeExecutionData[],
+	store: ClinicStore,
 ): Promise<INodeExecutionData[][]> {
 	const res = await settle(
 		async () =>
@@ -47,9 +47,6 @@ export async function execute(
 				actor: auditActor(this),
 			}),
 	);
-	if (!res.ok) {
-		if (!this.continueOnFail()) throw nodeError(this, res.error, 0);
-		return [[errorItem(res.error, 0)]];
-	}
+	if (!res.ok) return [[failItem(this, res.error, 0)]];
 	return [[{ json: res.value as unknown as IDataObject, pairedItem: allInputs(items) }]];
 }

@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { type AuditQuery, type AuditView, queryAuditEntries } from '../../../core/audit/query';
 import type { ClinicStore } from '../../../core/store/ports';
-import { settle } from '../../../core/settle';
-import { errorItem, filterFields, nodeError, readFilters } from './common';
+import { perItem } from '../../shared/router';
+import { filterFields, readFilters } from './filter-fields';
 
 const show = { operation: ['query'] };
 const MAX_RETURN_ALL = 100_000;
@@ -72,47 +72,27 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	store: ClinicStore,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[][]> {
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		const res = await settle(async () => {
-			const options = this.getNodeParameter('options', i, {}) as IDataObject;
-			const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-			const q: AuditQuery = {
-				...(readFilters(this, i) as AuditQuery),
-				includeContent: options.includeContent === true,
-				order: options.newestFirst ? 'desc' : 'asc',
-				cursor: (options.cursor as string) || undefined,
-				limit: returnAll ? 1000 : (this.getNodeParameter('limit', i, 50) as number),
-			};
-			const entries: AuditView[] = [];
-			let nextCursor: string | null = null;
-			do {
-				const page = await queryAuditEntries(store, q);
-				entries.push(...page.entries);
-				nextCursor = page.nextCursor;
-				q.cursor = nextCursor ?? undefined;
-			} while (returnAll && nextCursor && entries.length < MAX_RETURN_ALL);
-			return { entries, nextCursor, output: (options.output as string) || 'entries' };
-		});
-		if (!res.ok) {
-			if (!this.continueOnFail()) throw nodeError(this, res.error, i);
-			out.push(errorItem(res.error, i));
-			continue;
-		}
-		const { entries, nextCursor, output } = res.value;
-		if (output === 'page') {
-			out.push({
-				json: { entries: entries as unknown as IDataObject[], count: entries.length, nextCursor },
-				pairedItem: { item: i },
-			});
-		} else {
-			for (const e of entries) out.push({ json: e as unknown as IDataObject, pairedItem: { item: i } });
-		}
+/** One query per input item: one output item per entry, or one per page. */
+export const execute = perItem<ClinicStore>(async function (this: IExecuteFunctions, i, store) {
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+	const q: AuditQuery = {
+		...(readFilters(this, i) as AuditQuery),
+		includeContent: options.includeContent === true,
+		order: options.newestFirst ? 'desc' : 'asc',
+		cursor: (options.cursor as string) || undefined,
+		limit: returnAll ? 1000 : (this.getNodeParameter('limit', i, 50) as number),
+	};
+	const entries: AuditView[] = [];
+	let nextCursor: string | null = null;
+	do {
+		const page = await queryAuditEntries(store, q);
+		entries.push(...page.entries);
+		nextCursor = page.nextCursor;
+		q.cursor = nextCursor ?? undefined;
+	} while (returnAll && nextCursor && entries.length < MAX_RETURN_ALL);
+	if (options.output === 'page') {
+		return { entries: entries as unknown as IDataObject[], count: entries.length, nextCursor };
 	}
-	return [out];
-}
+	return entries as unknown as IDataObject[];
+});

@@ -1,11 +1,10 @@
 /** Verify: walks the whole hash chain and reports the first broken link. Runs once per execution. */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { verifyAuditChain } from '../../../core/audit/verify';
+import { AuditChainBrokenError, verifyAuditChain } from '../../../core/audit/verify';
 import type { ClinicStore } from '../../../core/store/ports';
 import { settle } from '../../../core/settle';
-import { allInputs, errorItem, nodeError } from './common';
+import { allInputs, failItem } from '../../shared/items';
 
 const show = { operation: ['verify'] };
 
@@ -48,8 +47,8 @@ export const description: INodeProperties[] = [
 
 export async function execute(
 	this: IExecuteFunctions,
-	store: ClinicStore,
 	items: INodeExecutionData[],
+	store: ClinicStore,
 ): Promise<INodeExecutionData[][]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const checkpoint =
@@ -57,19 +56,9 @@ export async function execute(
 			? { seq: Number(options.checkpointSeq), hash: String(options.checkpointHash) }
 			: undefined;
 	const res = await settle(async () => await verifyAuditChain(store, { checkpoint }));
-	if (!res.ok) {
-		if (!this.continueOnFail()) throw nodeError(this, res.error, 0);
-		return [[errorItem(res.error, 0)]];
-	}
+	if (!res.ok) return [[failItem(this, res.error, 0)]];
 	const r = res.value;
-	if (!r.valid && this.getNodeParameter('failWhenBroken', 0, false)) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Audit log chain is broken at entry ${r.broken?.seq}: ${r.broken?.reason}`,
-			{
-				description: r.broken?.message,
-			},
-		);
-	}
+	if (r.broken && this.getNodeParameter('failWhenBroken', 0, false))
+		throw new AuditChainBrokenError(r.broken);
 	return [[{ json: r as unknown as IDataObject, pairedItem: allInputs(items) }]];
 }

@@ -192,11 +192,38 @@ describe('Audit Log node', () => {
 		const [out] = await new AuditLog().execute.call(c);
 		expect(out[0].json.audit).toMatchObject({ seq: 1 });
 		expect(out[1]).toEqual({
-			json: { error: expect.stringMatching(/must be a JSON object/) },
+			json: {
+				error: expect.objectContaining({
+					message: expect.stringMatching(/must be a JSON object/),
+					code: 'invalid_input',
+					field: 'Details (JSON)',
+					hint: expect.stringContaining('{"appointmentId": "A-12"'),
+				}),
+			},
 			pairedItem: { item: 1 },
 		});
 		const q = await run({ operation: 'query', filters: {}, returnAll: true, options: {} }, [{ json: {} }]);
 		expect(q.out).toHaveLength(1);
+	});
+
+	it('errors leave through the shared translator: a wrong PHI key names the fix, Continue On Fail gives the one error item', async () => {
+		await run({ operation: 'append', direction: 'auto', fields: {} }, triggerItems);
+		credentials = { ...credentials, phiKey: 'cd'.repeat(32) };
+		const params = { operation: 'query', filters: {}, returnAll: true, options: { includeContent: true } };
+		const err = await run(params, [{ json: {} }]).catch((e) => e);
+		expect(err).toBeInstanceOf(NodeOperationError);
+		expect(err.message).toMatch(/does not match key id "k1"/);
+		expect(err.description).toMatch(/Previous Keys/);
+		expect(err.context.itemIndex).toBe(0);
+		const { out } = await run(params, [{ json: {} }], { continueOnFail: true });
+		expect(out).toEqual([
+			{
+				json: {
+					error: expect.objectContaining({ code: 'phi_key', hint: expect.stringMatching(/Previous Keys/) }),
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
 	});
 
 	it('queries by patient with pagination and without decrypting by default', async () => {
@@ -237,9 +264,12 @@ describe('Audit Log node', () => {
 		await store.query("UPDATE clinic_audit_log SET message_id = 'wamid.other' WHERE seq = 2");
 		const broken = await run({ operation: 'verify', options: {} }, [{ json: {} }]);
 		expect(broken.out[0].json).toMatchObject({ valid: false, broken: { seq: 2, reason: 'modified' } });
-		await expect(
-			run({ operation: 'verify', failWhenBroken: true, options: {} }, [{ json: {} }]),
-		).rejects.toThrow(/chain is broken at entry 2: modified/);
+		const failed = await run({ operation: 'verify', failWhenBroken: true, options: {} }, [
+			{ json: {} },
+		]).catch((e) => e);
+		expect(failed).toBeInstanceOf(NodeOperationError);
+		expect(failed.message).toMatch(/chain is broken at entry 2: modified/);
+		expect(failed.description).toMatch(/Entry 2 was modified/);
 	});
 
 	it('exports CSV and a FHIR bundle as binary files', async () => {
