@@ -3,6 +3,7 @@
  * backends (built-in, FHIR, Cal.com) speak one language to the node.
  */
 import { ClinicError } from '../errors';
+import { schedulingFieldLabel } from './field-labels';
 
 export type SchedulingBackend = 'builtin' | 'fhir' | 'calcom';
 
@@ -154,10 +155,18 @@ export interface UpdateStatusRequest {
 	status: UpdatableStatus;
 }
 
-/** Thrown for bad input or configuration (the node turns it into a NodeOperationError naming the field). */
+/**
+ * Thrown for bad input or configuration (the node turns it into a NodeOperationError naming the field). Without an
+ * explicit hint, the hint names the field as the node shows it ("Field: Slot ID").
+ */
 export class SchedulingInputError extends ClinicError {
 	constructor(message: string, field?: string, hint?: string) {
-		super(message, { code: 'invalid_input', field, hint, kind: 'input' });
+		super(message, {
+			code: 'invalid_input',
+			field,
+			hint: hint ?? (field ? `Field: ${schedulingFieldLabel(field)}` : undefined),
+			kind: 'input',
+		});
 		this.name = 'SchedulingInputError';
 	}
 }

@@ -79,7 +79,9 @@ export function toN8nRequestOptions(request: HttpRequest, ignoreHttpStatusErrors
 		headers['Content-Type'] = multipart.contentType;
 		options.body = multipart.body;
 	} else if (request.body !== undefined) {
-		headers['Content-Type'] = 'application/json';
+		// A caller's own JSON media type stays (FHIR servers expect application/fhir+json).
+		if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type'))
+			headers['Content-Type'] = 'application/json';
 		options.body = request.body as IDataObject;
 		options.json = true;
 	}

@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { SchedulingProvider } from '../../../core/scheduling/provider';
 import type { FreeSlot, SlotLocale } from '../../../core/scheduling/types';
 import { buildSlotList } from '../../../core/scheduling/whatsapp-list';
-import { readLocale } from './common';
+import { readLocale } from './provider-factory';
 
 const show = { operation: ['book'] };
 

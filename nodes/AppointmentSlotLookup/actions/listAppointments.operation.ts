@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { SchedulingProvider } from '../../../core/scheduling/provider';
 import type { AppointmentStatus } from '../../../core/scheduling/types';
-import { readLocale } from './common';
+import { readLocale } from './provider-factory';
 
 const show = { operation: ['listAppointments'] };
 

@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { SchedulingProvider } from '../../../core/scheduling/provider';
 import { alternativesList, slotIdHint } from './book.operation';
 import { appointmentIdProperty } from './cancel.operation';
-import { readLocale } from './common';
+import { readLocale } from './provider-factory';
 
 const show = { operation: ['reschedule'] };
 

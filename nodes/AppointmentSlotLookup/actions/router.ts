@@ -1,13 +1,17 @@
-/** Item loop of Appointment Slot Lookup: one provider per configuration, pairedItem on every output, continueOnFail. */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+/**
+ * Operations of Appointment Slot Lookup. Every operation works item by item with the item's SchedulingProvider
+ * (`open` gives the execution's provider cache, see provider-factory.ts); pairing, Continue On Fail and error
+ * translation are the shared ones (nodes/shared/router.ts, items.ts, errors.ts).
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { SchedulingProvider } from '../../../core/scheduling/provider';
-import { settle } from '../../../core/settle';
+import { createRouter, perItem, type OperationHandler } from '../../shared/router';
 import * as book from './book.operation';
 import * as cancel from './cancel.operation';
-import { getProvider, toNodeError } from './common';
 import * as findSlots from './findSlots.operation';
 import * as listAppointments from './listAppointments.operation';
+import { SlotProviders } from './provider-factory';
 import * as reschedule from './reschedule.operation';
 import * as updateStatus from './updateStatus.operation';
 
@@ -19,46 +23,27 @@ export type SlotOperation =
 	| 'listAppointments'
 	| 'updateStatus';
 
-type Handler = (
+type SlotExecute = (
 	this: IExecuteFunctions,
 	provider: SchedulingProvider,
 	itemIndex: number,
 ) => Promise<IDataObject[]>;
 
-export const handlers: Record<SlotOperation, Handler> = {
-	findSlots: findSlots.execute,
-	book: book.execute,
-	cancel: cancel.execute,
-	reschedule: reschedule.execute,
-	listAppointments: listAppointments.execute,
-	updateStatus: updateStatus.execute,
-};
-
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const operation = this.getNodeParameter('operation', 0) as SlotOperation;
-	const handler = handlers[operation];
-	const providers = new Map<string, SchedulingProvider>();
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		const res = await settle(async () => {
-			if (!handler) throw new Error(`The operation "${String(operation)}" is not supported`);
-			const provider = await getProvider(this, i, providers);
-			return await handler.call(this, provider, i);
-		});
-		if (res.ok) {
-			for (const json of res.value) out.push({ json, pairedItem: { item: i } });
-			continue;
-		}
-		const error = toNodeError(this, res.error, i);
-		if (this.continueOnFail()) {
-			out.push({
-				json: { error: error.message, ...(error.description ? { errorDetails: error.description } : {}) },
-				pairedItem: { item: i },
-			});
-			continue;
-		}
-		throw error;
-	}
-	return [out];
+/** One item: its provider, then the operation. */
+function withProvider(execute: SlotExecute): OperationHandler<SlotProviders> {
+	return perItem<SlotProviders>(async function (i, providers) {
+		return await execute.call(this, await providers.forItem(i), i);
+	});
 }
+
+export const router = createRouter<SlotProviders, SlotOperation>({
+	open: (ctx) => new SlotProviders(ctx),
+	operations: {
+		findSlots: withProvider(findSlots.execute),
+		book: withProvider(book.execute),
+		cancel: withProvider(cancel.execute),
+		reschedule: withProvider(reschedule.execute),
+		listAppointments: withProvider(listAppointments.execute),
+		updateStatus: withProvider(updateStatus.execute),
+	},
+});

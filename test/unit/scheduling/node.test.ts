@@ -255,7 +255,12 @@ describe('Appointment Slot Lookup node (built-in backend)', () => {
 
 	it('requires the Clinic Store credential for the built-in backend, with a clear message', async () => {
 		await expect(run(context({ params: builtin({ operation: 'findSlots' }) }))).rejects.toMatchObject({
+			name: 'NodeOperationError',
 			message: 'The built-in scheduler needs a Clinic Store credential',
+			description: expect.stringMatching(
+				/^Bookings must survive restarts .* Select or create a "Clinic Store" credential on this node\. \(.*clinicStoreApi/,
+			),
+			context: { itemIndex: 0 },
 		});
 	});
 
@@ -263,7 +268,9 @@ describe('Appointment Slot Lookup node (built-in backend)', () => {
 		const bad = { ...RULES, openingHours: { mon: [{ start: '08:00', end: '7:00' }] } };
 		const params = builtin({ operation: 'findSlots', rulesJson: JSON.stringify(bad) });
 		await expect(run(context({ credentials: store('bad'), params }))).rejects.toMatchObject({
+			name: 'NodeOperationError',
 			message: expect.stringContaining('openingHours.mon[0].end: expected a time as HH:mm'),
+			description: 'Field: Clinic Rules → openingHours.mon[0].end',
 			context: { itemIndex: 0 },
 		});
 		const out = await run(
@@ -275,10 +282,42 @@ describe('Appointment Slot Lookup node (built-in backend)', () => {
 			}),
 		);
 		expect(out).toHaveLength(2);
-		expect(out[1]).toMatchObject({
-			json: { error: expect.stringContaining('openingHours.mon[0].end') },
+		expect(out[1]).toEqual({
+			json: {
+				error: {
+					message: expect.stringContaining('openingHours.mon[0].end: expected a time as HH:mm'),
+					description: 'Field: Clinic Rules → openingHours.mon[0].end',
+					code: 'invalid_input',
+					title: null,
+					hint: 'Field: Clinic Rules → openingHours.mon[0].end',
+					field: 'openingHours.mon[0].end',
+					retryable: null,
+				},
+			},
 			pairedItem: { item: 1 },
 		});
+	});
+
+	it('a bad parameter names the field as the node shows it; Continue On Fail keeps the good items', async () => {
+		const creds = store('params');
+		const items = [{ json: {} }, { json: {} }];
+		const params = (name: string, i: number) =>
+			name === 'slotId'
+				? i === 0
+					? 'not-a-slot'
+					: undefined
+				: builtin({ operation: 'book' })[name as never];
+		await expect(run(context({ credentials: creds, items, params }))).rejects.toMatchObject({
+			name: 'NodeOperationError',
+			description: 'Field: Slot ID',
+			context: { itemIndex: 0 },
+		});
+		const out = await run(context({ credentials: creds, items, params, continueOnFail: true }));
+		expect(out.map((o) => [(o.json.error as { field: string }).field, o.pairedItem])).toEqual([
+			['slotId', { item: 0 }],
+			['slotId', { item: 1 }],
+		]);
+		expect(out[0].json.error).toMatchObject({ description: 'Field: Slot ID', code: 'invalid_input' });
 	});
 
 	it('rules from node fields work like JSON rules', async () => {
@@ -401,6 +440,11 @@ describe('Appointment Slot Lookup node (remote backends through httpRequestWithA
 		const tx = http.mock.calls.find((c) => c[1].method === 'POST')![1] as unknown as {
 			body: { type: string; entry: Array<{ request: { method: string; url: string; ifMatch?: string } }> };
 		};
+		// n8n refreshes an expired OAuth2 token on 401 only when HTTP errors throw inside it.
+		expect(http.mock.calls[0][1]).toMatchObject({ returnFullResponse: true, ignoreHttpStatusErrors: false });
+		expect(
+			(http.mock.calls.find((c) => c[1].method === 'POST')![1] as unknown as { headers: object }).headers,
+		).toMatchObject({ Accept: 'application/fhir+json', 'Content-Type': 'application/fhir+json' });
 		expect(tx.body.type).toBe('transaction');
 		expect(tx.body.entry.map((e) => e.request)).toEqual([
 			{ method: 'POST', url: 'Appointment' },
@@ -456,7 +500,42 @@ describe('Appointment Slot Lookup node (remote backends through httpRequestWithA
 			run(context({ credentials, http, params: { ...params, operation: 'cancel', appointmentId: 'bk1' } })),
 		).rejects.toMatchObject({
 			name: 'NodeApiError',
-			message: expect.stringContaining('Invalid API key'),
+			message: 'Cal.com cancel failed with HTTP 401: Invalid API key',
+			httpCode: '401',
+			context: { itemIndex: 0 },
+		});
+		const [failed] = await run(
+			context({
+				credentials,
+				http,
+				continueOnFail: true,
+				params: { ...params, operation: 'cancel', appointmentId: 'bk1' },
+			}),
+		);
+		expect(failed).toEqual({
+			json: {
+				error: {
+					message: 'Cal.com cancel failed with HTTP 401: Invalid API key',
+					description: null,
+					code: 'remote_error',
+					title: null,
+					hint: null,
+					field: null,
+					retryable: null,
+				},
+			},
+			pairedItem: { item: 0 },
+		});
+		// A network failure (no response) still rejects and fails the item (n8n words ECONNREFUSED for the user).
+		const offline = jest.fn(async () => {
+			throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' });
+		});
+		await expect(
+			run(context({ credentials, http: offline, params: { ...params, operation: 'findSlots' } })),
+		).rejects.toMatchObject({
+			name: 'NodeOperationError',
+			message: 'The service refused the connection - perhaps it is offline',
+			context: { itemIndex: 0 },
 		});
 	});
 });
