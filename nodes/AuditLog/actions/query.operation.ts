@@ -1,5 +1,5 @@
 /** Query: audit entries by patient, message id, time range, direction, purpose; paginated with a cursor. */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { type AuditQuery, type AuditView, queryAuditEntries } from '../../../core/audit/query';
 import type { ClinicStore } from '../../../core/store/ports';
