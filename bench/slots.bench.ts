@@ -9,7 +9,8 @@ import { cpus, loadavg } from 'node:os';
 
 import { DateTime } from 'luxon';
 
-import { BusyIndex, type BusyInterval, type EngineSlot, SlotEngine } from '../core/scheduling/engine';
+import { BusyIndex, type BusyInterval } from '../core/scheduling/busy-index';
+import { type EngineSlot, SlotEngine } from '../core/scheduling/engine';
 import { type ClinicRules, parseClinicRules } from '../core/scheduling/rules';
 import type { BenchResult, Benchmark } from './types';
 

@@ -12,19 +12,13 @@
  *   overlapping occupied windows; the buffers may extend outside opening hours.
  * - Minimum notice: start ≥ now + minimumNotice. Horizon: start < now + bookingHorizonDays × 24 h.
  */
-import { IANAZone } from 'luxon';
-
+import type { BusyIndex } from './busy-index';
 import { type ClinicRules, WEEKDAYS, hhmmToMinutes } from './rules';
 import { SchedulingInputError } from './types';
+import { type DayInfo, ZoneCalendar } from './zone-calendar';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-
-export interface BusyInterval {
-	practitionerId: string;
-	startMs: number;
-	endMs: number;
-}
 
 export interface EngineSlot {
 	practitionerId: string;
@@ -44,21 +38,6 @@ export interface EngineQuery {
 
 export type SlotCheck = 'ok' | 'slot_taken' | 'too_soon' | 'beyond_horizon' | 'not_available';
 
-interface DayInfo {
-	y: number;
-	m: number;
-	d: number;
-	/** 0 = Monday … 6 = Sunday */
-	weekday: number;
-	/** Wall-clock midnight read as if it were UTC. */
-	wallMs: number;
-	/** Offset in minutes valid for the whole day, or null when the offset changes during that day. */
-	uniformOffset: number | null;
-	offsetBefore: number;
-	offsetAfter: number;
-	key: number;
-}
-
 interface CompiledPractitioner {
 	id: string;
 	name: string;
@@ -71,51 +50,6 @@ interface CompiledPractitioner {
 	services: Set<string> | null;
 	/** Equal for practitioners with identical hours and closures (they share candidate runs). */
 	template: string;
-}
-
-/** Busy intervals grouped by practitioner, padded by the buffers, sorted and merged (disjoint). */
-export class BusyIndex {
-	private constructor(
-		private readonly byPractitioner: Map<string, { starts: Float64Array; ends: Float64Array }>,
-	) {}
-
-	static build(intervals: Iterable<BusyInterval>, padMs: number): BusyIndex {
-		const grouped = new Map<string, { s: number[]; e: number[] }>();
-		for (const b of intervals) {
-			let g = grouped.get(b.practitionerId);
-			if (!g) grouped.set(b.practitionerId, (g = { s: [], e: [] }));
-			g.s.push(b.startMs - padMs);
-			g.e.push(b.endMs + padMs);
-		}
-		const map = new Map<string, { starts: Float64Array; ends: Float64Array }>();
-		for (const [id, g] of grouped) {
-			// The union of intervals depends only on the sorted starts and sorted ends (sweep with a counter), so both
-			// are sorted natively as typed arrays. Starts win ties, so touching intervals merge.
-			const starts = Float64Array.from(g.s).sort();
-			const ends = Float64Array.from(g.e).sort();
-			const outS: number[] = [];
-			const outE: number[] = [];
-			let i = 0;
-			let j = 0;
-			let open = 0;
-			while (i < starts.length) {
-				if (starts[i] <= ends[j]) {
-					if (open++ === 0) outS.push(starts[i]);
-					i++;
-				} else {
-					if (--open === 0) outE.push(ends[j]);
-					j++;
-				}
-			}
-			outE.push(ends[ends.length - 1]);
-			map.set(id, { starts: Float64Array.from(outS), ends: Float64Array.from(outE) });
-		}
-		return new BusyIndex(map);
-	}
-
-	get(practitionerId: string) {
-		return this.byPractitioner.get(practitionerId);
-	}
 }
 
 function subtractIntervals(
@@ -139,7 +73,7 @@ function subtractIntervals(
 
 export class SlotEngine {
 	readonly zone: string;
-	private readonly iana: IANAZone;
+	private readonly calendar: ZoneCalendar;
 	private readonly granularityMs: number;
 	readonly padMs: number;
 	private readonly noticeMs: number;
@@ -150,11 +84,10 @@ export class SlotEngine {
 		string,
 		{ id: string; name: string; durationMs: number; practitionerIds: Set<string> | null }
 	>();
-	private readonly dayCache = new Map<number, DayInfo>();
 
 	constructor(readonly rules: ClinicRules) {
 		this.zone = rules.timeZone;
-		this.iana = IANAZone.create(rules.timeZone);
+		this.calendar = new ZoneCalendar(rules.timeZone);
 		this.granularityMs = rules.slotGranularityMinutes * MINUTE;
 		this.padMs = (rules.bufferBeforeMinutes + rules.bufferAfterMinutes) * MINUTE;
 		this.noticeMs = rules.minimumNoticeMinutes * MINUTE;
@@ -239,74 +172,9 @@ export class SlotEngine {
 		);
 	}
 
-	// ---- time-zone arithmetic ------------------------------------------------------------------------------
-
-	/** Day info for a local calendar date (cached). */
-	private day(y: number, m: number, d: number): DayInfo {
-		const wallMs = Date.UTC(y, m - 1, d);
-		let info = this.dayCache.get(wallMs);
-		if (info) return info;
-		const date = new Date(wallMs);
-		// Offsets in force just before the local day can start and just after it can end (UTC-14 … UTC+14 zones).
-		// Two transitions never happen that close together in tzdb, so equal offsets mean a uniform day.
-		const before = this.iana.offset(wallMs - 14 * 3_600_000);
-		const after = this.iana.offset(wallMs + DAY + 14 * 3_600_000);
-		info = {
-			y: date.getUTCFullYear(),
-			m: date.getUTCMonth() + 1,
-			d: date.getUTCDate(),
-			weekday: (date.getUTCDay() + 6) % 7,
-			wallMs,
-			uniformOffset: before === after ? before : null,
-			offsetBefore: before,
-			offsetAfter: after,
-			key: wallMs,
-		};
-		this.dayCache.set(wallMs, info);
-		return info;
-	}
-
-	private dayOf(ms: number): DayInfo {
-		const wall = ms + this.iana.offset(ms) * MINUTE;
-		const date = new Date(wall);
-		return this.day(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
-	}
-
-	private nextDay(info: DayInfo): DayInfo {
-		const date = new Date(info.wallMs + DAY);
-		return this.day(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
-	}
-
-	/**
-	 * Instant of local wall time `minute` (0–1440) on `info`'s date. A time that does not exist (spring-forward
-	 * gap) moves forward by the gap; a time that exists twice (fall-back) resolves to its first occurrence
-	 * (`'early'`, for starts) or its second (`'late'`, for ends) so opening intervals cover the whole real span.
-	 */
-	localToEpoch(info: DayInfo, minute: number, prefer: 'early' | 'late' = 'early'): number {
-		if (minute >= 1440) return this.localToEpoch(this.nextDay(info), minute - 1440, prefer);
-		if (info.uniformOffset !== null) return info.wallMs + (minute - info.uniformOffset) * MINUTE;
-		const wall = info.wallMs + minute * MINUTE;
-		const a = wall - info.offsetBefore * MINUTE;
-		const b = wall - info.offsetAfter * MINUTE;
-		const aValid = this.iana.offset(a) === info.offsetBefore;
-		const bValid = this.iana.offset(b) === info.offsetAfter;
-		if (aValid && bValid) return prefer === 'early' ? Math.min(a, b) : Math.max(a, b);
-		if (aValid) return a;
-		if (bValid) return b;
-		return a; // in the gap: the pre-transition offset lands after the jump, like luxon and Temporal do
-	}
-
-	private parseLocal(value: string, endOfDay: boolean): number {
-		const [datePart, timePart] = value.split('T');
-		const [y, m, d] = datePart.split('-').map(Number);
-		const info = this.day(y, m, d);
-		if (!timePart) return this.localToEpoch(info, endOfDay ? 1440 : 0, endOfDay ? 'late' : 'early');
-		return this.localToEpoch(info, hhmmToMinutes(timePart.slice(0, 5)), endOfDay ? 'late' : 'early');
-	}
-
 	private closureRange(c: { date?: string; start?: string; end?: string }): [number, number] {
-		if (c.date) return [this.parseLocal(c.date, false), this.parseLocal(c.date, true)];
-		return [this.parseLocal(c.start!, false), this.parseLocal(c.end!, true)];
+		if (c.date) return [this.calendar.parseLocal(c.date, false), this.calendar.parseLocal(c.date, true)];
+		return [this.calendar.parseLocal(c.start!, false), this.calendar.parseLocal(c.end!, true)];
 	}
 
 	// ---- slot generation -----------------------------------------------------------------------------------
@@ -326,8 +194,8 @@ export class SlotEngine {
 		const intervals = p.week[info.weekday];
 		const g = this.granularityMs;
 		for (let k = 0; k < intervals.length; k++) {
-			const openStart = this.localToEpoch(info, intervals[k][0]);
-			const openEnd = this.localToEpoch(info, intervals[k][1], 'late');
+			const openStart = this.calendar.localToEpoch(info, intervals[k][0]);
+			const openEnd = this.calendar.localToEpoch(info, intervals[k][1], 'late');
 			if (openEnd - durationMs < minStart || openStart >= maxStart) continue;
 			let pieces: Array<[number, number]> = [[openStart, openEnd]];
 			if (p.closures.length) {
@@ -357,11 +225,15 @@ export class SlotEngine {
 		const durationMs = service.durationMs;
 		const pointers = new Int32Array(practitioners.length);
 		const g = this.granularityMs;
-		const lastDay = this.dayOf(maxStart - 1).key;
+		const lastDay = this.calendar.dayOf(maxStart - 1).key;
 		// Start one day early: a local day's opening interval can begin before minStart's local date (DST, "24:00").
 		const runsByTemplate = new Map<string, number[]>();
 		const serviceId = service.id;
-		for (let info = this.dayOf(minStart - DAY); info.key <= lastDay; info = this.nextDay(info)) {
+		for (
+			let info = this.calendar.dayOf(minStart - DAY);
+			info.key <= lastDay;
+			info = this.calendar.nextDay(info)
+		) {
 			const dayStartIndex = out.length;
 			runsByTemplate.clear();
 			for (let pi = 0; pi < practitioners.length; pi++) {
@@ -448,7 +320,7 @@ export class SlotEngine {
 		if (startMs >= window.toMs) return 'beyond_horizon';
 		let onGrid = false;
 		const runs: number[] = [];
-		for (const info of [this.dayOf(startMs - DAY), this.dayOf(startMs)]) {
+		for (const info of [this.calendar.dayOf(startMs - DAY), this.calendar.dayOf(startMs)]) {
 			this.candidateRuns(p, info, service.durationMs, startMs, startMs + 1, runs);
 		}
 		for (let r = 0; r < runs.length; r += 2) if (runs[r] === startMs) onGrid = true;

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 
-import { BusyIndex, type EngineSlot, SlotEngine } from '../engine';
+import { BusyIndex } from '../busy-index';
+import { type EngineSlot, SlotEngine } from '../engine';
 import { slotLabel } from '../labels';
 import { DEFAULT_ALTERNATIVES, type SchedulingProvider } from '../provider';
 import type { BookingRepository, StoredBooking } from '../repositories/port';

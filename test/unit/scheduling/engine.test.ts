@@ -1,4 +1,5 @@
-import { BusyIndex, type BusyInterval, SlotEngine } from '../../../core/scheduling/engine';
+import { BusyIndex, type BusyInterval } from '../../../core/scheduling/busy-index';
+import { SlotEngine } from '../../../core/scheduling/engine';
 import { parseClinicRules } from '../../../core/scheduling/rules';
 import { at, clinicRules, localTimes } from './helpers';
 
