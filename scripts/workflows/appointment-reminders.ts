@@ -1,12 +1,12 @@
 /** 02 · Appointment reminders (24–48 h ahead) with confirm / cancel / reschedule buttons. */
-import { CRED, Flow, PKG, audit, consentCheck, switchByIndex, webhook } from './lib';
-import { CLINIC_RULES, templateDate } from './shared';
+import { CLINIC_RULES, templateDate } from './clinic-settings';
+import { CRED, Flow, PKG, X } from './flow';
+import { audit, consentCheck, switchByIndex, webhook } from './nodes';
 
 export function reminders(): Flow {
 	const f = new Flow('02 · Appointment reminders', 'wac-reminders');
 	const wa = CRED.whatsApp;
 	const store = CRED.store;
-	const X = (col: number) => col * 260;
 	f.sticky(
 		[
 			'## Appointment reminders',

@@ -6,9 +6,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { inbox } from './inbox';
-import { followUp, kpiReport, labResults, telemedicine } from './others';
-import { reminders } from './reminders';
+import { reminders } from './appointment-reminders';
+import { kpiReport } from './kpi-report';
+import { labResults } from './lab-results';
+import { inbox } from './patient-inbox';
+import { followUp } from './post-visit-follow-up';
+import { telemedicine } from './telemedicine-handoff';
 
 const out = join(__dirname, '..', '..', 'workflows');
 mkdirSync(out, { recursive: true });

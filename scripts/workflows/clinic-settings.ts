@@ -1,4 +1,7 @@
-/** Settings shared by the generated workflows. */
+/**
+ * The demo clinic as the generated workflows (and the e2e scenarios that check them) see it: time zone, staff
+ * desk, video-call base, built-in scheduler rules, and date expressions in the clinic's time zone.
+ */
 export const SETTINGS = {
 	timeZone: 'America/Sao_Paulo',
 	/** Where nurse handoffs are posted: by default the Staff desk webhook of workflow 04 in this same n8n. */

@@ -1,7 +1,7 @@
 /**
  * Tiny builder for the ship-ready workflows in workflows/*.json (run `tsx scripts/workflows/build.ts`).
  * Node type names are the real ones n8n registers; credentials are referenced by placeholder names that a
- * clinic replaces by picking its own credential after import.
+ * clinic replaces by picking its own credential after import. Ready-made node parameters: nodes.ts.
  */
 import { createHash } from 'node:crypto';
 
@@ -13,6 +13,11 @@ export const CRED = {
 };
 /** The data table the workflows keep conversation state in (create it once: see the sticky notes). */
 export const STATE_TABLE = 'wac_conversations';
+
+/** Canvas x of node column `col` (columns are 260 px apart). */
+export const X = (col: number) => col * 260;
+
+export type Position = [number, number];
 
 export interface NodeJson {
 	id: string;
@@ -49,7 +54,7 @@ export class Flow {
 		name: string,
 		type: string,
 		typeVersion: number,
-		position: [number, number],
+		position: Position,
 		parameters: Record<string, unknown>,
 		extra: Partial<NodeJson> = {},
 	): string {
@@ -78,7 +83,7 @@ export class Flow {
 		for (let i = 0; i < names.length - 1; i++) this.connect(names[i], names[i + 1]);
 	}
 
-	sticky(content: string, position: [number, number], width = 420, height = 300, color = 4): void {
+	sticky(content: string, position: Position, width = 420, height = 300, color = 4): void {
 		this.stickies += 1;
 		this.add(`Note ${this.stickies}`, 'n8n-nodes-base.stickyNote', 1, position, {
 			content,
@@ -104,124 +109,3 @@ export class Flow {
 		};
 	}
 }
-
-// ---- node helpers -------------------------------------------------------------------------------------------
-
-export const code = (
-	js: string,
-	mode: 'runOnceForAllItems' | 'runOnceForEachItem' = 'runOnceForAllItems',
-) => ({
-	mode,
-	language: 'javaScript',
-	jsCode: js.trim(),
-});
-
-/** Switch (v3.2) in expression mode: the expression returns the output index. */
-export const switchByIndex = (expression: string, outputs: number) => ({
-	mode: 'expression',
-	numberOutputs: outputs,
-	output: `={{ ${expression} }}`,
-});
-
-export const dataTableRef = { __rl: true, mode: 'name', value: STATE_TABLE };
-
-/** Data table row lookup of one patient's conversation (always outputs, so the flow goes on when none). */
-export const getConversation = (patientExpr: string) => ({
-	resource: 'row',
-	operation: 'get',
-	dataTableId: dataTableRef,
-	matchType: 'allConditions',
-	filters: { conditions: [{ keyName: 'patient', condition: 'eq', keyValue: `={{ ${patientExpr} }}` }] },
-	limit: 1,
-});
-
-/** Upsert of a conversation row: patient, step, context (JSON text). */
-export const saveConversation = (patientExpr: string, stepExpr: string, contextExpr: string) => ({
-	resource: 'row',
-	operation: 'upsert',
-	dataTableId: dataTableRef,
-	matchType: 'allConditions',
-	filters: { conditions: [{ keyName: 'patient', condition: 'eq', keyValue: `={{ ${patientExpr} }}` }] },
-	columns: {
-		mappingMode: 'defineBelow',
-		value: {
-			patient: `={{ ${patientExpr} }}`,
-			step: `={{ ${stepExpr} }}`,
-			context: `={{ ${contextExpr} }}`,
-		},
-		matchingColumns: [],
-		schema: [
-			{
-				id: 'patient',
-				displayName: 'patient',
-				required: false,
-				defaultMatch: false,
-				display: true,
-				type: 'string',
-				canBeUsedToMatch: true,
-			},
-			{
-				id: 'step',
-				displayName: 'step',
-				required: false,
-				defaultMatch: false,
-				display: true,
-				type: 'string',
-				canBeUsedToMatch: true,
-			},
-			{
-				id: 'context',
-				displayName: 'context',
-				required: false,
-				defaultMatch: false,
-				display: true,
-				type: 'string',
-				canBeUsedToMatch: true,
-			},
-		],
-		attemptToConvertTypes: false,
-		convertFieldsToString: false,
-	},
-	options: {},
-});
-
-type Position = [number, number];
-
-/** Audit Log · Append (auto-detected fields); `extra` overrides any default. */
-export const audit = (
-	f: Flow,
-	name: string,
-	pos: Position,
-	purpose: string,
-	extra: Record<string, unknown> = {},
-) =>
-	f.add(
-		name,
-		`${PKG}.auditLog`,
-		1,
-		pos,
-		{ operation: 'append', direction: 'auto', purpose, includeContent: true, fields: {}, ...extra },
-		{ credentials: CRED.store },
-	);
-
-/** A POST webhook that starts a workflow. */
-export const webhook = (f: Flow, name: string, pos: Position, path: string, responseMode = 'onReceived') =>
-	f.add(
-		name,
-		'n8n-nodes-base.webhook',
-		2,
-		pos,
-		{ httpMethod: 'POST', path, responseMode, options: {} },
-		{ webhookId: f.webhookId(name) },
-	);
-
-/** Consent Check · Check: Allowed (output 0) / Blocked (output 1) for one purpose. */
-export const consentCheck = (f: Flow, name: string, pos: Position, recipient: string, purpose: string) =>
-	f.add(
-		name,
-		`${PKG}.consentCheck`,
-		1,
-		pos,
-		{ operation: 'check', recipient, userId: '', purpose, options: {} },
-		{ credentials: CRED.store },
-	);

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { SETTINGS } from '../../../scripts/workflows/shared';
+import { SETTINGS } from '../../../scripts/workflows/clinic-settings';
 import type { WorkflowJson } from '../../stack/n8n';
 import { REPO_ROOT } from '../../stack/paths';
 import type { SimOutbound } from '../../stack/sim';

@@ -4,7 +4,7 @@
  * patient except the opt-out confirmation. Then the reply buttons: Confirm, Cancel and Reschedule (which re-enters
  * the free-time list) update the appointment and answer.
  */
-import { CLINIC_RULES } from '../../../scripts/workflows/shared';
+import { CLINIC_RULES } from '../../../scripts/workflows/clinic-settings';
 import { waitUntil } from '../../stack/proc';
 import { assert, assertEqual, type Scenario } from '../scenario';
 import { appointmentFromInbox, assertTemplateDate, expectedDate } from './dates';

@@ -260,7 +260,7 @@ export const kpiScenario: Scenario = {
 // ---- helpers that use a small test-only workflow to book and update appointments directly -------------------
 
 import { SEED_PATH, STATUS_PATH, ensureSeedWorkflows } from './seed';
-import { CLINIC_RULES } from '../../../scripts/workflows/shared';
+import { CLINIC_RULES } from '../../../scripts/workflows/clinic-settings';
 
 export async function bookDirect(ctx: Parameters<Scenario['run']>[0], name: string, hoursAhead: number) {
 	await ensureSeedWorkflows(ctx, CLINIC_RULES);

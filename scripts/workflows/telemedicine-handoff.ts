@@ -1,0 +1,75 @@
+/** 04 · Telemedicine handoff (staff desk): handoffs and messages from 01, staff replies, closing a handoff. */
+import { CRED, Flow, PKG, X } from './flow';
+import { audit, saveConversation, webhook } from './nodes';
+
+export function telemedicine(): Flow {
+	const wa = CRED.whatsApp;
+	const f = new Flow('04 · Telemedicine handoff (staff desk)', 'wac-telemedicine');
+	f.sticky(
+		[
+			'## Telemedicine handoff',
+			'Workflow 01 posts here when a patient taps *Talk to a nurse* or writes words like "nurse" / "enfermeira": the patient gets a video-call link and every further message is forwarded here until staff close the conversation.',
+			'',
+			'- **Staff desk** receives each handoff and message (with the conversation context). Replace *Notify staff* by your Slack / Teams / e-mail node.',
+			'- **Staff reply** (POST `{ "patient": "5511…", "text": "…" }`) sends the nurse\'s answer to the patient.',
+			'- **Close handoff** (POST `{ "patient": "5511…" }`) gives the patient back to the bot.',
+			'Everything is written to the audit log.',
+		].join('\n'),
+		[-420, -80],
+		520,
+		380,
+	);
+	const desk = webhook(f, 'Staff desk', [X(0), 200], 'clinic-staff-desk');
+	const notify = f.add('Notify staff', 'n8n-nodes-base.noOp', 1, [X(1), 200], {});
+	const auditDesk = audit(f, 'Audit handoff request', [X(2), 200], 'telemedicine', {
+		direction: 'system',
+		includeContent: true,
+		fields: {
+			event: '={{ $json.body.kind === "handoff" ? "handoff.requested" : "handoff.message" }}',
+			patientPhone: '={{ $json.body.patient }}',
+			content: '={{ $json.body.topic }}',
+			details: '={{ JSON.stringify({ videoLink: $json.body.videoLink }) }}',
+		},
+	});
+	f.chain(desk, notify, auditDesk);
+
+	const replyHook = webhook(f, 'Staff reply', [X(0), 460], 'clinic-staff-reply');
+	const reply = f.add(
+		'Send staff answer',
+		`${PKG}.whatsAppSendMessage`,
+		1,
+		[X(1), 460],
+		{
+			operation: 'text',
+			recipient: '={{ $json.body.patient }}',
+			text: '={{ "Nurse: " + $json.body.text }}',
+			options: {},
+		},
+		{ credentials: wa },
+	);
+	f.chain(replyHook, reply, audit(f, 'Audit staff answer', [X(2), 460], 'telemedicine'));
+
+	const closeHook = webhook(f, 'Close handoff', [X(0), 720], 'clinic-handoff-close');
+	const back = f.add(
+		'Back to the bot',
+		'n8n-nodes-base.dataTable',
+		1.1,
+		[X(1), 720],
+		saveConversation('$json.body.patient', `'idle'`, `'{}'`),
+	);
+	const tell = f.add(
+		'Tell the patient',
+		`${PKG}.whatsAppSendMessage`,
+		1,
+		[X(2), 720],
+		{
+			operation: 'text',
+			recipient: `={{ $('Close handoff').item.json.body.patient }}`,
+			text: 'Our nurse has closed this conversation. You are back with the clinic assistant: type MENU at any time.',
+			options: {},
+		},
+		{ credentials: wa },
+	);
+	f.chain(closeHook, back, tell, audit(f, 'Audit handoff closed', [X(3), 720], 'telemedicine'));
+	return f;
+}
