@@ -2,7 +2,7 @@
  * In-memory BookingRepository (tests, benchmarks). Every check-and-write runs synchronously between two awaits,
  * so it is atomic within one process. Bookings vanish when the process stops: the node never uses it for Book.
  */
-import type { BusyInterval } from '../engine';
+import type { BusyInterval } from '../busy-index';
 import { ACTIVE_STATUSES, type AppointmentStatus } from '../types';
 import type { BookingListQuery, BookingRepository, InsertResult, MoveResult, StoredBooking } from './port';
 

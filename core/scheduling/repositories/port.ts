@@ -3,7 +3,7 @@
  * store (SQLite/Postgres). The overlap-check-and-insert must be atomic: that is what makes double booking
  * impossible.
  */
-import type { BusyInterval } from '../engine';
+import type { BusyInterval } from '../busy-index';
 import type { AppointmentStatus, PatientContact } from '../types';
 
 export interface StoredBooking {
