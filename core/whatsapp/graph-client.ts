@@ -33,6 +33,8 @@ import type {
 	MessageTemplate,
 	OutboundMessage,
 	PhoneNumberInfo,
+	GraphRequester,
+	RequestOptions,
 	SendMessageResult,
 	TemplatePage,
 	TemplateQuery,
@@ -63,15 +65,6 @@ export interface GraphClientOptions {
 	pairGuard?: PairLimitGuard;
 }
 
-export interface RequestOptions {
-	qs?: Record<string, string | number | boolean | undefined>;
-	body?: unknown;
-	formData?: HttpFormData;
-	timeoutMs?: number;
-	/** Safe to resend after a timeout (default: true for GET/DELETE, false for POST). */
-	idempotent?: boolean;
-}
-
 const DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 
 /** Unknown / expired media ID → a CloudApiError that explains media ID lifetimes; other errors pass through. */
@@ -97,7 +90,7 @@ export function pairKey(payload: OutboundMessage): string | undefined {
 	return /^\+?[\d\s().-]+$/.test(raw.trim()) ? raw.replace(/\D/g, '') : raw.trim();
 }
 
-export class GraphClient {
+export class GraphClient implements GraphRequester {
 	readonly baseUrl: string;
 	readonly apiVersion: string;
 	readonly limiterMps?: number;

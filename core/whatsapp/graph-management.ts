@@ -1,10 +1,16 @@
 /**
  * WhatsApp Business Management calls (templates, phone numbers, webhook overrides). Exposed as GraphClient
  * methods; these calls count against the management rate limit (200 to 5,000 per hour per WABA), not the
- * messages-per-second limiter.
+ * messages-per-second limiter. They take the narrow `GraphRequester` (graph-types.ts), not the client, so this
+ * module does not import graph-client.ts (which imports it).
  */
-import type { GraphClient } from './graph-client';
-import type { MessageTemplate, PhoneNumberInfo, TemplatePage, TemplateQuery } from './graph-types';
+import type {
+	GraphRequester,
+	MessageTemplate,
+	PhoneNumberInfo,
+	TemplatePage,
+	TemplateQuery,
+} from './graph-types';
 import { record, requireId } from './graph-util';
 
 export const TEMPLATE_FIELDS = [
@@ -29,7 +35,7 @@ export const PHONE_NUMBER_FIELDS = [
 
 /** One page of GET /{waba-id}/message_templates. */
 export async function listTemplates(
-	client: GraphClient,
+	client: GraphRequester,
 	wabaId: string,
 	query: TemplateQuery = {},
 ): Promise<TemplatePage> {
@@ -59,7 +65,7 @@ export async function listTemplates(
 
 /** All templates matching the query, following `paging.cursors.after` for at most `maxPages` pages. */
 export async function listAllTemplates(
-	client: GraphClient,
+	client: GraphRequester,
 	wabaId: string,
 	query: TemplateQuery = {},
 	maxPages = 20,
@@ -77,7 +83,7 @@ export async function listAllTemplates(
 
 /** GET /{phone-number-id}: display number, verified name, quality rating, webhook override. */
 export async function getPhoneNumber(
-	client: GraphClient,
+	client: GraphRequester,
 	phoneNumberId: string,
 	fields: string[] = PHONE_NUMBER_FIELDS,
 ): Promise<PhoneNumberInfo> {
@@ -87,7 +93,7 @@ export async function getPhoneNumber(
 
 /** GET /{waba-id}/phone_numbers (all pages, bounded). */
 export async function listPhoneNumbers(
-	client: GraphClient,
+	client: GraphRequester,
 	wabaId: string,
 	maxPages = 10,
 ): Promise<PhoneNumberInfo[]> {
@@ -111,7 +117,7 @@ export async function listPhoneNumbers(
 
 /** POST /{phone-number-id} {webhook_configuration}: phone-level webhook override (beats WABA and app callbacks). */
 export async function setWebhookOverride(
-	client: GraphClient,
+	client: GraphRequester,
 	phoneNumberId: string,
 	callbackUri: string,
 	verifyToken: string,
@@ -126,7 +132,7 @@ export async function setWebhookOverride(
 }
 
 /** Removes the phone-level webhook override (Meta falls back to the WABA or app callback). */
-export async function clearWebhookOverride(client: GraphClient, phoneNumberId: string): Promise<boolean> {
+export async function clearWebhookOverride(client: GraphRequester, phoneNumberId: string): Promise<boolean> {
 	const id = requireId(phoneNumberId, 'Phone number ID');
 	const body = { webhook_configuration: { override_callback_uri: '' } };
 	const data = record(await client.request('POST', id, { body, idempotent: true }));

@@ -1,6 +1,25 @@
 /** Types shared by the Graph client, its HTTP sender and its callers (Meta's field names kept on the wire). */
 
+import type { HttpFormData, HttpMethod } from '../http';
+
 export type { HttpFile, HttpFormData, HttpMethod, HttpRequest, HttpResponse, HttpSender } from '../http';
+
+export interface RequestOptions {
+	qs?: Record<string, string | number | boolean | undefined>;
+	body?: unknown;
+	formData?: HttpFormData;
+	timeoutMs?: number;
+	/** Safe to resend after a timeout (default: true for GET/DELETE, false for POST). */
+	idempotent?: boolean;
+}
+
+/**
+ * One Graph API call with the client's version, error parsing and retries: what GraphClient offers to the modules
+ * built on it (graph-management.ts), so they need no import of the client itself.
+ */
+export interface GraphRequester {
+	request<T = unknown>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>;
+}
 
 /** POST /{phone-number-id}/messages body (messaging_product is added when missing). */
 export interface OutboundMessage {

@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { operations, router } from './actions/router';
-import { recipientProperty } from '../shared/send';
+import { recipientProperty } from '../shared/send-fields';
 import { sendAuditProperties } from '../shared/audit-option';
 import { sendConsentProperties } from '../shared/consent-option';
 import { clinicStoreConnectionTest } from '../shared/store';

@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -10,10 +9,10 @@ import {
 import { searchTemplates } from './methods/listSearch';
 import { getTemplateVariables } from './methods/loadOptions';
 import { getTemplateParameters } from './methods/resourceMapping';
-import { description as templateProperties, prepareTemplateSend } from './execute';
-import { readMps, runBulkSend, type SendOptions } from '../shared/send';
-import { sendAuditHook, sendAuditProperties } from '../shared/audit-option';
-import { sendConsentGate, sendConsentProperties } from '../shared/consent-option';
+import { description as templateProperties } from './actions/fields';
+import { router } from './actions/router';
+import { sendAuditProperties } from '../shared/audit-option';
+import { sendConsentProperties } from '../shared/consent-option';
 import { clinicStoreConnectionTest } from '../shared/store';
 
 export class WhatsAppSendTemplate implements INodeType {
@@ -48,14 +47,6 @@ export class WhatsAppSendTemplate implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const options = this.getNodeParameter('options', 0, {}) as SendOptions & IDataObject;
-		const items = await runBulkSend.call(this, {
-			mps: readMps(this, options.messagesPerSecond),
-			phoneNumberId: options.phoneNumberId?.trim() || undefined,
-			prepare: prepareTemplateSend,
-			gate: await sendConsentGate(this),
-			onOutcomes: await sendAuditHook(this),
-		});
-		return [items];
+		return await router.call(this);
 	}
 }

@@ -2,30 +2,33 @@
  * "Require Consent for Purpose" on WhatsApp Send Template and WhatsApp Send Message: defence in depth for the
  * package's rule "check consent before every send", for workflows that forgot a Consent Check node.
  *
- *   runBulkSend.call(this, { gate: await sendConsentGate(this), onOutcomes: await sendAuditHook(this) })
+ *   executeBulkSend.call(this, { gate: await sendConsentGate(this), onOutcomes: await sendAuditHook(this) })
  *
  * Off (default): nothing changes and the Clinic Store is never touched. On: the Clinic Store credential is checked
  * and the store opened BEFORE anything is sent; after every item is validated, all recipients are decided with ONE
  * ConsentService.check (no cache, same service, policy defaults and purposes as Consent Check). Blocked items are not
  * sent and come out as regular items `{ sent: false, consent: { allowed: false, reason, … }, recipient, … }`; sent
- * items carry `consent: { allowed: true, basis, … }`. A store failure stops the run with nothing sent.
+ * items carry `consent: { allowed: true, basis, … }`. A store failure stops the run with nothing sent. The patient
+ * checked is the job's parsed recipient (`SendJob.recipient`), the same value the message is sent to.
  */
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import type { PatientIdentity } from '../../core/consent/identity';
 import type { ConsentPolicy } from '../../core/consent/policy';
 import { parsePurpose, type Purpose } from '../../core/consent/purposes';
 import type { CheckRequest } from '../../core/consent/service';
 import { settle } from '../../core/settle';
-import { PURPOSE_OPTIONS, iso, policyFromField, policyOverridesField } from '../ConsentCheck/actions/common';
-import { getConsentService } from '../ConsentCheck/helpers/service';
+import type { Recipient } from '../../core/whatsapp/phone';
 import { hasStoreCredential } from './audit-option';
-import { withParameterCache, type GateDecision, type PreparedSend, type SendGate } from './send';
+import {
+	PURPOSE_OPTIONS,
+	getConsentService,
+	iso,
+	policyFromField,
+	policyOverridesField,
+} from './consent-fields';
+import type { GateDecision, PreparedSend, SendGate } from './send';
+import { withParameterCache } from './send-fields';
 
 export const REQUIRE_CONSENT = 'requireConsent';
 export const REQUIRE_CONSENT_CUSTOM_PURPOSE = 'requireConsentCustomPurpose';
@@ -80,11 +83,13 @@ export function sendConsentProperties(hideFor?: Record<string, string[]>): INode
 	];
 }
 
-function identityOf(summary: IDataObject): PatientIdentity {
-	const recipient = typeof summary.recipient === 'string' ? summary.recipient : null;
-	return summary.recipientType === 'user_id'
-		? { phone: null, userId: recipient }
-		: { phone: recipient, userId: null };
+/** The consent identity of a send's recipient: its phone number or its WhatsApp user ID. */
+function identityOf(recipient: Recipient | undefined): PatientIdentity {
+	// Only Mark as Read has no recipient, and it never runs the gate: fail closed rather than send unchecked.
+	if (!recipient) throw new Error('Internal error: a message without a recipient reached the consent check');
+	return recipient.kind === 'phone'
+		? { phone: recipient.e164, userId: null }
+		: { phone: null, userId: recipient.userId };
 }
 
 function readPurposeFor(ctx: IExecuteFunctions, choice: string, itemIndex: number): Purpose {
@@ -120,7 +125,6 @@ export async function sendConsentGate(ctx: IExecuteFunctions): Promise<SendGate 
 				'Select the Clinic Store credential your Consent Check nodes use (Credential for Clinic Store) so this node can read the patients’ consent, or set "Require Consent for Purpose" to Off. Nothing was sent.',
 		});
 	const policy: ConsentPolicy = policyFromField(
-		ctx,
 		ctx.getNodeParameter(REQUIRE_CONSENT_POLICIES, 0, {}),
 		'Consent Purpose Policies',
 	);
@@ -129,7 +133,7 @@ export async function sendConsentGate(ctx: IExecuteFunctions): Promise<SendGate 
 	return async function (this: IExecuteFunctions, jobs: readonly PreparedSend[]): Promise<GateDecision[]> {
 		const cached = withParameterCache(this);
 		const requests: CheckRequest[] = jobs.map(({ itemIndex, job }) => ({
-			identity: identityOf(job.summary),
+			identity: identityOf(job.recipient),
 			purpose: readPurposeFor(cached, choice, itemIndex),
 		}));
 		const checked = await settle(async () => await service.check(requests));

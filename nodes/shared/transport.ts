@@ -1,18 +1,10 @@
 /**
- * n8n adapter for the Cloud API client: every Graph call made by a node goes through
- * `this.helpers.httpRequestWithAuthentication('whatsAppClinicApi', …)`, so n8n adds the Bearer token and the token
- * never passes through our code. Secrets are only handed out by `getWebhookSecrets` (for the trigger).
+ * The WhatsApp Cloud API client of a node: a GraphClient whose every Graph call goes through the one HTTP adapter
+ * (nodes/shared/http.ts, n8n's `httpRequestWithAuthentication('whatsAppClinicApi', …)`), so n8n adds the Bearer
+ * token and the token never passes through our code. Secrets are only handed out by `getWebhookSecrets` (for the
+ * trigger).
  */
-import { randomBytes } from 'node:crypto';
-
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHookFunctions,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	IWebhookFunctions,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted } from 'n8n-workflow';
 
 import {
 	DEFAULT_BASE_URL,
@@ -21,7 +13,7 @@ import {
 	normalizeBaseUrl,
 } from '../../core/whatsapp/api-version';
 import { GraphClient, type GraphClientOptions } from '../../core/whatsapp/graph-client';
-import type { HttpFormData, HttpRequest, HttpResponse, HttpSender } from '../../core/whatsapp/graph-types';
+import { createHttpSender, type HttpFunctions } from './http';
 
 export const WHATSAPP_CREDENTIAL_TYPE = 'whatsAppClinicApi';
 
@@ -36,11 +28,7 @@ export interface WhatsAppClinicCredential {
 	baseUrl: string;
 }
 
-export type WhatsAppFunctions =
-	| IExecuteFunctions
-	| IWebhookFunctions
-	| IHookFunctions
-	| ILoadOptionsFunctions;
+export type WhatsAppFunctions = HttpFunctions;
 
 export interface WhatsAppContextOptions {
 	/** Messages per second for this phone number (1..1000, default 80). */
@@ -50,6 +38,12 @@ export interface WhatsAppContextOptions {
 	timeoutMs?: number;
 	retry?: GraphClientOptions['retry'];
 	maxPairWaitMs?: number;
+	/**
+	 * Bulk sends: hand the credential read once here to n8n with every request (`credentialsDecrypted`). n8n still
+	 * adds the Bearer token itself but skips loading and decrypting the credential again for each of thousands of
+	 * sends (that per-request cost, not WhatsApp, capped bulk throughput inside n8n).
+	 */
+	reuseCredential?: boolean;
 }
 
 export interface WhatsAppContext {
@@ -65,85 +59,26 @@ export interface WebhookSecrets {
 	verifyToken: string;
 }
 
-/** Builds a multipart/form-data body (text fields, then one file part). */
-export function buildMultipartBody(
-	formData: HttpFormData,
-	boundary = `----n8nWhatsAppClinic${randomBytes(12).toString('hex')}`,
-): { body: Buffer; contentType: string } {
-	const escape = (value: string) =>
-		value.replace(/["\r\n\\]/g, (c) => (c === '"' ? '%22' : c === '\\' ? '\\\\' : ' '));
-	const parts: Buffer[] = [];
-	for (const [name, value] of Object.entries(formData.fields)) {
-		parts.push(
-			Buffer.from(
-				`--${boundary}\r\nContent-Disposition: form-data; name="${escape(name)}"\r\n\r\n${value}\r\n`,
-				'utf8',
-			),
-		);
-	}
-	if (formData.file) {
-		const { field = 'file', fileName, mimeType, data } = formData.file;
-		parts.push(
-			Buffer.from(
-				`--${boundary}\r\nContent-Disposition: form-data; name="${escape(field)}"; filename="${escape(fileName)}"\r\n` +
-					`Content-Type: ${mimeType || 'application/octet-stream'}\r\n\r\n`,
-				'utf8',
-			),
-			data,
-			Buffer.from('\r\n', 'utf8'),
-		);
-	}
-	parts.push(Buffer.from(`--${boundary}--\r\n`, 'utf8'));
-	return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
-/** Maps one HttpRequest onto n8n's IHttpRequestOptions. */
-export function toN8nRequestOptions(request: HttpRequest): IHttpRequestOptions {
-	const headers: IDataObject = { ...(request.headers ?? {}) };
-	const options: IHttpRequestOptions = {
-		method: request.method,
-		url: request.url,
-		headers,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	};
-	if (request.qs) options.qs = { ...request.qs };
-	if (request.timeoutMs) options.timeout = request.timeoutMs;
-	if (request.formData) {
-		const multipart = buildMultipartBody(request.formData);
-		headers['Content-Type'] = multipart.contentType;
-		options.body = multipart.body;
-	} else if (request.body !== undefined) {
-		headers['Content-Type'] = 'application/json';
-		options.body = request.body as IDataObject;
-		options.json = true;
-	}
-	if (request.returnBuffer) {
-		options.encoding = 'arraybuffer';
-		options.json = false;
-	} else if (!request.formData) {
-		options.json = true;
-	}
-	return options;
-}
-
-/** An HttpSender that goes through n8n's authenticated request helper. */
-export function createN8nSender(context: WhatsAppFunctions): HttpSender {
-	return async (request: HttpRequest): Promise<HttpResponse> => {
-		const response = (await context.helpers.httpRequestWithAuthentication.call(
-			context,
-			WHATSAPP_CREDENTIAL_TYPE,
-			toN8nRequestOptions(request),
-		)) as { body?: unknown; headers?: HttpResponse['headers']; statusCode?: number; status?: number };
-		let body = response?.body;
-		if (request.returnBuffer && body instanceof ArrayBuffer) body = Buffer.from(body);
-		return { status: response?.statusCode ?? response?.status ?? 0, headers: response?.headers ?? {}, body };
-	};
+async function readCredentialData(context: WhatsAppFunctions): Promise<ICredentialDataDecryptedObject> {
+	return (await context.getCredentials(WHATSAPP_CREDENTIAL_TYPE)) ?? {};
 }
 
 async function readCredential(context: WhatsAppFunctions): Promise<Partial<WhatsAppClinicCredential>> {
-	return ((await context.getCredentials(WHATSAPP_CREDENTIAL_TYPE)) ??
-		{}) as Partial<WhatsAppClinicCredential>;
+	return (await readCredentialData(context)) as Partial<WhatsAppClinicCredential>;
+}
+
+/** The credential as n8n's request helper takes it back (`credentialsDecrypted`). */
+function decryptedCredential(
+	context: WhatsAppFunctions,
+	data: ICredentialDataDecryptedObject,
+): ICredentialsDecrypted {
+	const reference = context.getNode().credentials?.[WHATSAPP_CREDENTIAL_TYPE];
+	return {
+		id: reference?.id ?? WHATSAPP_CREDENTIAL_TYPE,
+		name: reference?.name ?? WHATSAPP_CREDENTIAL_TYPE,
+		type: WHATSAPP_CREDENTIAL_TYPE,
+		data,
+	};
 }
 
 /**
@@ -154,7 +89,8 @@ export async function getWhatsAppContext(
 	this: WhatsAppFunctions,
 	options: WhatsAppContextOptions = {},
 ): Promise<WhatsAppContext> {
-	const credential = await readCredential(this);
+	const data = await readCredentialData(this);
+	const credential = data as Partial<WhatsAppClinicCredential>;
 	const baseUrl = normalizeBaseUrl(String(credential.baseUrl ?? '') || DEFAULT_BASE_URL);
 	const apiVersion = normalizeApiVersion(
 		String(credential.graphApiVersion ?? '') || DEFAULT_GRAPH_API_VERSION,
@@ -162,7 +98,11 @@ export async function getWhatsAppContext(
 	const phoneNumberId = String(options.phoneNumberId || credential.phoneNumberId || '').trim();
 	const wabaId = String(credential.businessAccountId ?? '').trim();
 	const client = new GraphClient({
-		send: createN8nSender(this),
+		send: createHttpSender(
+			this,
+			WHATSAPP_CREDENTIAL_TYPE,
+			options.reuseCredential ? { credentialsDecrypted: decryptedCredential(this, data) } : {},
+		),
 		baseUrl,
 		apiVersion,
 		limiterMps: options.mps,

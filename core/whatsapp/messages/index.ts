@@ -9,4 +9,6 @@ export * from './reaction';
 export * from './contacts';
 export * from './mark-read';
 export * from './template';
+export * from './template-parameters';
+export * from './template-limits';
 export * from './template-variables';

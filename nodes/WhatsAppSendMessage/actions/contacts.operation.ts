@@ -6,8 +6,10 @@ import {
 	whatsAppIdOf,
 	type ContactInput,
 } from '../../../core/whatsapp/messages/contacts';
-import { readDefaultCountry, type SendJob } from '../../shared/send';
-import { forOperations, messageJob, readItemRecipient, readOptions, sendOptionsProperty } from './common';
+import type { SendJob } from '../../shared/send';
+import { readDefaultCountry } from '../../shared/send-fields';
+import { forOperations, readItemRecipient, readOptions, sendOptionsProperty } from './fields';
+import { messageJob } from './message-job';
 
 const defineBelow = { show: { operation: ['contacts'], contactsSource: ['defineBelow'] } };
 

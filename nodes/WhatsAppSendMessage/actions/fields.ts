@@ -1,9 +1,11 @@
-/** Parameters and helpers shared by the WhatsApp Send Message operations. */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+/**
+ * Parameters shared by the WhatsApp Send Message operations (the operation list, the "Options" collection, Reply To)
+ * and how an operation reads them for one item.
+ */
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { buildMessageRequest, type MessageContent } from '../../../core/whatsapp/messages/request';
-import { recipientLabel, type Recipient } from '../../../core/whatsapp/phone';
-import type { WhatsAppContext } from '../../shared/transport';
+import type { Recipient } from '../../../core/whatsapp/phone';
+import type { SendJob } from '../../shared/send';
 import {
 	callbackDataOption,
 	defaultCountryOption,
@@ -11,9 +13,9 @@ import {
 	phoneNumberIdOption,
 	readDefaultCountry,
 	readRecipient,
-	type SendJob,
 	type SendOptions,
-} from '../../shared/send';
+} from '../../shared/send-fields';
+import type { WhatsAppContext } from '../../shared/transport';
 
 export type Operation =
 	| 'text'
@@ -84,40 +86,4 @@ export function readItemRecipient(
 		ctx.getNodeParameter('recipient', itemIndex, ''),
 		readDefaultCountry(options.defaultCountry),
 	);
-}
-
-/**
- * A job sending `content` (already validated) to the item's recipient. `late` builds the content at send time
- * (e.g. after a binary upload), in which case `content` was only used for validation.
- */
-export function messageJob(
-	recipient: Recipient,
-	content: MessageContent,
-	options: MessageOptions,
-	late?: (context: WhatsAppContext) => Promise<{ content: MessageContent; extra?: IDataObject }>,
-): SendJob {
-	const envelope = { replyTo: options.replyTo, bizOpaqueCallbackData: options.bizOpaqueCallbackData };
-	const ready = buildMessageRequest(recipient, content, envelope);
-	const summary: IDataObject = {
-		recipient: recipientLabel(recipient),
-		recipientType: recipient.kind === 'phone' ? 'phone' : 'user_id',
-		type: content.type,
-	};
-	if (options.bizOpaqueCallbackData) summary.bizOpaqueCallbackData = options.bizOpaqueCallbackData;
-	return {
-		summary,
-		send: async (context) => {
-			let payload = ready;
-			let extra: IDataObject = {};
-			if (late) {
-				const built = await late(context);
-				payload = buildMessageRequest(recipient, built.content, envelope);
-				extra = built.extra ?? {};
-			}
-			const result = await context.client.sendMessage(context.phoneNumberId, payload);
-			const out: IDataObject = { messageId: result.messageId, waId: result.waId ?? null };
-			if (result.messageStatus) out.messageStatus = result.messageStatus;
-			return { ...out, ...extra };
-		},
-	};
 }

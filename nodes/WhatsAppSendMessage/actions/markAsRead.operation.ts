@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { buildMarkRead } from '../../../core/whatsapp/messages/mark-read';
-import { phoneNumberIdOption, type SendJob } from '../../shared/send';
-import { forOperations } from './common';
+import type { SendJob } from '../../shared/send';
+import { phoneNumberIdOption } from '../../shared/send-fields';
+import { forOperations } from './fields';
 
 export const description: INodeProperties[] = [
 	forOperations(['markAsRead'], {

@@ -7,7 +7,8 @@ import {
 	type MediaKind,
 } from '../../../core/whatsapp/messages/media';
 import { assertItemBinary, uploadItemBinary, type SendJob } from '../../shared/send';
-import { forOperations, messageJob, readItemRecipient, readOptions, sendOptionsProperty } from './common';
+import { forOperations, readItemRecipient, readOptions, sendOptionsProperty } from './fields';
+import { messageJob } from './message-job';
 
 const show = (extra: Record<string, string[]> = {}) => ({ show: { operation: ['media'], ...extra } });
 

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { buildReaction } from '../../../core/whatsapp/messages/reaction';
 import type { SendJob } from '../../shared/send';
-import { forOperations, messageJob, readItemRecipient, readOptions, sendOptionsProperty } from './common';
+import { forOperations, readItemRecipient, readOptions, sendOptionsProperty } from './fields';
+import { messageJob } from './message-job';
 
 export const description: INodeProperties[] = [
 	forOperations(['reaction'], {

@@ -1,303 +1,28 @@
-/** WhatsApp Send Template: parameters and per-item preparation (validation + the send closure). */
-import type { IDataObject, IExecuteFunctions, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
+/**
+ * WhatsApp Send Template, operation "send": validates one item (recipient, approved template, every variable, header
+ * media) and returns its send job; nothing is sent here (the bulk sender, nodes/shared/send.ts, sends the jobs).
+ */
+import type { IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
 
+import { buildMessageRequest } from '../../../core/whatsapp/messages/request';
+import { buildTemplate, findTemplate, parseTemplateRef } from '../../../core/whatsapp/messages/template';
 import {
-	buildTemplate,
-	findTemplate,
-	parseTemplateRef,
 	templateParameters,
 	type TemplateDefinition,
-} from '../../core/whatsapp/messages/template';
-import { buildMessageRequest } from '../../core/whatsapp/messages/request';
-import type { DateStyle, TemplateVariableFormat } from '../../core/whatsapp/messages/template-variables';
-import { MessageValidationError, parseJsonOrThrow } from '../../core/whatsapp/messages/validation';
-import { recipientLabel } from '../../core/whatsapp/phone';
-import type { WhatsAppContext } from '../shared/transport';
+} from '../../../core/whatsapp/messages/template-parameters';
+import { MessageValidationError, parseJsonOrThrow } from '../../../core/whatsapp/messages/validation';
+import { TemplateCache } from '../../../core/whatsapp/template-cache';
 import {
+	acceptedFields,
 	assertItemBinary,
-	callbackDataOption,
-	defaultCountryOption,
-	messagesPerSecondOption,
-	phoneNumberIdOption,
-	readDefaultCountry,
-	readRecipient,
-	recipientProperty,
+	recipientSummary,
 	uploadItemBinary,
 	type SendJob,
-	type SendOptions,
-} from '../shared/send';
-import { TemplateCache } from './methods/templates';
-
-export const description: INodeProperties[] = [
-	recipientProperty,
-	{
-		displayName: 'Template',
-		name: 'template',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'The approved message template to send',
-		hint: 'The list shows APPROVED templates; type PAUSED, PENDING or REJECTED in the search box to see others',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchTemplates', searchable: true },
-			},
-			{
-				displayName: 'By Name',
-				name: 'name',
-				type: 'string',
-				placeholder: 'appointment_reminder|pt_BR',
-				hint: 'Template name, optionally followed by | and the language code (needed when the template exists in several languages)',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: '^\\s*[a-z0-9_]+\\s*(\\|\\s*[A-Za-z_]+\\s*)?$',
-							errorMessage:
-								'Use the template name (lower case, digits, _) optionally followed by |language, e.g. appointment_reminder|pt_BR',
-						},
-					},
-				],
-			},
-		],
-	},
-	{
-		displayName: 'Parameter Source',
-		name: 'parameterSource',
-		type: 'options',
-		default: 'mapper',
-		noDataExpression: true,
-		description: 'How the template variables, header media and button values are given',
-		options: [
-			{
-				name: 'Map Each Parameter',
-				value: 'mapper',
-				description: "The chosen template's variables appear as fields below",
-			},
-			{
-				name: 'JSON Object',
-				value: 'json',
-				description: 'One object keyed by placeholder, for templates chosen by expression',
-			},
-		],
-	},
-	{
-		displayName: 'Template Parameters',
-		name: 'templateParameters',
-		type: 'resourceMapper',
-		noDataExpression: true,
-		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
-		description:
-			'Values for the template variables ({{1}}, {{first_name}}), header media and dynamic buttons',
-		typeOptions: {
-			loadOptionsDependsOn: ['template.value'],
-			resourceMapper: {
-				resourceMapperMethod: 'getTemplateParameters',
-				mode: 'add',
-				fieldWords: { singular: 'parameter', plural: 'parameters' },
-				addAllFields: true,
-				multiKeyMatch: false,
-				supportAutoMap: false,
-				noFieldsError: 'This template has no variables: nothing to fill in.',
-			},
-		},
-		displayOptions: { show: { parameterSource: ['mapper'] } },
-	},
-	{
-		displayName: 'Parameters (JSON)',
-		name: 'parametersJson',
-		type: 'json',
-		default: '{\n  "body_1": "Maria"\n}',
-		description:
-			'Keys: body_1, body_first_name, header_1, header_media (https link or media ID), header_location, button_0_payload, button_1_url_suffix, button_2_coupon_code, button_3_flow_token. A bare "1" or "first_name" also works when it is unambiguous. Money: {"currency": "BRL", "amount": 150.5}; date: {"date_time": "2026-03-12T09:30:00-03:00", "style": "long"}.',
-		hint: 'Money and dates are written for the patient in the template language, e.g. R$ 150,50 or 12 de março de 2026 às 09:30',
-		displayOptions: { show: { parameterSource: ['json'] } },
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		description: 'Optional settings',
-		default: {},
-		options: [
-			callbackDataOption,
-			defaultCountryOption,
-			{
-				displayName: 'Header Document File Name',
-				name: 'documentFilename',
-				type: 'string',
-				default: '',
-				placeholder: 'lab-results.pdf',
-				description: 'File name the patient sees for a DOCUMENT header (default: the uploaded file name)',
-			},
-			{
-				displayName: 'Header Media From Binary Property',
-				name: 'headerBinaryProperty',
-				type: 'string',
-				default: '',
-				placeholder: 'data',
-				description:
-					'Upload this binary property of the item (e.g. a PDF from the previous node) and use it as the image/video/document header instead of a link or media ID',
-			},
-			messagesPerSecondOption,
-			phoneNumberIdOption,
-			{
-				displayName: 'Variable Formats',
-				name: 'variableFormats',
-				type: 'fixedCollection',
-				placeholder: 'Add Variable Format',
-				typeOptions: { multipleValues: true },
-				default: {},
-				description:
-					'Send some variables as money or a date instead of plain text. The value mapped above is read as an amount (150.50 or 150,50) or a date, and the patient sees it written in the template language (R$ 150,50, 12 de março de 2026).',
-				options: [
-					{
-						displayName: 'Format',
-						name: 'formats',
-						values: [
-							{
-								displayName: 'Currency Code',
-								name: 'currencyCode',
-								type: 'string',
-								default: 'BRL',
-								placeholder: 'BRL',
-								description: 'The 3-letter ISO 4217 code of the currency',
-								hint: 'BRL = Brazilian real, USD = US dollar, EUR = euro, MXN = Mexican peso',
-								displayOptions: { show: { format: ['currency'] } },
-							},
-							{
-								displayName: 'Date Style',
-								name: 'dateStyle',
-								type: 'options',
-								default: 'long',
-								description: 'How long the written date is',
-								options: [
-									{ name: 'Short', value: 'short', description: 'E.g. 12/03/2026 (pt_BR), 3/12/26 (en_US).' },
-									{ name: 'Medium', value: 'medium', description: 'E.g. 12 de mar. de 2026, Mar 12, 2026.' },
-									{ name: 'Long', value: 'long', description: 'E.g. 12 de março de 2026, March 12, 2026.' },
-									{
-										name: 'Full (With Weekday)',
-										value: 'full',
-										description: 'E.g. quinta-feira, 12 de março de 2026; Thursday, March 12, 2026.',
-									},
-								],
-								displayOptions: { show: { format: ['date', 'dateTime'] } },
-							},
-							{
-								displayName: 'Format',
-								name: 'format',
-								type: 'options',
-								default: 'currency',
-								description: 'How WhatsApp should treat the value',
-								options: [
-									{
-										name: 'Currency',
-										value: 'currency',
-										description: 'An amount of money, e.g. 150.50 → R$ 150,50',
-									},
-									{
-										name: 'Date',
-										value: 'date',
-										description: 'A calendar day, e.g. 12 de março de 2026',
-									},
-									{
-										name: 'Date and Time',
-										value: 'dateTime',
-										description: 'A day and a time, e.g. 12 de março de 2026 às 09:30',
-									},
-									{
-										name: 'Time',
-										value: 'time',
-										description: 'Only the time of day, e.g. 09:30',
-									},
-								],
-							},
-							{
-								displayName: 'Time Zone',
-								name: 'timezone',
-								type: 'string',
-								default: '',
-								placeholder: 'America/Sao_Paulo',
-								description:
-									"Time zone the patient reads the date in. Empty = the workflow's time zone (workflow Settings).",
-								hint: 'IANA name, e.g. America/Sao_Paulo, America/Manaus, Europe/Lisbon',
-								displayOptions: { show: { format: ['date', 'dateTime', 'time'] } },
-							},
-							{
-								displayName: 'Variable Name or ID',
-								name: 'variable',
-								type: 'options',
-								typeOptions: {
-									loadOptionsMethod: 'getTemplateVariables',
-									loadOptionsDependsOn: ['template.value'],
-								},
-								default: '',
-								description:
-									'The template variable to format, e.g. body {{2}} (key body_2). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-								hint: 'Keys look like body_2, header_1 or body_first_name',
-							},
-						],
-					},
-				],
-			},
-		],
-	},
-];
-
-interface VariableFormatRow {
-	variable?: string;
-	format?: 'currency' | 'date' | 'dateTime' | 'time';
-	currencyCode?: string;
-	dateStyle?: DateStyle;
-	timezone?: string;
-}
-
-interface TemplateOptions extends SendOptions {
-	documentFilename?: string;
-	headerBinaryProperty?: string;
-	variableFormats?: { formats?: VariableFormatRow[] };
-}
-
-const SHOW = { date: 'date', dateTime: 'date_time', time: 'time' } as const;
-
-/** The "Variable Formats" option as core formats keyed by variable (dates default to the workflow's zone). */
-function readFormats(
-	rows: VariableFormatRow[] | undefined,
-	workflowTimezone: string,
-): Record<string, TemplateVariableFormat> {
-	const formats: Record<string, TemplateVariableFormat> = {};
-	for (const [index, row] of (rows ?? []).entries()) {
-		const key = String(row.variable ?? '').trim();
-		if (!key)
-			throw new MessageValidationError(
-				`Variable Formats row ${index + 1}`,
-				'has no variable',
-				'Pick the variable to format (e.g. body_2), or remove the row.',
-			);
-		if (key in formats)
-			throw new MessageValidationError(
-				`Variable Formats "${key}"`,
-				'is listed twice',
-				'Keep one row per variable.',
-			);
-		const format = row.format ?? 'currency';
-		formats[key] =
-			format === 'currency'
-				? { type: 'currency', code: row.currencyCode?.trim() || 'BRL' }
-				: {
-						type: 'date_time',
-						show: SHOW[format],
-						style: row.dateStyle ?? 'long',
-						timezone: row.timezone?.trim() || workflowTimezone,
-					};
-	}
-	return formats;
-}
+} from '../../shared/send';
+import { readDefaultCountry, readRecipient } from '../../shared/send-fields';
+import type { WhatsAppContext } from '../../shared/transport';
+import type { TemplateOptions } from './fields';
+import { readFormats } from './variable-formats';
 
 function readValues(ctx: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
 	const source = ctx.getNodeParameter('parameterSource', itemIndex, 'mapper') as string;
@@ -352,7 +77,7 @@ async function resolveTemplate(
 }
 
 /** Validates item `itemIndex` and returns its send job (nothing is sent here). */
-export async function prepareTemplateSend(
+export async function prepare(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	context: WhatsAppContext,
@@ -394,15 +119,14 @@ export async function prepareTemplateSend(
 			{ bizOpaqueCallbackData: options.bizOpaqueCallbackData },
 		);
 	const ready = build(binaryProperty ? '1' : undefined);
-	const summary: IDataObject = {
-		recipient: recipientLabel(recipient),
-		recipientType: recipient.kind === 'phone' ? 'phone' : 'user_id',
-		templateName: def.name,
-		templateLanguage: def.language,
-	};
-	if (options.bizOpaqueCallbackData) summary.bizOpaqueCallbackData = options.bizOpaqueCallbackData;
+	const summary = recipientSummary(
+		recipient,
+		{ templateName: def.name, templateLanguage: def.language },
+		options.bizOpaqueCallbackData,
+	);
 	return {
 		summary,
+		recipient,
 		send: async (ctx) => {
 			let payload = ready;
 			let headerMediaId: string | undefined;
@@ -410,9 +134,7 @@ export async function prepareTemplateSend(
 				headerMediaId = await uploadItemBinary(this, ctx, itemIndex, binaryProperty);
 				payload = build(headerMediaId);
 			}
-			const result = await ctx.client.sendMessage(ctx.phoneNumberId, payload);
-			const out: IDataObject = { messageId: result.messageId, waId: result.waId ?? null };
-			if (result.messageStatus) out.messageStatus = result.messageStatus;
+			const out = acceptedFields(await ctx.client.sendMessage(ctx.phoneNumberId, payload));
 			if (headerMediaId) out.headerMediaId = headerMediaId;
 			return out;
 		},

@@ -5,7 +5,7 @@
  */
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { templateKey } from '../../../core/whatsapp/messages/template';
+import { templateKey } from '../../../core/whatsapp/messages/template-parameters';
 import { getWhatsAppContext } from '../../shared/transport';
 
 const STATUSES = ['APPROVED', 'PENDING', 'PAUSED', 'REJECTED', 'DISABLED', 'IN_APPEAL'];

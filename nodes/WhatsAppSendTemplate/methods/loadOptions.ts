@@ -4,7 +4,7 @@
  */
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { templateParameters } from '../../../core/whatsapp/messages/template';
+import { templateParameters } from '../../../core/whatsapp/messages/template-parameters';
 import { currentTemplate } from './resourceMapping';
 
 export async function getTemplateVariables(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

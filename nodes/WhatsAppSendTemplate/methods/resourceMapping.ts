@@ -5,15 +5,14 @@
  */
 import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
+import { findTemplate, parseTemplateRef } from '../../../core/whatsapp/messages/template';
 import {
-	findTemplate,
-	parseTemplateRef,
 	templateParameters,
 	type TemplateDefinition,
-} from '../../../core/whatsapp/messages/template';
+} from '../../../core/whatsapp/messages/template-parameters';
 import { MessageValidationError } from '../../../core/whatsapp/messages/validation';
 import { getWhatsAppContext } from '../../shared/transport';
-import { loadTemplatesByName } from './templates';
+import { loadTemplatesByName } from '../../../core/whatsapp/template-cache';
 
 /** The template chosen in the editor, or why there is none (no template yet, an expression, unknown name). */
 export async function currentTemplate(

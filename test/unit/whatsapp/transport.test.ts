@@ -6,13 +6,11 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 import { WhatsAppClinicApi } from '../../../credentials/WhatsAppClinicApi.credentials';
 import { CloudApiError } from '../../../core/whatsapp/errors';
 import { resetSharedLimiters } from '../../../core/whatsapp/rate-limiter';
+import { buildMultipartBody, createHttpSender, toN8nRequestOptions } from '../../../nodes/shared/http';
 import {
 	WHATSAPP_CREDENTIAL_TYPE,
-	buildMultipartBody,
-	createN8nSender,
 	getWebhookSecrets,
 	getWhatsAppContext,
-	toN8nRequestOptions,
 	type WhatsAppFunctions,
 } from '../../../nodes/shared/transport';
 import { metaError, fakeAccessToken } from './helpers';
@@ -147,7 +145,7 @@ describe('toN8nRequestOptions', () => {
 	});
 });
 
-describe('createN8nSender', () => {
+describe('createHttpSender for the WhatsApp credential', () => {
 	it('calls httpRequestWithAuthentication with the clinic credential and maps the full response', async () => {
 		const httpRequestWithAuthentication = jest.fn(async () => ({
 			statusCode: 201,
@@ -155,7 +153,7 @@ describe('createN8nSender', () => {
 			body: { id: '1' },
 		}));
 		const context = { helpers: { httpRequestWithAuthentication } } as unknown as WhatsAppFunctions;
-		const send = createN8nSender(context);
+		const send = createHttpSender(context, WHATSAPP_CREDENTIAL_TYPE);
 		await expect(send({ method: 'GET', url: 'https://x' })).resolves.toEqual({
 			status: 201,
 			headers: { a: 'b' },
@@ -163,7 +161,8 @@ describe('createN8nSender', () => {
 		});
 		expect(httpRequestWithAuthentication).toHaveBeenCalledWith(
 			WHATSAPP_CREDENTIAL_TYPE,
-			expect.objectContaining({ url: 'https://x' }),
+			expect.objectContaining({ url: 'https://x', ignoreHttpStatusErrors: true }),
+			undefined,
 		);
 		expect(httpRequestWithAuthentication.mock.contexts[0]).toBe(context);
 	});

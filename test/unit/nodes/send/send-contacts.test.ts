@@ -136,26 +136,26 @@ describe('Send Contact, Define Below', () => {
 	});
 
 	it.each<[string, Record<string, unknown>, string]>([
-		['an empty Contact Name', { contactName: '' }, 'Item 0: contacts[0].name.formatted_name is missing'],
+		['an empty Contact Name', { contactName: '' }, 'contacts[0].name.formatted_name is missing'],
 		[
 			'a birthday typed as DD/MM/YYYY',
 			{ contactAdditionalFields: { birthday: '31/01/1970' } },
-			'Item 0: contacts[0].birthday is not a date in YYYY-MM-DD form',
+			'contacts[0].birthday is not a date in YYYY-MM-DD form',
 		],
 		[
 			'Phone Is on WhatsApp with a local number and no Default Country',
 			{ contactPhone: '(11) 91234-0001', contactAdditionalFields: { phoneOnWhatsApp: true } },
-			'Item 0: contacts[0].phones[0].wa_id',
+			'contacts[0].phones[0].wa_id',
 		],
 		[
 			'an email without domain',
 			{ contactEmail: 'reception@' },
-			'Item 0: contacts[0].emails[0].email is not a valid email address',
+			'contacts[0].emails[0].email is not a valid email address',
 		],
 		[
 			'a website without https://',
 			{ contactUrl: 'clinicasol.example' },
-			'Item 0: contacts[0].urls[0].url is not a web address',
+			'contacts[0].urls[0].url is not a web address',
 		],
 	])('refuses %s before sending', async (_label, params, message) => {
 		const graph = new FakeGraph();
@@ -246,7 +246,8 @@ describe('Send Contact, From JSON', () => {
 			},
 		}).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as Error).message).toBe('Item 1: contacts[1].phones[0].wa_id is not a WhatsApp ID');
+		expect((error as Error).message.startsWith('contacts[1].phones[0].wa_id is not a WhatsApp ID. ')).toBe(true);
+		expect((error as NodeOperationError).context.itemIndex).toBe(1);
 		expect(graph.messages).toHaveLength(0);
 	});
 
@@ -268,8 +269,8 @@ describe('Send Contact, From JSON', () => {
 		expect(out.map((o) => (o.json.error ? 'error' : 'ok'))).toEqual(['ok', 'error', 'ok']);
 		expect(out[1].json.error).toMatchObject({
 			field: 'contacts',
-			problem: 'has 21 contacts; one message carries at most 20',
-			fix: expect.stringContaining('Loop Over Items'),
+			message: expect.stringContaining('contacts has 21 contacts; one message carries at most 20'),
+			hint: expect.stringContaining('Loop Over Items'),
 		});
 		expect(graph.messages).toHaveLength(2);
 	});
@@ -280,7 +281,7 @@ describe('Send Contact, From JSON', () => {
 			graph,
 			params: { operation: 'contacts', contactsSource: 'json', recipient: to, contactsJson: [], options: {} },
 		}).catch((e: unknown) => e);
-		expect((error as Error).message).toBe('Item 0: contacts has no contact');
+		expect((error as Error).message.startsWith('contacts has no contact. ')).toBe(true);
 		expect((error as NodeOperationError).description).toContain('IF node');
 	});
 });

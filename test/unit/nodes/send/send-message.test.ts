@@ -318,9 +318,10 @@ describe('WhatsApp Send Message: errors', () => {
 			},
 		}).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as Error).message).toBe(
-			'Item 1: WhatsApp List.action.sections[0].rows[0].title is longer than 24 characters',
+		expect((error as Error).message).toMatch(
+			/^WhatsApp List\.action\.sections\[0\]\.rows\[0\]\.title is longer than 24 characters\. /,
 		);
+		expect((error as NodeOperationError).context.itemIndex).toBe(1);
 		expect(graph.messages).toHaveLength(0);
 	});
 

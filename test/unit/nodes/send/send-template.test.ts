@@ -195,7 +195,8 @@ describe('WhatsApp Send Template: validation before any request', () => {
 			params: params((i) => (i === 1 ? { ...reminderValues, body_2: '' } : reminderValues)),
 		}).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as NodeOperationError).message).toBe('Item 1: body {{2}} is missing');
+		// The item is named by the error's item index (n8n shows it); the message names the placeholder.
+		expect((error as NodeOperationError).message).toMatch(/^body \{\{2\}\} is missing\. /);
 		expect((error as NodeOperationError).description).toContain('e.g. "March 12"');
 		expect((error as NodeOperationError).context.itemIndex).toBe(1);
 		expect(graph.messages).toHaveLength(0);
@@ -216,7 +217,7 @@ describe('WhatsApp Send Template: validation before any request', () => {
 		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expect(out[0].json.error).toMatchObject({ field: 'Recipient' });
 		expect(out[2].json.error).toMatchObject({ field: 'parameter "body_9"' });
-		expect(String((out[2].json.error as any).fix)).toContain('body_1, body_2, body_3');
+		expect(String((out[2].json.error as any).hint)).toContain('body_1, body_2, body_3');
 		expect(out[1].json.messageId).toMatch(/^wamid\./);
 		expect(out[3].json.recipient).toBe('+5511912345673');
 		expect(graph.messages.map((m) => m.to)).toEqual(['+5511912345671', '+5511912345673']);
@@ -226,34 +227,34 @@ describe('WhatsApp Send Template: validation before any request', () => {
 		[
 			'a paused template',
 			{ template: rl('flu_vaccine_campaign|en_US') },
-			'Item 0: Template "flu_vaccine_campaign" (en_US) is PAUSED',
+			'Template "flu_vaccine_campaign" (en_US) is PAUSED',
 		],
-		['an unknown template', { template: rl('nope|en_US') }, 'Item 0: Template "nope" does not exist'],
+		['an unknown template', { template: rl('nope|en_US') }, 'Template "nope" does not exist'],
 		[
 			'an ambiguous language',
 			{ template: rl('appointment_reminder', 'name') },
-			'Item 0: Template language is needed',
+			'Template language is needed',
 		],
 		[
 			'a header binary on a text-header template',
 			{ options: { headerBinaryProperty: 'data' } },
-			'Item 0: Header Media From Binary Property is set',
+			'Header Media From Binary Property is set',
 		],
 		[
 			'a missing document header',
 			{ template: rl('lab_results_ready|en_US'), templateParameters: mapper({ body_1: 'A', body_2: 'B' }) },
-			'Item 0: header DOCUMENT is missing',
+			'header DOCUMENT is missing',
 		],
-		['a local number without country', { recipient: '(11) 91234-5678' }, 'Item 0: Recipient "'],
+		['a local number without country', { recipient: '(11) 91234-5678' }, 'Recipient "'],
 		[
 			'a bad country option',
 			{ options: { defaultCountry: 'XX' } },
-			'Item 0: Default Country "XX" is not a known country code',
+			'Default Country "XX" is not a known country code',
 		],
 		[
 			'a wrong value type',
 			{ templateParameters: mapper({ ...reminderValues, body_1: { a: 1 } as any }) },
-			'Item 0: body {{1}} must be text but is an object',
+			'body {{1}} must be text but is an object',
 		],
 		[
 			'messages per second out of range',
@@ -482,49 +483,50 @@ describe('WhatsApp Send Template: Variable Formats (money and dates from mapped 
 			'an amount that is not a number',
 			{ body_1: 'Ana', body_2: 'cento e cinquenta', body_3: '2026-03-12' },
 			formats({ variable: 'body_2', format: 'currency', currencyCode: 'BRL' }),
-			'Item 0: body {{2}} has amount "cento e cinquenta", which is not a number',
+			'body {{2}} has amount "cento e cinquenta", which is not a number',
 		],
 		[
 			'an unknown currency code',
 			{ body_1: 'Ana', body_2: '150', body_3: '2026-03-12' },
 			formats({ variable: 'body_2', format: 'currency', currencyCode: 'REAIS' }),
-			'Item 0: body {{2}} has currency code "REAIS", which is not an ISO 4217 currency',
+			'body {{2}} has currency code "REAIS", which is not an ISO 4217 currency',
 		],
 		[
 			'a date that does not parse',
 			{ body_1: 'Ana', body_2: '150', body_3: '12/03/2026' },
 			formats({ variable: 'body_3', format: 'date' }),
-			'Item 0: body {{3}} is not a valid date ("12/03/2026")',
+			'body {{3}} is not a valid date ("12/03/2026")',
 		],
 		[
 			'a misspelt time zone',
 			{ body_1: 'Ana', body_2: '150', body_3: '2026-03-12T09:30' },
 			formats({ variable: 'body_3', format: 'dateTime', timezone: 'America/Sao_Paolo' }),
-			'Item 0: body {{3}} has time zone "America/Sao_Paolo", which is not a known time zone',
+			'body {{3}} has time zone "America/Sao_Paolo", which is not a known time zone',
 		],
 		[
 			'a variable the template does not have',
 			{ body_1: 'Ana', body_2: '150', body_3: 'x' },
 			formats({ variable: 'body_7', format: 'currency' }),
-			'Item 0: Variable format for "body_7" does not match a variable of template "payment_reminder" (pt_BR)',
+			'Variable format for "body_7" does not match a variable of template "payment_reminder" (pt_BR)',
 		],
 		[
 			'a row without variable',
 			{ body_1: 'Ana', body_2: '150', body_3: 'x' },
 			formats({ variable: '', format: 'currency' }),
-			'Item 0: Variable Formats row 1 has no variable',
+			'Variable Formats row 1 has no variable',
 		],
 		[
 			'the same variable twice',
 			{ body_1: 'Ana', body_2: '150', body_3: 'x' },
 			formats({ variable: 'body_2', format: 'currency' }, { variable: 'body_2', format: 'date' }),
-			'Item 0: Variable Formats "body_2" is listed twice',
+			'Variable Formats "body_2" is listed twice',
 		],
 	])('rejects %s before sending', async (_name, values, options, message) => {
 		const graph = new FakeGraph();
 		const error = await run({ graph, params: paymentParams(values, options) }).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as Error).message).toBe(message);
+		expect((error as Error).message.startsWith(`${message}. `)).toBe(true);
+		expect((error as NodeOperationError).context.itemIndex).toBe(0);
 		expect(graph.messages).toHaveLength(0);
 	});
 
