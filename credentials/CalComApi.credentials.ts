@@ -13,7 +13,8 @@ export class CalComApi implements ICredentialType {
 
 	icon = { light: 'file:calcom.svg', dark: 'file:calcom.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/whatsapp-clinic/n8n-nodes-whatsapp-clinic#appointment-slot-lookup';
+	documentationUrl =
+		'https://github.com/whatsapp-clinic/n8n-nodes-whatsapp-clinic/blob/main/docs/credentials.md#calcom-api';
 
 	properties: INodeProperties[] = [
 		{

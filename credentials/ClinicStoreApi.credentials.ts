@@ -14,7 +14,7 @@ export class ClinicStoreApi implements ICredentialType {
 	icon = { light: 'file:clinicStore.svg', dark: 'file:clinicStore.dark.svg' } as const;
 
 	documentationUrl =
-		'https://github.com/whatsapp-clinic/n8n-nodes-whatsapp-clinic#audit-log-and-the-clinic-store';
+		'https://github.com/whatsapp-clinic/n8n-nodes-whatsapp-clinic/blob/main/docs/credentials.md#clinic-store';
 
 	properties: INodeProperties[] = [
 		{

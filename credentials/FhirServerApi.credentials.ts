@@ -21,7 +21,8 @@ export class FhirServerApi implements ICredentialType {
 
 	icon = { light: 'file:fhir.svg', dark: 'file:fhir.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/whatsapp-clinic/n8n-nodes-whatsapp-clinic#appointment-slot-lookup';
+	documentationUrl =
+		'https://github.com/whatsapp-clinic/n8n-nodes-whatsapp-clinic/blob/main/docs/credentials.md#fhir-server-api';
 
 	properties: INodeProperties[] = [
 		{

@@ -18,7 +18,8 @@ export class WhatsAppClinicApi implements ICredentialType {
 
 	icon = { light: 'file:whatsappClinic.svg', dark: 'file:whatsappClinic.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/whatsapp-clinic/n8n-nodes-whatsapp-clinic#credentials';
+	documentationUrl =
+		'https://github.com/whatsapp-clinic/n8n-nodes-whatsapp-clinic/blob/main/docs/credentials.md#whatsapp-clinic-cloud-api';
 
 	properties: INodeProperties[] = [
 		{

@@ -21,12 +21,12 @@ export interface PatientIdentity {
 	userId: string | null;
 }
 
-/** Bad input, always naming the field and the fix. */
+/** Bad input, always naming the field and the fix (`hint`: where to fix it, when the message alone does not say). */
 export class ConsentInputError extends ClinicError {
 	override readonly name = 'ConsentInputError';
 	declare readonly field: string;
-	constructor(field: string, message: string) {
-		super(`${field}: ${message}`, { code: 'invalid_input', field, kind: 'input' });
+	constructor(field: string, message: string, hint?: string) {
+		super(`${field}: ${message}`, { code: 'invalid_input', field, kind: 'input', hint });
 	}
 }
 

@@ -22,8 +22,18 @@
  * are opt-in words only when the patient is currently opted out (`requiresPriorOptOut`), so a "Sim" that confirms
  * an appointment never creates consent.
  */
+import { ConsentInputError } from './identity';
 import type { Purpose } from './purposes';
 import { parsePurpose } from './purposes';
+
+/** The Detect Keywords option each configuration entry comes from (named in error hints). */
+const OPTION_NAMES = {
+	additionalOptOut: 'Extra Opt-Out Words',
+	additionalOptIn: 'Extra Opt-in Words',
+	keywordOverrides: 'Keyword Matching',
+	maxWords: 'Short Message Max Words',
+} as const;
+const fixOption = (key: keyof typeof OPTION_NAMES) => `Fix the "${OPTION_NAMES[key]}" option.`;
 
 export const KEYWORD_LANGUAGES = ['pt', 'es', 'en'] as const;
 export type KeywordLanguage = (typeof KEYWORD_LANGUAGES)[number];
@@ -128,12 +138,14 @@ export function buildKeywordConfig(input: KeywordConfigInput = {}): KeywordConfi
 		list: readonly string[] | undefined,
 		action: KeywordAction,
 		match: MatchMode,
-		field: string,
+		field: 'additionalOptOut' | 'additionalOptIn',
 	) => {
 		(list ?? []).forEach((phrase, i) => {
 			if (typeof phrase !== 'string' || normaliseText(phrase) === '') {
-				throw new Error(
-					`${field}[${i}]: a keyword needs at least one letter or digit (got "${String(phrase)}").`,
+				throw new ConsentInputError(
+					`${field}[${i}]`,
+					`a keyword needs at least one letter or digit (got "${String(phrase)}").`,
+					fixOption(field),
 				);
 			}
 			const key = normaliseText(phrase);
@@ -148,23 +160,35 @@ export function buildKeywordConfig(input: KeywordConfigInput = {}): KeywordConfi
 	(input.overrides ?? []).forEach((o, i) => {
 		const key = normaliseText(o.phrase ?? '');
 		if (!key)
-			throw new Error(
-				`keywordOverrides[${i}].phrase: enter the keyword whose match mode you want to change.`,
+			throw new ConsentInputError(
+				`keywordOverrides[${i}].phrase`,
+				'enter the keyword whose match mode you want to change.',
+				fixOption('keywordOverrides'),
 			);
 		if (!['exact', 'leading', 'off'].includes(o.match)) {
-			throw new Error(`keywordOverrides[${i}].match: use exact, leading or off (got "${String(o.match)}").`);
+			throw new ConsentInputError(
+				`keywordOverrides[${i}].match`,
+				`use exact, leading or off (got "${String(o.match)}").`,
+				fixOption('keywordOverrides'),
+			);
 		}
 		const matching = rules.filter((r) => normaliseText(r.phrase) === key);
 		if (matching.length === 0) {
-			throw new Error(
-				`keywordOverrides[${i}].phrase: "${o.phrase}" is not a known keyword. Add it as an extra keyword first.`,
+			throw new ConsentInputError(
+				`keywordOverrides[${i}].phrase`,
+				`"${o.phrase}" is not a known keyword. Add it as an extra keyword first.`,
+				fixOption('keywordOverrides'),
 			);
 		}
 		for (const r of matching) r.match = o.match;
 	});
 	const maxWords = input.maxWords ?? DEFAULT_MAX_WORDS;
 	if (!Number.isInteger(maxWords) || maxWords < 1 || maxWords > 50) {
-		throw new Error(`maxWords: use a whole number between 1 and 50 (got ${String(maxWords)}).`);
+		throw new ConsentInputError(
+			'maxWords',
+			`use a whole number between 1 and 50 (got ${String(maxWords)}).`,
+			fixOption('maxWords'),
+		);
 	}
 	const payloads = (list: readonly string[] | undefined, fallback: string[]) =>
 		(list ?? fallback).map((p) => p.trim().toUpperCase()).filter((p) => p !== '');

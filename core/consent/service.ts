@@ -6,7 +6,14 @@
  * - recordOptIn / recordOptOut: append evidence-backed events (linking phone and user ID), then report each change to
  *   the audit sink.
  * - history / fhir: the timeline, and its FHIR R4 Consent export.
+ *
+ * A repository failure (connection lost, lock timeout…) leaves as ONE ConsentStoreError (kind `store`): nothing was
+ * decided and nothing half-recorded, so no caller can mistake a failed lookup for "no consent events" (which the
+ * policy could answer with Allowed). Deliberate errors (ClinicError: bad input, a PHI key that does not match) pass
+ * through with their own hint.
  */
+import { ClinicError } from '../errors';
+import { settle } from '../settle';
 import { type ConsentDecision, decide } from './decision';
 import { toFhirBundle, toFhirConsents, type FhirExportOptions } from './fhir';
 import { ConsentInputError, type PatientIdentity } from './identity';
@@ -19,6 +26,27 @@ import type {
 	ConsentTx,
 	StoredConsentEvent,
 } from './repositories/port';
+
+/** The consent store failed: no consent decision or change was made for the failing step. */
+export class ConsentStoreError extends ClinicError {
+	constructor(cause: unknown) {
+		super(`Consent store error: ${cause instanceof Error ? cause.message : String(cause)}`, {
+			code: 'store_error',
+			kind: 'store',
+			hint: 'No consent decision or change was made for the failing step. Check the Clinic Store credential and database, then retry.',
+			cause,
+		});
+		this.name = 'ConsentStoreError';
+	}
+}
+
+/** Runs one repository call; a failure that is not a deliberate ClinicError becomes a ConsentStoreError. */
+async function fromStore<T>(work: () => Promise<T>): Promise<T> {
+	const outcome = await settle(work);
+	if (outcome.ok) return outcome.value;
+	if (outcome.error instanceof ClinicError) throw outcome.error;
+	throw new ConsentStoreError(outcome.error);
+}
 
 export interface ConsentChange {
 	identity: PatientIdentity;
@@ -72,14 +100,18 @@ export class ConsentService {
 	/** One decision per request, in order, from ONE repository read. */
 	async check(requests: readonly CheckRequest[]): Promise<ConsentDecision[]> {
 		if (requests.length === 0) return [];
-		const events = await this.options.repository.loadEvents(requests.map((r) => r.identity));
+		const events = await this.loadEvents(requests.map((r) => r.identity));
+		if (events.length !== requests.length)
+			throw new ConsentStoreError(
+				new Error(`the store answered for ${events.length} of ${requests.length} patients`),
+			);
 		const now = this.clock();
 		return requests.map((r, i) => decide(events[i], this.policy, r.purpose, now));
 	}
 
 	/** Current events per identity (one read), e.g. to see whether a sender is opted out before a "yes". */
 	async loadEvents(identities: readonly PatientIdentity[]) {
-		return this.options.repository.loadEvents(identities);
+		return fromStore(async () => await this.options.repository.loadEvents(identities));
 	}
 
 	async recordOptIn(identity: PatientIdentity, options: RecordOptions): Promise<StoredConsentEvent[]> {
@@ -110,22 +142,25 @@ export class ConsentService {
 			? [ALL_PURPOSES]
 			: [...new Set(options.purposes)];
 		const audit = this.options.audit;
-		return this.options.repository.append(
-			identity,
-			purposes.map((purpose) => ({ action, purpose, expiresAt, evidence: options.evidence })),
-			this.clock(),
-			audit
-				? (events, tx) =>
-						audit.consentChanged(
-							events.map((event) => ({ identity, event })),
-							tx,
-						)
-				: undefined,
+		return fromStore(
+			async () =>
+				await this.options.repository.append(
+					identity,
+					purposes.map((purpose) => ({ action, purpose, expiresAt, evidence: options.evidence })),
+					this.clock(),
+					audit
+						? (events, tx) =>
+								audit.consentChanged(
+									events.map((event) => ({ identity, event })),
+									tx,
+								)
+						: undefined,
+				),
 		);
 	}
 
 	async history(identity: PatientIdentity): Promise<ConsentHistoryRecord> {
-		return this.options.repository.history(identity);
+		return fromStore(async () => await this.options.repository.history(identity));
 	}
 
 	fhirOptions(extra: Partial<FhirExportOptions> = {}): FhirExportOptions {

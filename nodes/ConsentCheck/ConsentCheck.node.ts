@@ -80,6 +80,6 @@ export class ConsentCheck implements INodeType {
 	methods = { credentialTest: { clinicStoreConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return router.call(this);
+		return await router.call(this);
 	}
 }

@@ -6,17 +6,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { CheckRequest, ConsentService } from '../../../core/consent/service';
-import {
-	PURPOSE_OPTIONS,
-	defaultCountryField,
-	errorItem,
-	iso,
-	nodeError,
-	policyOverridesField,
-	readIdentity,
-	readPurpose,
-	recipientFields,
-} from './common';
+import { PURPOSE_OPTIONS, iso, policyOverridesField } from '../../shared/consent-fields';
+import { failItem } from '../../shared/items';
+import { defaultCountryField, recipientFields } from './fields';
+import { readIdentity, readPurpose } from './parameters';
 
 const show = { operation: ['check'] };
 
@@ -52,11 +45,12 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** Phase 1 reads every item (bad ones become error items on Blocked), phase 2 decides all with one store read. */
 export async function execute(
 	this: IExecuteFunctions,
+	items: INodeExecutionData[],
 	service: ConsentService,
 ): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const allowed: INodeExecutionData[] = [];
 	const blocked: INodeExecutionData[] = [];
 	const requests: Array<CheckRequest & { index: number }> = [];
@@ -65,10 +59,10 @@ export async function execute(
 		try {
 			requests.push({ index: i, identity: readIdentity(this, i), purpose: readPurpose(this, i) });
 		} catch (error) {
-			if (!this.continueOnFail()) throw nodeError(this, error, i);
-			failed.set(i, errorItem(this, error, i));
+			failed.set(i, failItem(this, error, i, items[i].json));
 		}
 	}
+	// A failed read throws (ConsentStoreError): no item is decided, none reaches Allowed (see fail-closed.ts).
 	const decisions = await service.check(requests);
 	const checkedAt = iso(service.now());
 	const byIndex = new Map(requests.map((r, k) => [r.index, decisions[k]]));

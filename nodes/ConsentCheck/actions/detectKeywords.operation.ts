@@ -8,37 +8,30 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { decide } from '../../../core/consent/decision';
-import { languageForIdentity, parseIdentity, type PatientIdentity } from '../../../core/consent/identity';
-import { extractInbound, type InboundMessage } from '../../../core/consent/inbound';
+import type { PatientIdentity } from '../../../core/consent/identity';
 import {
-	DEFAULT_REPLIES,
+	conditionalOptInCounts,
+	keywordChange,
+	purposesFor,
+	recogniseKeyword,
+	senderIdentity,
+	type RecognisedKeyword,
+	type ReplyOverride,
+} from '../../../core/consent/inbound';
+import {
 	buildKeywordConfig,
-	detectKeyword,
-	replyLanguage,
 	type KeywordConfigInput,
 	type KeywordLanguage,
-	type KeywordMatch,
 	type MatchMode,
 } from '../../../core/consent/keywords';
-import { ALL_PURPOSES, parsePurpose, type Purpose } from '../../../core/consent/purposes';
+import type { Purpose } from '../../../core/consent/purposes';
 import type { ConsentService } from '../../../core/consent/service';
-import {
-	PURPOSE_OPTIONS,
-	actorOf,
-	defaultCountryField,
-	errorItem,
-	iso,
-	nodeError,
-	policyOverridesField,
-	readDefaultCountry,
-} from './common';
+import { iso, policyOverridesField } from '../../shared/consent-fields';
+import { failItem } from '../../shared/items';
+import { BUILT_IN_PURPOSE_OPTIONS, defaultCountryField } from './fields';
+import { actorOf, readDefaultCountry, readPurposeList } from './parameters';
 
 const show = { operation: ['detectKeywords'] };
-const purposeChoices = PURPOSE_OPTIONS.filter((p) => p.value !== 'custom').map(({ name, value }) => ({
-	name,
-	value,
-}));
 const LANGUAGE_OPTIONS = [
 	{ name: 'English', value: 'en' },
 	{ name: 'Portuguese', value: 'pt' },
@@ -63,7 +56,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Opt-Out Applies To',
 		name: 'optOutPurposes',
 		type: 'multiOptions',
-		options: [{ name: 'All Purposes', value: 'all' }, ...purposeChoices],
+		options: [{ name: 'All Purposes', value: 'all' }, ...BUILT_IN_PURPOSE_OPTIONS],
 		default: ['all'],
 		description: 'What an opt-out word stops. All Purposes also covers custom ones.',
 		displayOptions: { show },
@@ -72,7 +65,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Opt-in Applies To',
 		name: 'optInPurposes',
 		type: 'multiOptions',
-		options: purposeChoices,
+		options: BUILT_IN_PURPOSE_OPTIONS,
 		default: ['appointment_reminders', 'telemedicine'],
 		description:
 			'What an opt-in word (START, VOLTAR…) turns back on. Marketing and lab results normally need a specific opt-in (e.g. a template button with payload OPT_IN:marketing), not a generic word.',
@@ -221,9 +214,9 @@ export const description: INodeProperties[] = [
 
 interface Pending {
 	index: number;
-	inbound: InboundMessage;
-	match: KeywordMatch;
+	recognised: RecognisedKeyword;
 	identity: PatientIdentity;
+	purposes: readonly Purpose[];
 }
 
 function readConfig(options: IDataObject): KeywordConfigInput {
@@ -241,43 +234,32 @@ function readConfig(options: IDataObject): KeywordConfigInput {
 	};
 }
 
-function preferenceMatch(inbound: InboundMessage): KeywordMatch | null {
-	const p = inbound.preference;
-	if (!p || !p.category?.startsWith('marketing')) return null;
-	const value = p.value?.toLowerCase();
-	if (value !== 'stop' && value !== 'resume') return null;
-	return {
-		action: value === 'stop' ? 'opt_out' : 'opt_in',
-		keyword: `user_preferences:${value}`,
-		source: 'payload',
-		languages: [],
-		international: true,
-		requiresPriorOptOut: false,
-		purposes: ['marketing'],
-	};
+function readReplies(options: IDataObject): ReplyOverride[] {
+	return (((options.replies as IDataObject | undefined)?.reply as IDataObject[]) ?? []).map((r) => ({
+		language: String(r.language),
+		action: String(r.action),
+		text: String(r.text ?? ''),
+	}));
 }
 
+/**
+ * Phase 1 recognises keywords and reads each sender and purposes (bad ones become error items); phase 2 reads the
+ * store ONCE for the conditional opt-in words; phase 3 records each change and builds its output item.
+ */
 export async function execute(
 	this: IExecuteFunctions,
+	items: INodeExecutionData[],
 	service: ConsentService,
 ): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	let config;
-	try {
-		config = buildKeywordConfig(readConfig(options));
-	} catch (error) {
-		throw nodeError(this, error, 0);
-	}
-	const fallbackLanguage = ((options.defaultLanguage as string) || 'pt') as KeywordLanguage;
-	const recordPreferences = options.recordUserPreferences !== false;
-	const replies = new Map<string, string>();
-	for (const r of ((options.replies as IDataObject | undefined)?.reply as IDataObject[]) ?? []) {
-		if (String(r.text ?? '').trim()) replies.set(`${String(r.language)}:${String(r.action)}`, String(r.text));
-	}
+	const config = buildKeywordConfig(readConfig(options));
+	const recordUserPreferences = options.recordUserPreferences !== false;
+	const context = {
+		actor: actorOf(this),
+		fallbackLanguage: ((options.defaultLanguage as string) || 'pt') as KeywordLanguage,
+		replies: readReplies(options),
+	};
 	const country = readDefaultCountry(this, 0);
-	if (country instanceof Error) throw country;
-	const actor = actorOf(this);
 
 	const results: Array<INodeExecutionData | undefined> = new Array(items.length);
 	const passThrough = (i: number): INodeExecutionData => ({
@@ -288,100 +270,66 @@ export async function execute(
 
 	const pending: Pending[] = [];
 	for (let i = 0; i < items.length; i++) {
-		const inbound = extractInbound(items[i].json);
-		const match = !inbound
-			? null
-			: inbound.kind === 'user_preference'
-				? recordPreferences
-					? preferenceMatch(inbound)
-					: null
-				: detectKeyword({ text: inbound.text, payload: inbound.payload }, config);
-		if (!inbound || !match) {
+		const recognised = recogniseKeyword(items[i].json, config, { recordUserPreferences });
+		if (!recognised) {
 			results[i] = passThrough(i);
 			continue;
 		}
 		try {
-			const identity = parseIdentity(
-				{ phone: inbound.from, userId: inbound.userId },
-				{ defaultCountry: country, phoneField: 'from', userIdField: 'userId' },
+			const identity = senderIdentity(recognised.inbound, country);
+			const purposes = purposesFor(recognised.match, (action) =>
+				readPurposeList(this, action === 'opt_out' ? 'optOutPurposes' : 'optInPurposes', i),
 			);
-			pending.push({ index: i, inbound, match, identity });
+			pending.push({ index: i, recognised, identity, purposes });
 		} catch (error) {
-			if (!this.continueOnFail()) throw nodeError(this, error, i);
-			results[i] = errorItem(this, error, i);
+			results[i] = failItem(this, error, i, items[i].json);
 		}
 	}
 
-	const purposeList = (field: string, i: number): Purpose[] => {
-		const chosen = this.getNodeParameter(field, i, []) as string[];
-		if (chosen.includes('all')) return [ALL_PURPOSES];
-		return chosen.map((p) => parsePurpose(p, field));
-	};
-
-	// "yes"/"sim"/"sí" only count for senders who are currently opted out of a purpose they would turn back on.
-	const conditional = pending.filter((p) => p.match.requiresPriorOptOut);
+	const conditional = pending.filter((p) => p.recognised.match.requiresPriorOptOut);
 	if (conditional.length) {
 		const events = await service.loadEvents(conditional.map((p) => p.identity));
 		const now = service.now();
 		conditional.forEach((p, k) => {
-			const purposes = p.match.purposes ?? purposeList('optInPurposes', p.index);
-			const optedOut = purposes.some((purpose) => {
-				const d = decide(events[k], service.policy, purpose, now);
-				return !d.allowed && d.reason === 'opted_out';
-			});
-			if (!optedOut) results[p.index] = passThrough(p.index);
+			if (!conditionalOptInCounts(p.recognised.match, events[k], service.policy, p.purposes, now))
+				results[p.index] = passThrough(p.index);
 		});
 	}
 
 	for (const p of pending) {
-		if (results[p.index]) continue;
 		const i = p.index;
+		if (results[i]) continue;
+		if (p.purposes.length === 0) {
+			results[i] = passThrough(i);
+			continue;
+		}
 		try {
-			const { match, inbound, identity } = p;
-			const purposes =
-				match.purposes ?? purposeList(match.action === 'opt_out' ? 'optOutPurposes' : 'optInPurposes', i);
-			if (purposes.length === 0) {
-				results[i] = passThrough(i);
-				continue;
-			}
-			const evidence = {
-				sourceMessageId: inbound.messageId,
-				textShown: inbound.text ?? inbound.payload ?? null,
-				channel: 'whatsapp',
-				timestamp: inbound.timestamp ?? service.now(),
-				actor,
-				keyword: match.keyword,
-			};
+			const change = keywordChange(p.recognised, p.identity, p.purposes, { ...context, now: service.now() });
+			const record = { purposes: change.purposes, evidence: change.evidence };
 			const stored =
-				match.action === 'opt_out'
-					? await service.recordOptOut(identity, { purposes, evidence })
-					: await service.recordOptIn(identity, { purposes, evidence });
-			const isPreference = inbound.kind === 'user_preference';
-			const language = replyLanguage(match, languageForIdentity(identity), fallbackLanguage);
-			const reply = isPreference
-				? null
-				: (replies.get(`${language}:${match.action}`) ?? DEFAULT_REPLIES[language][match.action]);
+				change.action === 'opt_out'
+					? await service.recordOptOut(p.identity, record)
+					: await service.recordOptIn(p.identity, record);
 			results[i] = {
 				json: {
 					...items[i].json,
 					consentKeyword: {
-						action: match.action,
-						keyword: match.keyword,
-						source: isPreference ? 'user_preference' : match.source,
+						action: change.action,
+						keyword: change.keyword,
+						source: change.source,
 						purposes: stored.map((e) => e.purpose),
 						recordedAt: iso(stored[0]?.recordedAt ?? null),
 						alreadyRecorded: stored.every((e) => e.duplicate === true),
-						language,
-						reply,
-						replyTo: identity.phone ?? identity.userId,
+						language: change.language,
+						reply: change.reply,
+						replyTo: change.replyTo,
 					},
 				},
 				...(items[i].binary ? { binary: items[i].binary } : {}),
 				pairedItem: { item: i },
 			};
 		} catch (error) {
-			if (!this.continueOnFail()) throw nodeError(this, error, i);
-			results[i] = errorItem(this, error, i);
+			results[i] = failItem(this, error, i, items[i].json);
 		}
 	}
 	return [results as INodeExecutionData[]];

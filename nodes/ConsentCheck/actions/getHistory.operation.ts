@@ -4,15 +4,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { decide } from '../../../core/consent/decision';
 import { BUILT_IN_PURPOSES } from '../../../core/consent/purposes';
 import type { ConsentService } from '../../../core/consent/service';
-import {
-	defaultCountryField,
-	errorItem,
-	iso,
-	nodeError,
-	policyOverridesField,
-	readIdentity,
-	recipientFields,
-} from './common';
+import { iso, policyOverridesField } from '../../shared/consent-fields';
+import { defaultCountryField, recipientFields } from './fields';
+import { readIdentity } from './parameters';
 
 const show = { operation: ['getHistory'] };
 
@@ -56,52 +50,43 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(
+/** One patient's timeline (events, current state per purpose) and/or FHIR Consent Bundle. */
+export async function historyItem(
 	this: IExecuteFunctions,
+	itemIndex: number,
 	service: ConsentService,
-): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const identity = readIdentity(this, i);
-			const format = this.getNodeParameter('format', i, 'both') as string;
-			const options = this.getNodeParameter('options', i, {}) as IDataObject;
-			const withText = options.includeEvidenceText === true;
-			const history = await service.history(identity);
-			const now = service.now();
-			const json: IDataObject = { patient: { ...history.identity } };
-			if (format !== 'fhir') {
-				const purposes = [...new Set([...BUILT_IN_PURPOSES, ...history.events.map((e) => e.purpose)])].filter(
-					(p) => p !== '*',
-				);
-				json.current = Object.fromEntries(
-					purposes.map((p) => {
-						const d = decide(history.events, service.policy, p, now);
-						return [p, d.allowed ? { allowed: true, basis: d.basis } : { allowed: false, reason: d.reason }];
-					}),
-				);
-				json.events = history.events.map((e) => ({
-					id: e.id,
-					action: e.action,
-					purpose: e.purpose === '*' ? 'all' : e.purpose,
-					recordedAt: iso(e.recordedAt),
-					givenAt: iso(e.evidence.timestamp),
-					expiresAt: iso(e.expiresAt),
-					channel: e.evidence.channel,
-					sourceMessageId: e.evidence.sourceMessageId,
-					keyword: e.evidence.keyword ?? null,
-					actor: { ...e.evidence.actor },
-					...(withText ? { textShown: e.evidence.textShown } : {}),
-				}));
-			}
-			if (format !== 'timeline')
-				json.fhir = service.toFhirBundle(history, withText) as unknown as IDataObject;
-			out.push({ json, pairedItem: { item: i } });
-		} catch (error) {
-			if (!this.continueOnFail()) throw nodeError(this, error, i);
-			out.push(errorItem(this, error, i));
-		}
+): Promise<INodeExecutionData> {
+	const identity = readIdentity(this, itemIndex);
+	const format = this.getNodeParameter('format', itemIndex, 'both') as string;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const withText = options.includeEvidenceText === true;
+	const history = await service.history(identity);
+	const now = service.now();
+	const json: IDataObject = { patient: { ...history.identity } };
+	if (format !== 'fhir') {
+		const purposes = [...new Set([...BUILT_IN_PURPOSES, ...history.events.map((e) => e.purpose)])].filter(
+			(p) => p !== '*',
+		);
+		json.current = Object.fromEntries(
+			purposes.map((p) => {
+				const d = decide(history.events, service.policy, p, now);
+				return [p, d.allowed ? { allowed: true, basis: d.basis } : { allowed: false, reason: d.reason }];
+			}),
+		);
+		json.events = history.events.map((e) => ({
+			id: e.id,
+			action: e.action,
+			purpose: e.purpose === '*' ? 'all' : e.purpose,
+			recordedAt: iso(e.recordedAt),
+			givenAt: iso(e.evidence.timestamp),
+			expiresAt: iso(e.expiresAt),
+			channel: e.evidence.channel,
+			sourceMessageId: e.evidence.sourceMessageId,
+			keyword: e.evidence.keyword ?? null,
+			actor: { ...e.evidence.actor },
+			...(withText ? { textShown: e.evidence.textShown } : {}),
+		}));
 	}
-	return [out];
+	if (format !== 'timeline') json.fhir = service.toFhirBundle(history, withText) as unknown as IDataObject;
+	return { json };
 }

@@ -8,23 +8,11 @@ import { DateTime } from 'luxon';
 
 import { ConsentInputError } from '../../../core/consent/identity';
 import type { ConsentService } from '../../../core/consent/service';
-import {
-	PURPOSE_OPTIONS,
-	actorOf,
-	defaultCountryField,
-	errorItem,
-	iso,
-	nodeError,
-	readIdentity,
-	readPurposes,
-	recipientFields,
-} from './common';
+import { iso } from '../../shared/consent-fields';
+import { BUILT_IN_PURPOSE_OPTIONS, defaultCountryField, recipientFields } from './fields';
+import { actorOf, readIdentity, readPurposes } from './parameters';
 
 const OPS = ['recordOptIn', 'recordOptOut'];
-const purposeChoices = PURPOSE_OPTIONS.filter((p) => p.value !== 'custom').map(({ name, value }) => ({
-	name,
-	value,
-}));
 
 export const description: INodeProperties[] = [
 	...recipientFields(OPS),
@@ -32,7 +20,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Purposes',
 		name: 'purposes',
 		type: 'multiOptions',
-		options: purposeChoices,
+		options: BUILT_IN_PURPOSE_OPTIONS,
 		default: [],
 		description: 'What the patient agreed to receive',
 		displayOptions: { show: { operation: ['recordOptIn'] } },
@@ -41,7 +29,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Purposes',
 		name: 'purposes',
 		type: 'multiOptions',
-		options: [{ name: 'All Purposes', value: 'all' }, ...purposeChoices],
+		options: [{ name: 'All Purposes', value: 'all' }, ...BUILT_IN_PURPOSE_OPTIONS],
 		default: ['all'],
 		description: 'What the patient no longer wants to receive. All Purposes also covers custom ones.',
 		displayOptions: { show: { operation: ['recordOptOut'] } },
@@ -134,55 +122,45 @@ function parseDate(value: unknown, field: string): number | null {
 	return dt.toMillis();
 }
 
-export async function execute(
+/** Records one item's opt-in or opt-out; the output keeps the input fields and adds `consentRecord`. */
+export async function recordItem(
 	this: IExecuteFunctions,
+	itemIndex: number,
 	service: ConsentService,
 	action: 'opt_in' | 'opt_out',
-): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const out: INodeExecutionData[] = [];
-	const actor = actorOf(this);
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const identity = readIdentity(this, i);
-			const purposes = readPurposes(this, i);
-			const options = this.getNodeParameter('options', i, {}) as IDataObject;
-			const text = String(this.getNodeParameter('textShown', i, '') ?? '');
-			const sourceMessageId = String(this.getNodeParameter('sourceMessageId', i, '') ?? '').trim();
-			const evidence = {
-				sourceMessageId: sourceMessageId || null,
-				textShown: text.trim() === '' ? null : text,
-				channel: (options.channel as string) || 'whatsapp',
-				timestamp: parseDate(options.givenAt, 'Given At') ?? service.now(),
-				actor,
-				keyword: null,
-			};
-			const stored =
-				action === 'opt_in'
-					? await service.recordOptIn(identity, {
-							purposes,
-							evidence,
-							expiresAt: parseDate(options.expiresAt, 'Expires At'),
-						})
-					: await service.recordOptOut(identity, { purposes, evidence });
-			out.push({
-				json: {
-					...items[i].json,
-					consentRecord: {
-						action,
-						purposes: stored.map((e) => e.purpose),
-						recordedAt: iso(stored[0]?.recordedAt ?? null),
-						expiresAt: iso(stored[0]?.expiresAt ?? null),
-						eventIds: stored.map((e) => e.id),
-						alreadyRecorded: stored.every((e) => e.duplicate === true),
-					},
-				},
-				pairedItem: { item: i },
-			});
-		} catch (error) {
-			if (!this.continueOnFail()) throw nodeError(this, error, i);
-			out.push(errorItem(this, error, i));
-		}
-	}
-	return [out];
+): Promise<INodeExecutionData> {
+	const identity = readIdentity(this, itemIndex);
+	const purposes = readPurposes(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const text = String(this.getNodeParameter('textShown', itemIndex, '') ?? '');
+	const sourceMessageId = String(this.getNodeParameter('sourceMessageId', itemIndex, '') ?? '').trim();
+	const evidence = {
+		sourceMessageId: sourceMessageId || null,
+		textShown: text.trim() === '' ? null : text,
+		channel: (options.channel as string) || 'whatsapp',
+		timestamp: parseDate(options.givenAt, 'Given At') ?? service.now(),
+		actor: actorOf(this),
+		keyword: null,
+	};
+	const stored =
+		action === 'opt_in'
+			? await service.recordOptIn(identity, {
+					purposes,
+					evidence,
+					expiresAt: parseDate(options.expiresAt, 'Expires At'),
+				})
+			: await service.recordOptOut(identity, { purposes, evidence });
+	return {
+		json: {
+			...this.getInputData()[itemIndex].json,
+			consentRecord: {
+				action,
+				purposes: stored.map((e) => e.purpose),
+				recordedAt: iso(stored[0]?.recordedAt ?? null),
+				expiresAt: iso(stored[0]?.expiresAt ?? null),
+				eventIds: stored.map((e) => e.id),
+				alreadyRecorded: stored.every((e) => e.duplicate === true),
+			},
+		},
+	};
 }

@@ -1,51 +1,46 @@
-/** Dispatches the Consent Check operation; builds the consent service once per execution. */
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
-
+/**
+ * Consent Check's operations on the shared router contract (nodes/shared/router.ts): `open` builds the execution's
+ * ConsentService (the node's policy over the Clinic Store) once; store failures leave core/consent as a
+ * ConsentStoreError (kind `store`, with what to do) and every error is translated by nodes/shared/errors.ts.
+ * Every operation fails closed (fail-closed.ts): under Continue On Fail a failed operation yields error items, never
+ * its input items on the first output (Allowed).
+ */
 import type { ConsentService } from '../../../core/consent/service';
 import { settle } from '../../../core/settle';
-import { getConsentService } from '../helpers/service';
+import { getConsentService } from '../../shared/consent-fields';
+import { failItem } from '../../shared/items';
+import { createRouter, perItem, type OperationHandler } from '../../shared/router';
 import * as check from './check.operation';
-import { readPolicy } from './common';
 import * as detectKeywords from './detectKeywords.operation';
+import { failClosed, type OpenedService } from './fail-closed';
 import * as getHistory from './getHistory.operation';
+import { readPolicy } from './parameters';
 import * as record from './record.operation';
 
 export type ConsentOperation = 'check' | 'recordOptIn' | 'recordOptOut' | 'detectKeywords' | 'getHistory';
 
-const handlers: Record<
-	ConsentOperation,
-	(this: IExecuteFunctions, service: ConsentService) => Promise<INodeExecutionData[][]>
-> = {
-	check: check.execute,
-	recordOptIn(service) {
-		return record.execute.call(this, service, 'opt_in');
-	},
-	recordOptOut(service) {
-		return record.execute.call(this, service, 'opt_out');
-	},
-	detectKeywords: detectKeywords.execute,
-	getHistory: getHistory.execute,
-};
-
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const operation = this.getNodeParameter('operation', 0) as ConsentOperation;
-	const handler = handlers[operation];
-	if (!handler) {
-		throw new NodeOperationError(this.getNode(), `The operation "${String(operation)}" is not supported`);
-	}
-	const service = await getConsentService(this, readPolicy(this));
-	const outcome = await settle(async () => await handler.call(this, service));
-	if (outcome.ok) return outcome.value;
-	const error = outcome.error;
-	if (error instanceof NodeOperationError || error instanceof NodeApiError) throw error;
-	// Store failures (connection lost, lock timeout…): nothing was decided, nothing is half-recorded.
-	throw new NodeOperationError(this.getNode(), `Consent store error: ${(error as Error).message}`, {
-		description:
-			'No consent decision or change was made for the failing step. Check the Clinic Store credential and database, then retry.',
-	});
+/** A per-item operation whose failed items keep their input fields next to `error`, through the shared item loop. */
+function perInputItem(fn: Parameters<typeof perItem<ConsentService>>[0]): OperationHandler<OpenedService> {
+	return failClosed(
+		perItem<ConsentService>(async function (itemIndex, service) {
+			const outcome = await settle(async () => await fn.call(this, itemIndex, service));
+			if (outcome.ok) return outcome.value;
+			return failItem(this, outcome.error, itemIndex, this.getInputData()[itemIndex].json);
+		}),
+	);
 }
+
+export const router = createRouter<OpenedService, ConsentOperation>({
+	open: async (ctx) => await settle(async () => await getConsentService(ctx, readPolicy(ctx))),
+	operations: {
+		check: failClosed(check.execute, (failed) => [[], failed]),
+		recordOptIn: perInputItem(function (itemIndex, service) {
+			return record.recordItem.call(this, itemIndex, service, 'opt_in');
+		}),
+		recordOptOut: perInputItem(function (itemIndex, service) {
+			return record.recordItem.call(this, itemIndex, service, 'opt_out');
+		}),
+		detectKeywords: failClosed(detectKeywords.execute),
+		getHistory: perInputItem(getHistory.historyItem),
+	},
+});

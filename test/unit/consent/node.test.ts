@@ -9,14 +9,19 @@ let repo: MemoryConsentRepository;
 let audited: ConsentChange[];
 let now: number;
 
-jest.mock('../../../nodes/ConsentCheck/helpers/service', () => ({
-	getConsentService: async (_ctx: unknown, policy: never) =>
-		new ConsentService({
+let openFailure: Error | undefined;
+
+jest.mock('../../../nodes/shared/consent-fields', () => ({
+	...jest.requireActual('../../../nodes/shared/consent-fields'),
+	getConsentService: async (_ctx: unknown, policy: never) => {
+		if (openFailure) throw openFailure;
+		return new ConsentService({
 			repository: repo,
 			policy,
 			clock: () => now,
-			audit: { consentChanged: async (changes) => void audited.push(...changes) },
-		}),
+			audit: { consentChanged: async (changes: ConsentChange[]) => void audited.push(...changes) },
+		});
+	},
 }));
 
 type Params = Record<string, unknown | ((i: number) => unknown)>;
@@ -76,6 +81,7 @@ const detectParams: Params = {
 };
 
 beforeEach(() => {
+	openFailure = undefined;
 	repo = new MemoryConsentRepository();
 	audited = [];
 	now = Date.UTC(2026, 10, 25, 12);
@@ -471,13 +477,103 @@ describe('Get History', () => {
 	});
 });
 
-describe('store failures', () => {
-	it('a failing store read becomes a NodeOperationError, and nothing goes to Allowed', async () => {
+describe('store failures: a failed lookup is an error, never Allowed', () => {
+	const failReads = () => {
 		repo.loadEvents = async () => {
 			throw new Error('SQLITE_BUSY: database is locked');
 		};
+	};
+
+	it('a failing store read becomes a NodeOperationError saying what to do, and nothing goes to Allowed', async () => {
+		failReads();
 		const error = await run(checkParams(), patients('a')).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect((error as Error).message).toBe('Consent store error: SQLITE_BUSY: database is locked');
+		expect((error as NodeOperationError).description).toBe(
+			'No consent decision or change was made for the failing step. Check the Clinic Store credential and database, then retry.',
+		);
+	});
+
+	it('with Continue On Fail a failing read sends every item to Blocked as an error item (n8n would pass the input to Allowed)', async () => {
+		failReads();
+		const [allowed, blocked] = await run(checkParams(), patients('a', 'b', 'c'), true);
+		expect(allowed).toEqual([]);
+		expect(blocked.map((b) => b.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(blocked[0].json).toMatchObject({
+			phone: 'a',
+			name: 'x',
+			error: {
+				message: 'Consent store error: SQLITE_BUSY: database is locked',
+				code: 'store_error',
+				hint: expect.stringContaining('Check the Clinic Store credential'),
+			},
+		});
+		expect(blocked.every((b) => b.json.consent === undefined)).toBe(true);
+	});
+
+	it('a store that cannot be opened (unreachable, PHI key that does not match) never lets an item through', async () => {
+		openFailure = new Error('Clinic store unavailable: SQLITE_CANTOPEN: unable to open database file');
+		await expect(run(checkParams(), patients('a'))).rejects.toThrow(/Clinic store unavailable/);
+		const [allowed, blocked] = await run(checkParams(), patients('a', 'b'), true);
+		expect(allowed).toEqual([]);
+		expect(blocked.map((b) => b.json.error)).toEqual([
+			expect.objectContaining({ message: expect.stringMatching(/SQLITE_CANTOPEN/) }),
+			expect.objectContaining({ message: expect.stringMatching(/SQLITE_CANTOPEN/) }),
+		]);
+	});
+
+	it('a store that answers for fewer patients than asked is a store error, not an empty consent record', async () => {
+		const original = repo.loadEvents.bind(repo);
+		repo.loadEvents = async (identities) => (await original(identities)).slice(1);
+		const [allowed, blocked] = await run(checkParams(), patients('a', 'b'), true);
+		expect(allowed).toEqual([]);
+		expect(blocked[0].json.error).toMatchObject({ code: 'store_error' });
+	});
+
+	it('Record and Detect Keywords: a failing write or read is an error item with the hint, nothing passes as recorded', async () => {
+		repo.append = async () => {
+			throw new Error('SQLITE_BUSY: database is locked');
+		};
+		const [[rec]] = await run(
+			{ operation: 'recordOptOut', recipient: '+5511911110000', purposes: ['all'], options: {} },
+			[{ json: { row: 1 } }],
+			true,
+		);
+		expect(rec.json).toMatchObject({
+			row: 1,
+			error: { message: 'Consent store error: SQLITE_BUSY: database is locked', code: 'store_error' },
+		});
+		expect(rec.json.consentRecord).toBeUndefined();
+		failReads();
+		const [out] = await run(detectParams, [trigger({ text: 'Sim' }), trigger({ text: 'oi' })], true);
+		expect(out.map((o) => o.json.error)).toEqual([
+			expect.objectContaining({ code: 'store_error' }),
+			expect.objectContaining({ code: 'store_error' }),
+		]);
+	});
+});
+
+describe('error items', () => {
+	it('carry the shared error object (code, field, hint…) next to the input fields, not a top-level error', async () => {
+		const [, blocked] = await run(checkParams(), patients('a', 'b', 'c', 'd'), true);
+		expect(blocked[0].json).toEqual({
+			phone: 'd',
+			name: 'x',
+			error: expect.objectContaining({
+				code: 'invalid_input',
+				field: 'Recipient',
+				description: 'Fix the "Recipient" parameter.',
+				retryable: null,
+			}),
+		});
+		expect(blocked[0].error).toBeUndefined();
+	});
+
+	it('bad Detect Keywords options name the option to fix', async () => {
+		const error = await run({ ...detectParams, options: { maxWords: 0 } }, [trigger({ text: 'oi' })]).catch(
+			(e: unknown) => e,
+		);
+		expect((error as NodeOperationError).message).toMatch(/^maxWords: /);
+		expect((error as NodeOperationError).description).toBe('Fix the "Short Message Max Words" option.');
 	});
 });
