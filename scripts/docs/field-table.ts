@@ -242,6 +242,9 @@ function conditionText(cond: Condition, properties: INodeProperties[]): string {
 		const known = (property?.options ?? []).filter(isOption);
 		if (!negate && known.length > 1 && known.every((o) => values.includes(o.value)))
 			return `every ${cell(label)}`;
+		const others = known.filter((o) => !values.includes(o.value));
+		if (!negate && values.length >= 4 && others.length === 1)
+			return `${cell(label)}: anything but ${cell(others[0].name)}`;
 		const names = order(name, values).map((v) => cell(optionName(property, v)));
 		return `${negate ? 'not ' : ''}${cell(label)}: ${names.join(', ')}`;
 	};
