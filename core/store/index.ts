@@ -15,4 +15,3 @@ export type {
 export { registerMigrations, applyMigrations, getRegisteredMigrations } from './migrations';
 export { createPhiCipher, PhiKeyError } from './phi-cipher';
 export { openClinicStore, createClinicStore, closeAllClinicStores } from './open-store';
-export { createProcessedEventStore, SqlProcessedEventStore } from './processed-events';

@@ -11,7 +11,7 @@ import { PostgresClinicStore } from './postgres';
 import { SqliteClinicStore } from './sqlite';
 import { settle } from '../settle';
 // Core modules whose tables the store always carries.
-import './processed-events';
+import '../webhook/dedup/processed-events';
 
 interface CacheEntry {
 	store: Promise<ClinicStore>;

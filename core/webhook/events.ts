@@ -187,6 +187,9 @@ export interface EventBase {
 	raw?: WireChange;
 }
 
+/** What every event of one change shares (the mappers of message-event.ts / update-events.ts receive it). */
+export type ChangeBase = Pick<EventBase, 'field' | 'wabaId' | 'phoneNumberId' | 'displayPhoneNumber'>;
+
 export type EventName =
 	| 'message'
 	| 'status'

@@ -7,10 +7,10 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { assertTriggerStoreCredential, triggerAuditHooks } from '../shared/audit-option';
+import { assertTriggerStoreCredential } from '../shared/audit-option';
 import { clinicStoreConnectionTest } from '../shared/store';
+import { router } from './actions/router';
 import { properties } from './description';
-import { handleDelivery, handleVerification, resolveDedupStore } from './handlers';
 import { checkExists, create, remove } from './registration';
 
 export class WhatsAppClinicTrigger implements INodeType {
@@ -67,10 +67,6 @@ export class WhatsAppClinicTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		if (this.getWebhookName() === 'setup') return await handleVerification.call(this);
-		return await handleDelivery.call(this, {
-			resolveStore: resolveDedupStore,
-			emitHooks: triggerAuditHooks(this),
-		});
+		return await router.call(this);
 	}
 }

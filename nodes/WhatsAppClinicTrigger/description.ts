@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_EVENT_FILTER } from '../../core/webhook/filter';
+import { DEFAULT_MAX_EVENT_AGE_DAYS } from '../../core/webhook/replay-window';
 import { triggerAuditProperty } from '../shared/audit-option';
 
 export const properties: INodeProperties[] = [
@@ -123,7 +124,7 @@ export const properties: INodeProperties[] = [
 				name: 'Clinic Store (Queue Mode, Several Webhook Processes)',
 				value: 'clinicStore',
 				description:
-					'Also claim every event in the clinic database, so that several n8n processes never emit the same event twice (full 7-day window)',
+					'Also claim every event in the clinic database, so that several n8n processes never emit the same event twice. Kept for the whole "Max Event Age" (at least Meta’s 7-day retry window) plus one hour.',
 			},
 		],
 		description:
@@ -158,6 +159,16 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether to add Meta’s unmodified change object to each item as "raw"',
+			},
+			{
+				displayName: 'Max Event Age (Days)',
+				name: 'maxEventAgeDays',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 30, numberPrecision: 0 },
+				default: DEFAULT_MAX_EVENT_AGE_DAYS,
+				description:
+					'Events older than this (by the time Meta gives them) are dropped without starting the workflow and counted in the n8n log. Protects against replayed webhooks. Meta re-sends a webhook for up to 7 days, so a lower value can drop a genuine late delivery.',
+				hint: 'Keep 7 unless you have a reason: it is exactly Meta’s retry window',
 			},
 			{
 				displayName: 'Max Media Size (MB)',

@@ -1,10 +1,12 @@
 /**
  * `webhookMethods.default`: in "Manual" mode nothing is registered (the user pastes the URL into Meta); in
  * "Per-Number Override" mode each selected phone number's `webhook_configuration.override_callback_uri` points to
- * this node's URL while the workflow is active. Meta errors surface as NodeApiError.
+ * this node's URL while the workflow is active. Every error leaves through nodes/shared/errors.ts: Meta errors as
+ * NodeApiError, setup problems as NodeOperationError naming the field and the fix.
  */
-import { NodeOperationError, type IHookFunctions } from 'n8n-workflow';
+import type { IHookFunctions } from 'n8n-workflow';
 
+import { ClinicError } from '../../core/errors';
 import { parsePhoneNumberFilter } from '../../core/webhook/filter';
 import { toNodeError } from '../shared/errors';
 import { getWebhookSecrets, getWhatsAppContext } from '../shared/transport';
@@ -17,10 +19,19 @@ function mode(context: IHookFunctions): Mode {
 		: 'manual';
 }
 
+function configError(context: IHookFunctions, message: string, field: string, hint: string) {
+	return toNodeError(context.getNode(), new ClinicError(message, { field, hint, kind: 'config' }));
+}
+
 function callbackUrl(context: IHookFunctions): string {
 	const url = context.getNodeWebhookUrl('default');
 	if (!url)
-		throw new NodeOperationError(context.getNode(), 'n8n did not provide a webhook URL for this node');
+		throw configError(
+			context,
+			'n8n did not provide a webhook URL for this node',
+			'Webhook URLs',
+			'Save the workflow and publish it again; n8n assigns the Production URL when the workflow is saved.',
+		);
 	return url;
 }
 
@@ -31,10 +42,12 @@ async function overrideTargets(context: IHookFunctions) {
 		whatsapp.phoneNumberId,
 	);
 	if (filter.kind === 'all') {
-		throw new NodeOperationError(context.getNode(), 'Per-number override needs explicit phone number IDs', {
-			description:
-				'"Phone Number IDs" is * (or empty with no Phone Number ID in the credential). List the phone number IDs to override, or use Webhook Registration "Manual".',
-		});
+		throw configError(
+			context,
+			'Per-number override needs explicit phone number IDs',
+			'Phone Number IDs',
+			'"Phone Number IDs" is * (or empty with no Phone Number ID in the credential). List the phone number IDs to override, or use Webhook Registration "Manual".',
+		);
 	}
 	return { client: whatsapp.client, phoneNumberIds: [...filter.ids] };
 }
@@ -59,10 +72,12 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	const url = callbackUrl(this);
 	const { verifyToken } = await getWebhookSecrets.call(this);
 	if (!verifyToken) {
-		throw new NodeOperationError(this.getNode(), 'The credential has no Webhook Verify Token', {
-			description:
-				'Meta needs a verify token to accept the override. Set "Webhook Verify Token" in the WhatsApp credential.',
-		});
+		throw configError(
+			this,
+			'The credential has no Webhook Verify Token',
+			'Webhook Verify Token',
+			'Meta needs a verify token to accept the override. Set "Webhook Verify Token" in the WhatsApp credential.',
+		);
 	}
 	const { client, phoneNumberIds } = await overrideTargets(this);
 	for (const id of phoneNumberIds) {
@@ -73,13 +88,11 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 			throw toNodeError(this.getNode(), error);
 		}
 		if (!ok) {
-			throw new NodeOperationError(
-				this.getNode(),
+			throw configError(
+				this,
 				`Meta did not confirm the webhook override for phone number ID ${id}`,
-				{
-					description:
-						'Check that the access token has whatsapp_business_management permission for this number.',
-				},
+				'Access Token',
+				'Check that the access token has whatsapp_business_management permission for this number.',
 			);
 		}
 	}

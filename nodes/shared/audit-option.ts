@@ -3,24 +3,26 @@
  * credential, and the two hooks that write the entries through `auditItems()` (one store transaction per delivery or
  * execution, message text encrypted by the store, nothing logged):
  *
- *   Trigger:  handleDelivery.call(this, { emitHooks: triggerAuditHooks(this) })   (inbound / status / system)
+ *   Trigger:  handleDelivery.call(this, { emitHooks: triggerAuditHooks(this) })   (inbound / status / system;
+ *             EmitHook is core/webhook/emitted.ts, called by the delivery pipeline core/webhook/pipeline.ts)
  *   Send:     runBulkSend.call(this, { onOutcomes: await sendAuditHook(this) })   (outbound, success or failure,
  *             or message.blocked for items "Require Consent for Purpose" held back)
  */
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type IHookFunctions,
-	type INodeProperties,
-	type IWebhookFunctions,
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	INodeProperties,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import type { AuditEntryInput } from '../../core/audit/entry';
+import { ClinicError } from '../../core/errors';
+import type { EmitHook } from '../../core/webhook/emitted';
 import { CloudApiError } from '../../core/whatsapp/errors';
 import { MessageValidationError } from '../../core/whatsapp/messages/validation';
-import type { EmitHook } from '../WhatsAppClinicTrigger/emit';
 import { auditItems } from './audit';
+import { toNodeError, type NodeError } from './errors';
 import type { SendOutcome } from './send';
 import { CLINIC_STORE_CREDENTIAL, getClinicStore } from './store';
 
@@ -73,10 +75,16 @@ export function hasStoreCredential(ctx: AnyContext): boolean {
 	return Boolean(ctx.getNode().credentials?.[CLINIC_STORE_CREDENTIAL]);
 }
 
-function missingCredential(ctx: AnyContext, setting: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `${setting} needs a Clinic Store credential`, {
-		description: CREDENTIAL_FIX,
-	});
+function missingCredential(ctx: AnyContext, setting: string): NodeError {
+	return toNodeError(
+		ctx.getNode(),
+		new ClinicError(`${setting} needs a Clinic Store credential`, {
+			code: 'missing_store_credential',
+			field: 'Credential for Clinic Store',
+			hint: CREDENTIAL_FIX,
+			kind: 'config',
+		}),
+	);
 }
 
 /** Trigger activation: "Audit to Store" or Clinic Store deduplication without a Clinic Store credential → clear error. */

@@ -7,13 +7,12 @@
  * All items of one call are appended in ONE store transaction (one chain segment per execution). Entries carry the
  * workflow id, execution id and node name as actor. Message text is stored encrypted unless includeContent=false.
  */
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type ITriggerFunctions,
-	type IWebhookFunctions,
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	ITriggerFunctions,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import {
@@ -24,7 +23,9 @@ import {
 } from '../../core/audit/chain';
 import { detectAuditEntry, withOverrides } from '../../core/audit/detect';
 import type { AuditDirection, AuditEntryInput } from '../../core/audit/entry';
+import { ClinicError } from '../../core/errors';
 import { settle } from '../../core/settle';
+import { toNodeError } from './errors';
 import { getClinicStore } from './store';
 
 type AuditContext = IExecuteFunctions | IWebhookFunctions | ITriggerFunctions;
@@ -72,8 +73,9 @@ export function buildAuditEntry(
 }
 
 /**
- * Appends one audit entry per item, in one transaction. Throws a NodeOperationError (nothing written) when the
- * store is unavailable or an item cannot be mapped — callers that must not fail the delivery should catch it.
+ * Appends one audit entry per item, in one transaction. Throws a NodeOperationError (through nodes/shared/errors.ts;
+ * nothing written) when the store is unavailable or an item cannot be mapped — callers that must not fail the
+ * delivery should catch it.
  */
 export async function auditItems(
 	ctx: AuditContext,
@@ -94,22 +96,29 @@ export async function auditItems(
 			prepareEntry(buildAuditEntry(json, direction, { ...options, actor }, i), store.cipher),
 		);
 		if (!built.ok) {
-			throw new NodeOperationError(
+			throw toNodeError(
 				ctx.getNode(),
-				`Audit to Store: item ${i}: ${(built.error as Error).message}`,
-				{
-					itemIndex: i,
-				},
+				new ClinicError(`Audit to Store: item ${i}: ${(built.error as Error).message}`, {
+					code: 'audit_entry_invalid',
+					kind: 'input',
+					cause: built.error,
+				}),
+				i,
 			);
 		}
 		prepared.push(built.value);
 	}
 	const res = await settle(async () => await appendPreparedEntries(store, prepared));
 	if (!res.ok) {
-		throw new NodeOperationError(ctx.getNode(), `Audit to Store failed: ${(res.error as Error).message}`, {
-			description:
-				'Nothing was written to the audit log for this execution. Check the Clinic Store credential.',
-		});
+		throw toNodeError(
+			ctx.getNode(),
+			new ClinicError(`Audit to Store failed: ${(res.error as Error).message}`, {
+				code: 'audit_write_failed',
+				kind: 'store',
+				hint: 'Nothing was written to the audit log for this execution. Check the Clinic Store credential.',
+				cause: res.error,
+			}),
+		);
 	}
 	return res.value;
 }

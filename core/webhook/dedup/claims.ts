@@ -2,274 +2,29 @@
  * Exactly-once emission of webhook events. Meta retries a delivery for up to 7 days until it gets a 200, and may
  * send the same event to several subscribed apps, so the same wamid/status can arrive many times, also concurrently.
  *
- * Layers (each bounded in size):
- * 1. `MemoryDedupCache` — process-wide, synchronous: two overlapping requests in one process see each other's
- *    claims because the claim happens before any `await`.
- * 2. `PersistedDedupRing` — a compact key → first-seen map kept in a plain JSON object (the workflow's static data),
- *    so restarts do not re-emit recent events.
- * 3. `ProcessedEventStore` (optional, the clinic store) — atomic claims shared by every process (queue mode,
- *    several webhook processors).
+ * Layers (each bounded):
+ * 1. `MemoryDedupCache` (memory-cache.ts) — process-wide, synchronous: two overlapping requests in one process see
+ *    each other's claims because the claim happens before any `await`.
+ * 2. `PersistedDedupRing` (persisted-ring.ts) — digests in the workflow's static data, so restarts do not re-emit
+ *    recent events.
+ * 3. `ProcessedEventStore` (optional, processed-events.ts on the clinic store) — atomic claims shared by every
+ *    process (queue mode, several webhook processors), kept for `ttlMs` (replay-window.ts: the maximum event age
+ *    plus a clock-skew margin, at least Meta's 7-day retry window).
  */
-import { hash } from 'node:crypto';
-
-import type { ProcessedEventStore } from '../store/ports';
-import type { ClinicEvent } from './events';
+import type { ProcessedEventStore } from '../../store/ports';
+import type { ClinicEvent } from '../events';
+import { DEDUP_TTL_MS } from '../replay-window';
+import { compactKey, dedupKey } from './key';
+import type { MemoryDedupCache } from './memory-cache';
+import type { PersistedDedupRing } from './persisted-ring';
 
 export type { ProcessedEventStore };
-
-/** Meta retries for up to 7 days; keep keys a little longer than that. */
-export const DEDUP_TTL_MS = 7 * 24 * 60 * 60 * 1000 + 60 * 60 * 1000;
-export const DEFAULT_MEMORY_MAX_ENTRIES = 50_000;
-/** ~30 bytes per entry in the workflow's static data (saved after every execution): ≤ 6,250 entries, ≤ ~190 KB. */
-export const DEFAULT_PERSISTED_MAX_ENTRIES = 5_000;
-
-/**
- * The identity of an event across deliveries, or null when it has none (such events are never suppressed):
- * `message:<wamid>`, `status:<wamid>:<status>`, and for WABA-level updates the field, the entry time and a digest
- * of the change value.
- */
-export function dedupKey(event: ClinicEvent): string | null {
-	switch (event.event) {
-		case 'message':
-			return event.messageId ? `message:${event.messageId}` : null;
-		case 'status':
-			return event.messageId ? `status:${event.messageId}:${event.status}` : null;
-		case 'user_preference':
-			// Digest only: the user's phone number / BSUID must not be stored in clear.
-			return event.timestamp
-				? `user_preference:${digest(`${event.from ?? ''}|${event.userId ?? ''}|${event.category}|${event.value}|${event.timestamp}`)}`
-				: null;
-		case 'template_update':
-		case 'account_update':
-		case 'other':
-			// Without the entry time two genuinely different updates with the same content would collide.
-			return event.timestamp
-				? `${event.event}:${event.field}:${event.wabaId}:${event.timestamp}:${digest(JSON.stringify(event.details))}`
-				: null;
-		default:
-			// 'error' events have no identity of their own (no id, usually no time): always emitted.
-			return null;
-	}
-}
-
-function digest(text: string): string {
-	return hash('sha256', text, 'base64url').slice(0, 22);
-}
-
-type Clock = () => number;
-
-export interface CacheOptions {
-	maxEntries?: number;
-	ttlMs?: number;
-	now?: Clock;
-}
-
-/** Bounded TTL set with synchronous claims. Insertion order = claim order, so the oldest entry is first. */
-export class MemoryDedupCache {
-	private readonly expiry = new Map<string, number>();
-	private readonly maxEntries: number;
-	private readonly ttlMs: number;
-	private readonly now: Clock;
-
-	constructor(options: CacheOptions = {}) {
-		this.maxEntries = options.maxEntries ?? DEFAULT_MEMORY_MAX_ENTRIES;
-		this.ttlMs = options.ttlMs ?? DEDUP_TTL_MS;
-		this.now = options.now ?? Date.now;
-	}
-
-	get size(): number {
-		return this.expiry.size;
-	}
-
-	/** `true` = first time seen (now claimed), `false` = duplicate. Duplicates within `keys` count too. */
-	claim(keys: readonly string[]): boolean[] {
-		const now = this.now();
-		this.prune(now);
-		const result = new Array<boolean>(keys.length);
-		for (let i = 0; i < keys.length; i++) {
-			const key = keys[i];
-			const expiresAt = this.expiry.get(key);
-			if (expiresAt !== undefined && expiresAt > now) {
-				result[i] = false;
-				continue;
-			}
-			if (expiresAt !== undefined) this.expiry.delete(key);
-			this.expiry.set(key, now + this.ttlMs);
-			result[i] = true;
-		}
-		this.trim();
-		return result;
-	}
-
-	release(keys: readonly string[]): void {
-		for (const key of keys) this.expiry.delete(key);
-	}
-
-	private prune(now: number): void {
-		for (const [key, expiresAt] of this.expiry) {
-			if (expiresAt > now) break;
-			this.expiry.delete(key);
-		}
-	}
-
-	private trim(): void {
-		if (this.expiry.size <= this.maxEntries) return;
-		let excess = this.expiry.size - this.maxEntries;
-		for (const key of this.expiry.keys()) {
-			if (excess-- <= 0) break;
-			this.expiry.delete(key);
-		}
-	}
-}
-
-const MAX_SCOPES = 1000;
-const processCaches = new Map<string, MemoryDedupCache>();
-
-/**
- * The process-wide cache of one scope (e.g. `<workflowId>:<nodeId>:<mode>`). Module-level on purpose: every
- * request handled by this process shares it. The number of scopes is bounded (least recently used dropped).
- */
-export function processDedupCache(scope: string, options?: CacheOptions): MemoryDedupCache {
-	let cache = processCaches.get(scope);
-	if (cache) {
-		processCaches.delete(scope);
-		processCaches.set(scope, cache);
-		return cache;
-	}
-	cache = new MemoryDedupCache(options);
-	processCaches.set(scope, cache);
-	if (processCaches.size > MAX_SCOPES) {
-		const oldest = processCaches.keys().next().value;
-		if (oldest !== undefined) processCaches.delete(oldest);
-	}
-	return cache;
-}
-
-/** Forget every process-wide cache (tests). */
-export function resetProcessDedupCaches(): void {
-	processCaches.clear();
-}
-
-/**
- * Shape kept under one key of the workflow static data. JSON-safe. `seen` maps compact key → first seen (Unix s), in
- * first-seen order; `n` is the number of entries and `p` the time of the last full prune (both kept so that a claim
- * stays O(keys) instead of O(state)).
- */
-export interface PersistedDedupState {
-	v: 1;
-	seen: Record<string, number>;
-	n: number;
-	p: number;
-}
-
-/**
- * 96-bit digest of a key (SHA-256 truncated, base64url, 16 chars, one-shot `crypto.hash`): keeps the persisted state small
- * and free of message ids.
- */
-export function compactKey(key: string): string {
-	return 'k' + hash('sha256', key, 'base64url').slice(0, 16);
-}
-
-/** Full prunes (expiry sweep) run at most this often; a size overflow of 25 % triggers one at once. */
-const PRUNE_INTERVAL_S = 60;
-const OVERFLOW_SLACK = 1.25;
-
-/**
- * Bounded, TTL'd dedup set persisted in a caller-owned plain object (n8n workflow static data). Keys are stored as
- * digests in first-seen order; the oldest entries are dropped past `maxEntries` (at most 25 % overshoot between
- * prunes), expired ones at the next prune.
- */
-export class PersistedDedupRing {
-	private readonly maxEntries: number;
-	private readonly ttlMs: number;
-	private readonly now: Clock;
-	private readonly state: PersistedDedupState;
-
-	/** `holder[property]` is created or repaired when missing or of the wrong shape. */
-	constructor(holder: Record<string, unknown>, property: string, options: CacheOptions = {}) {
-		this.maxEntries = options.maxEntries ?? DEFAULT_PERSISTED_MAX_ENTRIES;
-		this.ttlMs = options.ttlMs ?? DEDUP_TTL_MS;
-		this.now = options.now ?? Date.now;
-		const existing = holder[property] as Partial<PersistedDedupState> | undefined;
-		if (!existing || existing.v !== 1 || typeof existing.seen !== 'object' || existing.seen === null) {
-			holder[property] = { v: 1, seen: {}, n: 0, p: 0 } satisfies PersistedDedupState;
-		}
-		this.state = holder[property] as PersistedDedupState;
-		if (typeof this.state.n !== 'number') this.state.n = Object.keys(this.state.seen).length;
-		if (typeof this.state.p !== 'number') this.state.p = 0;
-	}
-
-	get size(): number {
-		return this.state.n;
-	}
-
-	claim(keys: readonly string[]): boolean[] {
-		return this.claimDigests(keys.map(compactKey));
-	}
-
-	/** Same as `claim` for keys already passed through `compactKey`. */
-	claimDigests(digests: readonly string[]): boolean[] {
-		const nowS = Math.floor(this.now() / 1000);
-		const ttlS = Math.ceil(this.ttlMs / 1000);
-		const seen = this.state.seen;
-		const result = new Array<boolean>(digests.length);
-		let added = 0;
-		for (let i = 0; i < digests.length; i++) {
-			const k = digests[i];
-			const first = seen[k];
-			if (typeof first === 'number' && first + ttlS > nowS) {
-				result[i] = false;
-				continue;
-			}
-			if (first !== undefined) {
-				delete seen[k];
-				this.state.n--;
-			}
-			seen[k] = nowS;
-			this.state.n++;
-			result[i] = true;
-			added++;
-		}
-		if (
-			added > 0 &&
-			(this.state.n > this.maxEntries * OVERFLOW_SLACK || nowS - this.state.p >= PRUNE_INTERVAL_S)
-		) {
-			this.prune(nowS, ttlS);
-		}
-		return result;
-	}
-
-	release(keys: readonly string[]): void {
-		for (const key of keys) {
-			const k = compactKey(key);
-			if (k in this.state.seen) {
-				delete this.state.seen[k];
-				this.state.n--;
-			}
-		}
-	}
-
-	private prune(nowS: number, ttlS: number): void {
-		const seen = this.state.seen;
-		const keys = Object.keys(seen);
-		let excess = keys.length - this.maxEntries;
-		let removed = 0;
-		for (const k of keys) {
-			const expired = !(seen[k] + ttlS > nowS);
-			if (!expired && excess <= 0) break;
-			delete seen[k];
-			excess--;
-			removed++;
-		}
-		this.state.n = keys.length - removed;
-		this.state.p = nowS;
-	}
-}
 
 export interface DedupLayers {
 	memory: MemoryDedupCache;
 	persisted?: PersistedDedupRing;
 	store?: ProcessedEventStore;
+	/** How long the store keeps a claim (default `DEDUP_TTL_MS`; see `dedupRetentionMs`). */
 	ttlMs?: number;
 }
 

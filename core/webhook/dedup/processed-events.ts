@@ -1,10 +1,12 @@
 /**
- * Webhook deduplication on the clinic store: `claim(keys, ttlMs)` inserts each key once
+ * Layer 3 of webhook deduplication, on the clinic store: `claim(keys, ttlMs)` inserts each key once
  * (`INSERT … ON CONFLICT DO NOTHING RETURNING`), atomically across executions and processes; expired claims are
- * purged on the way so the table stays bounded by the TTL. Keys must not contain PHI (use Meta message/status ids).
+ * purged on the way so the table stays bounded by the TTL (time-based retention: the trigger passes
+ * `dedupRetentionMs(max event age)`, at least Meta's 7-day retry window plus a margin). Keys must not contain PHI
+ * (the trigger passes `compactKey` digests). The table is always created by `openClinicStore` (core/store/open-store.ts).
  */
-import { registerMigrations } from './migrations';
-import type { ClinicStore, ProcessedEventStore } from './ports';
+import { registerMigrations } from '../../store/migrations';
+import type { ClinicStore, ProcessedEventStore } from '../../store/ports';
 
 registerMigrations('webhook', [
 	{

@@ -6,13 +6,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { appendAuditEntries, verifyAuditChain } from '../../../core/audit';
-import {
-	closeAllClinicStores,
-	createProcessedEventStore,
-	openClinicStore,
-	registerMigrations,
-} from '../../../core/store';
+import { closeAllClinicStores, openClinicStore, registerMigrations } from '../../../core/store';
 import type { ClinicStore } from '../../../core/store/ports';
+import { createProcessedEventStore } from '../../../core/webhook/dedup/processed-events';
 import { describeEachBackend } from './backends';
 
 const run = promisify(execFile);
@@ -139,7 +135,7 @@ describeEachBackend('clinic store contract', (backend, name) => {
 
 	it('claims webhook event keys once, honours the TTL and release', async () => {
 		let now = 1_000_000;
-		const { SqlProcessedEventStore } = await import('../../../core/store/processed-events');
+		const { SqlProcessedEventStore } = await import('../../../core/webhook/dedup/processed-events');
 		const dedup = new SqlProcessedEventStore(store, () => now);
 		expect(await dedup.claim(['wamid.A', 'wamid.B', 'wamid.A'], 60_000)).toEqual([true, true, false]);
 		expect(await dedup.claim(['wamid.A', 'wamid.C'], 60_000)).toEqual([false, true]);

@@ -1,11 +1,7 @@
 import type { MessageEvent, StatusEvent } from '../../../core/webhook/events';
-import {
-	explainStatusError,
-	extractEvents,
-	parseEvents,
-	parseWebhookBody,
-	unixToIso,
-} from '../../../core/webhook/parse';
+import { extractEvents, parseEvents, parseWebhookBody } from '../../../core/webhook/parse';
+import { explainStatusError } from '../../../core/webhook/update-events';
+import { unixToIso } from '../../../core/webhook/wire-values';
 import { ERROR_CATALOGUE } from '../../../core/whatsapp/error-catalogue';
 import { fixtureBytes, fixtureJson, fixtureNames } from './fixtures';
 

@@ -18,7 +18,7 @@ import { storeConfigFromCredential } from '../../../../nodes/shared/store';
 import { WhatsAppClinicTrigger } from '../../../../nodes/WhatsAppClinicTrigger/WhatsAppClinicTrigger.node';
 import { WhatsAppSendMessage } from '../../../../nodes/WhatsAppSendMessage/WhatsAppSendMessage.node';
 import { WhatsAppSendTemplate } from '../../../../nodes/WhatsAppSendTemplate/WhatsAppSendTemplate.node';
-import { fixtureBytes } from '../../webhook/fixtures';
+import { FIXTURE_NOW_MS, fixtureBytes } from '../../webhook/fixtures';
 import { FakeGraph, metaError, rl, sendContext, STORE_REF } from '../send/fake-context';
 import { CREDENTIALS, hookContext, webhookContext } from '../trigger/helpers';
 
@@ -64,6 +64,13 @@ async function entries(credential: Record<string, unknown>): Promise<AuditView[]
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('WhatsApp Clinic Trigger: Audit to Store', () => {
+	// The fixtures are from June 2025: pin "now" inside Meta's retry window so that none is dropped as too old.
+	let clock: jest.SpiedFunction<typeof Date.now>;
+	beforeEach(() => {
+		clock = jest.spyOn(Date, 'now').mockReturnValue(FIXTURE_NOW_MS);
+	});
+	afterEach(() => clock.mockRestore());
+
 	function deliveryContext(
 		fixture: string,
 		params: Record<string, unknown>,

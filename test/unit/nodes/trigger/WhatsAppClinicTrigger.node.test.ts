@@ -4,9 +4,9 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { compactKey, resetProcessDedupCaches } from '../../../../core/webhook/dedup';
 import { signBody } from '../../../../core/webhook/signature';
-import { handleDelivery } from '../../../../nodes/WhatsAppClinicTrigger/handlers';
+import { handleDelivery } from '../../../../nodes/WhatsAppClinicTrigger/actions/delivery';
 import { WhatsAppClinicTrigger } from '../../../../nodes/WhatsAppClinicTrigger/WhatsAppClinicTrigger.node';
-import { fixtureBytes } from '../../webhook/fixtures';
+import { FIXTURE_NOW_MS, fixtureBytes } from '../../webhook/fixtures';
 import {
 	APP_SECRET,
 	CREDENTIALS,
@@ -19,7 +19,14 @@ import {
 
 const node = new WhatsAppClinicTrigger();
 
-beforeEach(() => resetProcessDedupCaches());
+let clock: jest.SpiedFunction<typeof Date.now>;
+
+beforeEach(() => {
+	resetProcessDedupCaches();
+	// The fixtures are from June 2025: pin "now" inside Meta's retry window so that none is dropped as too old.
+	clock = jest.spyOn(Date, 'now').mockReturnValue(FIXTURE_NOW_MS);
+});
+afterEach(() => clock.mockRestore());
 
 function allLogText(ctx: ReturnType<typeof webhookContext>['ctx']): string {
 	const calls = [
@@ -607,5 +614,73 @@ describe('Clinic Store deduplication (queue mode)', () => {
 		const other = processContext(body);
 		expect(await node.webhook.call(other.ctx)).toEqual({ noWebhookResponse: true });
 		expect(other.res.statusCode).toBe(200);
+	});
+});
+
+describe('issue 14: hardening', () => {
+	it('item 12: a whitespace-only App Secret counts as missing (401, fail closed)', async () => {
+		const body = fixtureBytes('message-text');
+		for (const secret of [' ', '  \t', '\n']) {
+			const { ctx, res } = webhookContext({
+				body,
+				credentials: { ...CREDENTIALS, appSecret: secret },
+				signature: signBody(body, secret),
+			});
+			expect(await node.webhook.call(ctx)).toEqual({ noWebhookResponse: true });
+			expect(res.statusCode).toBe(401);
+			expect(res.body).toBe('App secret not configured');
+			expect(ctx.logger.error).toHaveBeenCalledWith(expect.stringContaining('Set App Secret'));
+		}
+	});
+
+	it('item 7: a change nested very deep is skipped and logged; the patient message of the same delivery comes out', async () => {
+		const good = JSON.parse(fixtureBytes('message-text').toString('utf8'));
+		const deep = '{"a":'.repeat(20_000) + '"secret-body-text"' + '}'.repeat(20_000);
+		const text = JSON.stringify(good).replace(
+			/\]\}\]\}$/,
+			`]},{"id":"102290129340398","time":1749416400,"changes":[{"field":"account_update","value":${deep}},{"field":"messages","value":{"metadata":{"phone_number_id":"${PHONE_NUMBER_ID}"},"statuses":[{"id":"wamid.X","status":"read","timestamp":"1749416390","nested":${deep}}]}}]}]}`,
+		);
+		const body = Buffer.from(text);
+		const { ctx, res } = webhookContext({
+			body,
+			params: { phoneNumberIds: '*', events: ['message', 'account_update', 'status.read'] },
+		});
+		const r = await node.webhook.call(ctx);
+		expect(res.statusCode).not.toBe(500);
+		expect(r.workflowData![0].map((i) => i.json.event)).toEqual(['message']);
+		const errors = JSON.stringify(ctx.logger.error.mock.calls);
+		expect(errors).toContain('change 1 of entry 2');
+		expect(errors).toContain('change 2 of entry 2');
+		expect(errors).toContain('nested deeper than');
+		expect(allLogText(ctx)).not.toContain('secret-body-text');
+		expect(allLogText(ctx)).not.toContain('16505551234');
+	});
+
+	it('item 5: an event older than Meta’s 7-day retry window is dropped and counted, never executed', async () => {
+		const body = fixtureBytes('message-text'); // timestamp 2025-06-08T20:59:43Z
+		const sent = Date.parse('2025-06-08T20:59:43Z');
+		{
+			clock.mockReturnValue(sent + 7 * 86_400_000 + 60_000);
+			const staticData: Record<string, unknown> = {};
+			const late = webhookContext({ body, staticData });
+			expect(await node.webhook.call(late.ctx)).toEqual({ noWebhookResponse: true });
+			expect(late.res.statusCode).toBe(200);
+			expect(staticData.droppedStaleEvents).toBe(1);
+			expect(late.ctx.logger.warn).toHaveBeenCalledWith(
+				expect.stringContaining('older than 7 days'),
+				expect.anything(),
+			);
+			expect(allLogText(late.ctx)).not.toContain('appointment');
+
+			resetProcessDedupCaches();
+			clock.mockReturnValue(sent + 6 * 86_400_000);
+			const inWindow = webhookContext({ body, staticData: {} });
+			expect((await node.webhook.call(inWindow.ctx)).workflowData![0]).toHaveLength(1);
+
+			resetProcessDedupCaches();
+			clock.mockReturnValue(sent + 9 * 86_400_000);
+			const longer = webhookContext({ body, staticData: {}, params: { options: { maxEventAgeDays: 10 } } });
+			expect((await node.webhook.call(longer.ctx)).workflowData![0]).toHaveLength(1);
+		}
 	});
 });

@@ -1,0 +1,64 @@
+/**
+ * Reading single values out of Meta's webhook JSON without trusting its shape: strings, numbers, Unix times, nested
+ * records, Meta error objects. Nothing here throws on unexpected input.
+ */
+import { DateTime } from 'luxon';
+
+import type { MetaError, WireError } from './events';
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function str(value: unknown): string | null {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return null;
+}
+
+export function num(value: unknown): number | null {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+	if (typeof value === 'string' && value.trim() !== '') {
+		const n = Number(value);
+		return Number.isFinite(n) ? n : null;
+	}
+	return null;
+}
+
+/** Meta sends Unix seconds as a string (messages, statuses) or a number (entry.time). */
+export function unixToIso(value: unknown): string | null {
+	const seconds = num(value);
+	if (seconds === null || seconds <= 0) return null;
+	const dt = DateTime.fromSeconds(seconds, { zone: 'utc' });
+	return dt.isValid ? dt.toISO({ suppressMilliseconds: true }) : null;
+}
+
+function camelKey(key: string): string {
+	return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * snake_case → camelCase keys, recursively (contacts cards, system messages). The parser bounds every change's
+ * depth before mapping it (parse.ts), so the recursion is bounded too.
+ */
+export function camelize(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(camelize);
+	if (!isRecord(value)) return value;
+	const out: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(value)) out[camelKey(k)] = camelize(v);
+	return out;
+}
+
+export function toMetaError(e: WireError): MetaError {
+	return {
+		code: num(e.code),
+		title: str(e.title),
+		message: str(e.message),
+		details: isRecord(e.error_data) ? str(e.error_data.details) : null,
+		href: str(e.href),
+	};
+}
+
+export function toMetaErrors(errors: unknown): MetaError[] {
+	return Array.isArray(errors) ? errors.filter(isRecord).map((e) => toMetaError(e as WireError)) : [];
+}
