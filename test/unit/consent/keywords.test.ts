@@ -200,6 +200,26 @@ describe('configuration', () => {
 			buildKeywordConfig({ overrides: [{ phrase: 'stop', match: 'sometimes' as never }] }),
 		).toThrow(/keywordOverrides\[0\]\.match/);
 	});
+
+	it('errors are input errors whose hint names the Detect Keywords option to fix', () => {
+		const thrown = (input: Parameters<typeof buildKeywordConfig>[0]) => {
+			try {
+				buildKeywordConfig(input);
+			} catch (error) {
+				return error;
+			}
+			throw new Error('expected an error');
+		};
+		expect(thrown({ additionalOptIn: [' '] })).toMatchObject({
+			kind: 'input',
+			code: 'invalid_input',
+			field: 'additionalOptIn[0]',
+			hint: 'Fix the "Extra Opt-in Words" option.',
+		});
+		expect(thrown({ overrides: [{ phrase: '', match: 'off' }] })).toMatchObject({
+			hint: 'Fix the "Keyword Matching" option.',
+		});
+	});
 });
 
 describe('replyLanguage', () => {

@@ -4,8 +4,10 @@ import type { Bundle, Consent } from '@medplum/fhirtypes';
 
 import { MemoryConsentRepository } from '../../../core/consent/repositories/memory';
 import type { ConsentEvidence } from '../../../core/consent/repositories/port';
-import { type ConsentChange, ConsentService } from '../../../core/consent/service';
+import { ConsentInputError } from '../../../core/consent/identity';
+import { type ConsentChange, ConsentService, ConsentStoreError } from '../../../core/consent/service';
 import { buildPolicy } from '../../../core/consent/policy';
+import { ClinicError } from '../../../core/errors';
 
 const T0 = Date.UTC(2026, 10, 25, 10);
 const PHONE = { phone: '+5511912345678', userId: null };
@@ -72,6 +74,59 @@ describe('ConsentService', () => {
 		).rejects.toThrow(/^expiresAt: /);
 		await expect(service.recordOptOut(PHONE, { purposes: [], evidence: evidence() })).rejects.toThrow(
 			/^purposes: /,
+		);
+	});
+});
+
+describe('ConsentService store failures', () => {
+	const HINT =
+		'No consent decision or change was made for the failing step. Check the Clinic Store credential and database, then retry.';
+	const broken = (repo: MemoryConsentRepository, error: unknown) => {
+		const fail = async () => {
+			throw error;
+		};
+		Object.assign(repo, { loadEvents: fail, append: fail, history: fail });
+	};
+
+	it('every repository failure is ONE ConsentStoreError (kind store, the old message and hint); no decision is made', async () => {
+		const { service, repo } = setup();
+		broken(repo, new Error('SQLITE_BUSY: database is locked'));
+		const calls = [
+			service.check([{ identity: PHONE, purpose: 'appointment_reminders' }]),
+			service.loadEvents([PHONE]),
+			service.recordOptOut(PHONE, { purposes: ['*'], evidence: evidence() }),
+			service.history(PHONE),
+		];
+		for (const call of calls) {
+			const error = await call.catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(ConsentStoreError);
+			expect(error).toMatchObject({
+				message: 'Consent store error: SQLITE_BUSY: database is locked',
+				kind: 'store',
+				code: 'store_error',
+				hint: HINT,
+			});
+		}
+	});
+
+	it('deliberate errors (a PHI key that does not match, bad input) keep their own kind and hint', async () => {
+		const { service, repo } = setup();
+		const keyError = new ClinicError('PHI encryption key does not match', {
+			kind: 'config',
+			hint: 'Add the key',
+		});
+		broken(repo, keyError);
+		await expect(service.check([{ identity: PHONE, purpose: 'marketing' }])).rejects.toBe(keyError);
+		const inputError = new ConsentInputError('Recipient', 'is empty.');
+		broken(repo, inputError);
+		await expect(service.history(PHONE)).rejects.toBe(inputError);
+	});
+
+	it('a store that answers for fewer patients than asked is a store error, not "no record"', async () => {
+		const { service, repo } = setup();
+		repo.loadEvents = async () => [];
+		await expect(service.check([{ identity: PHONE, purpose: 'appointment_reminders' }])).rejects.toThrow(
+			'Consent store error: the store answered for 0 of 1 patients',
 		);
 	});
 });
