@@ -1,18 +1,15 @@
 /**
  * Cal.com API v2 backend. Free slots: `GET /v2/slots` (cal-api-version 2024-09-04, range format); bookings:
  * `POST /v2/bookings`, `POST /v2/bookings/:uid/cancel`, `POST /v2/bookings/:uid/reschedule`, `GET /v2/bookings`,
- * `POST /v2/bookings/:uid/confirm`, `POST /v2/bookings/:uid/mark-absent` (cal-api-version 2024-08-13).
+ * `POST /v2/bookings/:uid/confirm`, `POST /v2/bookings/:uid/mark-absent` (cal-api-version 2024-08-13), see
+ * calcom-api.ts; bookings map to appointments in calcom-mapping.ts.
  * Double booking is refused by Cal.com itself (the slot is re-checked when the booking is created); a refusal
  * becomes `slot_taken` with the next free slots.
  */
-import { DateTime } from 'luxon';
-
-import { slotLabel } from '../labels';
 import { DEFAULT_ALTERNATIVES, type SchedulingProvider } from '../provider';
-import { decodeSlotIdFor, encodeSlotId } from '../slot-id';
+import { decodeSlotIdFor } from '../slot-id';
 import {
 	type Appointment,
-	type AppointmentStatus,
 	type BookOutcome,
 	type BookRequest,
 	type CancelOutcome,
@@ -31,37 +28,16 @@ import {
 	type UpdateStatusRequest,
 } from '../types';
 import { parseInstant } from './builtin';
-
-export const CALCOM_SLOTS_API_VERSION = '2024-09-04';
-export const CALCOM_BOOKINGS_API_VERSION = '2024-08-13';
-
-interface CalAttendee {
-	name?: string;
-	email?: string;
-	phoneNumber?: string;
-	timeZone?: string;
-	language?: string;
-	absent?: boolean;
-}
-export interface CalBooking {
-	id?: number;
-	uid: string;
-	title?: string;
-	status: string;
-	start: string;
-	end: string;
-	duration?: number;
-	eventTypeId?: number;
-	eventType?: { id?: number; slug?: string };
-	attendees?: CalAttendee[];
-	hosts?: Array<{ id?: number; name?: string; email?: string }>;
-	location?: string;
-	createdAt?: string;
-	updatedAt?: string;
-	bookingFieldsResponses?: Record<string, unknown>;
-	cancellationReason?: string;
-	absentHost?: boolean;
-}
+import {
+	CALCOM_BOOKINGS_API_VERSION,
+	CALCOM_SLOTS_API_VERSION,
+	type CalBooking,
+	CalcomClient,
+	type CalSlotDays,
+	errorMessage,
+	isTakenRefusal,
+} from './calcom-api';
+import { CalcomMapper, calStatusToFhir } from './calcom-mapping';
 
 export interface CalcomProviderOptions {
 	baseUrl?: string;
@@ -79,91 +55,34 @@ export interface CalcomProviderOptions {
 	alternatives?: number;
 }
 
-const TAKEN =
-	/already has booking|not available|no_available_users|unavailable|is in the past|slot.*(taken|booked)/i;
-
-function errorMessage(body: unknown): string {
-	const b = body as { error?: { message?: string; code?: string }; message?: string };
-	return b?.error?.message ?? b?.message ?? '';
-}
-
-export function calStatusToFhir(b: CalBooking): AppointmentStatus {
-	if (b.attendees?.some((a) => a.absent)) return 'noshow';
-	switch (String(b.status).toLowerCase()) {
-		case 'accepted':
-			return 'booked';
-		case 'pending':
-		case 'awaiting_host':
-		case 'unconfirmed':
-			return 'pending';
-		case 'cancelled':
-		case 'rejected':
-			return 'cancelled';
-		default:
-			return 'booked';
-	}
-}
-
 export class CalcomSchedulingProvider implements SchedulingProvider {
 	readonly backend = 'calcom' as const;
-	private readonly base: string;
-	private readonly send: HttpSender;
+	private readonly client: CalcomClient;
+	private readonly mapper: CalcomMapper;
 	private readonly eventTypeId: number;
 	private readonly zone: string;
 	private readonly clock: Clock;
 	private readonly locale: SlotLocale;
 	private readonly alternativesCount: number;
 
-	constructor(private readonly options: CalcomProviderOptions) {
+	constructor(options: CalcomProviderOptions) {
 		if (!Number.isInteger(options.eventTypeId) || options.eventTypeId <= 0) {
 			throw new SchedulingInputError('Cal.com event type ID must be a positive whole number', 'eventTypeId');
 		}
-		this.base = (options.baseUrl || 'https://api.cal.com').replace(/\/+$/, '');
-		this.send = options.send;
+		this.client = new CalcomClient(options.baseUrl, options.send);
 		this.eventTypeId = options.eventTypeId;
 		this.zone = options.timeZone;
 		this.clock = options.clock ?? Date.now;
 		this.locale = options.locale ?? 'pt-BR';
 		this.alternativesCount = options.alternatives ?? DEFAULT_ALTERNATIVES;
-	}
-
-	private async call(
-		method: 'GET' | 'POST',
-		path: string,
-		version: string,
-		options: { params?: Record<string, string>; body?: unknown } = {},
-	): Promise<HttpResponse> {
-		const qs = options.params ? `?${new URLSearchParams(options.params).toString()}` : '';
-		return await this.send({
-			method,
-			url: `${this.base}${path}${qs}`,
-			headers: {
-				'cal-api-version': version,
-				Accept: 'application/json',
-				...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-			},
-			body: options.body,
+		this.mapper = new CalcomMapper({
+			eventTypeId: this.eventTypeId,
+			timeZone: this.zone,
+			locale: this.locale,
+			practitionerName: options.practitionerName,
+			serviceName: options.serviceName,
+			durationMinutes: options.durationMinutes,
 		});
-	}
-
-	private fail(what: string, res: HttpResponse): never {
-		const msg = errorMessage(res.body);
-		throw new SchedulingRemoteError(
-			`Cal.com ${what} failed with HTTP ${res.status}${msg ? `: ${msg}` : ''}`,
-			res.status,
-			res.body,
-		);
-	}
-
-	private local(ms: number): string {
-		return DateTime.fromMillis(ms, { zone: this.zone }).toISO({ suppressMilliseconds: true }) ?? '';
-	}
-
-	private practitioner() {
-		return {
-			id: `eventType/${this.eventTypeId}`,
-			...(this.options.practitionerName ? { name: this.options.practitionerName } : {}),
-		};
 	}
 
 	async findFreeSlots(query: SlotQuery): Promise<FreeSlot[]> {
@@ -171,7 +90,7 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 		const fromMs = Math.max(now, query.from ? parseInstant(query.from, 'from', this.zone) : now);
 		const toMs = query.to ? parseInstant(query.to, 'to', this.zone) : fromMs + 14 * 86_400_000;
 		if (toMs <= fromMs) return [];
-		const res = await this.call('GET', '/v2/slots', CALCOM_SLOTS_API_VERSION, {
+		const res = await this.client.call('GET', '/v2/slots', CALCOM_SLOTS_API_VERSION, {
 			params: {
 				eventTypeId: String(this.eventTypeId),
 				start: new Date(fromMs).toISOString(),
@@ -180,39 +99,9 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 				format: 'range',
 			},
 		});
-		if (res.status >= 400) this.fail('slot search', res);
-		const data = ((res.body as { data?: Record<string, Array<{ start: string; end?: string }>> })?.data ??
-			{}) as Record<string, Array<{ start: string; end?: string }>>;
-		const list: FreeSlot[] = [];
-		for (const day of Object.keys(data).sort()) {
-			for (const s of data[day] ?? []) {
-				const startMs = Date.parse(s.start);
-				if (!Number.isFinite(startMs) || startMs < fromMs || startMs >= toMs) continue;
-				const endMs = s.end ? Date.parse(s.end) : startMs + (this.options.durationMinutes ?? 30) * 60000;
-				const durationMinutes = Math.round((endMs - startMs) / 60000);
-				list.push({
-					slotId: encodeSlotId({
-						backend: 'calcom',
-						eventTypeId: this.eventTypeId,
-						startMs,
-						durationMinutes,
-					}),
-					start: new Date(startMs).toISOString(),
-					end: new Date(endMs).toISOString(),
-					startLocal: this.local(startMs),
-					endLocal: this.local(endMs),
-					timeZone: this.zone,
-					practitioner: this.practitioner(),
-					service: {
-						id: String(this.eventTypeId),
-						...(this.options.serviceName ? { name: this.options.serviceName } : {}),
-						durationMinutes,
-					},
-					label: slotLabel(startMs, this.zone, query.locale ?? this.locale),
-				});
-			}
-		}
-		list.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+		if (res.status >= 400) this.client.fail('slot search', res);
+		const days = (res.body as { data?: CalSlotDays })?.data ?? {};
+		const list = this.mapper.toFreeSlots(days, fromMs, toMs, query.locale ?? this.locale);
 		return query.limit && query.limit > 0 ? list.slice(0, query.limit) : list;
 	}
 
@@ -220,46 +109,6 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 		if (this.alternativesCount <= 0) return [];
 		const from = new Date(Math.max(afterMs + 60000, this.clock())).toISOString();
 		return await this.findFreeSlots({ from, limit: this.alternativesCount });
-	}
-
-	toAppointment(b: CalBooking, locale: SlotLocale = this.locale): Appointment {
-		const startMs = Date.parse(b.start);
-		const attendee = b.attendees?.[0];
-		const durationMinutes = b.duration ?? Math.round((Date.parse(b.end) - startMs) / 60000);
-		const host = b.hosts?.[0];
-		return {
-			id: b.uid,
-			backend: 'calcom',
-			status: calStatusToFhir(b),
-			start: new Date(startMs).toISOString(),
-			end: new Date(Date.parse(b.end)).toISOString(),
-			startLocal: this.local(startMs),
-			timeZone: this.zone,
-			label: slotLabel(startMs, this.zone, locale),
-			practitioner: host ? { id: String(host.id ?? host.email ?? ''), name: host.name } : this.practitioner(),
-			service: {
-				id: String(b.eventTypeId ?? b.eventType?.id ?? this.eventTypeId),
-				name: b.title ?? this.options.serviceName,
-				durationMinutes,
-			},
-			...(b.location ? { location: b.location } : {}),
-			patient: {
-				...(attendee?.name ? { name: attendee.name } : {}),
-				...(attendee?.phoneNumber ? { phone: attendee.phoneNumber } : {}),
-				...(attendee?.email ? { email: attendee.email } : {}),
-			},
-			...(typeof b.bookingFieldsResponses?.notes === 'string'
-				? { notes: b.bookingFieldsResponses.notes }
-				: {}),
-			slotId: encodeSlotId({
-				backend: 'calcom',
-				eventTypeId: b.eventTypeId ?? this.eventTypeId,
-				startMs,
-				durationMinutes,
-			}),
-			...(b.createdAt ? { createdAt: b.createdAt } : {}),
-			...(b.updatedAt ? { updatedAt: b.updatedAt } : {}),
-		};
 	}
 
 	private language(): string {
@@ -287,7 +136,7 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 				alternatives: await this.alternatives(this.clock()),
 			};
 		}
-		const res = await this.call('POST', '/v2/bookings', CALCOM_BOOKINGS_API_VERSION, {
+		const res = await this.client.call('POST', '/v2/bookings', CALCOM_BOOKINGS_API_VERSION, {
 			body: {
 				start: new Date(ref.startMs).toISOString(),
 				eventTypeId: this.eventTypeId,
@@ -302,7 +151,7 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 				...(request.notes ? { bookingFieldsResponses: { notes: request.notes } } : {}),
 			},
 		});
-		if (res.status === 409 || (res.status >= 400 && res.status < 500 && TAKEN.test(errorMessage(res.body)))) {
+		if (isTakenRefusal(res)) {
 			return {
 				booked: false,
 				reason: 'slot_taken',
@@ -310,23 +159,12 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 				alternatives: await this.alternatives(ref.startMs),
 			};
 		}
-		if (res.status >= 400) this.fail('booking', res);
+		if (res.status >= 400) this.client.fail('booking', res);
 		const data = (res.body as { data?: CalBooking | CalBooking[] })?.data;
 		const booking = Array.isArray(data) ? data[0] : data;
 		if (!booking?.uid)
 			throw new SchedulingRemoteError('Cal.com booking response has no booking uid', res.status, res.body);
-		return { booked: true, appointment: this.toAppointment(booking) };
-	}
-
-	private async get(uid: string): Promise<CalBooking | undefined> {
-		const res = await this.call(
-			'GET',
-			`/v2/bookings/${encodeURIComponent(uid)}`,
-			CALCOM_BOOKINGS_API_VERSION,
-		);
-		if (res.status === 404) return undefined;
-		if (res.status >= 400) this.fail('booking lookup', res);
-		return (res.body as { data?: CalBooking }).data;
+		return { booked: true, appointment: this.mapper.toAppointment(booking) };
 	}
 
 	private uid(id: string | undefined): string {
@@ -338,14 +176,9 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 
 	async cancel(request: CancelRequest): Promise<CancelOutcome> {
 		const uid = this.uid(request.appointmentId);
-		const res = await this.call(
-			'POST',
-			`/v2/bookings/${encodeURIComponent(uid)}/cancel`,
-			CALCOM_BOOKINGS_API_VERSION,
-			{
-				body: { cancellationReason: request.reason || 'Cancelled by the clinic' },
-			},
-		);
+		const res = await this.client.bookingCall(uid, 'cancel', {
+			cancellationReason: request.reason || 'Cancelled by the clinic',
+		});
 		if (res.status === 404)
 			return { cancelled: false, reason: 'not_found', message: `No Cal.com booking "${uid}"` };
 		if (res.status >= 400 && /already (been )?cancel/i.test(errorMessage(res.body))) {
@@ -355,17 +188,17 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 				message: 'The appointment was already cancelled',
 			};
 		}
-		if (res.status >= 400) this.fail('cancel', res);
+		if (res.status >= 400) this.client.fail('cancel', res);
 		const booking = (res.body as { data?: CalBooking }).data;
 		if (!booking)
 			throw new SchedulingRemoteError('Cal.com cancel response has no booking', res.status, res.body);
-		return { cancelled: true, appointment: this.toAppointment({ ...booking, status: 'cancelled' }) };
+		return { cancelled: true, appointment: this.mapper.toAppointment({ ...booking, status: 'cancelled' }) };
 	}
 
 	async reschedule(request: RescheduleRequest): Promise<RescheduleOutcome> {
 		const uid = this.uid(request.appointmentId);
 		const ref = decodeSlotIdFor(request.newSlotId, 'calcom');
-		const current = await this.get(uid);
+		const current = await this.client.getBooking(uid);
 		if (!current)
 			return {
 				rescheduled: false,
@@ -381,18 +214,11 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 				alternatives: [],
 			};
 		}
-		const res = await this.call(
-			'POST',
-			`/v2/bookings/${encodeURIComponent(uid)}/reschedule`,
-			CALCOM_BOOKINGS_API_VERSION,
-			{
-				body: {
-					start: new Date(ref.startMs).toISOString(),
-					...(request.reason ? { reschedulingReason: request.reason } : {}),
-				},
-			},
-		);
-		if (res.status === 409 || (res.status >= 400 && res.status < 500 && TAKEN.test(errorMessage(res.body)))) {
+		const res = await this.client.bookingCall(uid, 'reschedule', {
+			start: new Date(ref.startMs).toISOString(),
+			...(request.reason ? { reschedulingReason: request.reason } : {}),
+		});
+		if (isTakenRefusal(res)) {
 			return {
 				rescheduled: false,
 				reason: 'slot_taken',
@@ -400,13 +226,13 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 				alternatives: await this.alternatives(ref.startMs),
 			};
 		}
-		if (res.status >= 400) this.fail('reschedule', res);
+		if (res.status >= 400) this.client.fail('reschedule', res);
 		const booking = (res.body as { data?: CalBooking }).data;
 		if (!booking?.uid)
 			throw new SchedulingRemoteError('Cal.com reschedule response has no booking', res.status, res.body);
 		return {
 			rescheduled: true,
-			appointment: this.toAppointment(booking),
+			appointment: this.mapper.toAppointment(booking),
 			previous: {
 				start: new Date(Date.parse(current.start)).toISOString(),
 				end: new Date(Date.parse(current.end)).toISOString(),
@@ -421,7 +247,7 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 		const out: Appointment[] = [];
 		const take = 100;
 		for (let skip = 0, page = 0; page < 50; page++, skip += take) {
-			const res = await this.call('GET', '/v2/bookings', CALCOM_BOOKINGS_API_VERSION, {
+			const res = await this.client.call('GET', '/v2/bookings', CALCOM_BOOKINGS_API_VERSION, {
 				params: {
 					eventTypeId: String(this.eventTypeId),
 					afterStart: new Date(fromMs).toISOString(),
@@ -431,10 +257,10 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 					skip: String(skip),
 				},
 			});
-			if (res.status >= 400) this.fail('booking list', res);
+			if (res.status >= 400) this.client.fail('booking list', res);
 			const body = res.body as { data?: CalBooking[]; pagination?: { hasNextPage?: boolean } };
 			for (const b of body.data ?? []) {
-				const a = this.toAppointment(b, query.locale ?? this.locale);
+				const a = this.mapper.toAppointment(b, query.locale ?? this.locale);
 				if (Date.parse(a.start) < fromMs || Date.parse(a.start) >= toMs) continue;
 				if (query.statuses?.length && !query.statuses.includes(a.status)) continue;
 				out.push(a);
@@ -449,26 +275,15 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 		const uid = this.uid(request.appointmentId);
 		let res: HttpResponse;
 		if (request.status === 'booked') {
-			res = await this.call(
-				'POST',
-				`/v2/bookings/${encodeURIComponent(uid)}/confirm`,
-				CALCOM_BOOKINGS_API_VERSION,
-			);
+			res = await this.client.bookingCall(uid, 'confirm');
 		} else if (request.status === 'noshow') {
-			const current = await this.get(uid);
+			const current = await this.client.getBooking(uid);
 			if (!current) throw new SchedulingInputError(`No Cal.com booking "${uid}"`, 'appointmentId');
-			res = await this.call(
-				'POST',
-				`/v2/bookings/${encodeURIComponent(uid)}/mark-absent`,
-				CALCOM_BOOKINGS_API_VERSION,
-				{
-					body: {
-						attendees: (current.attendees ?? [])
-							.filter((a) => a.email)
-							.map((a) => ({ email: a.email, absent: true })),
-					},
-				},
-			);
+			res = await this.client.bookingCall(uid, 'mark-absent', {
+				attendees: (current.attendees ?? [])
+					.filter((a) => a.email)
+					.map((a) => ({ email: a.email, absent: true })),
+			});
 		} else {
 			throw new SchedulingInputError(
 				`Cal.com has no "${request.status}" status; it supports Confirmed (booked) and No-show`,
@@ -476,10 +291,10 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 			);
 		}
 		if (res.status === 404) throw new SchedulingInputError(`No Cal.com booking "${uid}"`, 'appointmentId');
-		if (res.status >= 400) this.fail('status update', res);
-		const booking = (res.body as { data?: CalBooking }).data ?? (await this.get(uid));
+		if (res.status >= 400) this.client.fail('status update', res);
+		const booking = (res.body as { data?: CalBooking }).data ?? (await this.client.getBooking(uid));
 		if (!booking)
 			throw new SchedulingRemoteError('Cal.com status response has no booking', res.status, res.body);
-		return this.toAppointment(booking);
+		return this.mapper.toAppointment(booking);
 	}
 }
