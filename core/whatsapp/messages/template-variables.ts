@@ -25,7 +25,6 @@ import {
 	isLuxon,
 	isPlainObject,
 	show,
-	type TemplateVariableFormat,
 	type TypedTemplateParameter,
 	type TypedVariableContext,
 } from './typed-values';

@@ -246,7 +246,9 @@ describe('Send Contact, From JSON', () => {
 			},
 		}).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as Error).message.startsWith('contacts[1].phones[0].wa_id is not a WhatsApp ID. ')).toBe(true);
+		expect((error as Error).message.startsWith('contacts[1].phones[0].wa_id is not a WhatsApp ID. ')).toBe(
+			true,
+		);
 		expect((error as NodeOperationError).context.itemIndex).toBe(1);
 		expect(graph.messages).toHaveLength(0);
 	});

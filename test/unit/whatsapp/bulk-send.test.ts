@@ -1,0 +1,237 @@
+/**
+ * The bulk-send scheduler (core/whatsapp/bulk-send.ts) with a fake sender: no n8n, no HTTP, no timers.
+ */
+import {
+	JobQueue,
+	runBulkSend,
+	type BulkSendPlan,
+	type GateDecision,
+	type PreparedSend,
+	type SendFields,
+	type SendOutcome,
+} from '../../../core/whatsapp/bulk-send';
+
+interface Job {
+	summary: SendFields;
+	to: string;
+}
+
+/** A plan over `inputs` (a string is a recipient, an Error an invalid item); records what happened, in order. */
+function plan(
+	inputs: Array<string | Error>,
+	overrides: Partial<BulkSendPlan<SendFields, Job>> = {},
+): { plan: BulkSendPlan<SendFields, Job>; log: string[]; outcomes: Array<Array<SendOutcome<SendFields>>> } {
+	const log: string[] = [];
+	const outcomes: Array<Array<SendOutcome<SendFields>>> = [];
+	return {
+		log,
+		outcomes,
+		plan: {
+			itemCount: inputs.length,
+			continueOnFail: false,
+			prepare: (i) => {
+				log.push(`prepare ${i}`);
+				const input = inputs[i];
+				if (input instanceof Error) throw input;
+				return { summary: { recipient: input }, to: input };
+			},
+			send: async (job) => {
+				log.push(`send ${job.to}`);
+				await Promise.resolve();
+				if (job.to.startsWith('fail')) throw new Error(`rejected ${job.to}`);
+				return { messageId: `wamid.${job.to}`, recipient: 'overwritten by the summary' };
+			},
+			concurrency: () => 1,
+			onOutcomes: async (list) => {
+				outcomes.push(list);
+			},
+			yieldToEventLoop: async () => {
+				log.push('yield');
+			},
+			...overrides,
+		},
+	};
+}
+
+describe('runBulkSend: validate every item, then send (Continue On Fail off)', () => {
+	it('sends every item in input order; the summary is merged over the send result', async () => {
+		const { plan: p, log, outcomes } = plan(['a', 'b', 'c']);
+		const result = await runBulkSend(p);
+		expect(result.stop).toBeUndefined();
+		expect(log).toEqual(['prepare 0', 'prepare 1', 'prepare 2', 'send a', 'send b', 'send c']);
+		expect(result.outcomes).toEqual([
+			{ itemIndex: 0, ok: true, json: { messageId: 'wamid.a', recipient: 'a' } },
+			{ itemIndex: 1, ok: true, json: { messageId: 'wamid.b', recipient: 'b' } },
+			{ itemIndex: 2, ok: true, json: { messageId: 'wamid.c', recipient: 'c' } },
+		]);
+		expect(outcomes).toEqual([result.outcomes]);
+	});
+
+	it('stops at the first invalid item: nothing is sent, nothing is audited', async () => {
+		const bad = new Error('Recipient is empty');
+		const requireSender = jest.fn();
+		const { plan: p, log, outcomes } = plan(['a', bad, new Error('second bad'), 'd'], { requireSender });
+		const result = await runBulkSend(p);
+		expect(result).toEqual({
+			outcomes: [],
+			stop: { phase: 'prepare', itemIndex: 1, error: bad, accepted: 0 },
+		});
+		expect(log).toEqual(['prepare 0', 'prepare 1']);
+		expect(outcomes).toEqual([]);
+		expect(requireSender).not.toHaveBeenCalled();
+	});
+
+	it('starts no new send after the first failure and reports how many were accepted', async () => {
+		const { plan: p, log, outcomes } = plan(['a', 'b', 'fail-c', 'd']);
+		const result = await runBulkSend(p);
+		expect(result.stop).toMatchObject({ phase: 'send', itemIndex: 2, accepted: 2 });
+		expect((result.stop?.error as Error).message).toBe('rejected fail-c');
+		expect(log.filter((l) => l.startsWith('send'))).toEqual(['send a', 'send b', 'send fail-c']);
+		// The hook still sees what was sent (Audit to Store must record accepted messages).
+		expect(outcomes).toEqual([result.outcomes]);
+		expect(result.outcomes.map((o) => o.itemIndex)).toEqual([0, 1]);
+	});
+
+	it('with sends in flight, reports the lowest failed item and counts the ones that finished', async () => {
+		const release: Array<() => void> = [];
+		const { plan: p } = plan(['fail-a', 'b', 'fail-c'], {
+			concurrency: () => 3,
+			send: async (job) => {
+				await new Promise<void>((resolve) => release.push(resolve));
+				if (job.to.startsWith('fail')) throw new Error(job.to);
+				return { messageId: job.to };
+			},
+		});
+		const running = runBulkSend(p);
+		while (release.length < 3) await Promise.resolve();
+		// Finish in reverse order: item 2 fails first, then 1 succeeds, then 0 fails.
+		for (const done of release.reverse()) {
+			done();
+			await new Promise((resolve) => setImmediate(resolve));
+		}
+		const result = await running;
+		expect(result.stop).toMatchObject({ phase: 'send', itemIndex: 0, accepted: 1 });
+	});
+
+	it('checks the sender once, after validation, only when something is to be sent', async () => {
+		const requireSender = jest.fn(() => {
+			throw new Error('No sender phone number ID');
+		});
+		const { plan: p, log } = plan(['a'], { requireSender });
+		await expect(runBulkSend(p)).rejects.toThrow('No sender phone number ID');
+		expect(log).toEqual(['prepare 0']);
+		const none = plan([new Error('bad')], { continueOnFail: true, requireSender, gate: async () => [] });
+		await expect(runBulkSend(none.plan)).resolves.toMatchObject({ outcomes: [{ ok: false }] });
+		expect(requireSender).toHaveBeenCalledTimes(1);
+	});
+});
+
+describe('runBulkSend: Continue On Fail', () => {
+	it('streams: the first valid item is sent while later items are still being prepared', async () => {
+		const { plan: p, log } = plan(['a', 'b', 'c'], {
+			continueOnFail: true,
+			prepare: async (i) => {
+				log.push(`prepare ${i}`);
+				// Give the worker a turn between items, as the real preparation does (it awaits n8n).
+				await new Promise((resolve) => setImmediate(resolve));
+				return { summary: { recipient: String(i) }, to: String(i) };
+			},
+		});
+		await runBulkSend(p);
+		expect(log.indexOf('send 0')).toBeLessThan(log.indexOf('prepare 2'));
+	});
+
+	it('keeps input order and pairing: bad items and failed sends become failed outcomes', async () => {
+		const bad = new Error('bad recipient');
+		const { plan: p, outcomes } = plan([bad, 'b', 'fail-c', 'd'], { continueOnFail: true });
+		const result = await runBulkSend(p);
+		expect(result.stop).toBeUndefined();
+		expect(result.outcomes.map((o) => [o.itemIndex, o.ok])).toEqual([
+			[0, false],
+			[1, true],
+			[2, false],
+			[3, true],
+		]);
+		expect(result.outcomes[0]).toEqual({ itemIndex: 0, ok: false, error: bad, summary: {} });
+		expect(result.outcomes[2]).toMatchObject({ ok: false, summary: { recipient: 'fail-c' } });
+		expect(outcomes).toHaveLength(1);
+	});
+
+	it('checks the sender before preparing anything and yields every `yieldEvery` items', async () => {
+		const requireSender = jest.fn();
+		const { plan: p, log } = plan(['a', 'b', 'c', 'd', 'e'], {
+			continueOnFail: true,
+			requireSender,
+			yieldEvery: 2,
+		});
+		await runBulkSend(p);
+		expect(requireSender).toHaveBeenCalledTimes(1);
+		expect(log.filter((l) => l === 'yield')).toHaveLength(2);
+	});
+});
+
+describe('runBulkSend: the gate', () => {
+	const gateFor =
+		(log: string[], blocked: string[]) =>
+		async (jobs: ReadonlyArray<PreparedSend<Job>>): Promise<GateDecision[]> => {
+			log.push(`gate ${jobs.map((j) => j.itemIndex).join(',')}`);
+			return jobs.map(({ job }) =>
+				blocked.includes(job.to)
+					? { send: false, json: { sent: false, ...job.summary } }
+					: { send: true, summary: { consent: 'ok' } },
+			);
+		};
+
+	it('decides every valid item once, after validation and before the first send', async () => {
+		const { plan: p, log, outcomes } = plan(['a', 'b', 'c']);
+		p.gate = gateFor(log, ['b']);
+		const result = await runBulkSend(p);
+		expect(log).toEqual(['prepare 0', 'prepare 1', 'prepare 2', 'gate 0,1,2', 'send a', 'send c']);
+		expect(result.outcomes[1]).toEqual({
+			itemIndex: 1,
+			ok: false,
+			blocked: true,
+			json: { sent: false, recipient: 'b' },
+			summary: { recipient: 'b' },
+		});
+		expect(result.outcomes[0]).toMatchObject({ ok: true, json: { recipient: 'a', consent: 'ok' } });
+		expect(outcomes).toEqual([result.outcomes]);
+	});
+
+	it('with Continue On Fail, still validates everything before the gate (no streaming)', async () => {
+		const log: string[] = [];
+		const { plan: p, log: planLog } = plan(['a', new Error('bad'), 'c'], {
+			continueOnFail: true,
+			gate: gateFor(log, []),
+		});
+		const result = await runBulkSend(p);
+		expect(log).toEqual(['gate 0,2']);
+		expect(planLog.filter((l) => l.startsWith('send'))).toEqual(['send a', 'send c']);
+		expect(result.outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+	});
+
+	it('a gate that throws stops the run with nothing sent', async () => {
+		const { plan: p, log } = plan(['a', 'b'], {
+			gate: async () => {
+				throw new Error('consent store unreachable');
+			},
+		});
+		await expect(runBulkSend(p)).rejects.toThrow('consent store unreachable');
+		expect(log.some((l) => l.startsWith('send'))).toBe(false);
+	});
+});
+
+describe('JobQueue', () => {
+	it('hands items to waiting takers in order and ends them when closed', async () => {
+		const queue = new JobQueue<number>();
+		const first = queue.take();
+		queue.push(1);
+		queue.push(2);
+		await expect(first).resolves.toBe(1);
+		await expect(queue.take()).resolves.toBe(2);
+		const waiting = queue.take();
+		queue.close();
+		await expect(waiting).resolves.toBeUndefined();
+		await expect(queue.take()).resolves.toBeUndefined();
+	});
+});
