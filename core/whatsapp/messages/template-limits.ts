@@ -7,13 +7,13 @@
  * - Header text: "Maximum 60 characters" (Meta, Template components, Text header:
  *   https://developers.facebook.com/documentation/business-messaging/whatsapp/templates/components).
  * - Body text parameters: 1,024 characters when the template also has a header, footer or buttons, 32,768 when the
- *   body is its only component (Cloud API reference, Messages, parameter object `text`,
- *   https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages; the same rule as documented by
- *   whatsapp-api-js, https://whatsappapijs.web.app/classes/messages.BodyParameter.html).
+ *   body is its only component (whatsapp-api-js, BodyParameter:
+ *   https://whatsappapijs.web.app/classes/messages.BodyParameter.html, which follows the `text` field of the
+ *   parameter object in Meta's Cloud API reference, https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages).
  * - URL buttons: the URL, with the variable appended at its end, is at most 2,000 characters (Braze, WhatsApp
  *   message formats: https://www.braze.com/docs/ja/user_guide/channels/whatsapp/create_a_whatsapp_message/message_and_image_formats/).
- * - Copy-code (coupon) and one-time-password codes: at most 15 characters.
- * - Quick-reply payloads and flow tokens: no documented limit, so none is enforced here.
+ * - Copy-code (coupon) and one-time-password codes: at most 15 characters (unchanged from before).
+ * - Quick-reply payloads and flow tokens: no documented limit found, so none is enforced here.
  */
 import type { TemplateDefinition, TemplateParameter } from './template-parameters';
 import { MessageValidationError } from './validation';

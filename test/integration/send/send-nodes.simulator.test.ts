@@ -132,7 +132,7 @@ describe('templates against the simulator', () => {
 					},
 				}),
 			),
-		).rejects.toThrow('Item 0: header DOCUMENT is missing');
+		).rejects.toThrow(/^header DOCUMENT is missing\. /);
 		expect(sim.messages()).toHaveLength(0);
 	});
 });
