@@ -15,10 +15,7 @@
 import type { BusyIndex } from './busy-index';
 import { type ClinicRules, WEEKDAYS, hhmmToMinutes } from './rules';
 import { SchedulingInputError } from './types';
-import { type DayInfo, ZoneCalendar } from './zone-calendar';
-
-const MINUTE = 60_000;
-const DAY = 86_400_000;
+import { DAY, type DayInfo, MINUTE, ZoneCalendar } from './zone-calendar';
 
 export interface EngineSlot {
 	practitionerId: string;

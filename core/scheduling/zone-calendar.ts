@@ -7,8 +7,8 @@ import { IANAZone } from 'luxon';
 
 import { hhmmToMinutes } from './rules';
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
+export const MINUTE = 60_000;
+export const DAY = 86_400_000;
 
 export interface DayInfo {
 	y: number;
