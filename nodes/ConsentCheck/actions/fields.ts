@@ -1,30 +1,21 @@
 /**
  * Parameters that several Consent Check operations show: the patient (Recipient + WhatsApp User ID) and the Default
- * Country option. The purpose choices and the Purpose Policies option are shared with the Send nodes'
- * "Require Consent for Purpose" (nodes/shared/consent-fields.ts).
+ * Country option, worded as on the Send nodes (nodes/shared/send-fields.ts). The purpose choices and the Purpose
+ * Policies option are shared with the Send nodes' "Require Consent for Purpose" (nodes/shared/consent-fields.ts).
  */
 import type { INodeProperties } from 'n8n-workflow';
 
 import { PURPOSE_OPTIONS } from '../../shared/consent-fields';
+import { defaultCountryOption, recipientProperty } from '../../shared/send-fields';
 
 /** The built-in purposes without Custom (for multi-select purpose lists, which take custom ones in a text field). */
 export const BUILT_IN_PURPOSE_OPTIONS = PURPOSE_OPTIONS.filter((p) => p.value !== 'custom').map(
 	({ name, value }) => ({ name, value }),
 );
 
+/** Recipient (phone or user ID, as the Send nodes take it) and an optional separate WhatsApp User ID. */
 export const recipientFields = (operations: string[]): INodeProperties[] => [
-	{
-		displayName: 'Recipient',
-		name: 'recipient',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '+5511912345678',
-		description:
-			"The patient's WhatsApp phone number (any format: +55 11 91234-5678, 5511912345678) or WhatsApp user ID (e.g. BR.13491208655302741918)",
-		hint: 'Local numbers without a country code need the Default Country option',
-		displayOptions: { show: { operation: operations } },
-	},
+	{ ...recipientProperty, displayOptions: { show: { operation: operations } } },
 	{
 		displayName: 'WhatsApp User ID',
 		name: 'userId',
@@ -37,12 +28,5 @@ export const recipientFields = (operations: string[]): INodeProperties[] => [
 	},
 ];
 
-export const defaultCountryField: INodeProperties = {
-	displayName: 'Default Country',
-	name: 'defaultCountry',
-	type: 'string',
-	default: '',
-	placeholder: 'BR',
-	description:
-		'Two-letter country code for phone numbers written without a country code, e.g. BR turns (11) 91234-5678 into +5511912345678',
-};
+/** The Default Country option, as on the Send nodes. */
+export const defaultCountryField: INodeProperties = defaultCountryOption;
