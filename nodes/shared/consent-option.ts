@@ -11,12 +11,13 @@
  * items carry `consent: { allowed: true, basis, … }`. A store failure stops the run with nothing sent. The patient
  * checked is the job's parsed recipient (`SendJob.recipient`), the same value the message is sent to.
  */
-import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { PatientIdentity } from '../../core/consent/identity';
 import type { ConsentPolicy } from '../../core/consent/policy';
 import { parsePurpose, type Purpose } from '../../core/consent/purposes';
 import type { CheckRequest } from '../../core/consent/service';
+import { ClinicError } from '../../core/errors';
 import { settle } from '../../core/settle';
 import type { Recipient } from '../../core/whatsapp/phone';
 import { hasStoreCredential } from './audit-option';
@@ -27,6 +28,7 @@ import {
 	policyFromField,
 	policyOverridesField,
 } from './consent-fields';
+import { toNodeError } from './errors';
 import type { GateDecision, PreparedSend, SendGate } from './send';
 import { withParameterCache } from './send-fields';
 
@@ -101,10 +103,16 @@ function readPurposeFor(ctx: IExecuteFunctions, choice: string, itemIndex: numbe
 			);
 		return parsePurpose(choice, 'Require Consent for Purpose');
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
+		throw toNodeError(
+			ctx.getNode(),
+			new ClinicError((error as Error).message, {
+				code: 'invalid_input',
+				field: choice === 'custom' ? 'Custom Consent Purpose' : 'Require Consent for Purpose',
+				hint: `Fix "Custom Consent Purpose" (used by ${OPTION_NAME}). Nothing was sent.`,
+				cause: error,
+			}),
 			itemIndex,
-			description: `Fix "Custom Consent Purpose" (used by ${OPTION_NAME}). Nothing was sent.`,
-		});
+		);
 	}
 }
 
@@ -116,13 +124,17 @@ export async function sendConsentGate(ctx: IExecuteFunctions): Promise<SendGate 
 	const choice = String(ctx.getNodeParameter(REQUIRE_CONSENT, 0, 'off') ?? 'off');
 	if (choice === 'off' || choice === '') return undefined;
 	if (!ON_VALUES.includes(choice))
-		throw new NodeOperationError(ctx.getNode(), `${OPTION_NAME}: "${choice}" is not one of the choices`, {
-			description: 'Pick a purpose from the list, Custom, or Off.',
+		throw new ClinicError(`${OPTION_NAME}: "${choice}" is not one of the choices`, {
+			code: 'invalid_input',
+			field: 'Require Consent for Purpose',
+			hint: 'Pick a purpose from the list, Custom, or Off.',
 		});
 	if (!hasStoreCredential(ctx))
-		throw new NodeOperationError(ctx.getNode(), `${OPTION_NAME} needs a Clinic Store credential`, {
-			description:
-				'Select the Clinic Store credential your Consent Check nodes use (Credential for Clinic Store) so this node can read the patients’ consent, or set "Require Consent for Purpose" to Off. Nothing was sent.',
+		throw new ClinicError(`${OPTION_NAME} needs a Clinic Store credential`, {
+			code: 'no_store_credential',
+			field: 'Credential for Clinic Store',
+			hint: 'Select the Clinic Store credential your Consent Check nodes use (Credential for Clinic Store) so this node can read the patients’ consent, or set "Require Consent for Purpose" to Off. Nothing was sent.',
+			kind: 'config',
 		});
 	const policy: ConsentPolicy = policyFromField(
 		ctx.getNodeParameter(REQUIRE_CONSENT_POLICIES, 0, {}),
@@ -138,12 +150,13 @@ export async function sendConsentGate(ctx: IExecuteFunctions): Promise<SendGate 
 		}));
 		const checked = await settle(async () => await service.check(requests));
 		if (!checked.ok)
-			throw new NodeOperationError(
-				this.getNode(),
+			throw new ClinicError(
 				`${OPTION_NAME}: could not read the patients’ consent: ${(checked.error as Error).message}`,
 				{
-					description:
-						'Nothing was sent. Check the Clinic Store credential (Test button): the database must be reachable. Run the workflow again once it is.',
+					code: 'store_error',
+					hint: 'Nothing was sent. Check the Clinic Store credential (Test button): the database must be reachable. Run the workflow again once it is.',
+					kind: 'store',
+					cause: checked.error,
 				},
 			);
 		const checkedAt = iso(service.now());
