@@ -1,5 +1,6 @@
 import { SqlConsentRepository } from '../../../core/consent/repositories/sql';
 import { ConsentService } from '../../../core/consent/service';
+import { settle } from '../../../core/settle';
 import { type ClinicStore, openClinicStore } from '../../../core/store';
 import { repositoryContract } from './repository-contract';
 
@@ -85,7 +86,11 @@ describe('ConsentService on the SQLite store with the audit log', () => {
 		};
 		await service.recordOptOut(identity, { purposes: ['*'], evidence });
 		await service.recordOptOut(identity, { purposes: ['*'], evidence }); // replay: no second audit entry
-		const { entries } = await queryAuditEntries(store, { patientPhone: identity.phone });
+		// The message ID is PHI (a wamid encodes the phone number): shown with includeContent only.
+		const { entries } = await queryAuditEntries(store, {
+			patientPhone: identity.phone,
+			includeContent: true,
+		});
 		expect(
 			entries.map((e) => [e.event, e.purpose, e.direction, e.userId, e.messageId, e.actor, e.details]),
 		).toEqual([
@@ -247,6 +252,42 @@ describe('PHI key rotation', () => {
 		await repo.append(identity, [{ action: 'opt_in', purpose: 'marketing', expiresAt: null, evidence }], 20);
 		const rows = await rotated.query<{ phone_digest: string }>('SELECT phone_digest FROM consent_subject');
 		expect(rows).toEqual([{ phone_digest: rotated.cipher.digest(identity.phone) }]);
+	});
+});
+
+describe('a consent lookup that cannot be trusted is an error, never Allowed (issue 14 item 1)', () => {
+	it('a PHI key changed under the same key ID, or dropped while patients depend on it: the opted-out patient is not Allowed', async () => {
+		const { mkdtempSync } = await import('node:fs');
+		const { tmpdir } = await import('node:os');
+		const { join } = await import('node:path');
+		const path = join(mkdtempSync(join(tmpdir(), 'consent-key-')), 'store.sqlite');
+		const patient = { phone: '+5511955551234', userId: null };
+		const original = await openClinicStore({ backend: 'sqlite', path, phi: PHI }, { cache: false });
+		stores.push(original);
+		await new ConsentService({ repository: new SqlConsentRepository(original) }).recordOptOut(patient, {
+			purposes: ['*'],
+			evidence: {
+				sourceMessageId: null,
+				textShown: 'PARAR',
+				channel: 'whatsapp',
+				timestamp: 1,
+				actor: { workflowId: null, executionId: null, node: null },
+			},
+		});
+		// Appointment reminders are allowed unless the patient opted out: a lookup that finds nobody would allow.
+		const request = [{ identity: patient, purpose: 'appointment_reminders' }];
+		for (const phi of [
+			{ key: 'another-passphrase-entirely', keyId: PHI.keyId },
+			{ key: 'another-passphrase-entirely', keyId: 'k9' },
+		]) {
+			const outcome = await settle(async () => {
+				const store = await openClinicStore({ backend: 'sqlite', path, phi }, { cache: false });
+				stores.push(store);
+				return await new ConsentService({ repository: new SqlConsentRepository(store) }).check(request);
+			});
+			expect(outcome.ok).toBe(false);
+			expect(outcome.ok ? null : outcome.error).toMatchObject({ kind: 'config' });
+		}
 	});
 });
 
