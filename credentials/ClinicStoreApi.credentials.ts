@@ -120,17 +120,52 @@ export class ClinicStoreApi implements ICredentialType {
 			type: 'string',
 			default: 'key-1',
 			description:
-				'Name of the key above, stored with every encrypted value. When you rotate the key, give the new key a new ID and move the old one to Previous Keys.',
+				'Name of the key above, stored with every encrypted value. Never reuse an ID for a different key: to change the key, give the new key a new ID, add the old key with its old ID under Previous Keys, then run Rotate Keys (Audit Log node).',
 		},
 		{
 			displayName: 'Previous Keys',
+			name: 'previousKeyList',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			default: {},
+			placeholder: 'Add Previous Key',
+			description:
+				"Keys used before a key change, each with the PHI Key ID it had. They are only used to read and find older entries until the Audit Log node's Rotate Keys operation has moved everything to the current key. See docs/key-rotation.md.",
+			options: [
+				{
+					name: 'keys',
+					displayName: 'Previous Key',
+					values: [
+						{
+							displayName: 'Key ID',
+							name: 'keyId',
+							type: 'string',
+							default: '',
+							placeholder: 'key-1',
+							description: 'The PHI Key ID this key had when it was the current key',
+						},
+						{
+							displayName: 'Key',
+							name: 'key',
+							type: 'string',
+							typeOptions: { password: true },
+							default: '',
+							description:
+								'The key or passphrase exactly as it was entered then (any characters, commas included)',
+						},
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Previous Keys (Old Format)',
 			name: 'previousKeys',
 			type: 'string',
 			typeOptions: { password: true, rows: 3 },
 			default: '',
 			placeholder: 'key-1=BASE64_OR_HEX_OR_PASSPHRASE',
 			description:
-				'Keys used before a rotation, one "keyID=key" per line. Only used to read (and find) older entries.',
+				'Only for credentials saved before the Previous Keys list: "keyID=key" entries, one per line (commas also separate entries here, so a passphrase containing a comma must go in the list above). Still read; move them to the list when convenient.',
 		},
 	];
 }

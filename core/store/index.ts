@@ -5,6 +5,7 @@ export type {
 	Migration,
 	PhiCipher,
 	PhiKeyConfig,
+	PhiPlace,
 	PostgresStoreConfig,
 	ProcessedEventStore,
 	SqlDialect,
@@ -14,4 +15,6 @@ export type {
 } from './ports';
 export { registerMigrations, applyMigrations, getRegisteredMigrations } from './migrations';
 export { createPhiCipher, PhiKeyError } from './phi-cipher';
+export { PHI_TABLES, keyUsage, type KeyUsage, type PhiTable } from './phi-columns';
+export { rotatePhiKeys, type RotateKeysOptions, type RotateKeysReport } from './rotate-keys';
 export { openClinicStore, createClinicStore, closeAllClinicStores } from './open-store';

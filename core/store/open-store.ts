@@ -1,12 +1,13 @@
 /**
  * `openClinicStore(config)`: builds the backend, applies every registered migration (again whenever new ones were
- * registered), and caches one store per distinct configuration in this process.
+ * registered), checks the configured PHI keys against the store's key metadata (phi-keyring.ts) and caches one store
+ * per distinct configuration in this process. The store's cipher works only after those checks passed.
  */
 import { createHash } from 'node:crypto';
 
 import { applyMigrations, getRegistryVersion } from './migrations';
-import { createPhiCipher } from './phi-cipher';
-import type { ClinicStore, ClinicStoreConfig } from './ports';
+import { openPhiKeyring } from './phi-keyring';
+import type { ClinicStore, ClinicStoreConfig, PhiCipher, PhiPlace } from './ports';
 import { PostgresClinicStore } from './postgres';
 import { SqliteClinicStore } from './sqlite';
 import { settle } from '../settle';
@@ -28,9 +29,58 @@ function cacheKey(config: ClinicStoreConfig): string {
 	return createHash('sha256').update(JSON.stringify(config)).digest('hex');
 }
 
-/** Builds a store without caching or migrations (tests, tools). */
+/** The store's cipher: unusable until the configured keys were checked against the store (`openClinicStore`). */
+class CheckedCipher implements PhiCipher {
+	private inner?: PhiCipher;
+
+	set(cipher: PhiCipher): void {
+		this.inner = cipher;
+	}
+
+	private get c(): PhiCipher {
+		if (!this.inner)
+			throw new Error(
+				'The clinic store is not open yet: use openClinicStore(), which checks the PHI keys first',
+			);
+		return this.inner;
+	}
+
+	get keyId(): string {
+		return this.c.keyId;
+	}
+	encrypt(plain: string, place: PhiPlace): string {
+		return this.c.encrypt(plain, place);
+	}
+	decrypt(ciphertext: string, place: PhiPlace): string {
+		return this.c.decrypt(ciphertext, place);
+	}
+	digest(value: string): string {
+		return this.c.digest(value);
+	}
+	lookupDigests(value: string): string[] {
+		return this.c.lookupDigests(value);
+	}
+	isCurrent(ciphertext: string): boolean {
+		return this.c.isCurrent(ciphertext);
+	}
+	keyIds(): string[] {
+		return this.c.keyIds();
+	}
+}
+
+const pending = new WeakMap<ClinicStore, { cipher: CheckedCipher; config: ClinicStoreConfig }>();
+
+/**
+ * Builds a store without caching, migrations or key checks (tools). Its cipher refuses to work until the store went
+ * through openClinicStore's checks; use openClinicStore.
+ */
 export function createClinicStore(config: ClinicStoreConfig): ClinicStore {
-	const cipher = createPhiCipher(config.phi);
+	const store = buildStore(config, new CheckedCipher());
+	pending.set(store, { cipher: store.cipher as CheckedCipher, config });
+	return store;
+}
+
+function buildStore(config: ClinicStoreConfig, cipher: CheckedCipher): ClinicStore {
 	if (config.backend === 'sqlite') {
 		if (!config.path)
 			throw new Error('SQLite file path is empty: set "SQLite File" in the Clinic Store credential');
@@ -49,6 +99,11 @@ export function createClinicStore(config: ClinicStoreConfig): ClinicStore {
 async function prepare(store: ClinicStore): Promise<void> {
 	if (store instanceof SqliteClinicStore) await store.checkSharedFile();
 	await applyMigrations(store);
+	const keys = pending.get(store);
+	if (keys) {
+		keys.cipher.set(await openPhiKeyring(store, keys.config.phi));
+		pending.delete(store);
+	}
 }
 
 async function prepareOrClose(store: ClinicStore): Promise<ClinicStore> {

@@ -1,23 +1,48 @@
 /**
- * Field-level encryption for PHI (AES-256-GCM, random 12-byte IV, key id inside every ciphertext) and keyed
- * digests (HMAC-SHA-256) for lookup columns. Key material: 32 bytes as base64 or 64 hex chars, or a passphrase
- * stretched with scrypt (salt bound to the key id, so the same passphrase always yields the same key).
+ * Field-level encryption for PHI (AES-256-GCM, random 12-byte IV, 16-byte tag, key ID inside every ciphertext) and
+ * keyed digests (HMAC-SHA-256) for lookup columns.
+ *
+ * Ciphertext formats (base64url parts):
+ * - `v2:<keyId>:<iv>:<tag>:<ct>` (written now). The additional authenticated data binds the ciphertext to its place,
+ *   `["v2", table, column, row key, keyId]`, so a value copied to another row or column does not decrypt.
+ * - `v1:<keyId>:<iv>:<tag>:<ct>` (read only): AAD `v1:<keyId>`, key from the legacy derivation of that key ID.
+ *   Rotate Keys rewrites these as v2.
+ * A tag that is not exactly 16 bytes is refused (GCM would otherwise accept truncated tags).
+ *
+ * The cipher is built by phi-keyring.ts from root keys it has checked against the store's key metadata.
  */
-import { ClinicError } from '../errors';
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scryptSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
-import type { PhiCipher, PhiKeyConfig } from './ports';
+import { PhiKeyError } from './phi-errors';
+import type { PhiCipher, PhiPlace } from './ports';
 
-const FORMAT = 'v1';
-const KEY_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+export { PhiKeyError } from './phi-errors';
 
-interface KeyMaterial {
+const TAG_BYTES = 16;
+
+/** The root keys of one key ID: `root` for v2 data; `legacyRoot` for v1 data when its derivation differs. */
+export interface PhiKeyMaterial {
 	keyId: string;
-	encKey: Buffer;
-	macKey: Buffer;
+	root: Buffer;
+	legacyRoot?: Buffer;
 }
 
-const derivedCache = new Map<string, Buffer>();
+interface Keys {
+	enc: Buffer;
+	mac: Buffer;
+}
+
+interface KeyEntry extends Keys {
+	keyId: string;
+	legacy: Keys;
+}
+
+function subkeys(root: Buffer): Keys {
+	return {
+		enc: Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), 'clinic-phi-enc', 32)),
+		mac: Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), 'clinic-phi-mac', 32)),
+	};
+}
 
 /** IVs come from a pool of CSPRNG bytes refilled 4 KiB at a time (one syscall per ~340 encryptions). */
 const ivPool = { buf: Buffer.alloc(0), at: 0 };
@@ -31,105 +56,99 @@ function nextIv(): Buffer {
 	return iv;
 }
 
-/** Turns the configured key string into 32 bytes. */
-export function parseKeyMaterial(key: string, keyId: string): Buffer {
-	const trimmed = key.trim();
-	if (!trimmed)
-		throw new Error(
-			'PHI encryption key is empty: set a 32-byte key (base64 or hex) or a long passphrase in the Clinic Store credential',
-		);
-	if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
-	if (/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(trimmed)) {
-		const buf = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-		if (buf.length === 32) return buf;
-	}
-	if (trimmed.length < 16) {
-		throw new Error(
-			'PHI encryption key is too short: use 32 random bytes (base64/hex, e.g. `openssl rand -base64 32`) or a passphrase of at least 16 characters',
-		);
-	}
-	const cacheKey = `${keyId}\u0000${trimmed}`;
-	let derived = derivedCache.get(cacheKey);
-	if (!derived) {
-		derived = scryptSync(trimmed, `n8n-nodes-whatsapp-clinic/phi/${keyId}`, 32, { N: 16384, r: 8, p: 1 });
-		derivedCache.set(cacheKey, derived);
-	}
-	return derived;
+function placeAad(place: PhiPlace, keyId: string): Buffer {
+	if (
+		!place ||
+		!place.table ||
+		!place.column ||
+		place.row === undefined ||
+		place.row === null ||
+		place.row === ''
+	)
+		throw new Error('PHI ciphertexts need their place: table, column and row key');
+	return Buffer.from(JSON.stringify(['v2', place.table, place.column, String(place.row), keyId]), 'utf8');
 }
 
-function material(keyId: string, key: string): KeyMaterial {
-	if (!KEY_ID_RE.test(keyId))
-		throw new Error(`PHI key id "${keyId}" is invalid: use 1-64 letters, digits, dot, dash or underscore`);
-	const raw = parseKeyMaterial(key, keyId);
-	const encKey = Buffer.from(hkdfSync('sha256', raw, Buffer.alloc(0), 'clinic-phi-enc', 32));
-	const macKey = Buffer.from(hkdfSync('sha256', raw, Buffer.alloc(0), 'clinic-phi-mac', 32));
-	return { keyId, encKey, macKey };
+/** `v1`/`v2` and the key ID of a stored ciphertext, or null when the value is not one. */
+export function ciphertextKey(ciphertext: string): { version: 'v1' | 'v2'; keyId: string } | null {
+	const m = /^(v[12]):([A-Za-z0-9._-]{1,64}):/.exec(ciphertext);
+	return m ? { version: m[1] as 'v1' | 'v2', keyId: m[2] } : null;
 }
 
-export class PhiKeyError extends ClinicError {
-	constructor(
-		message: string,
-		readonly keyId: string,
-		hint = 'Open the Clinic Store credential and add the key used for these entries under Previous Keys. The stored data is unchanged.',
-	) {
-		super(message, { code: 'phi_key', hint, kind: 'config' });
-		this.name = 'PhiKeyError';
+export function createPhiCipher(
+	current: PhiKeyMaterial,
+	previous: readonly PhiKeyMaterial[] = [],
+): PhiCipher {
+	const byId = new Map<string, KeyEntry>();
+	for (const m of [current, ...previous]) {
+		if (byId.has(m.keyId))
+			throw new PhiKeyError(
+				`PHI key id "${m.keyId}" is configured twice: every key needs its own id`,
+				m.keyId,
+				{
+					code: 'phi_key_invalid',
+					field: 'Previous Keys',
+					hint: 'Remove the duplicate entry, or give each key its own ID.',
+				},
+			);
+		const main = subkeys(m.root);
+		byId.set(m.keyId, { keyId: m.keyId, ...main, legacy: m.legacyRoot ? subkeys(m.legacyRoot) : main });
 	}
-}
-
-export function createPhiCipher(config: PhiKeyConfig): PhiCipher {
-	const current = material(config.keyId, config.key);
-	const byId = new Map<string, KeyMaterial>([[current.keyId, current]]);
-	for (const prev of config.previousKeys ?? []) {
-		if (!prev.key) continue;
-		if (byId.has(prev.keyId))
-			throw new Error(`PHI key id "${prev.keyId}" is configured twice: every key needs its own id`);
-		byId.set(prev.keyId, material(prev.keyId, prev.key));
-	}
-	const all = [...byId.values()];
-	const hmac = (k: KeyMaterial, value: string) =>
-		createHmac('sha256', k.macKey).update(value, 'utf8').digest('hex');
+	const cur = byId.get(current.keyId)!;
+	const hmac = (mac: Buffer, value: string) => createHmac('sha256', mac).update(value, 'utf8').digest('hex');
+	const currentPrefix = `v2:${cur.keyId}:`;
 
 	return {
-		keyId: current.keyId,
-		encrypt(plain: string): string {
+		keyId: cur.keyId,
+		encrypt(plain: string, place: PhiPlace): string {
 			const iv = nextIv();
-			const cipher = createCipheriv('aes-256-gcm', current.encKey, iv);
-			cipher.setAAD(Buffer.from(`${FORMAT}:${current.keyId}`));
+			const cipher = createCipheriv('aes-256-gcm', cur.enc, iv, { authTagLength: TAG_BYTES });
+			cipher.setAAD(placeAad(place, cur.keyId));
 			const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
 			const tag = cipher.getAuthTag();
-			return `${FORMAT}:${current.keyId}:${iv.toString('base64url')}:${tag.toString('base64url')}:${ct.toString('base64url')}`;
+			return `${currentPrefix}${iv.toString('base64url')}:${tag.toString('base64url')}:${ct.toString('base64url')}`;
 		},
-		decrypt(ciphertext: string): string {
+		decrypt(ciphertext: string, place: PhiPlace): string {
 			const parts = ciphertext.split(':');
-			if (parts.length !== 5 || parts[0] !== FORMAT) {
+			if (parts.length !== 5 || (parts[0] !== 'v1' && parts[0] !== 'v2')) {
 				throw new Error(
-					'Stored PHI value is not in the expected "v1:<keyId>:<iv>:<tag>:<ciphertext>" format',
+					'Stored PHI value is not in the expected "v2:<keyId>:<iv>:<tag>:<ciphertext>" format',
 				);
 			}
-			const [, keyId, ivB64, tagB64, ctB64] = parts;
+			const [version, keyId, ivB64, tagB64, ctB64] = parts;
 			const key = byId.get(keyId);
 			if (!key) {
 				throw new PhiKeyError(
 					`This entry was encrypted with PHI key id "${keyId}", which is not configured. ` +
-						`Add that key as a previous key in the Clinic Store credential (current key id: "${current.keyId}"). Nothing was changed.`,
+						`Add that key as a previous key in the Clinic Store credential (current key id: "${cur.keyId}"). Nothing was changed.`,
 					keyId,
+					{ field: 'Previous Keys' },
 				);
 			}
+			const tag = Buffer.from(tagB64, 'base64url');
 			let plain: string | undefined;
-			try {
-				const decipher = createDecipheriv('aes-256-gcm', key.encKey, Buffer.from(ivB64, 'base64url'));
-				decipher.setAAD(Buffer.from(`${FORMAT}:${keyId}`));
-				decipher.setAuthTag(Buffer.from(tagB64, 'base64url'));
-				plain = Buffer.concat([decipher.update(Buffer.from(ctB64, 'base64url')), decipher.final()]).toString(
-					'utf8',
-				);
-			} catch {
-				plain = undefined;
+			if (tag.length === TAG_BYTES) {
+				try {
+					const v1 = version === 'v1';
+					const decipher = createDecipheriv(
+						'aes-256-gcm',
+						v1 ? key.legacy.enc : key.enc,
+						Buffer.from(ivB64, 'base64url'),
+						{ authTagLength: TAG_BYTES },
+					);
+					decipher.setAAD(v1 ? Buffer.from(`v1:${keyId}`) : placeAad(place, keyId));
+					decipher.setAuthTag(tag);
+					plain = Buffer.concat([
+						decipher.update(Buffer.from(ctB64, 'base64url')),
+						decipher.final(),
+					]).toString('utf8');
+				} catch {
+					plain = undefined;
+				}
 			}
 			if (plain === undefined) {
 				throw new PhiKeyError(
-					`PHI encryption key does not match key id "${keyId}" used for this entry (or the entry was altered) — ` +
+					`PHI encryption key does not match key id "${keyId}" used for this entry (or the entry was altered or moved) — ` +
 						`set the key that was used then as a previous key with id "${keyId}". Nothing was changed.`,
 					keyId,
 				);
@@ -137,10 +156,21 @@ export function createPhiCipher(config: PhiKeyConfig): PhiCipher {
 			return plain;
 		},
 		digest(value: string): string {
-			return hmac(current, value);
+			return hmac(cur.mac, value);
 		},
 		lookupDigests(value: string): string[] {
-			return all.map((k) => hmac(k, value));
+			const out: string[] = [];
+			for (const k of byId.values()) {
+				out.push(hmac(k.mac, value));
+				if (k.legacy.mac !== k.mac) out.push(hmac(k.legacy.mac, value));
+			}
+			return out;
+		},
+		isCurrent(ciphertext: string): boolean {
+			return ciphertext.startsWith(currentPrefix);
+		},
+		keyIds(): string[] {
+			return [...byId.keys()];
 		},
 	};
 }

@@ -9,8 +9,10 @@
  *   the same as SQLite rows. Prefer TEXT (ISO) or BIGINT (epoch ms) for times and INTEGER 0/1 for flags so reads
  *   are identical on both backends.
  * - `INSERT … ON CONFLICT … DO NOTHING/UPDATE` and `RETURNING` work on both (SQLite ≥ 3.35; node:sqlite ships 3.50).
- * - PHI (message text, captions, names, birth dates, phone numbers) is stored only as `cipher.encrypt(...)` output;
- *   lookups and indexes use `cipher.digest(...)` (keyed HMAC), never the plaintext.
+ * - PHI (message text, captions, names, birth dates, phone numbers) is stored only as `cipher.encrypt(value, place)`
+ *   output; lookups and indexes use `cipher.digest(...)` (keyed HMAC), never the plaintext. Every table holding
+ *   ciphertexts or digests is listed in phi-columns.ts (Rotate Keys and the key checks work from that list), and a
+ *   digest is always written together with the ciphertext of the same value in the same row.
  */
 
 export type SqlDialect = 'sqlite' | 'postgres';
@@ -41,24 +43,42 @@ export interface ClinicStore extends SqlTx {
 	queryArrays?(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
 	/** Runs `fn` in one transaction: commit when it resolves, rollback when it throws. Not re-entrant. */
 	transaction<T>(fn: (tx: SqlTx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
-	/** Field-level encryption for PHI columns (AES-256-GCM, key id kept in every ciphertext for rotation). */
+	/**
+	 * Field-level encryption for PHI columns (AES-256-GCM, key id kept in every ciphertext for rotation). Available
+	 * once the store is open (openClinicStore checks the configured keys against the store's key metadata first).
+	 */
 	readonly cipher: PhiCipher;
 	/** A short, non-secret description for messages: `sqlite:/path/file.sqlite` or `postgres://host:port/db`. */
 	readonly description: string;
 	close(): Promise<void>;
 }
 
+/** Where a ciphertext lives: bound into its authenticated data, so it does not decrypt anywhere else. */
+export interface PhiPlace {
+	table: string;
+	column: string;
+	/** The row's primary key (a value that never changes for the row). */
+	row: string | number | bigint;
+}
+
 export interface PhiCipher {
 	/** Key id used for new ciphertexts. */
 	readonly keyId: string;
-	/** `'v1:<keyId>:<iv>:<tag>:<ciphertext>'` (base64url parts, random 12-byte IV). */
-	encrypt(plain: string): string;
-	/** Decrypts with the key named in the ciphertext (current or a previous key); clear error when it is missing/wrong. */
-	decrypt(ciphertext: string): string;
+	/** `'v2:<keyId>:<iv>:<tag>:<ciphertext>'` (base64url parts, random 12-byte IV), bound to `place`. */
+	encrypt(plain: string, place: PhiPlace): string;
+	/**
+	 * Decrypts with the key named in the ciphertext (current or a previous key); clear error when it is missing or
+	 * wrong, or when the value was moved from another place. Old `v1:` values (no place binding) still decrypt.
+	 */
+	decrypt(ciphertext: string, place: PhiPlace): string;
 	/** Keyed HMAC-SHA-256 (hex) under the current key, for lookup columns and unique indexes. Never plaintext. */
 	digest(value: string): string;
 	/** The digests of `value` under the current AND every previous key: use `WHERE col IN (…)` after a key rotation. */
 	lookupDigests(value: string): string[];
+	/** True when `ciphertext` is in the current format under the current key (Rotate Keys leaves it alone). */
+	isCurrent(ciphertext: string): boolean;
+	/** Every configured key id, the current one first. */
+	keyIds(): string[];
 }
 
 /** One schema step. `id` is unique across the package, e.g. `'audit-001'`; never edit a released migration. */
@@ -78,6 +98,11 @@ export interface PhiKeyConfig {
 	keyId: string;
 	/** Keys that were current before (only used to decrypt / look up old entries). */
 	previousKeys?: Array<{ keyId: string; key: string }>;
+	/**
+	 * TESTS ONLY: scrypt cost (log2 N) for passphrase keys seen for the first time in a store, instead of OWASP's
+	 * N = 2^17. Recorded with the key, so later opens use it too. The Clinic Store credential never sets it.
+	 */
+	testOnlyScryptLog2N?: number;
 }
 
 interface StoreConfigBase {

@@ -24,8 +24,10 @@ import {
 // Every store carries the audit log table (Trigger/Send 'Audit to Store', Consent, Audit Log node).
 import '../../core/audit/schema';
 import { openClinicStore } from '../../core/store/open-store';
+import { PhiKeyError } from '../../core/store/phi-errors';
 import type { ClinicStore, ClinicStoreConfig } from '../../core/store/ports';
 import { settle } from '../../core/settle';
+import { toNodeError } from './errors';
 
 export const CLINIC_STORE_CREDENTIAL = 'clinicStoreApi';
 export const CLINIC_STORE_FILE_NAME = 'clinic-store.sqlite';
@@ -42,7 +44,10 @@ export function defaultSqlitePath(): string {
 	return join(n8nUserFolder(), CLINIC_STORE_FILE_NAME);
 }
 
-/** Parses "Previous Keys": one `keyId=key` per line (or comma-separated). */
+/**
+ * Parses the old "Previous Keys" text of credentials saved before the list field: `keyId=key` entries separated by
+ * new lines or commas (which is why a passphrase with a comma needs the list).
+ */
 export function parsePreviousKeys(text: unknown): Array<{ keyId: string; key: string }> {
 	if (typeof text !== 'string' || !text.trim()) return [];
 	return text
@@ -51,9 +56,34 @@ export function parsePreviousKeys(text: unknown): Array<{ keyId: string; key: st
 		.filter(Boolean)
 		.map((line) => {
 			const at = line.indexOf('=');
-			if (at < 1) throw new Error('Previous Keys: write one "keyId=key" per line, e.g. "2024-01=3q2+7w…"');
+			if (at < 1)
+				throw new Error(
+					'Previous Keys (Old Format): write one "keyId=key" per line, e.g. "2024-01=3q2+7w…", or use the Previous Keys list',
+				);
 			return { keyId: line.slice(0, at).trim(), key: line.slice(at + 1).trim() };
 		});
+}
+
+/** The "Previous Keys" list (fixedCollection `previousKeyList.keys[]`), then any old-format text entries. */
+export function previousKeysFromCredential(
+	data: ICredentialDataDecryptedObject,
+): Array<{ keyId: string; key: string }> {
+	const list = (data.previousKeyList as { keys?: Array<{ keyId?: unknown; key?: unknown }> } | undefined)
+		?.keys;
+	const fromList = (Array.isArray(list) ? list : []).map((entry, i) => {
+		const keyId = String(entry.keyId ?? '').trim();
+		const key = String(entry.key ?? '');
+		if (!keyId && !key.trim()) return null;
+		if (!keyId)
+			throw new Error(`Previous Keys: entry ${i + 1} has a key but no Key ID: enter the ID it was used with`);
+		if (!key.trim())
+			throw new Error(`Previous Keys: "${keyId}" has no key: enter the key or remove the entry`);
+		return { keyId, key };
+	});
+	return [
+		...fromList.filter((k): k is { keyId: string; key: string } => k !== null),
+		...parsePreviousKeys(data.previousKeys),
+	];
 }
 
 /** Credential data → store config. Throws a plain Error naming the credential field. */
@@ -70,7 +100,7 @@ export function storeConfigFromCredential(
 	const phi = {
 		key: phiKey,
 		keyId: String(data.phiKeyId || 'key-1').trim(),
-		previousKeys: parsePreviousKeys(data.previousKeys),
+		previousKeys: previousKeysFromCredential(data),
 	};
 	const backend = String(data.backend || 'sqlite');
 	if (backend === 'postgres') {
@@ -120,6 +150,8 @@ export async function getClinicStore(ctx: StoreContext, itemIndex?: number): Pro
 	}
 	const opened = await settle(async () => await openClinicStore(configured.value));
 	if (!opened.ok) {
+		// A key problem says what to do itself (which key, which field).
+		if (opened.error instanceof PhiKeyError) throw toNodeError(ctx.getNode(), opened.error, itemIndex);
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`Clinic store unavailable: ${(opened.error as Error).message}`,
@@ -143,14 +175,20 @@ export async function clinicStoreConnectionTest(
 		const store = await openClinicStore(config, { cache: false });
 		const probe = await settle(async () => {
 			await store.query('SELECT 1 AS ok');
-			const sample = store.cipher.encrypt('probe');
-			if (store.cipher.decrypt(sample) !== 'probe') throw new Error('PHI key self-test failed');
+			const place = { table: 'credential_test', column: 'probe', row: 0 };
+			const sample = store.cipher.encrypt('probe', place);
+			if (store.cipher.decrypt(sample, place) !== 'probe') throw new Error('PHI key self-test failed');
 			return store.description;
 		});
 		await store.close();
 		if (!probe.ok) throw probe.error;
 		return probe.value;
 	});
-	if (!res.ok) return { status: 'Error', message: (res.error as Error).message };
+	if (!res.ok) {
+		const error = res.error as Error;
+		if (!(error instanceof PhiKeyError) || !error.hint) return { status: 'Error', message: error.message };
+		const stop = /[.!?]$/.test(error.message) ? ' ' : '. ';
+		return { status: 'Error', message: `${error.message}${stop}${error.hint}` };
+	}
 	return { status: 'OK', message: `Connected to ${res.value}` };
 }

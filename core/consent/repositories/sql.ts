@@ -204,30 +204,25 @@ export class SqlConsentRepository implements ConsentRepository {
 		} else if (byPhone || byUserId) {
 			id = (byPhone ?? byUserId)!.id;
 		} else {
+			// The ciphertexts are bound to the row id, so they are written just below, once the id exists.
 			const inserted = await tx.query<{ id: number }>(
-				'INSERT INTO consent_subject (phone_digest, phone_enc, bsuid_digest, bsuid_enc, created_at, updated_at) ' +
-					'VALUES ($1, $2, $3, $4, $5, $5) RETURNING id',
-				[
-					identity.phone === null ? null : cipher.digest(identity.phone),
-					identity.phone === null ? null : cipher.encrypt(identity.phone),
-					identity.userId === null ? null : cipher.digest(identity.userId),
-					identity.userId === null ? null : cipher.encrypt(identity.userId),
-					now,
-				],
+				'INSERT INTO consent_subject (created_at, updated_at) VALUES ($1, $1) RETURNING id',
+				[now],
 			);
-			return num(inserted[0].id);
+			id = num(inserted[0].id);
 		}
-		// Refresh identifiers (new link, changed user ID, digest under a rotated key).
+		// Set/refresh identifiers (new row, new link, changed user ID, digest under a rotated key).
+		const at = (column: string) => ({ table: 'consent_subject', column, row: id });
 		if (identity.phone !== null) {
 			await tx.query(
 				'UPDATE consent_subject SET phone_digest = $1, phone_enc = $2, updated_at = $3 WHERE id = $4',
-				[cipher.digest(identity.phone), cipher.encrypt(identity.phone), now, id],
+				[cipher.digest(identity.phone), cipher.encrypt(identity.phone, at('phone_enc')), now, id],
 			);
 		}
 		if (identity.userId !== null) {
 			await tx.query(
 				'UPDATE consent_subject SET bsuid_digest = $1, bsuid_enc = $2, updated_at = $3 WHERE id = $4',
-				[cipher.digest(identity.userId), cipher.encrypt(identity.userId), now, id],
+				[cipher.digest(identity.userId), cipher.encrypt(identity.userId, at('bsuid_enc')), now, id],
 			);
 		}
 		return id;
@@ -271,13 +266,22 @@ export class SqlConsentRepository implements ConsentRepository {
 							e.evidence.channel,
 							e.evidence.sourceMessageId,
 							e.evidence.keyword ?? null,
-							e.evidence.textShown === null ? null : cipher.encrypt(e.evidence.textShown),
+							null, // text_enc: bound to the event id, set below
 							a.workflowId,
 							a.executionId,
 							a.node,
 						],
 					);
-					out.push(this.toStored(rows[0]));
+					const row = rows[0];
+					if (e.evidence.textShown !== null) {
+						row.text_enc = cipher.encrypt(e.evidence.textShown, {
+							table: 'consent_event',
+							column: 'text_enc',
+							row: num(row.id),
+						});
+						await tx.query('UPDATE consent_event SET text_enc = $1 WHERE id = $2', [row.text_enc, row.id]);
+					}
+					out.push(this.toStored(row));
 				}
 				const fresh = out.filter((e) => !e.duplicate);
 				if (hook && fresh.length) await hook(fresh, tx);
@@ -290,7 +294,14 @@ export class SqlConsentRepository implements ConsentRepository {
 	private toStored(row: EventRow): StoredConsentEvent {
 		const evidence: ConsentEvidence = {
 			sourceMessageId: row.source_message_id,
-			textShown: row.text_enc === null ? null : this.store.cipher.decrypt(row.text_enc),
+			textShown:
+				row.text_enc === null
+					? null
+					: this.store.cipher.decrypt(row.text_enc, {
+							table: 'consent_event',
+							column: 'text_enc',
+							row: num(row.id),
+						}),
 			channel: row.channel,
 			timestamp: num(row.evidence_at),
 			actor: { workflowId: row.actor_workflow_id, executionId: row.actor_execution_id, node: row.actor_node },
@@ -315,8 +326,9 @@ export class SqlConsentRepository implements ConsentRepository {
 		let phone = identity.phone;
 		let userId = identity.userId;
 		for (const s of subjects) {
-			if (phone === null && s.phone_enc) phone = this.store.cipher.decrypt(s.phone_enc);
-			if (userId === null && s.bsuid_enc) userId = this.store.cipher.decrypt(s.bsuid_enc);
+			const at = (column: string) => ({ table: 'consent_subject', column, row: s.id });
+			if (phone === null && s.phone_enc) phone = this.store.cipher.decrypt(s.phone_enc, at('phone_enc'));
+			if (userId === null && s.bsuid_enc) userId = this.store.cipher.decrypt(s.bsuid_enc, at('bsuid_enc'));
 		}
 		if (ids.length === 0) return { identity: { phone, userId }, events: [] };
 		const rows = await this.store.query<EventRow>(

@@ -43,26 +43,29 @@ export class SqlBookingRepository implements BookingRepository {
 		private readonly calendarId = 'default',
 	) {}
 
-	private enc(value: string | undefined): string | null {
-		return value ? this.store.cipher.encrypt(value) : null;
+	/** PHI ciphertexts are bound to their place (clinic_bookings, column, booking id). */
+	private enc(value: string | undefined, column: string, id: string): string | null {
+		return value ? this.store.cipher.encrypt(value, { table: 'clinic_bookings', column, row: id }) : null;
 	}
 
-	private dec(value: string | null): string | undefined {
-		return value ? this.store.cipher.decrypt(value) : undefined;
+	private dec(value: string | null, column: string, id: string): string | undefined {
+		return value
+			? this.store.cipher.decrypt(value, { table: 'clinic_bookings', column, row: id })
+			: undefined;
 	}
 
 	private fromRow(r: Row): StoredBooking {
 		const patient: StoredBooking['patient'] = {};
-		const name = this.dec(r.patient_name_enc);
-		const phone = this.dec(r.patient_phone_enc);
-		const email = this.dec(r.patient_email_enc);
-		const reference = this.dec(r.patient_ref_enc);
+		const name = this.dec(r.patient_name_enc, 'patient_name_enc', r.id);
+		const phone = this.dec(r.patient_phone_enc, 'patient_phone_enc', r.id);
+		const email = this.dec(r.patient_email_enc, 'patient_email_enc', r.id);
+		const reference = this.dec(r.patient_ref_enc, 'patient_ref_enc', r.id);
 		if (name) patient.name = name;
 		if (phone) patient.phone = phone;
 		if (email) patient.email = email;
 		if (reference) patient.reference = reference;
-		const notes = this.dec(r.notes_enc);
-		const cancelReason = this.dec(r.cancel_reason_enc);
+		const notes = this.dec(r.notes_enc, 'notes_enc', r.id);
+		const cancelReason = this.dec(r.cancel_reason_enc, 'cancel_reason_enc', r.id);
 		return {
 			id: r.id,
 			practitionerId: r.practitioner_id,
@@ -142,13 +145,13 @@ export class SqlBookingRepository implements BookingRepository {
 								b.endMs,
 								b.status,
 								active(b.status),
-								this.enc(b.patient.name),
-								this.enc(b.patient.phone),
-								this.enc(b.patient.email),
-								this.enc(b.patient.reference),
+								this.enc(b.patient.name, 'patient_name_enc', b.id),
+								this.enc(b.patient.phone, 'patient_phone_enc', b.id),
+								this.enc(b.patient.email, 'patient_email_enc', b.id),
+								this.enc(b.patient.reference, 'patient_ref_enc', b.id),
 								b.patient.phone ? this.store.cipher.digest(b.patient.phone) : null,
-								this.enc(b.notes),
-								this.enc(b.cancelReason),
+								this.enc(b.notes, 'notes_enc', b.id),
+								this.enc(b.cancelReason, 'cancel_reason_enc', b.id),
 								b.createdAtMs,
 								b.updatedAtMs,
 							],
@@ -196,7 +199,15 @@ export class SqlBookingRepository implements BookingRepository {
 			`UPDATE clinic_bookings SET status = $3, active = $4, updated_at_ms = $5,
 			 cancel_reason_enc = CASE WHEN $6 = 1 THEN $7 ELSE cancel_reason_enc END
 			 WHERE calendar_id = $1 AND id = $2 RETURNING *`,
-			[this.calendarId, id, status, active(status), nowMs, reason !== undefined ? 1 : 0, this.enc(reason)],
+			[
+				this.calendarId,
+				id,
+				status,
+				active(status),
+				nowMs,
+				reason !== undefined ? 1 : 0,
+				this.enc(reason, 'cancel_reason_enc', id),
+			],
 		);
 		return rows[0] ? this.fromRow(rows[0]) : undefined;
 	}

@@ -10,7 +10,12 @@ import { Client } from 'pg';
 
 import type { ClinicStoreConfig } from '../../../core/store/ports';
 
-export const PHI = { key: 'a test passphrase that is long enough', keyId: 'test-2025' };
+/** Cheap scrypt for tests (explicit test-only option; production keys use N = 2^17). */
+export const PHI = {
+	key: 'a test passphrase that is long enough',
+	keyId: 'test-2025',
+	testOnlyScryptLog2N: 10,
+};
 
 export interface Backend {
 	name: 'sqlite' | 'postgres';
