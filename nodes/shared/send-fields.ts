@@ -61,6 +61,19 @@ export const phoneNumberIdOption: INodeProperties = {
 		"Send from this WhatsApp phone number ID instead of the credential's (Meta's numeric ID, not the phone number itself)",
 };
 
+/** The "Options" collection of a Send node (or operation) holding `options`. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		description: 'Optional settings',
+		default: {},
+		options,
+	};
+}
+
 /** The common "Options" of a sending operation (each node adds its own). */
 export interface SendOptions {
 	defaultCountry?: string;

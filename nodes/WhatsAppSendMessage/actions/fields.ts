@@ -10,6 +10,7 @@ import {
 	callbackDataOption,
 	defaultCountryOption,
 	messagesPerSecondOption,
+	optionsCollection,
 	phoneNumberIdOption,
 	readDefaultCountry,
 	readRecipient,
@@ -50,22 +51,19 @@ const replyToOption: INodeProperties = {
 
 /** The "Options" collection of every sending operation. */
 export function sendOptionsProperty(operations: Operation[], extra: INodeProperties[] = []): INodeProperties {
-	return forOperations(operations, {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		description: 'Optional settings',
-		default: {},
-		options: [
-			callbackDataOption,
-			defaultCountryOption,
-			messagesPerSecondOption,
-			...(operations.includes('reaction') ? [] : [replyToOption]),
-			phoneNumberIdOption,
-			...extra,
-		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	});
+	return forOperations(
+		operations,
+		optionsCollection(
+			[
+				callbackDataOption,
+				defaultCountryOption,
+				messagesPerSecondOption,
+				...(operations.includes('reaction') ? [] : [replyToOption]),
+				phoneNumberIdOption,
+				...extra,
+			].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		),
+	);
 }
 
 export interface MessageOptions extends SendOptions {

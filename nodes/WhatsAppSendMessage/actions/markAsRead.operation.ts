@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { buildMarkRead } from '../../../core/whatsapp/messages/mark-read';
 import type { SendJob } from '../../shared/send';
-import { phoneNumberIdOption } from '../../shared/send-fields';
+import { optionsCollection, phoneNumberIdOption } from '../../shared/send-fields';
 import { forOperations } from './fields';
 
 export const description: INodeProperties[] = [
@@ -22,15 +22,7 @@ export const description: INodeProperties[] = [
 		default: false,
 		description: 'Whether to show "typing…" to the patient until the next reply (at most 25 seconds)',
 	}),
-	forOperations(['markAsRead'], {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		description: 'Optional settings',
-		default: {},
-		options: [phoneNumberIdOption],
-	}),
+	forOperations(['markAsRead'], optionsCollection([phoneNumberIdOption])),
 ];
 
 export async function prepare(this: IExecuteFunctions, itemIndex: number): Promise<SendJob> {

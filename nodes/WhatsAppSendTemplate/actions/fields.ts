@@ -5,6 +5,7 @@ import {
 	callbackDataOption,
 	defaultCountryOption,
 	messagesPerSecondOption,
+	optionsCollection,
 	phoneNumberIdOption,
 	recipientProperty,
 	type SendOptions,
@@ -100,38 +101,30 @@ export const description: INodeProperties[] = [
 		hint: 'Money and dates are written for the patient in the template language, e.g. R$ 150,50 or 12 de março de 2026 às 09:30',
 		displayOptions: { show: { parameterSource: ['json'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		description: 'Optional settings',
-		default: {},
-		options: [
-			callbackDataOption,
-			defaultCountryOption,
-			{
-				displayName: 'Header Document File Name',
-				name: 'documentFilename',
-				type: 'string',
-				default: '',
-				placeholder: 'lab-results.pdf',
-				description: 'File name the patient sees for a DOCUMENT header (default: the uploaded file name)',
-			},
-			{
-				displayName: 'Header Media From Binary Property',
-				name: 'headerBinaryProperty',
-				type: 'string',
-				default: '',
-				placeholder: 'data',
-				description:
-					'Upload this binary property of the item (e.g. a PDF from the previous node) and use it as the image/video/document header instead of a link or media ID',
-			},
-			messagesPerSecondOption,
-			phoneNumberIdOption,
-			variableFormatsOption,
-		],
-	},
+	optionsCollection([
+		callbackDataOption,
+		defaultCountryOption,
+		{
+			displayName: 'Header Document File Name',
+			name: 'documentFilename',
+			type: 'string',
+			default: '',
+			placeholder: 'lab-results.pdf',
+			description: 'File name the patient sees for a DOCUMENT header (default: the uploaded file name)',
+		},
+		{
+			displayName: 'Header Media From Binary Property',
+			name: 'headerBinaryProperty',
+			type: 'string',
+			default: '',
+			placeholder: 'data',
+			description:
+				'Upload this binary property of the item (e.g. a PDF from the previous node) and use it as the image/video/document header instead of a link or media ID',
+		},
+		messagesPerSecondOption,
+		phoneNumberIdOption,
+		variableFormatsOption,
+	]),
 ];
 
 /** The node's "Options" collection as read from an item. */
