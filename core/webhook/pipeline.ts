@@ -73,9 +73,9 @@ export interface DedupSetup {
 export interface DeliveryPorts<B> {
 	dedup: DedupSetup;
 	/** Answers 200 right away (before media downloads). Called at most once. */
-	acknowledge(): void;
+	acknowledge: () => void;
 	/** Downloads the media of `events`, result aligned with them. Called only with "Download Media". */
-	downloadMedia?(events: readonly MessageEvent[]): Promise<Array<MediaAttachment<B>>>;
+	downloadMedia?: (events: readonly MessageEvent[]) => Promise<Array<MediaAttachment<B>>>;
 	hooks?: readonly EmitHook[];
 	log: DeliveryLog;
 	now?: () => number;
@@ -192,17 +192,17 @@ export async function processDelivery<B>(
 	if (fresh.length === 0) return OK;
 
 	// 6. Media (after acknowledging, so Meta gets its 200 quickly).
-	const mediaEvents =
-		settings.downloadMedia && ports.downloadMedia
-			? fresh.filter((e): e is MessageEvent => e.event === 'message' && e.media !== null)
-			: [];
+	const download = settings.downloadMedia ? ports.downloadMedia : undefined;
+	const mediaEvents = download
+		? fresh.filter((e): e is MessageEvent => e.event === 'message' && e.media !== null)
+		: [];
 	let acknowledged = false;
 	const attachments = new Map<MessageEvent, MediaAttachment<B>>();
-	if (mediaEvents.length > 0 && ports.downloadMedia) {
+	if (download && mediaEvents.length > 0) {
 		ports.acknowledge();
 		acknowledged = true;
 		try {
-			const results = await ports.downloadMedia(mediaEvents);
+			const results = await download(mediaEvents);
 			mediaEvents.forEach((e, i) => attachments.set(e, results[i]));
 		} catch (error) {
 			const text = `Media download failed: ${message(error)}`;
