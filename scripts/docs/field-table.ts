@@ -124,6 +124,7 @@ function describe(property: INodeProperties): string {
 	const parts: string[] = [];
 	if (property.description) parts.push(sentence(cell(property.description)));
 	if (property.required) parts.push('Required.');
+	if (property.typeOptions?.password) parts.push('Hidden in the editor (a secret).');
 	const options = optionsList(property);
 	if (options) parts.push(options);
 	if (property.hint) parts.push(`_Hint:_ ${sentence(cell(property.hint))}`);
@@ -342,10 +343,8 @@ export function renderCredentialFields(name: string): string {
 		'| --- | --- | --- | --- | --- | --- |',
 	];
 	for (const row of rows) {
-		const secret = properties.find((p) => p.name === row.path)?.typeOptions?.password;
-		const description = [row.description, secret ? 'Stored encrypted by n8n.' : ''].filter(Boolean).join(' ');
 		out.push(
-			`| ${cell(row.label)} | ${code(row.path)} | ${row.type} | ${row.default} | ${conditionText(row.cond, lookup)} | ${description} |`,
+			`| ${cell(row.label)} | ${code(row.path)} | ${row.type} | ${row.default} | ${conditionText(row.cond, lookup)} | ${row.description} |`,
 		);
 	}
 	return `${out.join('\n')}\n`;
