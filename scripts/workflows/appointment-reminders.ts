@@ -1,12 +1,11 @@
 /** 02 · Appointment reminders (24–48 h ahead) with confirm / cancel / reschedule buttons. */
-import { CLINIC_RULES, templateDate } from './clinic-settings';
+import { templateDate } from './clinic-settings';
 import { CRED, Flow, PKG, X } from './flow';
-import { audit, consentCheck, switchByIndex, webhook } from './nodes';
+import { audit, builtinScheduler, consentCheck, slotLookup, webhook } from './nodes';
 
 export function reminders(): Flow {
 	const f = new Flow('02 · Appointment reminders', 'wac-reminders');
 	const wa = CRED.whatsApp;
-	const store = CRED.store;
 	f.sticky(
 		[
 			'## Appointment reminders',
@@ -26,23 +25,17 @@ export function reminders(): Flow {
 		rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 9 }] },
 	});
 	const now = webhook(f, 'Run reminders now', [X(0), 420], 'clinic-reminders-run');
-	const list = f.add(
+	const list = slotLookup(
+		f,
 		'List appointments 24–48 h ahead',
-		`${PKG}.appointmentSlotLookup`,
-		1,
 		[X(1), 300],
-		{
-			operation: 'listAppointments',
-			backend: 'builtin',
-			rulesSource: 'json',
-			rulesJson: CLINIC_RULES,
+		builtinScheduler('listAppointments', {
 			windowStart: '={{ $now.plus({ hours: 24 }).toISO() }}',
 			windowEnd: '={{ $now.plus({ hours: 48 }).toISO() }}',
 			statuses: ['booked'],
 			listLimit: 500,
 			locale: 'en',
-		},
-		{ credentials: store },
+		}),
 	);
 	f.connect(schedule, list);
 	f.connect(now, list);
@@ -89,6 +82,5 @@ export function reminders(): Flow {
 	f.connect(tpl, auditSent);
 	f.connect(auditSent, loop);
 	f.connect(auditBlocked, loop);
-	void switchByIndex;
 	return f;
 }

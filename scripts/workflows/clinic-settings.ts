@@ -52,19 +52,3 @@ export const CLINIC_RULES = JSON.stringify(
 	null,
 	2,
 );
-
-/** Find Free Slots in "WhatsApp list" mode. */
-export function slotListParams(): Record<string, unknown> {
-	return {
-		operation: 'findSlots',
-		backend: 'builtin',
-		rulesSource: 'json',
-		rulesJson: CLINIC_RULES,
-		serviceId: 'consultation',
-		daysAhead: 14,
-		maxSlots: 10,
-		output: 'whatsappList',
-		listOptions: { body: 'Choose a time for your appointment:', button: 'See times' },
-		locale: 'en',
-	};
-}

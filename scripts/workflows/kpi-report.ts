@@ -2,9 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CLINIC_RULES } from './clinic-settings';
 import { CRED, Flow, PKG, X } from './flow';
-import { code, webhook } from './nodes';
+import { builtinScheduler, code, slotLookup, webhook } from './nodes';
 
 export function kpiReport(): Flow {
 	const store = CRED.store;
@@ -43,23 +42,18 @@ export function kpiReport(): Flow {
 		},
 		{ credentials: store, alwaysOutputData: true },
 	);
-	const appts = f.add(
+	const appts = slotLookup(
+		f,
 		'Appointments, last 7 days',
-		`${PKG}.appointmentSlotLookup`,
-		1,
 		[X(2), 300],
-		{
-			operation: 'listAppointments',
-			backend: 'builtin',
-			rulesSource: 'json',
-			rulesJson: CLINIC_RULES,
+		builtinScheduler('listAppointments', {
 			windowStart: '={{ $now.minus({ days: 7 }).toISO() }}',
 			windowEnd: '={{ $now.plus({ days: 30 }).toISO() }}',
 			statuses: ['booked', 'arrived', 'cancelled', 'fulfilled', 'noshow', 'pending'],
 			listLimit: 5000,
 			locale: 'en',
-		},
-		{ credentials: store, alwaysOutputData: true, executeOnce: true },
+		}),
+		{ alwaysOutputData: true, executeOnce: true },
 	);
 	const kpis = f.add(
 		'Compute KPIs',

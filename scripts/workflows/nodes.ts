@@ -1,4 +1,5 @@
 /** Parameters (and whole nodes) the workflows use again and again: Code, Switch, data table, Audit Log, Consent Check. */
+import { CLINIC_RULES } from './clinic-settings';
 import { CRED, Flow, PKG, STATE_TABLE, type Position } from './flow';
 
 export const code = (
@@ -10,12 +11,13 @@ export const code = (
 	jsCode: js.trim(),
 });
 
-/** Switch (v3.2) in expression mode: the expression returns the output index. */
-export const switchByIndex = (expression: string, outputs: number) => ({
-	mode: 'expression',
-	numberOutputs: outputs,
-	output: `={{ ${expression} }}`,
-});
+/** A Switch (v3.2) in expression mode: `expression` gives the output index (0 … outputs − 1). */
+export const switchNode = (f: Flow, name: string, pos: Position, expression: string, outputs: number) =>
+	f.add(name, 'n8n-nodes-base.switch', 3.2, pos, {
+		mode: 'expression',
+		numberOutputs: outputs,
+		output: `={{ ${expression} }}`,
+	});
 
 export const dataTableRef = { __rl: true, mode: 'name', value: STATE_TABLE };
 
@@ -117,3 +119,50 @@ export const consentCheck = (f: Flow, name: string, pos: Position, recipient: st
 		{ operation: 'check', recipient, userId: '', purpose, options: {} },
 		{ credentials: CRED.store },
 	);
+
+/** WhatsApp Send Message · text. */
+export const sendText = (
+	f: Flow,
+	name: string,
+	pos: Position,
+	recipient: string,
+	text: string,
+	options: Record<string, unknown> = {},
+) =>
+	f.add(
+		name,
+		`${PKG}.whatsAppSendMessage`,
+		1,
+		pos,
+		{ operation: 'text', recipient, text, options },
+		{ credentials: CRED.whatsApp },
+	);
+
+/** An Appointment Slot Lookup node on the Clinic Store credential; `extra` adds node settings. */
+export const slotLookup = (
+	f: Flow,
+	name: string,
+	pos: Position,
+	parameters: Record<string, unknown>,
+	extra: Record<string, unknown> = {},
+) => f.add(name, `${PKG}.appointmentSlotLookup`, 1, pos, parameters, { credentials: CRED.store, ...extra });
+
+/** Appointment Slot Lookup on the built-in scheduler with the demo clinic's rules; `fields` follow. */
+export const builtinScheduler = (operation: string, fields: Record<string, unknown> = {}) => ({
+	operation,
+	backend: 'builtin',
+	rulesSource: 'json',
+	rulesJson: CLINIC_RULES,
+	...fields,
+});
+
+/** Find Free Slots in "WhatsApp list" mode. */
+export const slotListParams = () =>
+	builtinScheduler('findSlots', {
+		serviceId: 'consultation',
+		daysAhead: 14,
+		maxSlots: 10,
+		output: 'whatsappList',
+		listOptions: { body: 'Choose a time for your appointment:', button: 'See times' },
+		locale: 'en',
+	});

@@ -1,11 +1,10 @@
 /** 05 · Post-visit follow-up and satisfaction survey for fulfilled visits. */
-import { CLINIC_RULES, templateDate } from './clinic-settings';
+import { templateDate } from './clinic-settings';
 import { CRED, Flow, PKG, X } from './flow';
-import { audit, consentCheck, webhook } from './nodes';
+import { audit, builtinScheduler, consentCheck, slotLookup, webhook } from './nodes';
 
 export function followUp(): Flow {
 	const wa = CRED.whatsApp;
-	const store = CRED.store;
 	const f = new Flow('05 · Post-visit follow-up and satisfaction survey', 'wac-follow-up');
 	f.sticky(
 		[
@@ -22,23 +21,17 @@ export function followUp(): Flow {
 		rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 19 }] },
 	});
 	const now = webhook(f, 'Run follow-ups now', [X(0), 420], 'clinic-follow-up-run');
-	const list = f.add(
+	const list = slotLookup(
+		f,
 		'Visits of the last 24 h',
-		`${PKG}.appointmentSlotLookup`,
-		1,
 		[X(1), 300],
-		{
-			operation: 'listAppointments',
-			backend: 'builtin',
-			rulesSource: 'json',
-			rulesJson: CLINIC_RULES,
+		builtinScheduler('listAppointments', {
 			windowStart: '={{ $now.minus({ hours: 24 }).toISO() }}',
 			windowEnd: '={{ $now.plus({ hours: 24 }).toISO() }}',
 			statuses: ['fulfilled'],
 			listLimit: 500,
 			locale: 'en',
-		},
-		{ credentials: store },
+		}),
 	);
 	f.connect(schedule, list);
 	f.connect(now, list);

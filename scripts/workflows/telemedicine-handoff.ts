@@ -1,9 +1,8 @@
 /** 04 · Telemedicine handoff (staff desk): handoffs and messages from 01, staff replies, closing a handoff. */
-import { CRED, Flow, PKG, X } from './flow';
-import { audit, saveConversation, webhook } from './nodes';
+import { Flow, X } from './flow';
+import { audit, saveConversation, sendText, webhook } from './nodes';
 
 export function telemedicine(): Flow {
-	const wa = CRED.whatsApp;
 	const f = new Flow('04 · Telemedicine handoff (staff desk)', 'wac-telemedicine');
 	f.sticky(
 		[
@@ -34,18 +33,12 @@ export function telemedicine(): Flow {
 	f.chain(desk, notify, auditDesk);
 
 	const replyHook = webhook(f, 'Staff reply', [X(0), 460], 'clinic-staff-reply');
-	const reply = f.add(
+	const reply = sendText(
+		f,
 		'Send staff answer',
-		`${PKG}.whatsAppSendMessage`,
-		1,
 		[X(1), 460],
-		{
-			operation: 'text',
-			recipient: '={{ $json.body.patient }}',
-			text: '={{ "Nurse: " + $json.body.text }}',
-			options: {},
-		},
-		{ credentials: wa },
+		'={{ $json.body.patient }}',
+		'={{ "Nurse: " + $json.body.text }}',
 	);
 	f.chain(replyHook, reply, audit(f, 'Audit staff answer', [X(2), 460], 'telemedicine'));
 
@@ -57,18 +50,12 @@ export function telemedicine(): Flow {
 		[X(1), 720],
 		saveConversation('$json.body.patient', `'idle'`, `'{}'`),
 	);
-	const tell = f.add(
+	const tell = sendText(
+		f,
 		'Tell the patient',
-		`${PKG}.whatsAppSendMessage`,
-		1,
 		[X(2), 720],
-		{
-			operation: 'text',
-			recipient: `={{ $('Close handoff').item.json.body.patient }}`,
-			text: 'Our nurse has closed this conversation. You are back with the clinic assistant: type MENU at any time.',
-			options: {},
-		},
-		{ credentials: wa },
+		`={{ $('Close handoff').item.json.body.patient }}`,
+		'Our nurse has closed this conversation. You are back with the clinic assistant: type MENU at any time.',
 	);
 	f.chain(closeHook, back, tell, audit(f, 'Audit handoff closed', [X(3), 720], 'telemedicine'));
 	return f;

@@ -2,13 +2,12 @@
  * Patient inbox · the booking conversation: the bot's text replies and menu, free times as a list, and booking
  * the time the patient taps (confirmation template, or other times when it was just taken).
  */
-import { CLINIC_RULES, slotListParams, templateDate } from '../clinic-settings';
+import { templateDate } from '../clinic-settings';
 import { CRED, PKG, X } from '../flow';
-import { audit, switchByIndex } from '../nodes';
-import { type InboxBranch, sendText } from './route';
+import { audit, builtinScheduler, sendText, slotListParams, slotLookup, switchNode } from '../nodes';
+import { type InboxBranch, CONVERSATION_RECIPIENT, ITEM_RECIPIENT } from './route';
 
 const wa = CRED.whatsApp;
-const store = CRED.store;
 
 /** Route outputs reply, menu, slots, book, in that order. */
 export function bookingBranches(b: InboxBranch): void {
@@ -22,7 +21,7 @@ export function bookingBranches(b: InboxBranch): void {
 function replyBranch(b: InboxBranch): void {
 	const f = b.f;
 	const y = b.row();
-	const reply = sendText(f, 'Send reply', [X(7), y], '={{ $json.reply }}');
+	const reply = sendText(f, 'Send reply', [X(7), y], ITEM_RECIPIENT, '={{ $json.reply }}');
 	b.from('reply', reply);
 	f.connect(reply, audit(f, 'Audit reply', [X(8), y], 'appointment-booking'));
 }
@@ -38,7 +37,7 @@ function menuBranch(b: InboxBranch): void {
 		[X(7), y],
 		{
 			operation: 'buttons',
-			recipient: '={{ $json.recipient }}',
+			recipient: ITEM_RECIPIENT,
 			body: '={{ $json.reply }}',
 			buttons: {
 				button: [
@@ -59,9 +58,7 @@ function menuBranch(b: InboxBranch): void {
 function slotsBranch(b: InboxBranch): void {
 	const f = b.f;
 	const y = b.row();
-	const find = f.add('Find free slots', `${PKG}.appointmentSlotLookup`, 1, [X(7), y], slotListParams(), {
-		credentials: store,
-	});
+	const find = slotLookup(f, 'Find free slots', [X(7), y], slotListParams());
 	const list = f.add(
 		'Send slot list',
 		`${PKG}.whatsAppSendMessage`,
@@ -69,7 +66,7 @@ function slotsBranch(b: InboxBranch): void {
 		[X(8), y],
 		{
 			operation: 'list',
-			recipient: `={{ $('Conversation').item.json.recipient }}`,
+			recipient: CONVERSATION_RECIPIENT,
 			listSource: 'object',
 			listObject: '={{ $json.whatsappList }}',
 			options: {},
@@ -84,38 +81,26 @@ function slotsBranch(b: InboxBranch): void {
 function bookBranch(b: InboxBranch): void {
 	const f = b.f;
 	const y = b.row();
-	const book = f.add(
+	const book = slotLookup(
+		f,
 		'Book',
-		`${PKG}.appointmentSlotLookup`,
-		1,
 		[X(7), y],
-		{
-			operation: 'book',
-			backend: 'builtin',
-			rulesSource: 'json',
-			rulesJson: CLINIC_RULES,
+		builtinScheduler('book', {
 			slotId: '={{ $json.slotId }}',
 			patientName: '={{ $json.context.name }}',
 			patientPhone: '={{ $json.recipient }}',
 			bookFields: { notes: '={{ "Insurance: " + $json.context.insurance }}' },
 			locale: 'en',
-		},
-		{ credentials: store },
+		}),
 	);
-	const booked = f.add(
-		'Booked?',
-		'n8n-nodes-base.switch',
-		3.2,
-		[X(8), y],
-		switchByIndex('$json.booked ? 0 : 1', 2),
-	);
+	const booked = switchNode(f, 'Booked?', [X(8), y], '$json.booked ? 0 : 1', 2);
 	const confirmation = f.add(
 		'Send confirmation',
 		`${PKG}.whatsAppSendTemplate`,
 		1,
 		[X(9), y - 60],
 		{
-			recipient: `={{ $('Conversation').item.json.recipient }}`,
+			recipient: CONVERSATION_RECIPIENT,
 			template: { __rl: true, mode: 'name', value: 'appointment_confirmation|en_US' },
 			parameterSource: 'json',
 			parametersJson: `={{ { first_name: $('Conversation').item.json.context.name.split(' ')[0], doctor_name: $json.appointment.practitioner.name, appointment_date: ${templateDate('$json.appointment.start', 'date')}, appointment_time: ${templateDate('$json.appointment.start', 'time')} } }}`,
@@ -127,18 +112,12 @@ function bookBranch(b: InboxBranch): void {
 	f.connect(book, booked);
 	f.connect(booked, confirmation, 0);
 	f.connect(confirmation, audit(f, 'Audit booking', [X(10), y - 60], 'appointment-booking'));
-	const taken = f.add(
+	const taken = sendText(
+		f,
 		'Slot just taken',
-		`${PKG}.whatsAppSendMessage`,
-		1,
 		[X(9), y + 80],
-		{
-			operation: 'text',
-			recipient: `={{ $('Conversation').item.json.recipient }}`,
-			text: 'Sorry, that time was just taken. Here are the next free times.',
-			options: {},
-		},
-		{ credentials: wa },
+		CONVERSATION_RECIPIENT,
+		'Sorry, that time was just taken. Here are the next free times.',
 	);
 	const alternatives = f.add(
 		'Send other times',
@@ -147,7 +126,7 @@ function bookBranch(b: InboxBranch): void {
 		[X(10), y + 80],
 		{
 			operation: 'list',
-			recipient: `={{ $('Conversation').item.json.recipient }}`,
+			recipient: CONVERSATION_RECIPIENT,
 			listSource: 'object',
 			listObject: `={{ $('Book').item.json.alternativesWhatsappList }}`,
 			options: {},

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { CRED, Flow, PKG, X } from '../flow';
-import { audit, code, getConversation, saveConversation, switchByIndex } from '../nodes';
+import { audit, code, getConversation, saveConversation, sendText, switchNode } from '../nodes';
 import { bookingBranches } from './booking';
 import { labReportBranch } from './lab-report';
 import { nurseHandoffBranch } from './nurse-handoff';
@@ -51,13 +51,7 @@ export function inbox(): Flow {
 		},
 		{ credentials: wa, webhookId: f.webhookId('WhatsApp Clinic Trigger') },
 	);
-	const kind = f.add(
-		'Message or status?',
-		'n8n-nodes-base.switch',
-		3.2,
-		[X(1), 300],
-		switchByIndex(`$json.event === 'message' ? 0 : 1`, 2),
-	);
+	const kind = switchNode(f, 'Message or status?', [X(1), 300], `$json.event === 'message' ? 0 : 1`, 2);
 	f.connect(trigger, kind);
 
 	const auditStatus = audit(f, 'Audit delivery status', [X(2), 620], 'delivery-status', {
@@ -93,26 +87,14 @@ export function inbox(): Flow {
 	f.connect(kind, [auditIn, ownButtons], 0);
 	f.connect(ownButtons, optOut);
 
-	const hasKeyword = f.add(
-		'Opt-out or opt-in?',
-		'n8n-nodes-base.switch',
-		3.2,
-		[X(3), 480],
-		switchByIndex('$json.consentKeyword ? 0 : 1', 2),
-	);
+	const hasKeyword = switchNode(f, 'Opt-out or opt-in?', [X(3), 480], '$json.consentKeyword ? 0 : 1', 2);
 	f.connect(optOut, hasKeyword);
-	const consentReply = f.add(
+	const consentReply = sendText(
+		f,
 		'Confirm consent change',
-		`${PKG}.whatsAppSendMessage`,
-		1,
 		[X(4), 100],
-		{
-			operation: 'text',
-			recipient: '={{ $json.consentKeyword.replyTo }}',
-			text: '={{ $json.consentKeyword.reply }}',
-			options: {},
-		},
-		{ credentials: wa },
+		'={{ $json.consentKeyword.replyTo }}',
+		'={{ $json.consentKeyword.reply }}',
 	);
 	const auditConsent = audit(f, 'Audit consent reply', [X(5), 100], 'consent');
 	f.connect(hasKeyword, consentReply, 0);
@@ -137,12 +119,12 @@ export function inbox(): Flow {
 		[X(6), 200],
 		saveConversation('$json.patient', '$json.nextStep', '$json.contextJson'),
 	);
-	const route = f.add(
+	const route = switchNode(
+		f,
 		'Route',
-		'n8n-nodes-base.switch',
-		3.2,
 		[X(6), 600],
-		switchByIndex(`${JSON.stringify(ACTIONS)}.indexOf($json.action)`, ACTIONS.length),
+		`${JSON.stringify(ACTIONS)}.indexOf($json.action)`,
+		ACTIONS.length,
 	);
 	f.connect(conv, [save, route]);
 

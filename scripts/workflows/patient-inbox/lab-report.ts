@@ -1,7 +1,7 @@
 /** Patient inbox · the lab report, sent once the patient's date of birth matches (workflow 03 asked for it). */
 import { CRED, PKG, X } from '../flow';
-import { audit, saveConversation, switchByIndex } from '../nodes';
-import { type InboxBranch, sendText } from './route';
+import { audit, saveConversation, sendText, switchNode } from '../nodes';
+import { type InboxBranch, ITEM_RECIPIENT } from './route';
 
 const wa = CRED.whatsApp;
 
@@ -9,15 +9,12 @@ const wa = CRED.whatsApp;
 export function labReportBranch(b: InboxBranch): void {
 	const f = b.f;
 	const y = b.row();
-	const dobOk = f.add(
+	const dobOk = switchNode(
+		f,
 		'Date of birth matches?',
-		'n8n-nodes-base.switch',
-		3.2,
 		[X(7), y],
-		switchByIndex(
-			`($json.candidateDob + '|' + $json.patient).hash('sha256') === $json.context.dobHash ? 0 : 1`,
-			2,
-		),
+		`($json.candidateDob + '|' + $json.patient).hash('sha256') === $json.context.dobHash ? 0 : 1`,
+		2,
 	);
 	const pdf = f.add(
 		'Send results PDF',
@@ -26,7 +23,7 @@ export function labReportBranch(b: InboxBranch): void {
 		[X(8), y - 60],
 		{
 			operation: 'media',
-			recipient: '={{ $json.recipient }}',
+			recipient: ITEM_RECIPIENT,
 			mediaType: 'document',
 			mediaSource: 'link',
 			mediaLink: '={{ $json.context.reportUrl }}',
@@ -47,6 +44,7 @@ export function labReportBranch(b: InboxBranch): void {
 		f,
 		'Ask date of birth again',
 		[X(8), y + 80],
+		ITEM_RECIPIENT,
 		'That date of birth does not match our records. Please type it again as DD/MM/YYYY.',
 	);
 	b.from('lab_dob', dobOk);

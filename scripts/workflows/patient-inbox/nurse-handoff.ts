@@ -1,10 +1,8 @@
 /** Patient inbox · hand the patient to a nurse: post to workflow 04's staff desk, send the video link. */
 import { SETTINGS } from '../clinic-settings';
-import { CRED, PKG, X } from '../flow';
-import { audit, switchByIndex } from '../nodes';
+import { X } from '../flow';
+import { audit, sendText, switchNode } from '../nodes';
 import type { InboxBranch } from './route';
-
-const wa = CRED.whatsApp;
 
 /** 7 nurse, 8 to_staff: post to the staff desk (workflow 04); a new handoff also gets the video link. */
 export function nurseHandoffBranch(b: InboxBranch): void {
@@ -34,25 +32,20 @@ export function nurseHandoffBranch(b: InboxBranch): void {
 		jsonBody: `={{ JSON.stringify({ kind: $json.action === 'nurse' ? 'handoff' : 'message', patient: $json.patient, name: $json.profileName, topic: $json.topic, videoLink: $json.videoLink }) }}`,
 		options: {},
 	});
-	const handoffKind = f.add(
+	const handoffKind = switchNode(
+		f,
 		'New handoff?',
-		'n8n-nodes-base.switch',
-		3.2,
 		[X(9), y],
-		switchByIndex(`$('Clinic settings').item.json.action === 'nurse' ? 0 : 1`, 2),
+		`$('Clinic settings').item.json.action === 'nurse' ? 0 : 1`,
+		2,
 	);
-	const link = f.add(
+	const link = sendText(
+		f,
 		'Send video link',
-		`${PKG}.whatsAppSendMessage`,
-		1,
 		[X(10), y],
-		{
-			operation: 'text',
-			recipient: `={{ $('Clinic settings').item.json.recipient }}`,
-			text: `={{ 'A nurse will talk to you now. Join the video call here: ' + $('Clinic settings').item.json.videoLink + ' (or just keep writing here).' }}`,
-			options: { previewUrl: false },
-		},
-		{ credentials: wa },
+		`={{ $('Clinic settings').item.json.recipient }}`,
+		`={{ 'A nurse will talk to you now. Join the video call here: ' + $('Clinic settings').item.json.videoLink + ' (or just keep writing here).' }}`,
+		{ previewUrl: false },
 	);
 	b.from('nurse', settings);
 	b.from('to_staff', settings);

@@ -2,7 +2,7 @@
  * The inbox's Route switch and what each of its branches is given. conversation.js decides an `action` per
  * message; Route sends the item to output `ACTIONS.indexOf(action)`, where that action's branch starts.
  */
-import { CRED, Flow, PKG, type Position } from '../flow';
+import type { Flow } from '../flow';
 
 export const ACTIONS = [
 	'reply',
@@ -39,13 +39,8 @@ export function inboxBranch(f: Flow, route: string): InboxBranch {
 	};
 }
 
-/** WhatsApp Send Message · text to the conversation's recipient. */
-export const sendText = (f: Flow, name: string, pos: Position, text: string) =>
-	f.add(
-		name,
-		`${PKG}.whatsAppSendMessage`,
-		1,
-		pos,
-		{ operation: 'text', recipient: '={{ $json.recipient }}', text, options: {} },
-		{ credentials: CRED.whatsApp },
-	);
+/** The patient of the conversation, from any node after Conversation (whose item carries `recipient`). */
+export const CONVERSATION_RECIPIENT = `={{ $('Conversation').item.json.recipient }}`;
+
+/** The recipient of the item itself (the Conversation node's output, before other nodes replace the item). */
+export const ITEM_RECIPIENT = '={{ $json.recipient }}';

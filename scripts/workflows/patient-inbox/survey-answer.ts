@@ -1,9 +1,7 @@
 /** Patient inbox · a satisfaction-survey answer (workflow 05): stored in the audit log, patient thanked. */
-import { CRED, PKG, X } from '../flow';
-import { audit } from '../nodes';
-import type { InboxBranch } from './route';
-
-const wa = CRED.whatsApp;
+import { X } from '../flow';
+import { audit, sendText } from '../nodes';
+import { type InboxBranch, CONVERSATION_RECIPIENT } from './route';
 
 /** 10 csat: store the survey answer in the audit log and thank the patient. */
 export function surveyAnswerBranch(b: InboxBranch): void {
@@ -19,18 +17,12 @@ export function surveyAnswerBranch(b: InboxBranch): void {
 			messageId: '={{ $json.messageId }}',
 		},
 	});
-	const thanks = f.add(
+	const thanks = sendText(
+		f,
 		'Thank for feedback',
-		`${PKG}.whatsAppSendMessage`,
-		1,
 		[X(8), y],
-		{
-			operation: 'text',
-			recipient: `={{ $('Conversation').item.json.recipient }}`,
-			text: 'Thank you for your feedback!',
-			options: {},
-		},
-		{ credentials: wa },
+		CONVERSATION_RECIPIENT,
+		'Thank you for your feedback!',
 	);
 	b.from('csat', csat);
 	f.connect(csat, thanks);
