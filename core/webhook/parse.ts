@@ -146,23 +146,23 @@ export function parseEvents(
 	return { ok: true, events: extractEvents(result.payload, options) };
 }
 
-/** Iterative (no recursion, so no stack to overflow): is any value more than `maxDepth` levels below `root`? */
+/**
+ * Is any object or array more than `maxDepth` levels below `root` (root = level 1)? The walk stops descending at
+ * `maxDepth`, so it never goes deeper than that itself and cannot overflow the stack, however deep the input is.
+ */
 export function nestedDeeperThan(root: unknown, maxDepth: number): boolean {
-	if (typeof root !== 'object' || root === null) return false;
-	const values: object[] = [root];
-	const depths: number[] = [1];
-	while (values.length > 0) {
-		const value = values.pop() as Record<string, unknown>;
-		const depth = depths.pop() as number;
-		if (depth > maxDepth) return true;
-		for (const key in value) {
-			const child = value[key];
-			if (typeof child === 'object' && child !== null) {
-				values.push(child);
-				depths.push(depth + 1);
-			}
-		}
+	return objectBelow(root, maxDepth);
+}
+
+function objectBelow(value: unknown, levelsLeft: number): boolean {
+	if (typeof value !== 'object' || value === null) return false;
+	if (levelsLeft === 0) return true;
+	if (Array.isArray(value)) {
+		for (let i = 0; i < value.length; i++) if (objectBelow(value[i], levelsLeft - 1)) return true;
+		return false;
 	}
+	const record = value as Record<string, unknown>;
+	for (const key in record) if (objectBelow(record[key], levelsLeft - 1)) return true;
 	return false;
 }
 

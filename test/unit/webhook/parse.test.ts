@@ -1,5 +1,12 @@
 import type { MessageEvent, StatusEvent } from '../../../core/webhook/events';
-import { extractEvents, parseEvents, parseWebhookBody } from '../../../core/webhook/parse';
+import {
+	MAX_CHANGE_DEPTH,
+	extractDelivery,
+	extractEvents,
+	nestedDeeperThan,
+	parseEvents,
+	parseWebhookBody,
+} from '../../../core/webhook/parse';
 import { explainStatusError } from '../../../core/webhook/update-events';
 import { unixToIso } from '../../../core/webhook/wire-values';
 import { ERROR_CATALOGUE } from '../../../core/whatsapp/error-catalogue';
@@ -483,5 +490,32 @@ describe('unixToIso', () => {
 		expect(unixToIso('abc')).toBeNull();
 		expect(unixToIso(undefined)).toBeNull();
 		expect(unixToIso(1700000000)).toBe('2023-11-14T22:13:20Z');
+	});
+});
+
+describe('depth bound per change', () => {
+	it('nestedDeeperThan counts object levels only and never overflows the stack', () => {
+		expect(nestedDeeperThan(JSON.parse('[[[1]]]'), 3)).toBe(false);
+		expect(nestedDeeperThan(JSON.parse('[[[[1]]]]'), 3)).toBe(true);
+		expect(nestedDeeperThan({ a: { b: 'x'.repeat(10) } }, 2)).toBe(false);
+		expect(nestedDeeperThan('text', 0)).toBe(false);
+		const deep = JSON.parse('{"a":'.repeat(200_000) + '1' + '}'.repeat(200_000));
+		expect(nestedDeeperThan(deep, MAX_CHANGE_DEPTH)).toBe(true);
+	});
+
+	it('extractDelivery skips a too-deep change (position, a field name only when it looks like one) and keeps the rest', () => {
+		const payload = fixtureJson('message-text');
+		const deep = JSON.parse('['.repeat(MAX_CHANGE_DEPTH + 5) + ']'.repeat(MAX_CHANGE_DEPTH + 5));
+		payload.entry[0].changes.push(
+			{ field: 'messages', value: { messages: [{ id: 'wamid.deep', type: 'system', system: deep }] } },
+			{ field: 'Robert"); DROP', value: { x: deep } },
+		);
+		const { events, skipped } = extractDelivery(payload);
+		expect(events.map((e) => e.event)).toEqual(['message']);
+		expect(skipped).toEqual([
+			{ entry: 1, change: 2, field: 'messages', reason: 'too_deep', limit: MAX_CHANGE_DEPTH },
+			{ entry: 1, change: 3, field: null, reason: 'too_deep', limit: MAX_CHANGE_DEPTH },
+		]);
+		expect(extractEvents(payload)).toHaveLength(1);
 	});
 });
