@@ -16,5 +16,10 @@ export type {
 export { registerMigrations, applyMigrations, getRegisteredMigrations } from './migrations';
 export { createPhiCipher, PhiKeyError } from './phi-cipher';
 export { PHI_TABLES, keyUsage, type KeyUsage, type PhiTable } from './phi-columns';
-export { rotatePhiKeys, type RotateKeysOptions, type RotateKeysReport } from './rotate-keys';
+export {
+	rotatePhiKeys,
+	summarizeRotation,
+	type RotateKeysOptions,
+	type RotateKeysReport,
+} from './rotate-keys';
 export { openClinicStore, createClinicStore, closeAllClinicStores } from './open-store';

@@ -22,8 +22,9 @@ export interface PhiColumn {
 
 export interface PhiTable {
 	table: string;
-	/** What a clinic admin calls these rows. */
+	/** What a clinic admin calls these rows (plural, then one). */
 	label: string;
+	labelOne: string;
 	/** Primary-key column: the row part of every ciphertext's place. */
 	rowKey: string;
 	encrypted: readonly PhiColumn[];
@@ -67,6 +68,7 @@ export const PHI_TABLES: readonly PhiTable[] = [
 	{
 		table: 'consent_subject',
 		label: 'consent patients',
+		labelOne: 'consent patient',
 		rowKey: 'id',
 		encrypted: [{ column: 'phone_enc' }, { column: 'bsuid_enc' }],
 		digests: {
@@ -77,6 +79,7 @@ export const PHI_TABLES: readonly PhiTable[] = [
 	{
 		table: 'consent_event',
 		label: 'consent events',
+		labelOne: 'consent event',
 		rowKey: 'id',
 		encrypted: [{ column: 'text_enc' }],
 		digests: {},
@@ -84,6 +87,7 @@ export const PHI_TABLES: readonly PhiTable[] = [
 	{
 		table: 'clinic_bookings',
 		label: 'bookings',
+		labelOne: 'booking',
 		rowKey: 'id',
 		encrypted: [
 			{ column: 'patient_name_enc' },
@@ -98,6 +102,7 @@ export const PHI_TABLES: readonly PhiTable[] = [
 	{
 		table: 'clinic_audit_log',
 		label: 'audit entries',
+		labelOne: 'audit entry',
 		rowKey: 'seq',
 		encrypted: [
 			sealedJson('patient_enc', 16, true),
@@ -143,6 +148,7 @@ export async function existingPhiTables(store: SqlTx): Promise<PhiTable[]> {
 
 export interface KeyUsage {
 	table: string;
+	/** What these rows are, plural (`rows` is never 1) or singular. */
 	label: string;
 	keyId: string;
 	/** Set when counted per format: `v1` (old format, no place binding) or `v2`. */
@@ -171,7 +177,7 @@ export async function keyUsage(
 		for (const r of rows) {
 			out.push({
 				table: t.table,
-				label: t.label,
+				label: Number(r.n) === 1 ? t.labelOne : t.label,
 				keyId: r.kid,
 				...(options.byVersion ? { version: r.ver as 'v1' | 'v2' } : {}),
 				rows: Number(r.n),

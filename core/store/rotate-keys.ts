@@ -177,7 +177,12 @@ export async function rotatePhiKeys(
 			after = rows[rows.length - 1].rk;
 			options.onProgress?.({ table: t.table, rotated: rotation.rotated });
 		}
-		if (rotation.rotated) rotated.push({ table: t.table, label: t.label, rows: rotation.rotated });
+		if (rotation.rotated)
+			rotated.push({
+				table: t.table,
+				label: rotation.rotated === 1 ? t.labelOne : t.label,
+				rows: rotation.rotated,
+			});
 	}
 	const usage = await keyUsage(store, { byVersion: true });
 	const remaining = usage.filter((u) => u.keyId !== cipher.keyId || u.version === 'v1');
@@ -196,4 +201,38 @@ export async function rotatePhiKeys(
 			.slice(1)
 			.filter((id) => !needed.has(id)),
 	};
+}
+
+/** The report in a few sentences for a clinic admin: what was done, what is left, which keys can go. */
+export function summarizeRotation(r: RotateKeysReport): string {
+	const parts: string[] = [];
+	const done = r.rotated.reduce((n, t) => n + t.rows, 0);
+	parts.push(
+		done
+			? `Rewrote ${done} row${done === 1 ? '' : 's'} under key "${r.currentKeyId}" (${r.rotated.map((t) => `${t.rows} ${t.label}`).join(', ')}).`
+			: `Nothing needed rewriting under key "${r.currentKeyId}".`,
+	);
+	const under = (u: KeyUsage) =>
+		`${u.rows} ${u.label} under "${u.keyId}"${u.version === 'v1' ? ' (old format)' : ''}`;
+	const open = r.remaining.filter((u) => !u.sealed);
+	if (open.length) {
+		parts.push(
+			`Still to do: ${open.map(under).join(', ')}.` +
+				(r.skippedCount
+					? ` ${r.skippedCount} row${r.skippedCount === 1 ? ' was' : 's were'} left as ${r.skippedCount === 1 ? 'it was' : 'they were'} (see "skipped" for why).`
+					: ' Run Rotate Keys again to continue.'),
+		);
+	} else parts.push(`Every row that can be rewritten is under key "${r.currentKeyId}".`);
+	for (const u of r.remaining.filter((x) => x.sealed)) {
+		parts.push(
+			`${under(u)}: sealed in the tamper-evident chain, never rewritten; keep key "${u.keyId}" under Previous Keys until Purge by Retention has removed ${u.rows === 1 ? 'it' : 'them'}.`,
+		);
+	}
+	if (r.removableKeyIds.length) {
+		const ids = r.removableKeyIds.map((id) => `"${id}"`).join(', ');
+		parts.push(
+			`Nothing needs ${ids} any more: you can remove it from Previous Keys in the Clinic Store credential.`,
+		);
+	}
+	return parts.join(' ');
 }

@@ -11,6 +11,7 @@ import * as append from './actions/append.operation';
 import * as exportOp from './actions/export.operation';
 import * as purge from './actions/purge.operation';
 import * as query from './actions/query.operation';
+import * as rotateKeys from './actions/rotateKeys.operation';
 import { router } from './actions/router';
 import * as verify from './actions/verify.operation';
 
@@ -22,7 +23,7 @@ export class AuditLog implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ {"append":"Append","query":"Query","verify":"Verify Chain","export":"Export","purge":"Purge by Retention"}[$parameter["operation"]] }}',
+			'={{ {"append":"Append","query":"Query","verify":"Verify Chain","export":"Export","purge":"Purge by Retention","rotateKeys":"Rotate Keys"}[$parameter["operation"]] }}',
 		description:
 			'Tamper-evident log of every patient communication: append entries, search them, verify the hash chain, export CSV or FHIR AuditEvent, purge by retention',
 		defaults: { name: 'Audit Log' },
@@ -63,6 +64,13 @@ export class AuditLog implements INodeType {
 						description: 'Find entries by patient, message, time, direction or purpose',
 					},
 					{
+						name: 'Rotate Keys',
+						value: 'rotateKeys',
+						action: 'Rotate the PHI encryption keys',
+						description:
+							'Move all stored patient data to the current PHI key after a key change, and report what still needs an old key',
+					},
+					{
 						name: 'Verify Chain',
 						value: 'verify',
 						action: 'Verify the audit log chain',
@@ -75,6 +83,7 @@ export class AuditLog implements INodeType {
 			...verify.description,
 			...exportOp.description,
 			...purge.description,
+			...rotateKeys.description,
 		],
 	};
 

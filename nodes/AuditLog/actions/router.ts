@@ -6,9 +6,10 @@ import * as append from './append.operation';
 import * as exportOp from './export.operation';
 import * as purge from './purge.operation';
 import * as query from './query.operation';
+import * as rotateKeys from './rotateKeys.operation';
 import * as verify from './verify.operation';
 
-export type AuditOperation = 'append' | 'query' | 'verify' | 'export' | 'purge';
+export type AuditOperation = 'append' | 'query' | 'verify' | 'export' | 'purge' | 'rotateKeys';
 
 export const router = createRouter<ClinicStore, AuditOperation>({
 	open: async (ctx) => await getClinicStore(ctx),
@@ -18,5 +19,6 @@ export const router = createRouter<ClinicStore, AuditOperation>({
 		verify: verify.execute,
 		export: exportOp.execute,
 		purge: purge.execute,
+		rotateKeys: rotateKeys.execute,
 	},
 });

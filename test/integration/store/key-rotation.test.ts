@@ -7,7 +7,7 @@ import { appendAuditEntries } from '../../../core/audit';
 import type { NewConsentEvent } from '../../../core/consent/repositories/port';
 import { SqlConsentRepository } from '../../../core/consent/repositories/sql';
 import { SqlBookingRepository } from '../../../core/scheduling/repositories/sql';
-import { closeAllClinicStores, openClinicStore, rotatePhiKeys } from '../../../core/store';
+import { closeAllClinicStores, openClinicStore, rotatePhiKeys, summarizeRotation } from '../../../core/store';
 import type { ClinicStore, ClinicStoreConfig, PhiKeyConfig } from '../../../core/store/ports';
 import { FIXTURE, v1Digest, v1Encrypt } from '../../unit/store/legacy-v1';
 import { PHI, describeEachBackend } from './backends';
@@ -132,8 +132,15 @@ describeEachBackend('Rotate Keys', (backend) => {
 			);
 			expect(bookings.every((b) => b.notes_enc.startsWith('v2:k2:'))).toBe(true);
 			expect(bookings.every((b) => b.patient_phone_digest === s.cipher.digest(PATIENTS[0].phone))).toBe(true);
+			expect(summarizeRotation(rest)).toContain(
+				'2 audit entries under "test-2025": sealed in the tamper-evident chain, never rewritten; keep key "test-2025" under Previous Keys until Purge by Retention has removed them.',
+			);
 			// Nothing is left to do.
-			expect((await rotatePhiKeys(s)).rotated).toEqual([]);
+			const idle = await rotatePhiKeys(s);
+			expect(idle.rotated).toEqual([]);
+			expect(summarizeRotation(idle)).toMatch(
+				/^Nothing needed rewriting under key "k2"\. Every row that can be rewritten/,
+			);
 		});
 		// The audit log still needs the old key, so it cannot be removed yet.
 		await expect(open(ONLY_K2)).rejects.toMatchObject({
