@@ -83,9 +83,10 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 	if (error instanceof ClinicError) {
 		const description = clinicDescription(error, itemIndex);
 		if (error.kind === 'remote') {
+			// Only the message goes in the response object: NodeApiError reads a `code` there as the HTTP code.
 			return new NodeApiError(
 				node,
-				{ message: messageOf(error), ...(error.code !== undefined ? { code: String(error.code) } : {}) },
+				{ message: messageOf(error) },
 				{
 					message: messageOf(error),
 					description,

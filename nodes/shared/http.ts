@@ -63,7 +63,10 @@ export function buildMultipartBody(
 }
 
 /** Maps one HttpRequest onto n8n's IHttpRequestOptions. */
-export function toN8nRequestOptions(request: HttpRequest, ignoreHttpStatusErrors = true): IHttpRequestOptions {
+export function toN8nRequestOptions(
+	request: HttpRequest,
+	ignoreHttpStatusErrors = true,
+): IHttpRequestOptions {
 	const headers: IDataObject = { ...(request.headers ?? {}) };
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -127,7 +130,12 @@ export function responseFromError(error: unknown): HttpResponse | undefined {
 	};
 }
 
-type RawResponse = { body?: unknown; headers?: HttpResponse['headers']; statusCode?: number; status?: number };
+type RawResponse = {
+	body?: unknown;
+	headers?: HttpResponse['headers'];
+	statusCode?: number;
+	status?: number;
+};
 
 /** An HttpSender for `credentialType` over n8n's authenticated request helper (the one HTTP adapter). */
 export function createHttpSender(
@@ -156,6 +164,9 @@ export function createHttpSender(
 		} catch (error) {
 			const recovered = options.refreshOn401 ? responseFromError(error) : undefined;
 			if (recovered) return recovered;
+			// core's clients read the network error (ECONNRESET, ETIMEDOUT…) to decide whether the request may have
+			// reached the server; they translate it, and the node layer then goes through nodes/shared/errors.ts.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
 			throw error;
 		}
 		let body = response?.body;

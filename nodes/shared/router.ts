@@ -10,7 +10,12 @@
  *
  * Anything an operation throws leaves the node through nodes/shared/errors.ts.
  */
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import { toNodeError } from './errors';
 import { runItems, type ItemResult } from './items';
@@ -35,8 +40,7 @@ export function createRouter<S, O extends string>(
 ): (this: IExecuteFunctions) => Promise<INodeExecutionData[][]> {
 	return async function router(this: IExecuteFunctions) {
 		const operation =
-			definition.operation ??
-			(this.getNodeParameter(definition.operationParameter ?? 'operation', 0) as O);
+			definition.operation ?? (this.getNodeParameter(definition.operationParameter ?? 'operation', 0) as O);
 		const handler = Object.prototype.hasOwnProperty.call(definition.operations, operation)
 			? definition.operations[operation]
 			: undefined;
@@ -55,7 +59,11 @@ export function createRouter<S, O extends string>(
 
 /** An operation that handles one item at a time, through the one item loop; a single output branch. */
 export function perItem<S>(
-	fn: (this: IExecuteFunctions, itemIndex: number, service: S) => Promise<ItemResult | IDataObject> | ItemResult,
+	fn: (
+		this: IExecuteFunctions,
+		itemIndex: number,
+		service: S,
+	) => Promise<ItemResult | IDataObject> | ItemResult,
 ): OperationHandler<S> {
 	return async function (this: IExecuteFunctions, _items, service) {
 		return [await runItems(this, async (i) => await fn.call(this, i, service))];
