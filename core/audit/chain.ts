@@ -1,23 +1,28 @@
 /**
- * Appending to the hash chain. One call = one transaction under the audit lock (Postgres advisory lock; SQLite write
- * lock), so concurrent executions and processes always extend one linear chain and a batch is all-or-nothing.
+ * Appending to the hash chain. One call = one repository write (one transaction under the audit chain lock), so
+ * concurrent executions and processes always extend one linear chain and a batch is all-or-nothing.
+ *
+ * Entries are validated and their lookup digests computed before the lock is taken (`prepareEntry`); PHI (phone,
+ * message text, message ID) is encrypted once the entry has its seq, because every audit ciphertext is bound to
+ * its place (table, column, seq).
  */
-import type { ClinicStore, PhiCipher, SqlTx } from '../store/ports';
+import { ClinicError } from '../errors';
+import type { PhiCipher, SqlTx } from '../store/ports';
 import {
-	INDEXED_COLUMNS,
 	AUDIT_DIRECTIONS,
 	AUDIT_OUTCOMES,
 	type AuditEntryInput,
 	type AuditKind,
-	type AuditRow,
-	GENESIS_HASH,
 	canonicalDetails,
 	canonicalEntry,
 	contentDigest,
 	hashCanonical,
 	normalisePhone,
 } from './entry';
-import { AUDIT_LOCK_KEY } from './schema';
+import { type AuditSource, auditRepository } from './repositories';
+import type { AuditChainWriter, ChainHead, StoredRow } from './repositories/port';
+import { SqlAuditWriter } from './repositories/sql';
+import { auditPlace } from './schema';
 
 export interface AppendOptions {
 	/** Clock (tests). */
@@ -25,47 +30,55 @@ export interface AppendOptions {
 }
 
 const MAX_TEXT = 200;
-/** Postgres: multi-row INSERTs. SQLite: one prepared single-row INSERT per entry (node:sqlite binds numbered
- * parameters in quadratic time, and single-row inserts inside one transaction are SQLite's fast path). */
-const ROWS_PER_INSERT = { postgres: 200, sqlite: 1 } as const;
-const INSERT_COLUMNS = [...INDEXED_COLUMNS, 'prev_hash', 'hash', 'entry'] as const;
+
+function invalid(message: string, field: string, hint: string): ClinicError {
+	return new ClinicError(message, { code: 'invalid_input', field, hint });
+}
 
 function optText(value: unknown, field: string): string | null {
 	if (value === undefined || value === null || value === '') return null;
 	if (typeof value !== 'string' && typeof value !== 'number')
-		throw new Error(`Audit field "${field}" must be text`);
+		throw invalid(`Audit field "${field}" must be text`, field, `Map "${field}" to a text value.`);
 	const s = String(value);
-	if (s.length > MAX_TEXT) throw new Error(`Audit field "${field}" is longer than ${MAX_TEXT} characters`);
+	if (s.length > MAX_TEXT)
+		throw invalid(
+			`Audit field "${field}" is longer than ${MAX_TEXT} characters`,
+			field,
+			`Shorten "${field}" to at most ${MAX_TEXT} characters.`,
+		);
 	return s;
 }
 
-/** Validates one input and turns it into a row without seq/hash (encrypts PHI). Throws a clear error on bad input. */
+/**
+ * Validates one input and turns it into an entry without seq/hash: lookup digests computed, PHI kept in clear until
+ * the entry is sealed (`linkEntries`). Throws a clear error naming the field on bad input.
+ */
 export function prepareEntry(input: AuditEntryInput, cipher: PhiCipher, kind: AuditKind = 'entry') {
 	if (!AUDIT_DIRECTIONS.includes(input.direction)) {
-		throw new Error(
+		throw invalid(
 			`Audit direction "${String(input.direction)}" is invalid: use one of ${AUDIT_DIRECTIONS.join(', ')}`,
+			'direction',
+			`Set Direction to one of ${AUDIT_DIRECTIONS.join(', ')}.`,
 		);
 	}
 	const outcome = input.outcome ?? 'success';
 	if (!AUDIT_OUTCOMES.includes(outcome)) {
-		throw new Error(`Audit outcome "${String(outcome)}" is invalid: use one of ${AUDIT_OUTCOMES.join(', ')}`);
+		throw invalid(
+			`Audit outcome "${String(outcome)}" is invalid: use one of ${AUDIT_OUTCOMES.join(', ')}`,
+			'outcome',
+			`Set Outcome to one of ${AUDIT_OUTCOMES.join(', ')}.`,
+		);
 	}
-	let patientDigest: string | null = null;
-	let patientEnc: string | null = null;
-	if (input.patientPhone) {
-		const phone = normalisePhone(String(input.patientPhone));
-		patientDigest = cipher.digest(phone);
-		patientEnc = cipher.encrypt(phone);
-	}
+	const phone = input.patientPhone ? normalisePhone(String(input.patientPhone)) : null;
+	const messageId = optText(input.messageId, 'messageId');
 	const content = input.content === undefined || input.content === null ? null : String(input.content);
 	return {
 		kind,
 		direction: input.direction,
 		event: optText(input.event, 'event'),
-		patient_digest: patientDigest,
-		patient_enc: patientEnc,
+		patient_digest: phone === null ? null : cipher.digest(phone),
 		user_id: optText(input.userId, 'userId'),
-		message_id: optText(input.messageId, 'messageId'),
+		message_digest: messageId === null ? null : cipher.digest(messageId),
 		template: optText(input.template, 'template'),
 		purpose: optText(input.purpose, 'purpose'),
 		workflow_id: optText(input.actor?.workflowId, 'actor.workflowId'),
@@ -73,8 +86,9 @@ export function prepareEntry(input: AuditEntryInput, cipher: PhiCipher, kind: Au
 		node: optText(input.actor?.node, 'actor.node'),
 		outcome,
 		content_digest: content === null ? null : contentDigest(content),
-		content_enc: content === null ? null : cipher.encrypt(content),
 		details: canonicalDetails(input.details),
+		/** Encrypted when the entry gets its seq: ciphertexts are bound to (table, column, seq). */
+		phi: { cipher, phone, content, messageId },
 	};
 }
 
@@ -87,76 +101,84 @@ export interface AppendedEntry {
 	prevHash: string;
 }
 
-/** Reads the chain head inside a locked transaction. */
-export async function readHead(tx: SqlTx): Promise<{ seq: number; hash: string }> {
-	const rows = await tx.query<{ seq: number; hash: string }>(
-		'SELECT seq, hash FROM clinic_audit_log ORDER BY seq DESC LIMIT 1',
-	);
-	return rows.length ? { seq: Number(rows[0].seq), hash: rows[0].hash } : { seq: 0, hash: GENESIS_HASH };
+/** The prepared entry as row `seq` stores it: PHI encrypted for its place. */
+function sealPhi({ phi, ...fields }: PreparedEntry, seq: number) {
+	const enc = (value: string | null, column: string) =>
+		value === null ? null : phi.cipher.encrypt(value, auditPlace(column, seq));
+	return {
+		...fields,
+		patient_enc: enc(phi.phone, 'patient_enc'),
+		content_enc: enc(phi.content, 'content_enc'),
+		message_enc: enc(phi.messageId, 'message_enc'),
+	};
 }
 
-/** Appends prepared entries inside an already-locked transaction (used by append and purge). */
-export async function appendPrepared(
-	tx: SqlTx,
-	prepared: readonly PreparedEntry[],
-	now: Date,
-	head?: { seq: number; hash: string },
-): Promise<AppendedEntry[]> {
-	if (!prepared.length) return [];
-	let { seq, hash } = head ?? (await readHead(tx));
-	const ts = now.toISOString();
-	const rows: AuditRow[] = [];
+/** Numbers, encrypts, seals and links `prepared` after `head`, all recorded at `ts`. */
+export function linkEntries(head: ChainHead, prepared: readonly PreparedEntry[], ts: string): StoredRow[] {
+	let { seq, hash } = head;
+	const rows: StoredRow[] = [];
 	for (const p of prepared) {
 		seq += 1;
-		const base = { ...p, seq, ts };
+		const base = { ...sealPhi(p, seq), seq, ts };
 		const entry = canonicalEntry(base);
 		const h = hashCanonical(hash, entry);
 		rows.push({ ...base, prev_hash: hash, hash: h, entry });
 		hash = h;
 	}
-	const per = ROWS_PER_INSERT[tx.dialect];
-	for (let i = 0; i < rows.length; i += per) {
-		const part = rows.slice(i, i + per);
-		const params: unknown[] = [];
-		const tuples = part.map((r, j) => {
-			for (const c of INSERT_COLUMNS) params.push(r[c]);
-			const off = j * INSERT_COLUMNS.length;
-			return `(${INSERT_COLUMNS.map((_, k) => `$${off + k + 1}`).join(', ')})`;
-		});
-		await tx.query(
-			`INSERT INTO clinic_audit_log (${INSERT_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`,
-			params,
-		);
-	}
+	return rows;
+}
+
+/** Appends prepared entries through a writer that holds the chain lock (used by append and purge). */
+export async function appendToChain(
+	writer: AuditChainWriter,
+	prepared: readonly PreparedEntry[],
+	now: Date,
+	head?: ChainHead,
+): Promise<AppendedEntry[]> {
+	if (!prepared.length) return [];
+	const rows = linkEntries(head ?? (await writer.head()), prepared, now.toISOString());
+	await writer.insert(rows);
 	return rows.map((r) => ({ seq: r.seq, ts: r.ts, hash: r.hash, prevHash: r.prev_hash }));
 }
 
 /**
- * Appends all `inputs` in one transaction (batched per execution). Every input is validated and encrypted before
- * the lock is taken, so bad input fails fast and nothing is written.
+ * Appends prepared entries inside a clinic-store transaction that already holds the audit chain lock (a consent
+ * change and its audit entry commit together).
+ */
+export async function appendPrepared(
+	tx: SqlTx,
+	prepared: readonly PreparedEntry[],
+	now: Date,
+	head?: ChainHead,
+): Promise<AppendedEntry[]> {
+	return await appendToChain(new SqlAuditWriter(tx), prepared, now, head);
+}
+
+/**
+ * Appends all `inputs` in one transaction (batched per execution). Every input is validated before the lock is
+ * taken, so bad input fails fast and nothing is written.
  */
 export async function appendAuditEntries(
-	store: ClinicStore,
+	source: AuditSource,
 	inputs: readonly AuditEntryInput[],
 	options: AppendOptions = {},
 ): Promise<AppendedEntry[]> {
 	if (!inputs.length) return [];
-	return appendPreparedEntries(
-		store,
-		inputs.map((i) => prepareEntry(i, store.cipher)),
+	const repo = auditRepository(source);
+	return await appendPreparedEntries(
+		repo,
+		inputs.map((i) => prepareEntry(i, repo.cipher)),
 		options,
 	);
 }
 
-/** Appends entries already validated/encrypted with `prepareEntry` (one transaction under the audit lock). */
+/** Appends entries already validated with `prepareEntry` (one transaction under the audit lock). */
 export async function appendPreparedEntries(
-	store: ClinicStore,
+	source: AuditSource,
 	prepared: readonly PreparedEntry[],
 	options: AppendOptions = {},
 ): Promise<AppendedEntry[]> {
 	if (!prepared.length) return [];
 	const now = options.now ?? (() => new Date());
-	return store.transaction(async (tx) => await appendPrepared(tx, prepared, now()), {
-		lockKey: AUDIT_LOCK_KEY,
-	});
+	return await auditRepository(source).write(async (w) => await appendToChain(w, prepared, now()));
 }

@@ -1,8 +1,15 @@
 /**
  * Audit entry model and its canonical form. The canonical form is a JSON array with a fixed field order (so it is
  * unambiguous and fast to rebuild while verifying); `hash = SHA-256(prev_hash + canonical)` in lowercase hex.
+ *
+ * Two canonical versions exist side by side in one chain (a sealed entry is never rewritten):
+ * - `wac-audit-v3` (written now): position 8 is the keyed digest of the WhatsApp message ID (`message_digest`), the
+ *   message ID itself is encrypted at position 19 (`message_enc`): a wamid encodes the patient's phone number.
+ * - `wac-audit-v2` (entries written before): position 8 is the message ID in clear (`message_id`), no position 19.
  */
 import { createHash, hash as oneShotHash } from 'node:crypto';
+
+import { ClinicError } from '../errors';
 
 export const AUDIT_DIRECTIONS = ['inbound', 'outbound', 'status', 'system'] as const;
 export type AuditDirection = (typeof AUDIT_DIRECTIONS)[number];
@@ -14,7 +21,12 @@ export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 export type AuditKind = 'entry' | 'anchor';
 
 export const GENESIS_HASH = '0'.repeat(64);
-export const CANONICAL_VERSION = 'wac-audit-v2';
+/** The canonical version of new entries. */
+export const CANONICAL_VERSION = 'wac-audit-v3';
+/** Entries written before message IDs were encrypted. */
+export const CANONICAL_V2 = 'wac-audit-v2';
+/** Both version strings have this length, so every sealed entry starts with 16 fixed characters `["wac-audit-vN",`. */
+export const VERSION_PREFIX_LENGTH = CANONICAL_VERSION.length + 4;
 
 /** What a caller appends. Only `direction` is required. */
 export interface AuditEntryInput {
@@ -46,7 +58,12 @@ export interface AuditRow {
 	patient_digest: string | null;
 	patient_enc: string | null;
 	user_id: string | null;
-	message_id: string | null;
+	/** v2 entries only: the message ID in clear. */
+	message_id?: string | null;
+	/** v3 entries: keyed digest (HMAC-SHA-256) of the message ID, for lookups. */
+	message_digest?: string | null;
+	/** v3 entries: the message ID, encrypted (only inside the sealed entry). */
+	message_enc?: string | null;
 	template: string | null;
 	purpose: string | null;
 	workflow_id: string | null;
@@ -72,6 +89,7 @@ export const AUDIT_COLUMNS = [
 	'patient_enc',
 	'user_id',
 	'message_id',
+	'message_digest',
 	'template',
 	'purpose',
 	'workflow_id',
@@ -85,46 +103,10 @@ export const AUDIT_COLUMNS = [
 	'hash',
 ] as const;
 
-/** Canonical JSON of everything an entry says except its own hash (prev_hash is prepended separately). */
-export function canonicalEntry(r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
-	// Lookup fields first (contiguous), so verify can compare them with the columns as one string prefix in SQL.
-	return JSON.stringify([
-		CANONICAL_VERSION,
-		Number(r.seq),
-		r.ts,
-		r.kind,
-		r.direction,
-		r.event ?? null,
-		r.patient_digest ?? null,
-		r.user_id ?? null,
-		r.message_id ?? null,
-		r.purpose ?? null,
-		r.outcome,
-		r.template ?? null,
-		r.workflow_id ?? null,
-		r.execution_id ?? null,
-		r.node ?? null,
-		r.content_digest ?? null,
-		r.patient_enc ?? null,
-		r.content_enc ?? null,
-		r.details ?? null,
-	]);
-}
+type Positions = ReadonlyArray<readonly [column: keyof AuditRow & string, index: number]>;
 
-export function entryHash(prevHash: string, r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
-	return hashCanonical(prevHash, canonicalEntry(r));
-}
-
-/** SHA-256(prev_hash + canonical) in hex. */
-export function hashCanonical(prevHash: string, canonical: string): string {
-	return oneShotHash('sha256', prevHash + canonical, 'hex');
-}
-
-/**
- * Column ↔ position in the canonical array. Verify checks in SQL that every column still equals its sealed value
- * (SQLite `json_extract(entry, '$[i]')`, Postgres `(entry::jsonb)->>i`).
- */
-export const CANONICAL_POSITIONS: ReadonlyArray<readonly [column: string, index: number]> = [
+/** v2: column ↔ position in the canonical array (position 0 is the version). */
+const V2_POSITIONS: Positions = [
 	['seq', 1],
 	['ts', 2],
 	['kind', 3],
@@ -145,7 +127,54 @@ export const CANONICAL_POSITIONS: ReadonlyArray<readonly [column: string, index:
 	['details', 18],
 ];
 
+/** v3: as v2, with the message ID's digest at 8 and its ciphertext appended at 19. */
+const V3_POSITIONS: Positions = [
+	...V2_POSITIONS.map(([c, i]) =>
+		c === 'message_id' ? (['message_digest', i] as const) : ([c, i] as const),
+	),
+	['message_enc', 19],
+];
+
 export const DETAILS_POSITION = 18;
+/** Position of the lookup value of the message ID (v2: clear, v3: digest). */
+export const MESSAGE_POSITION = 8;
+
+export function canonicalPositions(version: string): Positions {
+	return version === CANONICAL_V2 ? V2_POSITIONS : V3_POSITIONS;
+}
+
+function canonicalArray(version: string, r: Partial<AuditRow>): string {
+	const out: unknown[] = [version];
+	for (const [c, i] of canonicalPositions(version)) out[i] = c === 'seq' ? Number(r.seq) : (r[c] ?? null);
+	return JSON.stringify(out);
+}
+
+/**
+ * Canonical JSON (v3) of everything an entry says except its own hash (prev_hash is prepended separately). Lookup
+ * fields come first (contiguous), so verify can compare them with the columns as one string prefix in SQL.
+ */
+export function canonicalEntry(r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
+	return canonicalArray(CANONICAL_VERSION, r);
+}
+
+/** The v2 canonical form: only to rebuild the seal of rows written before migration audit-002. */
+export function canonicalEntryV2(r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
+	return canonicalArray(CANONICAL_V2, r);
+}
+
+export function entryHash(prevHash: string, r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
+	return hashCanonical(prevHash, canonicalEntry(r));
+}
+
+/** SHA-256(prev_hash + canonical) in hex. */
+export function hashCanonical(prevHash: string, canonical: string): string {
+	return oneShotHash('sha256', prevHash + canonical, 'hex');
+}
+
+/** The version string a sealed entry starts with. */
+export function sealedVersion(entry: string): string {
+	return entry.slice(2, VERSION_PREFIX_LENGTH - 2);
+}
 
 export function contentDigest(content: string): string {
 	return createHash('sha256').update(content, 'utf8').digest('hex');
@@ -155,8 +184,13 @@ export function contentDigest(content: string): string {
 export function normalisePhone(phone: string): string {
 	const digits = phone.replace(/\D/g, '');
 	if (digits.length < 6 || digits.length > 15) {
-		throw new Error(
+		throw new ClinicError(
 			`Patient phone "${phone.replace(/\d(?=\d{2})/g, '•')}" is not a valid international number: use E.164, e.g. +5511987654321`,
+			{
+				code: 'invalid_input',
+				field: 'Patient Phone',
+				hint: 'Write the number with its country code, e.g. +5511987654321.',
+			},
 		);
 	}
 	return digits;
@@ -180,8 +214,9 @@ export function canonicalDetails(details: AuditEntryInput['details']): string | 
 }
 
 /**
- * Columns kept beside the sealed `entry` for lookups and filters (verify checks each against the seal). Everything
- * else (ciphertexts, actor, template, digests, details) lives only inside `entry` for rows written after audit-002.
+ * Columns kept beside the sealed `entry` for lookups and filters (verify checks each against the seal), in canonical
+ * order (positions 1..10). Everything else (ciphertexts, actor, template, content digest, details) lives only inside
+ * `entry` for rows written after audit-002.
  */
 export const INDEXED_COLUMNS = [
 	'seq',
@@ -191,20 +226,36 @@ export const INDEXED_COLUMNS = [
 	'event',
 	'patient_digest',
 	'user_id',
-	'message_id',
+	'message_digest',
 	'purpose',
 	'outcome',
 ] as const;
 
-export const INDEXED_POSITIONS = CANONICAL_POSITIONS.filter(([c]) =>
-	(INDEXED_COLUMNS as readonly string[]).includes(c),
-);
+/** The lookup column of the message ID a row of `version` must leave NULL (the other version's column). */
+export function unusedMessageColumn(version: string): 'message_id' | 'message_digest' {
+	return version === CANONICAL_V2 ? 'message_digest' : 'message_id';
+}
 
-/** Rebuilds a full row from its sealed canonical form. */
+/**
+ * The first lookup column of a stored row that differs from its sealed entry (or the message column its version
+ * does not use, when it is set), else null. Formatting differences between JSON writers are not differences.
+ */
+export function differingLookupColumn(row: Partial<AuditRow> & { entry: string }): string | null {
+	const sealed = JSON.parse(row.entry) as unknown[];
+	const version = String(sealed[0]);
+	const norm = (v: unknown) => (v === null || v === undefined ? null : String(v));
+	const indexed = canonicalPositions(version).filter(([, i]) => i <= INDEXED_COLUMNS.length);
+	const differs = indexed.find(([c, i]) => norm(row[c]) !== norm(sealed[i]));
+	if (differs) return differs[0];
+	const unused = unusedMessageColumn(version);
+	return norm(row[unused]) === null ? null : unused;
+}
+
+/** Rebuilds a full row from its sealed canonical form (either version). */
 export function rowFromSealed(r: { seq: number; prev_hash: string; hash: string; entry: string }): AuditRow {
 	const v = JSON.parse(r.entry) as unknown[];
 	const out: Record<string, unknown> = { prev_hash: r.prev_hash, hash: r.hash, entry: r.entry };
-	for (const [c, i] of CANONICAL_POSITIONS) out[c] = v[i] ?? null;
+	for (const [c, i] of canonicalPositions(String(v[0]))) out[c] = v[i] ?? null;
 	out.seq = Number(out.seq);
 	return out as unknown as AuditRow;
 }

@@ -2,9 +2,9 @@
  * Exports for auditors: CSV (one row per entry) and a FHIR R4 Bundle (type `collection`) of AuditEvent resources.
  * PHI (phone, content) is included only when `includeContent` is set; otherwise patients appear as keyed digests.
  */
-import type { ClinicStore } from '../store/ports';
-import type { AuditRow } from './entry';
-import { type AuditQuery, iterateAuditRows, toView, type AuditView } from './query';
+import { ClinicError } from '../errors';
+import { type AuditQuery, type AuditView, iterateAuditViews } from './query';
+import type { AuditSource } from './repositories';
 
 export interface ExportOptions extends Omit<AuditQuery, 'limit' | 'cursor' | 'order'> {
 	/** Stop with an error above this many entries (default 200,000). */
@@ -21,14 +21,18 @@ export interface ExportFile {
 	entries: number;
 }
 
-async function collect(store: ClinicStore, options: ExportOptions): Promise<AuditView[]> {
+async function collect(source: AuditSource, options: ExportOptions): Promise<AuditView[]> {
 	const max = options.maxEntries ?? 200_000;
 	const views: AuditView[] = [];
-	for await (const row of iterateAuditRows(store, options)) {
+	for await (const view of iterateAuditViews(source, options)) {
 		if (views.length >= max) {
-			throw new Error(`The export has more than ${max} entries: narrow the period or the patient`);
+			throw new ClinicError(`The export has more than ${max} entries: narrow the period or the patient`, {
+				code: 'invalid_input',
+				field: 'Filters',
+				hint: 'Add a From/To period or a patient filter, and export in several parts.',
+			});
 		}
-		views.push(toView(row as AuditRow, store.cipher, !!options.includeContent));
+		views.push(view);
 	}
 	return views;
 }
@@ -46,8 +50,8 @@ export function csvCell(value: unknown): string {
 	return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export async function exportAuditCsv(store: ClinicStore, options: ExportOptions = {}): Promise<ExportFile> {
-	const views = await collect(store, options);
+export async function exportAuditCsv(source: AuditSource, options: ExportOptions = {}): Promise<ExportFile> {
+	const views = await collect(source, options);
 	const header = [
 		'seq',
 		'recorded_at',
@@ -58,7 +62,8 @@ export async function exportAuditCsv(store: ClinicStore, options: ExportOptions 
 		'patient_digest',
 		...(options.includeContent ? ['patient_phone'] : []),
 		'user_id',
-		'message_id',
+		'message_digest',
+		...(options.includeContent ? ['message_id'] : []),
 		'template',
 		'purpose',
 		'workflow_id',
@@ -81,7 +86,8 @@ export async function exportAuditCsv(store: ClinicStore, options: ExportOptions 
 			v.patientDigest,
 			...(options.includeContent ? [v.patientPhone] : []),
 			v.userId,
-			v.messageId,
+			v.messageDigest,
+			...(options.includeContent ? [v.messageId] : []),
 			v.template,
 			v.purpose,
 			v.actor.workflowId,
@@ -133,6 +139,14 @@ const OUTCOME_CODE: Record<string, '0' | '4' | '8' | '12'> = {
 	'major-failure': '12',
 };
 
+/** The message ID when PHI output is on, else its keyed digest, else the entry's place in the chain. */
+function messageIdentifier(v: AuditView): { system: string; value: string } {
+	if (v.messageId) return { system: 'urn:whatsapp:message-id', value: v.messageId };
+	if (v.messageDigest)
+		return { system: 'urn:n8n-nodes-whatsapp-clinic:message-id-hmac-sha256', value: v.messageDigest };
+	return { system: 'urn:n8n-nodes-whatsapp-clinic:audit-seq', value: String(v.seq) };
+}
+
 export function toAuditEvent(v: AuditView, observer: string): Record<string, unknown> {
 	const entity: Array<Record<string, unknown>> = [];
 	if (v.patientDigest || v.userId || v.patientPhone) {
@@ -165,9 +179,7 @@ export function toAuditEvent(v: AuditView, observer: string): Record<string, unk
 	add('chainSeq', String(v.seq));
 	add('chainHash', v.hash);
 	entity.push({
-		what: v.messageId
-			? { identifier: { system: 'urn:whatsapp:message-id', value: v.messageId } }
-			: { identifier: { system: 'urn:n8n-nodes-whatsapp-clinic:audit-seq', value: String(v.seq) } },
+		what: { identifier: messageIdentifier(v) },
 		type: {
 			system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
 			code: '2',
@@ -224,10 +236,10 @@ export function toAuditEvent(v: AuditView, observer: string): Record<string, unk
 }
 
 export async function exportAuditFhirBundle(
-	store: ClinicStore,
+	source: AuditSource,
 	options: ExportOptions = {},
 ): Promise<ExportFile> {
-	const views = await collect(store, options);
+	const views = await collect(source, options);
 	const now = (options.now ?? (() => new Date()))();
 	const observer = options.observer ?? 'n8n-nodes-whatsapp-clinic';
 	const bundle = {

@@ -3,8 +3,21 @@ import './schema';
 
 export * from './entry';
 export { appendAuditEntries, prepareEntry, type AppendedEntry } from './chain';
-export { verifyAuditChain, type VerifyResult, type ChainBreak, type BreakReason } from './verify';
-export { queryAuditEntries, type AuditQuery, type AuditView, type AuditPage } from './query';
+export {
+	verifyAuditChain,
+	AuditChainBrokenError,
+	type VerifyResult,
+	type ChainBreak,
+	type BreakReason,
+} from './verify';
+export { queryAuditEntries, parseQueryTime, type AuditQuery, type AuditView, type AuditPage } from './query';
+export {
+	auditRepository,
+	MemoryAuditRepository,
+	SqlAuditRepository,
+	type AuditRepository,
+	type AuditSource,
+} from './repositories';
 export {
 	exportAuditCsv,
 	exportAuditFhirBundle,

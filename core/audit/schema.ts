@@ -1,5 +1,6 @@
 /** Audit log table (`clinic_audit_log`). Only digests and ciphertexts of PHI are stored; indexes never hold plaintext PHI. */
 import { registerMigrations } from '../store/migrations';
+import type { PhiPlace } from '../store/ports';
 
 const columns = (seqType: string) => `
 	seq ${seqType} PRIMARY KEY,
@@ -32,6 +33,11 @@ CREATE INDEX IF NOT EXISTS clinic_audit_log_message ON clinic_audit_log (message
 export const AUDIT_TABLE = 'clinic_audit_log';
 export const AUDIT_LOCK_KEY = 'clinic-store:audit-chain';
 
+/** Audit ciphertexts are bound to their entry: (table, column, seq). */
+export function auditPlace(column: string, seq: number): PhiPlace {
+	return { table: AUDIT_TABLE, column, row: seq };
+}
+
 registerMigrations('audit', [
 	{
 		id: 'audit-001',
@@ -43,5 +49,16 @@ registerMigrations('audit', [
 		id: 'audit-002',
 		sqlite: 'ALTER TABLE clinic_audit_log ADD COLUMN entry TEXT',
 		postgres: 'ALTER TABLE clinic_audit_log ADD COLUMN IF NOT EXISTS entry TEXT',
+	},
+	{
+		// Message IDs are PHI (a wamid encodes the phone number): new entries keep a keyed digest for lookups and the
+		// ID encrypted inside the sealed entry. Older entries keep `message_id` (sealed; rewriting would break the chain).
+		id: 'audit-003',
+		sqlite:
+			'ALTER TABLE clinic_audit_log ADD COLUMN message_digest TEXT;' +
+			'CREATE INDEX IF NOT EXISTS clinic_audit_log_message_digest ON clinic_audit_log (message_digest)',
+		postgres:
+			'ALTER TABLE clinic_audit_log ADD COLUMN IF NOT EXISTS message_digest TEXT;' +
+			'CREATE INDEX IF NOT EXISTS clinic_audit_log_message_digest ON clinic_audit_log (message_digest)',
 	},
 ]);

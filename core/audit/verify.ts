@@ -1,25 +1,24 @@
 /**
- * Chain verification: walks `clinic_audit_log` in seq order, page by page, recomputing every hash and link.
+ * Chain verification: walks the audit log in seq order, page by page, recomputing every hash and link.
  * Reports the first broken link with a reason:
  * - `modified`  an entry's content no longer matches its hash (or an entry was rewritten with a new hash)
- * - `deleted`   a gap in the sequence (or the chain ends before a known checkpoint)
+ * - `deleted`   a gap in the sequence, missing oldest entries, or the chain ends before a known checkpoint
  * - `inserted`  an entry that does not belong to the chain sits between two entries
  * - `reordered` entries were moved: an entry links to an entry that now comes after it
- * - `anchor-mismatch` the first entry after a purge does not match the purge anchor
+ * - `anchor-mismatch` the chain starts after entry 1 and no purge anchor ends right before it with its hash
+ * - `anchor-unsealed` the purge anchor that explains the start carries no seal (written before anchors were sealed)
+ * - `anchor-forged` that anchor's seal does not open with the PHI key for its position and details (anchor.ts)
  * - `checkpoint-mismatch` a known checkpoint (seq + hash from an earlier verify) differs
+ *
+ * What a checkpoint (headSeq + headHash of an earlier Verify, kept outside the database) adds: deleting the newest
+ * entries, or all of them, is seen (a hash chain alone cannot see a shorter chain), and a checkpoint older than
+ * the first remaining entry is accepted only when the sealed anchor the chain starts from covers it.
  */
 import { ClinicError } from '../errors';
-import type { ClinicStore } from '../store/ports';
-import {
-	AUDIT_COLUMNS,
-	type AuditRow,
-	DETAILS_POSITION,
-	INDEXED_POSITIONS,
-	CANONICAL_VERSION,
-	GENESIS_HASH,
-	canonicalEntry,
-	hashCanonical,
-} from './entry';
+import { checkAnchorSeal, findStartAnchor } from './anchor';
+import { GENESIS_HASH, hashCanonical } from './entry';
+import { type AuditSource, auditRepository } from './repositories';
+import type { StoredLink } from './repositories/port';
 
 export type BreakReason =
 	| 'modified'
@@ -27,6 +26,8 @@ export type BreakReason =
 	| 'inserted'
 	| 'reordered'
 	| 'anchor-mismatch'
+	| 'anchor-unsealed'
+	| 'anchor-forged'
 	| 'checkpoint-mismatch';
 
 export interface ChainBreak {
@@ -35,7 +36,6 @@ export interface ChainBreak {
 	message: string;
 }
 
-/** Thrown on request ("Fail When Broken") when the chain does not verify. */
 export class AuditChainBrokenError extends ClinicError {
 	constructor(readonly broken: ChainBreak) {
 		super(`Audit log chain is broken at entry ${broken.seq}: ${broken.reason}`, {
@@ -56,86 +56,47 @@ export interface VerifyResult {
 	/** Last seq and hash: keep them as a checkpoint outside the database to detect later truncation. */
 	headSeq: number | null;
 	headHash: string | null;
-	/** Purge anchor the chain starts from (when older entries were purged). */
-	anchor: { seq: number; purgedThroughSeq: number; purgedCount: number | null } | null;
+	/** The sealed purge anchor the chain starts from (when older entries were purged). */
+	anchor: {
+		seq: number;
+		purgedFromSeq: number;
+		purgedThroughSeq: number;
+		purgedCount: number | null;
+	} | null;
 	broken: ChainBreak | null;
 }
 
 export interface VerifyOptions {
 	pageSize?: number;
-	/** A checkpoint recorded earlier; the chain must still contain it unchanged. */
+	/** A checkpoint recorded earlier; the chain must still contain it unchanged (or a sealed purge must cover it). */
 	checkpoint?: { seq: number; hash: string };
 	/** Progress callback (entries checked so far). */
 	onProgress?: (checked: number) => void;
 }
 
-const SELECT = `SELECT ${AUDIT_COLUMNS.join(', ')} FROM clinic_audit_log`;
-
-interface AnchorDetails {
-	purgedThroughSeq: number;
-	purgedLastHash: string;
-	purgedCount?: number;
-}
-
-function parseAnchor(details: string | null): AnchorDetails | null {
-	if (!details) return null;
-	try {
-		const d = JSON.parse(details) as Partial<AnchorDetails>;
-		if (typeof d.purgedThroughSeq === 'number' && typeof d.purgedLastHash === 'string')
-			return d as AnchorDetails;
-	} catch {
-		return null;
-	}
-	return null;
-}
-
-/** What the walk needs from a row: seq, hash and the sealed canonical form (prev_hash is read only on a break). */
-interface Link {
-	seq: number;
-	prevHash?: string;
-	hash: string;
-	canonical: string;
-	/** The database saw a lookup column differ from the sealed entry. */
-	flagged?: boolean;
-}
-
-/**
- * SQL that is true when a row's lookup columns no longer equal its sealed canonical entry. INDEXED_POSITIONS are
- * canonical positions 1..10, so the sealed text starts with '["<version>",' followed by exactly those values; the
- * database rebuilds that prefix from the columns (no JSON parsing of `entry`). Flagged rows are confirmed in JS
- * (formatting differences between JSON writers are not tampering).
- */
-function columnsDifferSql(store: ClinicStore): string {
-	const cols = INDEXED_POSITIONS.map(([c]) => c);
-	const prefix =
-		store.dialect === 'sqlite'
-			? `rtrim(json_array('${CANONICAL_VERSION}', ${cols.join(', ')}), ']') || ','`
-			: `'["${CANONICAL_VERSION}",' || ${cols
-					.map((c) => (c === 'seq' ? 'seq::text' : `coalesce(to_json(${c})::text, 'null')`))
-					.join(" || ',' || ")} || ','`;
-	return store.dialect === 'sqlite'
-		? `(entry IS NOT NULL AND instr(entry, ${prefix}) IS NOT 1)`
-		: `(entry IS NOT NULL AND NOT starts_with(entry, ${prefix}))`;
-}
-
-/** The first lookup column of row `seq` that differs from the sealed entry, or null (confirmation of a SQL flag). */
-async function differingColumn(store: ClinicStore, seq: number): Promise<string | null> {
-	const cols = INDEXED_POSITIONS.map(([c]) => c);
-	const [row] = await store.query<Record<string, unknown>>(
-		`SELECT ${cols.join(', ')}, entry FROM clinic_audit_log WHERE seq = $1`,
-		[seq],
-	);
-	if (!row?.entry) return null;
-	const sealed = JSON.parse(String(row.entry)) as unknown[];
-	const norm = (v: unknown) => (v === null || v === undefined ? null : String(v));
-	return INDEXED_POSITIONS.find(([c, i]) => norm(row[c]) !== norm(sealed[i]))?.[0] ?? null;
+function checkCheckpoint(cp: { seq: number; hash: string }): void {
+	if (!Number.isSafeInteger(cp.seq) || cp.seq < 1)
+		throw new ClinicError(`Checkpoint Seq "${String(cp.seq)}" is not an entry number`, {
+			code: 'invalid_input',
+			field: 'Checkpoint Seq',
+			hint: 'Use the headSeq of an earlier Verify Chain result (a whole number from 1).',
+		});
+	if (!/^[0-9a-f]{64}$/.test(cp.hash))
+		throw new ClinicError('Checkpoint Hash is not an entry hash', {
+			code: 'invalid_input',
+			field: 'Checkpoint Hash',
+			hint: 'Use the headHash of an earlier Verify Chain result (64 lowercase hex characters).',
+		});
 }
 
 export async function verifyAuditChain(
-	store: ClinicStore,
+	source: AuditSource,
 	options: VerifyOptions = {},
 ): Promise<VerifyResult> {
+	const repo = auditRepository(source);
 	const pageSize = options.pageSize ?? 5000;
+	const cp = options.checkpoint;
+	if (cp) checkCheckpoint(cp);
 	const result: VerifyResult = {
 		valid: true,
 		checked: 0,
@@ -150,30 +111,12 @@ export async function verifyAuditChain(
 		result.broken = { seq, reason, message };
 		return result;
 	};
-
-	const seqOfHash = async (hash: string): Promise<number | null> => {
-		const rows = await store.query<{ seq: number }>(
-			'SELECT seq FROM clinic_audit_log WHERE hash = $1 LIMIT 1',
-			[hash],
-		);
-		return rows.length ? Number(rows[0].seq) : null;
-	};
-	const loadPrevHash = async (l: Link): Promise<string> => {
-		if (l.prevHash === undefined) {
-			const rows = await store.query<{ prev_hash: string }>(
-				'SELECT prev_hash FROM clinic_audit_log WHERE seq = $1',
-				[l.seq],
-			);
-			l.prevHash = String(rows[0]?.prev_hash ?? '');
-		}
-		return l.prevHash;
-	};
-	const selfConsistent = async (l: Link) => hashCanonical(await loadPrevHash(l), l.canonical) === l.hash;
+	const selfConsistent = (l: StoredLink) => hashCanonical(l.prevHash, l.canonical) === l.hash;
+	let purgedLastHash: string | null = null;
 
 	/** Explains why `row` does not link to `prev`. */
-	const linkBreak = async (prev: Link | null, row: Link): Promise<VerifyResult> => {
-		const prevHash = await loadPrevHash(row);
-		const target = prevHash === GENESIS_HASH ? 0 : await seqOfHash(prevHash);
+	const linkBreak = async (prev: StoredLink, row: StoredLink): Promise<VerifyResult> => {
+		const target = row.prevHash === GENESIS_HASH ? 0 : await repo.seqOfHash(row.prevHash);
 		if (target !== null && target > row.seq) {
 			return fail(
 				row.seq,
@@ -181,14 +124,14 @@ export async function verifyAuditChain(
 				`Entry ${row.seq} links to entry ${target}, which now comes after it: entries were reordered`,
 			);
 		}
-		if (target !== null && prev && target < prev.seq) {
+		if (target !== null && target < prev.seq) {
 			return fail(
 				prev.seq,
 				'inserted',
 				`Entry ${prev.seq} does not belong to the chain: it was inserted between entries ${target} and ${row.seq}`,
 			);
 		}
-		if (prev && (await selfConsistent(row))) {
+		if (selfConsistent(row)) {
 			return fail(
 				prev.seq,
 				'modified',
@@ -202,94 +145,79 @@ export async function verifyAuditChain(
 		);
 	};
 
-	/** Rows written before audit-002 have no sealed form: rebuild it from the columns. */
-	const legacyCanonical = async (seq: number): Promise<string> => {
-		const [row] = await store.query<AuditRow>(`${SELECT} WHERE seq = $1`, [seq]);
-		return canonicalEntry(row);
-	};
-
-	// One pass: each row comes with a flag saying whether its lookup columns still match the sealed entry.
-	const pageSql = `SELECT seq, prev_hash, hash, entry, CASE WHEN ${columnsDifferSql(store)} THEN 1 ELSE 0 END AS flagged FROM clinic_audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`;
-	const fetchPage = async (after: number): Promise<Link[]> => {
-		const rows = store.queryArrays
-			? await store.queryArrays(pageSql, [after, pageSize])
-			: (await store.query<Record<string, unknown>>(pageSql, [after, pageSize])).map((r) => [
-					r.seq,
-					r.prev_hash,
-					r.hash,
-					r.entry,
-					r.flagged,
-				]);
-		const links: Link[] = new Array(rows.length);
-		for (let i = 0; i < rows.length; i++) {
-			const r = rows[i];
-			const seq = Number(r[0]);
-			links[i] = {
-				seq,
-				prevHash: String(r[1]),
-				hash: String(r[2]),
-				canonical: r[3] === null || r[3] === undefined ? await legacyCanonical(seq) : String(r[3]),
-				flagged: Number(r[4]) === 1,
-			};
+	/** The first entry present: entry 1 from genesis, or the entry after a sealed purge covering 1..seq-1. */
+	const startBreak = async (row: StoredLink): Promise<VerifyResult | null> => {
+		const seq = row.seq;
+		if (seq === 1) {
+			if (row.prevHash === GENESIS_HASH) return null;
+			return selfConsistent(row)
+				? fail(
+						seq,
+						'inserted',
+						'Entry 1 does not start from the genesis hash: entries were inserted before it',
+					)
+				: fail(seq, 'modified', 'Entry 1 was modified: it no longer starts from the genesis hash');
 		}
-		return links;
+		const { anchors, match } = await findStartAnchor(repo, row);
+		if (!match) {
+			return anchors === 0
+				? fail(
+						seq,
+						'deleted',
+						`Entries 1 to ${seq - 1} are missing and no purge anchor records their removal`,
+					)
+				: fail(
+						seq,
+						'anchor-mismatch',
+						`The chain starts at entry ${seq}, but no purge anchor ends at entry ${seq - 1} with this entry's previous hash: entries were removed outside a retention purge`,
+					);
+		}
+		const { link, details } = match;
+		const check = checkAnchorSeal(repo.cipher, link, details);
+		if (check === 'unsealed') {
+			return fail(
+				link.seq,
+				'anchor-unsealed',
+				`The purge anchor at entry ${link.seq}, which says entries 1 to ${seq - 1} were purged, carries no seal (written before purge anchors were sealed, or by someone without the PHI key): the removal cannot be confirmed`,
+			);
+		}
+		if (check === 'forged') {
+			return fail(
+				link.seq,
+				'anchor-forged',
+				`The purge anchor at entry ${link.seq} has no valid seal for its position and details: it was not written by Purge by Retention with this store's PHI key, so entries 1 to ${seq - 1} were removed outside a retention purge`,
+			);
+		}
+		const from = details.purgedFromSeq ?? seq;
+		if (from !== 1) {
+			return fail(
+				1,
+				'deleted',
+				`Entries 1 to ${from - 1} were already missing when the retention purge recorded at entry ${link.seq} ran: they were removed outside a purge`,
+			);
+		}
+		result.anchor = {
+			seq: link.seq,
+			purgedFromSeq: from,
+			purgedThroughSeq: seq - 1,
+			purgedCount: details.purgedCount ?? null,
+		};
+		purgedLastHash = details.purgedLastHash;
+		return null;
 	};
 
-	let prev: Link | null = null;
+	let prev: StoredLink | null = null;
 	let lastSeq = 0;
 	let checkpointSeen = false;
 	for (;;) {
-		const page = await fetchPage(lastSeq);
+		const page = await repo.links(lastSeq, pageSize);
 		if (!page.length) break;
 		for (const row of page) {
 			const seq = row.seq;
 			if (prev === null) {
 				result.firstSeq = seq;
-				if (seq === 1) {
-					if (row.prevHash !== GENESIS_HASH) {
-						if (await selfConsistent(row)) {
-							return fail(
-								seq,
-								'inserted',
-								'Entry 1 does not start from the genesis hash: entries were inserted before it',
-							);
-						}
-						return fail(seq, 'modified', 'Entry 1 was modified: it no longer starts from the genesis hash');
-					}
-				} else {
-					const anchors = await store.query<{ seq: number; details: string | null; entry: string | null }>(
-						"SELECT seq, details, entry FROM clinic_audit_log WHERE kind = 'anchor' ORDER BY seq",
-					);
-					const parsed = anchors.map((a) => ({
-						seq: Number(a.seq),
-						// The sealed details (the anchor's own hash covers them); legacy rows keep them in the column.
-						d: parseAnchor(
-							a.entry ? ((JSON.parse(a.entry) as unknown[])[DETAILS_POSITION] as string | null) : a.details,
-						),
-					}));
-					const match = parsed.find(
-						(a) => a.d && a.d.purgedThroughSeq === seq - 1 && a.d.purgedLastHash === row.prevHash,
-					);
-					if (!match) {
-						if (!parsed.length) {
-							return fail(
-								seq,
-								'deleted',
-								`Entries 1 to ${seq - 1} are missing and no purge anchor records their removal`,
-							);
-						}
-						return fail(
-							seq,
-							'anchor-mismatch',
-							`The chain starts at entry ${seq}, but no purge anchor ends at entry ${seq - 1} with this entry's previous hash: entries were removed outside a retention purge`,
-						);
-					}
-					result.anchor = {
-						seq: match.seq,
-						purgedThroughSeq: seq - 1,
-						purgedCount: match.d?.purgedCount ?? null,
-					};
-				}
+				const broken = await startBreak(row);
+				if (broken) return broken;
 			} else {
 				if (seq !== prev.seq + 1) {
 					return fail(
@@ -302,11 +230,11 @@ export async function verifyAuditChain(
 				}
 				if (row.prevHash !== prev.hash) return await linkBreak(prev, row);
 			}
-			if (hashCanonical(row.prevHash as string, row.canonical) !== row.hash) {
+			if (!selfConsistent(row)) {
 				return fail(seq, 'modified', `Entry ${seq} was modified: its content no longer matches its hash`);
 			}
 			if (row.flagged) {
-				const column = await differingColumn(store, seq);
+				const column = await repo.differingColumn(seq);
 				if (column) {
 					return fail(
 						seq,
@@ -315,9 +243,9 @@ export async function verifyAuditChain(
 					);
 				}
 			}
-			if (options.checkpoint && seq === options.checkpoint.seq) {
+			if (cp && seq === cp.seq) {
 				checkpointSeen = true;
-				if (row.hash !== options.checkpoint.hash) {
+				if (row.hash !== cp.hash) {
 					return fail(
 						seq,
 						'checkpoint-mismatch',
@@ -336,17 +264,31 @@ export async function verifyAuditChain(
 		result.headSeq = prev.seq;
 		result.headHash = prev.hash;
 	}
-	if (options.checkpoint && !checkpointSeen) {
-		const cp = options.checkpoint;
+	if (cp && !checkpointSeen) {
 		if (!prev || cp.seq > prev.seq) {
 			return fail(
 				cp.seq,
 				'deleted',
-				`The chain ends at entry ${prev?.seq ?? 0}, before the checkpoint entry ${cp.seq}: newest entries were deleted`,
+				prev
+					? `The chain ends at entry ${prev.seq}, before the checkpoint entry ${cp.seq}: newest entries were deleted`
+					: `The audit log is empty, but the checkpoint says it had ${cp.seq} entries: every entry was deleted`,
 			);
 		}
-		if (result.firstSeq !== null && cp.seq < result.firstSeq && !result.anchor) {
-			return fail(cp.seq, 'deleted', `Checkpoint entry ${cp.seq} is missing`);
+		// cp.seq is before the first entry: only a sealed purge covering it explains its absence.
+		const a = result.anchor;
+		if (!a || cp.seq < a.purgedFromSeq || cp.seq > a.purgedThroughSeq) {
+			return fail(
+				cp.seq,
+				'deleted',
+				`Checkpoint entry ${cp.seq} is missing and no sealed purge anchor covers it`,
+			);
+		}
+		if (cp.seq === a.purgedThroughSeq && cp.hash !== purgedLastHash) {
+			return fail(
+				cp.seq,
+				'checkpoint-mismatch',
+				`Entry ${cp.seq} was purged with a different hash than the checkpoint recorded earlier: the chain was rewritten`,
+			);
 		}
 	}
 	return result;

@@ -39,7 +39,7 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to decrypt message text and phone numbers into the file (health data: only for a legitimate request such as a patient access request)',
+			'Whether to decrypt message text, phone numbers and WhatsApp message IDs into the file (health data: only for a legitimate request such as a patient access request)',
 		displayOptions: { show },
 	},
 ];
@@ -49,6 +49,7 @@ export const execute = perItem<ClinicStore>(async function (this: IExecuteFuncti
 	const format = this.getNodeParameter('format', i) as 'csv' | 'fhir';
 	const options: ExportOptions = {
 		...(readFilters(this, i) as ExportOptions),
+		timeZone: this.getTimezone(),
 		includeContent: this.getNodeParameter('includeContent', i, false) as boolean,
 		observer: `n8n workflow ${this.getWorkflow().id ?? ''}`.trim(),
 	};

@@ -41,7 +41,8 @@ export function filterFields(operation: string): INodeProperties[] {
 					name: 'from',
 					type: 'dateTime',
 					default: '',
-					description: 'Only entries recorded at or after this time',
+					description:
+						'Only entries recorded at or after this time (ISO 8601, e.g. 2025-01-31T08:00:00; without an offset it is read in the workflow time zone)',
 				},
 				{
 					displayName: 'Message ID',
@@ -49,6 +50,8 @@ export function filterFields(operation: string): INodeProperties[] {
 					type: 'string',
 					default: '',
 					placeholder: 'wamid.HBgM…',
+					description:
+						'The WhatsApp message ID. Matched through its keyed digest (message IDs are stored encrypted: they contain the phone number).',
 				},
 				{
 					displayName: 'Patient Phone',
@@ -71,7 +74,8 @@ export function filterFields(operation: string): INodeProperties[] {
 					name: 'to',
 					type: 'dateTime',
 					default: '',
-					description: 'Only entries recorded before this time',
+					description:
+						'Only entries recorded before this time (ISO 8601, e.g. 2025-02-01; without an offset it is read in the workflow time zone)',
 				},
 				{
 					displayName: 'WhatsApp User ID',

@@ -49,7 +49,7 @@ export const description: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to decrypt the message text and the patient phone number (health data: only for a legitimate request)',
+					'Whether to decrypt the message text, the patient phone number and the WhatsApp message ID (health data: only for a legitimate request). Off: entries show keyed digests instead.',
 			},
 			{
 				displayName: 'Newest First',
@@ -78,6 +78,7 @@ export const execute = perItem<ClinicStore>(async function (this: IExecuteFuncti
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 	const q: AuditQuery = {
 		...(readFilters(this, i) as AuditQuery),
+		timeZone: this.getTimezone(),
 		includeContent: options.includeContent === true,
 		order: options.newestFirst ? 'desc' : 'asc',
 		cursor: (options.cursor as string) || undefined,

@@ -110,7 +110,7 @@ describeEachBackend('audit log', (backend) => {
 			for (let s = 12; s >= 6; s--)
 				await store.query('UPDATE clinic_audit_log SET seq = $1 WHERE seq = $2', [s + 1, s]);
 			const [prev] = await store.query<any>('SELECT * FROM clinic_audit_log WHERE seq = 5');
-			const forged = { ...prev, seq: 6, message_id: 'wamid.forged', prev_hash: prev.hash };
+			const forged = { ...prev, seq: 6, message_digest: 'f'.repeat(64), prev_hash: prev.hash };
 			forged.entry = canonicalEntry(forged); // a careful forger also reseals the canonical form
 			forged.hash = entryHash(prev.hash, forged);
 			const cols = Object.keys(forged);
@@ -152,7 +152,9 @@ describeEachBackend('audit log', (backend) => {
 			const dump = JSON.stringify(rows);
 			expect(dump).not.toContain('98765');
 			expect(dump).not.toContain('message 0 for the patient');
-			expect(JSON.parse(rows[0].entry)[17]).toMatch(/^v1:test-2025:/); // content ciphertext inside the seal
+			expect(dump).not.toContain('wamid.'); // message IDs encode the phone number: encrypted too
+			expect(JSON.parse(rows[0].entry)[17]).toMatch(/^v2:test-2025:/); // content ciphertext inside the seal
+			expect(JSON.parse(rows[0].entry)[19]).toMatch(/^v2:test-2025:/); // message ID ciphertext inside the seal
 		});
 
 		it('finds entries by patient phone in any format, user id, message id, direction, purpose and time', async () => {
@@ -163,8 +165,10 @@ describeEachBackend('audit log', (backend) => {
 				t += 3_600_000;
 			}
 			const byPhone = await queryAuditEntries(store, { patientPhone: '5511987654321' });
-			expect(byPhone.entries.map((e) => e.messageId)).toEqual(['wamid.0', 'wamid.3', 'wamid.6', 'wamid.9']);
+			expect(byPhone.entries.map((e) => e.seq)).toEqual([1, 4, 7, 10]);
 			expect(byPhone.entries[0].content).toBeUndefined();
+			expect(byPhone.entries[0].messageId).toBeUndefined(); // PHI: only with includeContent
+			expect(byPhone.entries[0].messageDigest).toMatch(/^[0-9a-f]{64}$/);
 			expect((await queryAuditEntries(store, { userId: 'BR.1001' })).entries).toHaveLength(4);
 			expect((await queryAuditEntries(store, { messageId: 'wamid.5' })).entries.map((e) => e.seq)).toEqual([
 				6,
@@ -180,6 +184,7 @@ describeEachBackend('audit log', (backend) => {
 			expect(withContent.entries[0]).toMatchObject({
 				content: 'message 0 for the patient',
 				patientPhone: '+5511987654321',
+				messageId: 'wamid.0',
 			});
 		});
 
@@ -199,48 +204,105 @@ describeEachBackend('audit log', (backend) => {
 		});
 	});
 
+	describe('entries written before message IDs were encrypted (canonical v2)', () => {
+		/** Appends a v2 entry the way the previous version wrote it: message ID in clear, in the column and the seal. */
+		async function appendLegacy(messageId: string): Promise<void> {
+			const { canonicalEntryV2, hashCanonical, INDEXED_COLUMNS } = await import('../../../core/audit/entry');
+			const [head] = await store.query<{ seq: number; hash: string }>(
+				'SELECT seq, hash FROM clinic_audit_log ORDER BY seq DESC LIMIT 1',
+			);
+			const row: any = {
+				seq: Number(head.seq) + 1,
+				ts: new Date().toISOString(),
+				kind: 'entry',
+				direction: 'outbound',
+				event: 'message.sent',
+				message_id: messageId,
+				outcome: 'success',
+			};
+			row.entry = canonicalEntryV2(row);
+			row.prev_hash = head.hash;
+			row.hash = hashCanonical(head.hash, row.entry);
+			const cols = [...INDEXED_COLUMNS, 'message_id', 'prev_hash', 'hash', 'entry'];
+			await store.query(
+				`INSERT INTO clinic_audit_log (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+				cols.map((c) => row[c] ?? null),
+			);
+		}
+
+		it('verify, are found by message ID and show it only with PHI output; a planted lookup value is caught', async () => {
+			await seed(2);
+			await appendLegacy('wamid.legacy');
+			await appendAuditEntries(store, sample(1));
+			expect(await verifyAuditChain(store)).toMatchObject({ valid: true, headSeq: 4 });
+			const found = await queryAuditEntries(store, { messageId: 'wamid.legacy' });
+			expect(found.entries.map((e) => e.seq)).toEqual([3]);
+			expect(found.entries[0]).not.toHaveProperty('messageId');
+			expect(found.entries[0].messageDigest).toBe(store.cipher.digest('wamid.legacy'));
+			const shown = await queryAuditEntries(store, { messageId: 'wamid.legacy', includeContent: true });
+			expect(shown.entries[0].messageId).toBe('wamid.legacy');
+			// A v2 entry keeps its lookup value in message_id; a digest planted beside it is tampering.
+			await store.query("UPDATE clinic_audit_log SET message_digest = 'x' WHERE seq = 3");
+			expect((await verifyAuditChain(store)).broken).toMatchObject({ seq: 3, reason: 'modified' });
+			await store.query('UPDATE clinic_audit_log SET message_digest = NULL WHERE seq = 3');
+			// …and a clear message ID planted on a v3 entry (to make it match a search) too.
+			await store.query("UPDATE clinic_audit_log SET message_id = 'wamid.legacy' WHERE seq = 4");
+			expect((await verifyAuditChain(store)).broken).toMatchObject({ seq: 4, reason: 'modified' });
+		});
+	});
+
 	describe('keys', () => {
-		it('wrong key: clear error, nothing lost; the right key still reads everything', async () => {
+		it('wrong key: refused on open with the fix, nothing lost; the right key still reads everything', async () => {
 			await seed(3);
-			const wrong = await openClinicStore(
-				{ ...config, phi: { key: 'a different passphrase entirely', keyId: 'test-2025' } },
-				{ cache: false },
-			);
-			await expect(queryAuditEntries(wrong, { includeContent: true })).rejects.toThrow(
-				/PHI encryption key does not match key id "test-2025" used for this entry/,
-			);
-			// Without content the log is still usable and intact.
-			expect((await queryAuditEntries(wrong, {})).entries).toHaveLength(3);
-			expect((await verifyAuditChain(wrong)).valid).toBe(true);
-			await wrong.close();
+			await expect(
+				openClinicStore(
+					{ ...config, phi: { key: 'a different passphrase entirely', keyId: 'test-2025' } },
+					{ cache: false },
+				),
+			).rejects.toThrow(/does not match the data stored under key ID "test-2025"/);
 			const page = await queryAuditEntries(store, { includeContent: true });
 			expect(page.entries.map((e) => e.content)).toEqual([
 				'message 0 for the patient',
 				'message 1 for the patient',
 				'message 2 for the patient',
 			]);
+			expect((await verifyAuditChain(store)).valid).toBe(true);
 		});
 
-		it('rotation: old entries readable and findable with the previous key; missing old key named in the error', async () => {
+		it('a ciphertext moved to another entry does not decrypt (bound to its entry); the chain flags the move', async () => {
+			await seed(3);
+			const rows = await store.query<{ seq: number; entry: string }>(
+				'SELECT seq, entry FROM clinic_audit_log ORDER BY seq',
+			);
+			const one = JSON.parse(rows[0].entry);
+			const two = JSON.parse(rows[1].entry);
+			one[17] = two[17];
+			await store.query('UPDATE clinic_audit_log SET entry = $1 WHERE seq = 1', [JSON.stringify(one)]);
+			await expect(queryAuditEntries(store, { messageId: 'wamid.0', includeContent: true })).rejects.toThrow(
+				/does not match key id "test-2025" used for this entry \(or the entry was altered or moved\)/,
+			);
+			expect((await verifyAuditChain(store)).broken).toMatchObject({ seq: 1, reason: 'modified' });
+		});
+
+		it('rotation: old entries readable and findable (also by message ID) with the previous key; a missing old key is refused on open', async () => {
 			await seed(3);
 			const rotated = await openClinicStore(
 				{ ...config, phi: { key: 'cd'.repeat(32), keyId: 'k-2026', previousKeys: [config.phi] } },
 				{ cache: false },
 			);
 			await appendAuditEntries(rotated, [
-				{ direction: 'outbound', patientPhone: PHONES[0], content: 'after rotation' },
+				{ direction: 'outbound', patientPhone: PHONES[0], messageId: 'wamid.new', content: 'after rotation' },
 			]);
 			const mine = await queryAuditEntries(rotated, { patientPhone: PHONES[0], includeContent: true });
 			expect(mine.entries.map((e) => e.content)).toEqual(['message 0 for the patient', 'after rotation']);
+			const old = await queryAuditEntries(rotated, { messageId: 'wamid.1', includeContent: true });
+			expect(old.entries.map((e) => [e.seq, e.messageId])).toEqual([[2, 'wamid.1']]);
 			await rotated.close();
-			const onlyNew = await openClinicStore(
-				{ ...config, phi: { key: 'cd'.repeat(32), keyId: 'k-2026' } },
-				{ cache: false },
+			await expect(
+				openClinicStore({ ...config, phi: { key: 'cd'.repeat(32), keyId: 'k-2026' } }, { cache: false }),
+			).rejects.toThrow(
+				/"test-2025" is no longer in the Clinic Store credential, but 3 stored rows still depend on it/,
 			);
-			await expect(queryAuditEntries(onlyNew, { includeContent: true })).rejects.toThrow(
-				/key id "test-2025", which is not configured/,
-			);
-			await onlyNew.close();
 		});
 	});
 

@@ -84,7 +84,7 @@ describe('exports', () => {
 			event: 'message.sent',
 			patientDigest: row.patient_digest,
 			userId: 'BR.1',
-			messageId: 'wamid.1',
+			messageDigest: '12'.repeat(32),
 			template: 'appointment_reminder',
 			purpose: 'appointment-reminder',
 			actor: { workflowId: 'wf', executionId: '12', node: 'Send' },
@@ -96,11 +96,25 @@ describe('exports', () => {
 		const events = [
 			toAuditEvent(view, 'n8n'),
 			toAuditEvent(
-				{ ...view, direction: 'inbound', outcome: 'success', patientPhone: '+5511987654321', content: 'oi' },
+				{
+					...view,
+					direction: 'inbound',
+					outcome: 'success',
+					patientPhone: '+5511987654321',
+					messageId: 'wamid.1',
+					content: 'oi',
+				},
 				'n8n',
 			),
 			toAuditEvent(
-				{ ...view, kind: 'anchor', direction: 'system', messageId: null, patientDigest: null, userId: null },
+				{
+					...view,
+					kind: 'anchor',
+					direction: 'system',
+					messageDigest: null,
+					patientDigest: null,
+					userId: null,
+				},
 				'n8n',
 			),
 		];
@@ -111,6 +125,22 @@ describe('exports', () => {
 			type: { code: '110106' },
 		});
 		expect(events[1]).toMatchObject({ action: 'C', type: { code: '110107' } });
+		// The message ID is PHI: only with PHI output on; otherwise its keyed digest identifies the message.
+		expect(events[0].entity).toContainEqual(
+			expect.objectContaining({
+				what: {
+					identifier: {
+						system: 'urn:n8n-nodes-whatsapp-clinic:message-id-hmac-sha256',
+						value: '12'.repeat(32),
+					},
+				},
+			}),
+		);
+		expect(events[1].entity).toContainEqual(
+			expect.objectContaining({
+				what: { identifier: { system: 'urn:whatsapp:message-id', value: 'wamid.1' } },
+			}),
+		);
 		expect(events[2]).toMatchObject({ action: 'D', type: { code: '110101' } });
 		for (const e of events) expect(() => validateResource(e as unknown as AuditEvent)).not.toThrow();
 		const bundle = {

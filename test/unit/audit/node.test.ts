@@ -41,7 +41,7 @@ afterEach(async () => {
 function ctx(
 	params: IDataObject,
 	items: INodeExecutionData[],
-	opts: { continueOnFail?: boolean; executionId?: string } = {},
+	opts: { continueOnFail?: boolean; executionId?: string; timeZone?: string } = {},
 ): IExecuteFunctions & { binaries: unknown[] } {
 	const binaries: unknown[] = [];
 	const node = {
@@ -64,6 +64,7 @@ function ctx(
 		getWorkflow: () => ({ id: 'wf-7', name: 'Reminders', active: true }),
 		getExecutionId: () => opts.executionId ?? 'exec-1',
 		getInstanceId: () => 'instance-1',
+		getTimezone: () => opts.timeZone ?? 'UTC',
 		continueOnFail: () => !!opts.continueOnFail,
 		helpers: {
 			prepareBinaryData: async (data: Buffer, fileName: string, mimeType: string) => {
@@ -206,9 +207,16 @@ describe('Audit Log node', () => {
 		expect(q.out).toHaveLength(1);
 	});
 
-	it('errors leave through the shared translator: a wrong PHI key names the fix, Continue On Fail gives the one error item', async () => {
+	it('errors leave through the shared translator: a PHI key error names the fix, Continue On Fail gives the one error item', async () => {
 		await run({ operation: 'append', direction: 'auto', fields: {} }, triggerItems);
-		credentials = { ...credentials, phiKey: 'cd'.repeat(32) };
+		// Someone moved entry 2's phone ciphertext into entry 1: it no longer decrypts there (bound to its entry).
+		const store = await getClinicStore(ctx({}, []));
+		const [one, two] = await store.query<{ entry: string }>(
+			'SELECT entry FROM clinic_audit_log ORDER BY seq',
+		);
+		const moved = JSON.parse(one.entry);
+		moved[16] = JSON.parse(two.entry)[16];
+		await store.query('UPDATE clinic_audit_log SET entry = $1 WHERE seq = 1', [JSON.stringify(moved)]);
 		const params = { operation: 'query', filters: {}, returnAll: true, options: { includeContent: true } };
 		const err = await run(params, [{ json: {} }]).catch((e) => e);
 		expect(err).toBeInstanceOf(NodeOperationError);
