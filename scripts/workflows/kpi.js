@@ -40,22 +40,24 @@ const sent = entries.filter(
 	(e) => e.direction === 'outbound' && e.outcome !== 'failed' && e.outcome !== 'blocked',
 );
 const statusOf = (e) => String(e.event || details(e).status || '');
+// The message ID is PHI (shown only with PHI output on); its keyed digest correlates sends and statuses.
+const messageOf = (e) => e.messageDigest || e.messageId || e.message_id;
 const delivered = new Set(
 	entries
 		.filter((e) => e.direction === 'status' && /delivered|read/.test(statusOf(e)))
-		.map((e) => e.messageId || e.message_id),
+		.map(messageOf),
 );
 const read = new Set(
 	entries
 		.filter((e) => e.direction === 'status' && /read/.test(statusOf(e)))
-		.map((e) => e.messageId || e.message_id),
+		.map(messageOf),
 );
-const sentIds = sent.map((e) => e.messageId || e.message_id).filter(Boolean);
+const sentIds = sent.map(messageOf).filter(Boolean);
 
 const reminded = new Set(
 	sent
 		.filter((e) => e.purpose === 'appointment-reminder' && e.template)
-		.map((e) => details(e).bizOpaqueCallbackData || e.messageId),
+		.map((e) => details(e).bizOpaqueCallbackData || messageOf(e)),
 );
 const confirmedIds = new Set(
 	entries.filter((e) => e.event === 'appointment.confirmed').map((e) => details(e).appointmentId),
