@@ -1,6 +1,7 @@
 import type { Scenario } from '../scenario';
 import { bookingScenario } from './booking';
 import { chatPageScenario } from './chat-page';
+import { consentFailClosedScenario } from './consent-fail-closed';
 import { packageScenario } from './package';
 import { remindersScenario } from './reminders';
 import { sendScenarios } from './send';
@@ -24,6 +25,7 @@ export const scenarios: Scenario[] = [
 	sendContactsScenario,
 	sendTypedVariablesScenario,
 	sendConsentScenario,
+	consentFailClosedScenario,
 	kpiScenario,
 	auditScenario,
 ];
