@@ -13,7 +13,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
-import { PhiKeyError } from './phi-errors';
+import { PhiKeyError, duplicateKeyId } from './phi-errors';
 import type { PhiCipher, PhiPlace } from './ports';
 
 export { PhiKeyError } from './phi-errors';
@@ -81,16 +81,7 @@ export function createPhiCipher(
 ): PhiCipher {
 	const byId = new Map<string, KeyEntry>();
 	for (const m of [current, ...previous]) {
-		if (byId.has(m.keyId))
-			throw new PhiKeyError(
-				`PHI key id "${m.keyId}" is configured twice: every key needs its own id`,
-				m.keyId,
-				{
-					code: 'phi_key_invalid',
-					field: 'Previous Keys',
-					hint: 'Remove the duplicate entry, or give each key its own ID.',
-				},
-			);
+		if (byId.has(m.keyId)) throw duplicateKeyId(m.keyId);
 		const main = subkeys(m.root);
 		byId.set(m.keyId, { keyId: m.keyId, ...main, legacy: m.legacyRoot ? subkeys(m.legacyRoot) : main });
 	}

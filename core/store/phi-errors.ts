@@ -25,3 +25,11 @@ export class PhiKeyError extends ClinicError {
 		this.name = 'PhiKeyError';
 	}
 }
+
+export function duplicateKeyId(keyId: string): PhiKeyError {
+	return new PhiKeyError(`PHI key id "${keyId}" is configured twice: every key needs its own id`, keyId, {
+		code: 'phi_key_invalid',
+		field: 'Previous Keys',
+		hint: 'Remove the duplicate entry, or give each key its own ID.',
+	});
+}

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { registerMigrations } from './migrations';
 import { createPhiCipher, type PhiKeyMaterial } from './phi-cipher';
 import { describeUsage, keyUsage, sampleCiphertext } from './phi-columns';
-import { PhiKeyError } from './phi-errors';
+import { PhiKeyError, duplicateKeyId } from './phi-errors';
 import {
 	LEGACY_SCRYPT,
 	checkKeyId,
@@ -88,16 +88,7 @@ function configuredKeys(phi: PhiKeyConfig): Configured[] {
 	for (const prev of phi.previousKeys ?? []) {
 		if (!prev.key) continue;
 		checkKeyId(prev.keyId, 'Previous Keys');
-		if (out.some((k) => k.keyId === prev.keyId))
-			throw new PhiKeyError(
-				`PHI key id "${prev.keyId}" is configured twice: every key needs its own id`,
-				prev.keyId,
-				{
-					code: 'phi_key_invalid',
-					field: 'Previous Keys',
-					hint: 'Remove the duplicate entry, or give each key its own ID.',
-				},
-			);
+		if (out.some((k) => k.keyId === prev.keyId)) throw duplicateKeyId(prev.keyId);
 		out.push({ keyId: prev.keyId, key: prev.key, current: false });
 	}
 	// Malformed keys fail before any database work.
