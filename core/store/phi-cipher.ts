@@ -83,7 +83,9 @@ export function createPhiCipher(
 	for (const m of [current, ...previous]) {
 		if (byId.has(m.keyId)) throw duplicateKeyId(m.keyId);
 		const main = subkeys(m.root);
-		byId.set(m.keyId, { keyId: m.keyId, ...main, legacy: m.legacyRoot ? subkeys(m.legacyRoot) : main });
+		// Raw keys: v1 data used the same root, so the legacy subkeys are the main ones (one digest per key).
+		const legacy = m.legacyRoot && !m.legacyRoot.equals(m.root) ? subkeys(m.legacyRoot) : main;
+		byId.set(m.keyId, { keyId: m.keyId, ...main, legacy });
 	}
 	const cur = byId.get(current.keyId)!;
 	const hmac = (mac: Buffer, value: string) => createHmac('sha256', mac).update(value, 'utf8').digest('hex');

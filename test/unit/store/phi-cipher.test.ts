@@ -85,6 +85,10 @@ describe('PHI cipher', () => {
 		expect(pass.lookupDigests('5511987654321')).toEqual([pass.digest('5511987654321'), FIXTURE.passDigest]);
 		expect(v1Digest(FIXTURE.passphrase, FIXTURE.passKeyId, '5511987654321')).toBe(FIXTURE.passDigest);
 		expect(pass.decrypt(v1Encrypt(FIXTURE.passphrase, FIXTURE.passKeyId, 'x'), at(1))).toBe('x');
+		// A raw key's v1 data used the same root: one digest per value.
+		const raw = Buffer.from(FIXTURE.rawKey, 'hex');
+		const rawCipher = createPhiCipher({ keyId: FIXTURE.rawKeyId, root: raw, legacyRoot: Buffer.from(raw) });
+		expect(rawCipher.lookupDigests('5511987654321')).toEqual([FIXTURE.rawDigest]);
 	});
 
 	it('wrong key for the same id: clear error naming the key id; nothing decrypts to garbage', () => {
