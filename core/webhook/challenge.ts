@@ -1,7 +1,7 @@
 /**
  * Meta's verification handshake: `GET ?hub.mode=subscribe&hub.verify_token=<token>&hub.challenge=<n>`.
  * Answer 200 with the challenge only for mode `subscribe` and the exact verify token (constant-time compare);
- * anything else is 403.
+ * anything else is 403. A verify token setting that is empty or only white space counts as missing (fail closed).
  */
 import { timingSafeEqual } from 'node:crypto';
 
@@ -41,7 +41,7 @@ export function answerChallenge(
 	query: Record<string, unknown>,
 	verifyToken: string | undefined | null,
 ): ChallengeAnswer {
-	if (!verifyToken) return forbid('missing_verify_token_setting');
+	if (!verifyToken || verifyToken.trim() === '') return forbid('missing_verify_token_setting');
 	if (param(query, 'hub.mode') !== 'subscribe') return forbid('wrong_mode');
 	const challenge = param(query, 'hub.challenge');
 	if (!challenge || challenge.length > MAX_CHALLENGE_LENGTH) return forbid('missing_challenge');

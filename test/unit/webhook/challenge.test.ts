@@ -65,6 +65,14 @@ describe('answerChallenge', () => {
 		});
 	});
 
+	it('treats a whitespace-only verify token setting as missing (fails closed, like an empty one)', () => {
+		expect(answerChallenge(q({ [TOKEN]: '   ' }), '   ')).toMatchObject({
+			status: 403,
+			reason: 'missing_verify_token_setting',
+		});
+		expect(answerChallenge(q({ [TOKEN]: '\t\n' }), '\t\n')).toMatchObject({ status: 403 });
+	});
+
 	it('never echoes the token or the challenge in a refusal', () => {
 		const a = answerChallenge(q({ [TOKEN]: 'nope' }), expected);
 		expect(a.body).toBe('Forbidden');
