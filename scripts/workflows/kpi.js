@@ -43,14 +43,10 @@ const statusOf = (e) => String(e.event || details(e).status || '');
 // The message ID is PHI (shown only with PHI output on); its keyed digest correlates sends and statuses.
 const messageOf = (e) => e.messageDigest || e.messageId || e.message_id;
 const delivered = new Set(
-	entries
-		.filter((e) => e.direction === 'status' && /delivered|read/.test(statusOf(e)))
-		.map(messageOf),
+	entries.filter((e) => e.direction === 'status' && /delivered|read/.test(statusOf(e))).map(messageOf),
 );
 const read = new Set(
-	entries
-		.filter((e) => e.direction === 'status' && /read/.test(statusOf(e)))
-		.map(messageOf),
+	entries.filter((e) => e.direction === 'status' && /read/.test(statusOf(e))).map(messageOf),
 );
 const sentIds = sent.map(messageOf).filter(Boolean);
 
