@@ -14,13 +14,22 @@
  *   with the first valid item while the remaining items are still being prepared (workers take jobs from a queue;
  *   the preparing loop yields to the event loop every `yieldEvery` items so started sends progress).
  *
+ * Every send ends in one of three outcomes (send-outcome.ts): sent, failed (not sent), or unknown (the request may
+ * have reached Meta without an answer: `SendOutcomeUnknownError`). An unknown is a regular outcome in both modes, not
+ * a failure: it never stops a run without Continue On Fail, since the message may well have been delivered and
+ * stopping would not undo it. Only a streak of `UNKNOWN_STREAK_LIMIT` unknowns in a row (the connection keeps
+ * breaking) stops such a run, like a failure, so that a broken network does not hold every remaining item for a
+ * full timeout.
+ *
  * `requireSender` is checked before anything is sent (streaming: before the first item is prepared; validate-all:
  * once after validation when at least one item is valid). `onOutcomes` sees the settled outcomes exactly once: on
- * success with every item, after a send failure with the outcomes settled so far; not at all when validation
- * stopped the run (nothing was sent).
+ * success with every item, after a stop with EVERY outcome settled by then (sent, failed and unknown: each send
+ * that started has finished), so every message that may have been sent is recorded even when the run throws; not
+ * at all when validation stopped the run (nothing was sent).
  */
 import { systemClock } from './clock';
 import { mapWithConcurrency } from './rate-limiter';
+import { isSendOutcomeUnknown, unknownStreakError } from './send-outcome';
 
 /** Output fields of one item (an n8n item's json in the node layer). */
 export type SendFields = Record<string, unknown>;
@@ -44,10 +53,24 @@ export type GateDecision<F extends SendFields = SendFields> =
 
 /** Result of one item; what the output items and "Audit to Store" are built from. */
 export type SendOutcome<F extends SendFields = SendFields> =
-	| { itemIndex: number; ok: true; json: F; blocked?: undefined }
-	| { itemIndex: number; ok: false; error: unknown; summary: F; blocked?: undefined }
+	| { itemIndex: number; ok: true; json: F; blocked?: undefined; unknown?: undefined }
+	/** Not sent: invalid item, refused by Meta, or the request never left. */
+	| { itemIndex: number; ok: false; error: unknown; summary: F; blocked?: undefined; unknown?: undefined }
+	/** May have been sent (`SendOutcomeUnknownError`): a regular output item, neither sent nor failed. */
+	| { itemIndex: number; ok: false; unknown: true; error: unknown; summary: F; blocked?: undefined }
 	/** Deliberately not sent (e.g. "Require Consent for Purpose"): a regular output item, not an error. */
-	| { itemIndex: number; ok: false; blocked: true; json: F; summary: F; error?: undefined };
+	| {
+			itemIndex: number;
+			ok: false;
+			blocked: true;
+			json: F;
+			summary: F;
+			error?: undefined;
+			unknown?: undefined;
+	  };
+
+/** Without Continue On Fail, this many unknown outcomes in a row (no message accepted between them) stop the run. */
+export const UNKNOWN_STREAK_LIMIT = 10;
 
 /** Why a run without Continue On Fail stopped. */
 export interface BulkSendStop {
@@ -57,6 +80,8 @@ export interface BulkSendStop {
 	error: unknown;
 	/** Messages accepted before the run stopped (always 0 for `prepare`). */
 	accepted: number;
+	/** Sends with an unknown outcome before the run stopped (they may have been delivered). */
+	unknown: number;
 }
 
 export interface BulkSendResult<F extends SendFields = SendFields> {
@@ -122,12 +147,17 @@ export async function runBulkSend<F extends SendFields, J extends BulkJob<F>>(
 	const succeeded = (itemIndex: number, job: J, json: F) => {
 		outcomes[itemIndex] = { itemIndex, ok: true, json: { ...json, ...job.summary } };
 	};
-	// Continue On Fail: every valid item is sent; a failure becomes that item's failed outcome.
+	const notSent = (itemIndex: number, job: J, error: unknown) => {
+		outcomes[itemIndex] = isSendOutcomeUnknown(error)
+			? { itemIndex, ok: false, unknown: true, error, summary: job.summary }
+			: { itemIndex, ok: false, error, summary: job.summary };
+	};
+	// Continue On Fail: every valid item is sent; a failure becomes that item's failed (or unknown) outcome.
 	const sendOne = async ({ itemIndex, job }: PreparedSend<J>) => {
 		try {
 			succeeded(itemIndex, job, await plan.send(job));
 		} catch (error) {
-			outcomes[itemIndex] = { itemIndex, ok: false, error, summary: job.summary };
+			notSent(itemIndex, job, error);
 		}
 	};
 	const invalid = (itemIndex: number, error: unknown) => {
@@ -145,7 +175,7 @@ export async function runBulkSend<F extends SendFields, J extends BulkJob<F>>(
 		if (plan.continueOnFail && toSend.length > 0)
 			await mapWithConcurrency(toSend, plan.concurrency(toSend.length), sendOne);
 		if (!plan.continueOnFail && toSend.length > 0) {
-			const stop = await sendUntilFailure(plan, toSend, succeeded);
+			const stop = await sendUntilFailure(plan, toSend, succeeded, notSent);
 			if (stop) {
 				const settled = outcomes.filter(Boolean);
 				if (plan.onOutcomes) await plan.onOutcomes(settled);
@@ -197,7 +227,8 @@ async function prepareAll<F extends SendFields, J extends BulkJob<F>>(
 		try {
 			jobs.push({ itemIndex: i, job: await plan.prepare(i) });
 		} catch (error) {
-			if (!plan.continueOnFail) return { stop: { phase: 'prepare', itemIndex: i, error, accepted: 0 } };
+			if (!plan.continueOnFail)
+				return { stop: { phase: 'prepare', itemIndex: i, error, accepted: 0, unknown: 0 } };
 			invalid(i, error);
 		}
 	}
@@ -228,25 +259,42 @@ async function applyGate<F extends SendFields, J extends BulkJob<F>>(
 	return kept;
 }
 
-/** Sends concurrently; no new send starts after the first failure (in-flight sends finish and are counted). */
+/**
+ * Sends concurrently; no new send starts after the first failure or after `UNKNOWN_STREAK_LIMIT` unknowns in a row
+ * (in-flight sends finish, are counted and get their outcome). An unknown alone does not stop the run.
+ */
 async function sendUntilFailure<F extends SendFields, J extends BulkJob<F>>(
 	plan: BulkSendPlan<F, J>,
 	jobs: Array<PreparedSend<J>>,
 	succeeded: (itemIndex: number, job: J, json: F) => void,
+	notSent: (itemIndex: number, job: J, error: unknown) => void,
 ): Promise<BulkSendStop | undefined> {
-	const state: { accepted: number; failure?: { itemIndex: number; error: unknown } } = { accepted: 0 };
+	const state: {
+		accepted: number;
+		unknown: number;
+		streak: number;
+		failure?: { itemIndex: number; error: unknown };
+	} = { accepted: 0, unknown: 0, streak: 0 };
+	// Re-read after an await (another send may have failed meanwhile): report the lowest failed item.
+	const fail = (itemIndex: number, error: unknown) => {
+		const first = state.failure as { itemIndex: number } | undefined;
+		if (!first || itemIndex < first.itemIndex) state.failure = { itemIndex, error };
+	};
 	await mapWithConcurrency(jobs, plan.concurrency(jobs.length), async ({ itemIndex, job }) => {
 		if (state.failure) return;
 		try {
 			const json = await plan.send(job);
 			state.accepted++;
+			state.streak = 0;
 			succeeded(itemIndex, job, json);
 		} catch (error) {
-			// Re-read after the await (another send may have failed meanwhile): report the lowest failed item.
-			const first = state.failure as { itemIndex: number } | undefined;
-			if (!first || itemIndex < first.itemIndex) state.failure = { itemIndex, error };
+			notSent(itemIndex, job, error);
+			if (!isSendOutcomeUnknown(error)) return fail(itemIndex, error);
+			state.unknown++;
+			if (++state.streak >= UNKNOWN_STREAK_LIMIT && !state.failure)
+				state.failure = { itemIndex, error: unknownStreakError(state.streak, error) };
 		}
 	});
-	const { failure, accepted } = state;
-	return failure ? { phase: 'send', ...failure, accepted } : undefined;
+	const { failure, accepted, unknown } = state;
+	return failure ? { phase: 'send', ...failure, accepted, unknown } : undefined;
 }

@@ -48,7 +48,7 @@ const RENEW_TOKEN =
 const CHECK_PERMISSIONS =
 	'Give the System User access to this WhatsApp Business Account and the whatsapp_business_messaging / whatsapp_business_management permissions, then generate a new token.';
 const RETRY_LATER =
-	'Temporary problem at Meta: the node retries automatically; if it keeps failing, try again in a few minutes.';
+	'Temporary problem at Meta: try again in a few minutes. The node retries a request with backoff before reporting this error; a message reported failed in a status update is not resent automatically.';
 const FIX_TEMPLATE_PARAMS =
 	'Make the parameters match the template: open it in WhatsApp Manager → Message templates and send exactly the variables, header media and buttons it defines.';
 
@@ -84,7 +84,7 @@ const ROWS: Row[] = [
 		'backoff',
 		'Too many API calls (app limit)',
 		'The Meta app reached its API call rate limit.',
-		'Wait and send fewer management calls (template lists, number lookups); the node retries with backoff.',
+		'Wait and send fewer management calls (template lists, number lookups); the node retries with backoff before reporting this error.',
 	],
 	[
 		10,
@@ -132,7 +132,7 @@ const ROWS: Row[] = [
 		'backoff',
 		'WhatsApp Business Account rate limit',
 		'The WhatsApp Business Account reached its API rate limit.',
-		'Wait and send less often; the node retries with backoff.',
+		'Wait and send less often; the node retries with backoff before reporting this error.',
 	],
 	[
 		130429,
@@ -140,7 +140,7 @@ const ROWS: Row[] = [
 		'backoff',
 		'Throughput limit reached',
 		"The phone number's messages-per-second limit (80 by default) was exceeded.",
-		'Lower "messages per second" in the node to your number\'s throughput; the node retries with backoff.',
+		'Lower "messages per second" in the node to your number\'s throughput; the node retries with backoff before reporting this error.',
 	],
 	[
 		130472,
@@ -308,7 +308,7 @@ const ROWS: Row[] = [
 		'pair-backoff',
 		'Too many messages to this patient',
 		'Too many messages were sent to the same patient in a short time (pair rate limit, about 1 every 6 seconds).',
-		'Space messages to the same patient; the node waits 4^n seconds before retrying that patient only.',
+		'Space messages to the same patient; the node waits 4^n seconds before retrying that patient only, and reports this error when the wait would be too long.',
 	],
 	[
 		131057,
@@ -316,7 +316,7 @@ const ROWS: Row[] = [
 		'backoff',
 		'Account in maintenance',
 		'The business account is in maintenance mode, usually during a throughput upgrade (about 1 minute).',
-		'Wait a minute; the node retries with backoff.',
+		'Wait a minute and try again; the node retries with backoff before reporting this error.',
 	],
 	[
 		132000,

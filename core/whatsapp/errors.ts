@@ -55,7 +55,11 @@ export interface CloudApiErrorInit {
 	userTitle?: string;
 	userMessage?: string;
 	retryAfterMs?: number;
-	/** For network errors: false when the request certainly did not reach Meta. */
+	/**
+	 * True when the request may have reached Meta and been acted on although no answer says so (connection reset or
+	 * timeout after the body was written, a gateway timeout): for a message, the outcome is unknown. Default false:
+	 * an error answer from Meta means it did not act on the request.
+	 */
 	mayHaveBeenSent?: boolean;
 	entry?: CatalogueEntry;
 	/** Overrides the catalogue title / action (e.g. for media URL expiry). */
@@ -83,6 +87,7 @@ export class CloudApiError extends ClinicError {
 	/** What the clinic user should do. */
 	declare readonly hint: string;
 	readonly retryAfterMs?: number;
+	/** The request may have reached Meta although no answer says so (see CloudApiErrorInit). */
 	readonly mayHaveBeenSent: boolean;
 
 	constructor(init: CloudApiErrorInit) {
@@ -114,7 +119,7 @@ export class CloudApiError extends ClinicError {
 		this.retryable = init.retryable ?? entry.retryable;
 		this.hint = scrubSecrets(init.hint ?? entry.action);
 		this.retryAfterMs = init.retryAfterMs;
-		this.mayHaveBeenSent = init.mayHaveBeenSent ?? true;
+		this.mayHaveBeenSent = init.mayHaveBeenSent ?? false;
 	}
 
 	get family(): CatalogueEntry['family'] {
@@ -208,6 +213,9 @@ export function parseRetryAfter(
 	return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
+/** Gateway answers (bad gateway, gateway timeout) that a proxy can give after it forwarded the request. */
+const GATEWAY_STATUSES = new Set([502, 504]);
+
 /**
  * Turns a non-2xx Graph response into a CloudApiError. Handles Meta's body
  * `{error:{message,type,code,error_subcode,error_data:{details},fbtrace_id,error_user_title,error_user_msg}}`,
@@ -251,6 +259,8 @@ export function parseGraphError(
 		entry: lookupErrorCode(undefined, status),
 		details: snippet ? `HTTP ${status}: ${snippet}` : `HTTP ${status} with no error body`,
 		retryAfterMs,
+		// A proxy's 502/504 (not Meta's own error body) can come after the request was forwarded to Meta.
+		mayHaveBeenSent: GATEWAY_STATUSES.has(status),
 	});
 }
 
@@ -296,7 +306,7 @@ export function networkError(error: unknown, secrets: ReadonlyArray<string | und
 				retryable: true,
 				strategy: 'backoff',
 				action:
-					'Check the server can reach the base URL in the credential (graph.facebook.com or the simulator); the node retries automatically.',
+					'Check that this server can reach the base URL in the credential (graph.facebook.com or the simulator). Requests that are safe to repeat were already retried with backoff before this error was reported.',
 			},
 			details: original,
 			mayHaveBeenSent: !NOT_SENT_CODES.has(code),

@@ -20,6 +20,7 @@ import {
 	type ThroughputLimiter,
 } from './rate-limiter';
 import { resolveRetryOptions, withRetry, type RetryOptions } from './retry';
+import { sendFailure } from './send-outcome';
 import * as management from './graph-management';
 import { headerValue, parseJsonBody, record, requireId } from './graph-util';
 import type {
@@ -186,7 +187,9 @@ export class GraphClient implements GraphRequester {
 
 	/**
 	 * Sends one message (POST /{phone-number-id}/messages). Waits for the phone number's limiter, respects the
-	 * recipient's pair-limit backoff (131056) and retries transient failures.
+	 * recipient's pair-limit backoff (131056) and retries failures that certainly did not send it. Throws
+	 * `SendOutcomeUnknownError` (send-outcome.ts) when the request may have reached Meta without an answer; any
+	 * other error means the message was not sent.
 	 */
 	async sendMessage(phoneNumberId: string, payload: OutboundMessage): Promise<SendMessageResult> {
 		const id = requireId(phoneNumberId, 'Phone number ID');
@@ -194,6 +197,7 @@ export class GraphClient implements GraphRequester {
 		const recipient = pairKey(payload);
 		const limiter = this.limiterFor(id);
 		const pair = this.pairGuardFor(id);
+		let earlierMayHaveBeenSent = false;
 		const response = await withRetry(
 			async () => {
 				if (recipient) await pair.wait(recipient);
@@ -209,28 +213,38 @@ export class GraphClient implements GraphRequester {
 					const wait = pair.recordPairLimit(recipient);
 					return wait > this.maxPairWaitMs ? 'stop' : 0;
 				},
+				onRetry: ({ error }) => {
+					earlierMayHaveBeenSent ||= error.mayHaveBeenSent;
+				},
 			},
-		);
+		).catch((error: unknown) => {
+			throw sendFailure(error, earlierMayHaveBeenSent);
+		});
 		if (recipient) pair.recordSuccess(recipient);
 		const data = record(response);
 		const message = record(Array.isArray(data.messages) ? data.messages[0] : undefined);
 		const contact = record(Array.isArray(data.contacts) ? data.contacts[0] : undefined);
 		if (typeof message.id !== 'string') {
-			throw new CloudApiError({
-				code: 'NO_MESSAGE_ID',
-				httpStatus: 200,
-				title: 'Unexpected send response',
-				details: 'Meta accepted the request but returned no message ID',
-				entry: {
-					code: 0,
-					family: 'server',
+			throw sendFailure(
+				new CloudApiError({
+					code: 'NO_MESSAGE_ID',
+					httpStatus: 200,
 					title: 'Unexpected send response',
-					meaning: 'The response had no messages[0].id.',
-					retryable: false,
-					strategy: 'none',
-					action: 'Check the base URL points at the Graph API (or a compatible proxy).',
-				},
-			});
+					details: 'Meta accepted the request but returned no message ID',
+					entry: {
+						code: 0,
+						family: 'server',
+						title: 'Unexpected send response',
+						meaning: 'The response had no messages[0].id.',
+						retryable: false,
+						strategy: 'none',
+						action: 'Check the base URL points at the Graph API (or a compatible proxy).',
+					},
+					// A 2xx answer: whatever answered may have passed the message on.
+					mayHaveBeenSent: true,
+				}),
+				false,
+			);
 		}
 		return {
 			messageId: message.id,

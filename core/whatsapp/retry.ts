@@ -51,16 +51,18 @@ export function backoffDelay(attempt: number, options: RetryOptions, retryAfterM
 	return jittered;
 }
 
-/** Whether an error is worth another attempt for this kind of request. */
+/**
+ * Whether an error is worth another attempt for this kind of request. A non-idempotent request (a message) that
+ * may have reached Meta (reset or timeout after sending, a gateway timeout) is not repeated: that would risk a
+ * duplicate; the caller reports its outcome as unknown instead (graph-client.ts, send-outcome.ts).
+ */
 export function isRetryableError(
 	error: unknown,
 	idempotent: boolean,
 	retryUnsafeNetworkErrors = false,
 ): boolean {
 	if (!(error instanceof CloudApiError) || !error.retryable) return false;
-	if (error.entry.family === 'network' && error.mayHaveBeenSent && !idempotent && !retryUnsafeNetworkErrors) {
-		return false;
-	}
+	if (error.mayHaveBeenSent && !idempotent && !retryUnsafeNetworkErrors) return false;
 	return true;
 }
 

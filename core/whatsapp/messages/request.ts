@@ -1,7 +1,14 @@
 /**
  * The Send API envelope (`POST /<PHONE_NUMBER_ID>/messages`): recipient, optional reply context and
  * `biz_opaque_callback_data` around one message content built by a sibling module (text.ts, interactive.ts, …).
+ * With an idempotency key, `biz_opaque_callback_data` is the user's value plus the key (../callback-data.ts).
  */
+import {
+	CALLBACK_KEY_BYTES,
+	MAX_CALLBACK_DATA_BYTES,
+	MAX_USER_CALLBACK_DATA_BYTES,
+	encodeCallbackData,
+} from '../callback-data';
 import { recipientFields, type Recipient } from '../phone';
 import { MessageValidationError } from './validation';
 
@@ -36,12 +43,13 @@ export interface SendMessageRequest extends MessageContent {
 export interface EnvelopeOptions {
 	/** wamid of the message this one replies to (shown quoted in WhatsApp). */
 	replyTo?: string;
-	/** Up to 512 bytes echoed back in status webhooks, e.g. an appointment id. */
+	/** Echoed back in status webhooks, e.g. an appointment id: up to 512 bytes, 485 with an idempotency key. */
 	bizOpaqueCallbackData?: string;
+	/** The item's idempotency key (../callback-data.ts), appended to the callback data. */
+	idempotencyKey?: string;
 }
 
-/** Meta's limit for `biz_opaque_callback_data`. */
-export const MAX_CALLBACK_DATA_BYTES = 512;
+export { MAX_CALLBACK_DATA_BYTES } from '../callback-data';
 
 export function buildMessageRequest(
 	recipient: Recipient,
@@ -64,16 +72,19 @@ export function buildMessageRequest(
 			);
 		request.context = { message_id: replyTo };
 	}
-	const callback = options.bizOpaqueCallbackData;
-	if (callback !== undefined && callback !== '') {
-		const bytes = Buffer.byteLength(callback, 'utf8');
-		if (bytes > MAX_CALLBACK_DATA_BYTES)
-			throw new MessageValidationError(
-				'biz_opaque_callback_data',
-				`is ${bytes} bytes; WhatsApp allows at most ${MAX_CALLBACK_DATA_BYTES}`,
-				'Put only an identifier there (e.g. the appointment id), not a whole record.',
-			);
-		request.biz_opaque_callback_data = callback;
-	}
+	const callback = options.bizOpaqueCallbackData ?? '';
+	const key = options.idempotencyKey;
+	const bytes = Buffer.byteLength(callback, 'utf8');
+	const max = key ? MAX_USER_CALLBACK_DATA_BYTES : MAX_CALLBACK_DATA_BYTES;
+	if (bytes > max)
+		throw new MessageValidationError(
+			'biz_opaque_callback_data',
+			key
+				? `is ${bytes} bytes; at most ${max} fit (WhatsApp allows ${MAX_CALLBACK_DATA_BYTES}, the node adds a ${CALLBACK_KEY_BYTES}-byte key that matches status updates to this message)`
+				: `is ${bytes} bytes; WhatsApp allows at most ${MAX_CALLBACK_DATA_BYTES}`,
+			'Put only an identifier there (e.g. the appointment id), not a whole record.',
+		);
+	if (key) request.biz_opaque_callback_data = encodeCallbackData(callback, key);
+	else if (callback) request.biz_opaque_callback_data = callback;
 	return request;
 }

@@ -9,12 +9,21 @@ import {
 	type PreparedSend,
 	type SendFields,
 	type SendOutcome,
+	UNKNOWN_STREAK_LIMIT,
 } from '../../../core/whatsapp/bulk-send';
+import { networkError } from '../../../core/whatsapp/errors';
+import { SendOutcomeUnknownError } from '../../../core/whatsapp/send-outcome';
 
 interface Job {
 	summary: SendFields;
 	to: string;
 }
+
+/** What GraphClient.sendMessage throws when the connection broke after the request was written. */
+const lost = () =>
+	new SendOutcomeUnknownError(
+		networkError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })),
+	);
 
 /** A plan over `inputs` (a string is a recipient, an Error an invalid item); records what happened, in order. */
 function plan(
@@ -39,6 +48,7 @@ function plan(
 				log.push(`send ${job.to}`);
 				await Promise.resolve();
 				if (job.to.startsWith('fail')) throw new Error(`rejected ${job.to}`);
+				if (job.to.startsWith('lost')) throw lost();
 				return { messageId: `wamid.${job.to}`, recipient: 'overwritten by the summary' };
 			},
 			concurrency: () => 1,
@@ -74,7 +84,7 @@ describe('runBulkSend: validate every item, then send (Continue On Fail off)', (
 		const result = await runBulkSend(p);
 		expect(result).toEqual({
 			outcomes: [],
-			stop: { phase: 'prepare', itemIndex: 1, error: bad, accepted: 0 },
+			stop: { phase: 'prepare', itemIndex: 1, error: bad, accepted: 0, unknown: 0 },
 		});
 		expect(log).toEqual(['prepare 0', 'prepare 1']);
 		expect(outcomes).toEqual([]);
@@ -87,9 +97,13 @@ describe('runBulkSend: validate every item, then send (Continue On Fail off)', (
 		expect(result.stop).toMatchObject({ phase: 'send', itemIndex: 2, accepted: 2 });
 		expect((result.stop?.error as Error).message).toBe('rejected fail-c');
 		expect(log.filter((l) => l.startsWith('send'))).toEqual(['send a', 'send b', 'send fail-c']);
-		// The hook still sees what was sent (Audit to Store must record accepted messages).
+		// The hook still sees every settled outcome (Audit to Store must record accepted messages and the refusal).
 		expect(outcomes).toEqual([result.outcomes]);
-		expect(result.outcomes.map((o) => o.itemIndex)).toEqual([0, 1]);
+		expect(result.outcomes.map((o) => [o.itemIndex, o.ok])).toEqual([
+			[0, true],
+			[1, true],
+			[2, false],
+		]);
 	});
 
 	it('with sends in flight, reports the lowest failed item and counts the ones that finished', async () => {
@@ -167,6 +181,64 @@ describe('runBulkSend: Continue On Fail', () => {
 		await runBulkSend(p);
 		expect(requireSender).toHaveBeenCalledTimes(1);
 		expect(log.filter((l) => l === 'yield')).toHaveLength(2);
+	});
+});
+
+describe('runBulkSend: unknown outcomes (the request may have reached Meta)', () => {
+	it('Continue On Fail off: an unknown is an outcome, not a stop; the run goes on and every outcome is seen', async () => {
+		const { plan: p, log, outcomes } = plan(['a', 'lost-b', 'c']);
+		const result = await runBulkSend(p);
+		expect(result.stop).toBeUndefined();
+		expect(log.filter((l) => l.startsWith('send'))).toEqual(['send a', 'send lost-b', 'send c']);
+		expect(result.outcomes[1]).toMatchObject({
+			itemIndex: 1,
+			ok: false,
+			unknown: true,
+			summary: { recipient: 'lost-b' },
+		});
+		expect((result.outcomes[1] as { error?: unknown }).error).toBeInstanceOf(SendOutcomeUnknownError);
+		expect(outcomes).toEqual([result.outcomes]);
+	});
+
+	it('Continue On Fail on: unknown outcomes keep their place in input order', async () => {
+		const { plan: p } = plan(['lost-a', 'fail-b', 'c'], { continueOnFail: true });
+		const result = await runBulkSend(p);
+		expect(result.outcomes.map((o) => [o.itemIndex, o.ok, o.unknown ?? false])).toEqual([
+			[0, false, true],
+			[1, false, false],
+			[2, true, false],
+		]);
+	});
+
+	it('a refusal still stops the run; unknowns settled before it are reported to the hook and counted', async () => {
+		const { plan: p, outcomes } = plan(['lost-a', 'b', 'fail-c', 'd']);
+		const result = await runBulkSend(p);
+		expect(result.stop).toMatchObject({ phase: 'send', itemIndex: 2, accepted: 1, unknown: 1 });
+		expect(outcomes).toEqual([result.outcomes]);
+		expect(result.outcomes.map((o) => [o.itemIndex, o.ok, o.unknown ?? false])).toEqual([
+			[0, false, true],
+			[1, true, false],
+			[2, false, false],
+		]);
+	});
+
+	it(`stops after ${UNKNOWN_STREAK_LIMIT} unknowns in a row (a broken connection), with every outcome reported`, async () => {
+		const inputs = ['a', ...Array.from({ length: UNKNOWN_STREAK_LIMIT + 5 }, (_, i) => `lost-${i}`)];
+		const { plan: p, log, outcomes } = plan(inputs);
+		const result = await runBulkSend(p);
+		expect(result.stop).toMatchObject({ phase: 'send', accepted: 1, unknown: UNKNOWN_STREAK_LIMIT });
+		expect((result.stop?.error as Error).message).toMatch(/broke 10 times in a row/);
+		expect(log.filter((l) => l.startsWith('send'))).toHaveLength(1 + UNKNOWN_STREAK_LIMIT);
+		expect(outcomes[0]).toHaveLength(1 + UNKNOWN_STREAK_LIMIT);
+		expect(outcomes[0].filter((o) => o.unknown)).toHaveLength(UNKNOWN_STREAK_LIMIT);
+	});
+
+	it('a sent message resets the streak', async () => {
+		const half = Array.from({ length: UNKNOWN_STREAK_LIMIT - 1 }, (_, i) => `lost-${i}`);
+		const { plan: p } = plan([...half, 'ok', ...half.map((h) => `${h}-again`)]);
+		const result = await runBulkSend(p);
+		expect(result.stop).toBeUndefined();
+		expect(result.outcomes).toHaveLength(2 * half.length + 1);
 	});
 });
 

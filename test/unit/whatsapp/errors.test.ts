@@ -169,7 +169,7 @@ const FAMILY_CASES: Array<{
 		code: 131000,
 		retryable: true,
 		strategy: 'backoff',
-		hint: /retries automatically/,
+		hint: /retries a request with backoff before reporting this error/,
 	},
 	{
 		family: 'server',
@@ -178,7 +178,7 @@ const FAMILY_CASES: Array<{
 		code: 2,
 		retryable: true,
 		strategy: 'backoff',
-		hint: /retries automatically/,
+		hint: /retries a request with backoff before reporting this error/,
 	},
 ];
 
@@ -327,6 +327,22 @@ describe('networkError', () => {
 		const error = networkError(new Error('Invalid URL'));
 		expect(error.code).toBe('REQUEST_FAILED');
 		expect(error.retryable).toBe(false);
+		expect(error.mayHaveBeenSent).toBe(false);
+	});
+
+	it('never claims the node "retries automatically": hints say what was already done', () => {
+		const error = networkError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+		expect(error.hint).not.toMatch(/retries automatically/);
+		expect(error.hint).toMatch(/already retried with backoff before this error was reported/);
+		for (const entry of ERROR_CATALOGUE.values()) expect(entry.action).not.toMatch(/retries automatically/);
+	});
+
+	it('an error answer from Meta was not acted on; only a proxy 502/504 may have been forwarded', () => {
+		expect(parseGraphError(400, { error: { code: 131026, message: 'x' } }).mayHaveBeenSent).toBe(false);
+		expect(parseGraphError(500, { error: { code: 131000, message: 'x' } }).mayHaveBeenSent).toBe(false);
+		expect(parseGraphError(503, '<html>Service Unavailable</html>').mayHaveBeenSent).toBe(false);
+		expect(parseGraphError(502, '<html>Bad Gateway</html>').mayHaveBeenSent).toBe(true);
+		expect(parseGraphError(504, '').mayHaveBeenSent).toBe(true);
 	});
 });
 

@@ -4,6 +4,7 @@ import { buildGraphUrl, normalizeApiVersion, normalizeBaseUrl } from '../../../c
 import { CloudApiError } from '../../../core/whatsapp/errors';
 import { GraphClient, pairKey, type GraphClientOptions } from '../../../core/whatsapp/graph-client';
 import { PairLimitGuard, ThroughputLimiter, resetSharedLimiters } from '../../../core/whatsapp/rate-limiter';
+import { SendOutcomeUnknownError } from '../../../core/whatsapp/send-outcome';
 import {
 	FakeClock,
 	fetchSender,
@@ -143,11 +144,70 @@ describe('GraphClient.sendMessage', () => {
 		const { graph, send } = client(() => {
 			throw Object.assign(new Error('timeout of 30000ms exceeded'), { code: 'ECONNABORTED' });
 		});
-		await expect(graph.sendMessage('1', { to: '1555' })).rejects.toMatchObject({
+		const error = await graph.sendMessage('1', { to: '1555' }).catch((e: unknown) => e);
+		// Not "failed" and not retryable: the outcome is unknown, with the timeout behind it.
+		expect(error).toBeInstanceOf(SendOutcomeUnknownError);
+		expect(error).toMatchObject({
 			code: 'ECONNABORTED',
-			retryable: true,
+			title: 'Outcome unknown: the message may have been sent',
 		});
+		expect((error as SendOutcomeUnknownError).transportError).toMatchObject({ code: 'ECONNABORTED' });
+		expect((error as Error).message).toMatch(/not known whether WhatsApp accepted it/);
+		expect((error as SendOutcomeUnknownError).hint).toMatch(/Do not send it again now/);
+		expect((error as SendOutcomeUnknownError).hint).not.toMatch(/retries automatically/);
 		expect(send.calls).toHaveLength(1);
+	});
+
+	it('reports a reset after sending as unknown, a refusal by Meta as a plain CloudApiError (not sent)', async () => {
+		const reset = client(() => {
+			throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'UND_ERR_SOCKET' } });
+		});
+		await expect(reset.graph.sendMessage('1', { to: '1555' })).rejects.toBeInstanceOf(
+			SendOutcomeUnknownError,
+		);
+		expect(reset.send.calls).toHaveLength(1);
+		const refused = client(() => json(400, metaError(131026, 'Message undeliverable')));
+		const error = await refused.graph.sendMessage('1', { to: '1555' }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(CloudApiError);
+		expect(error).toMatchObject({ code: 131026, mayHaveBeenSent: false });
+	});
+
+	it('does not resend after a gateway timeout from a proxy (unknown), but does after Meta’s own 500', async () => {
+		const gateway = client(() => ({ status: 504, headers: {}, body: '<html>Gateway Timeout</html>' }));
+		await expect(gateway.graph.sendMessage('1', { to: '1555' })).rejects.toBeInstanceOf(
+			SendOutcomeUnknownError,
+		);
+		expect(gateway.send.calls).toHaveLength(1);
+		const meta = client((_r, i) =>
+			i === 0 ? json(500, metaError(131000, 'Something went wrong')) : json(200, sentMessage('1555')),
+		);
+		const promise = meta.graph.sendMessage('1', { to: '1555' });
+		await meta.clock.runAll();
+		await expect(promise).resolves.toMatchObject({ messageId: 'wamid.1555' });
+		expect(meta.send.calls).toHaveLength(2);
+	});
+
+	it('a 200 without a message ID is unknown (whatever answered may have passed the message on)', async () => {
+		const { graph } = client(() => json(200, { messaging_product: 'whatsapp' }));
+		await expect(graph.sendMessage('1', { to: '1555' })).rejects.toMatchObject({
+			name: 'SendOutcomeUnknownError',
+			code: 'NO_MESSAGE_ID',
+		});
+	});
+
+	it('with retryUnsafeNetworkErrors, a refusal after a reset is still unknown (the first attempt may have arrived)', async () => {
+		const { graph, clock } = client(
+			(_r, i) => {
+				if (i === 0) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+				return json(400, metaError(131056, 'Pair rate limit hit'));
+			},
+			{ retry: { retryUnsafeNetworkErrors: true, maxAttempts: 2 } },
+		);
+		const promise = graph.sendMessage('1', { to: '1555' }).catch((e: unknown) => e);
+		await clock.runAll();
+		const error = await promise;
+		expect(error).toBeInstanceOf(SendOutcomeUnknownError);
+		expect(error).toMatchObject({ code: 131056 });
 	});
 
 	it('resends after a refused connection (never reached Meta)', async () => {

@@ -56,7 +56,7 @@ describe('toNodeError', () => {
 		expect(net).toBeInstanceOf(NodeApiError);
 		expect(net.message).toBe('Request timed out');
 		expect(net.description).toContain('(code ETIMEDOUT)');
-		expect(net.description).toMatch(/retries automatically/);
+		expect(net.description).toMatch(/already retried with backoff/);
 		const plain = toNodeError(node, new Error(`Phone number ID is empty; Bearer ${TOKEN}`), 2);
 		expect(plain).toBeInstanceOf(NodeOperationError);
 		expect(plain.message).not.toContain(TOKEN);

@@ -67,6 +67,12 @@ describe('isRetryableError', () => {
 		expect(isRetryableError(timeout, false, true)).toBe(true);
 		expect(isRetryableError(refused, false)).toBe(true);
 	});
+
+	it('does not resend a message after a proxy gateway timeout (it may have been forwarded)', () => {
+		const gateway = parseGraphError(504, '<html>Gateway Timeout</html>');
+		expect(isRetryableError(gateway, true)).toBe(true);
+		expect(isRetryableError(gateway, false)).toBe(false);
+	});
 });
 
 describe('withRetry', () => {
