@@ -93,6 +93,20 @@ export interface Appointment {
 	updatedAt?: string;
 }
 
+/**
+ * Something the caller must know about an answer that is otherwise valid, e.g. a server that reported more results
+ * than it let us read. The node puts it on its output (`warnings`), so nothing is ever cut off silently.
+ */
+export interface SchedulingWarning {
+	code: 'results_truncated';
+	message: string;
+	/** Results the remote system reported but that were not read (null: unknown how many). */
+	unread?: number | null;
+}
+
+/** Receives the warnings of one call (see SchedulingWarning). */
+export type WarningSink = (warning: SchedulingWarning) => void;
+
 export interface SlotQuery {
 	serviceId?: string;
 	practitionerId?: string;
@@ -103,6 +117,7 @@ export interface SlotQuery {
 	to?: string;
 	limit?: number;
 	locale?: SlotLocale;
+	onWarning?: WarningSink;
 }
 
 export interface BookRequest {
@@ -141,13 +156,26 @@ export type RescheduleOutcome =
 			alternatives: FreeSlot[];
 	  };
 
+/**
+ * Whose appointments to list ("my appointments"). Built-in: the phone (matched by its keyed digest, with or without
+ * `+`); FHIR: the Patient reference (`patient=`), or the phone/email on the Appointment's Patient; Cal.com: the
+ * attendee email (its API cannot filter by phone).
+ */
+export interface PatientFilter {
+	phone?: string;
+	email?: string;
+	reference?: string;
+}
+
 export interface ListAppointmentsQuery {
 	from: string;
 	to: string;
 	practitionerId?: string;
+	patient?: PatientFilter;
 	statuses?: AppointmentStatus[];
 	limit?: number;
 	locale?: SlotLocale;
+	onWarning?: WarningSink;
 }
 
 export interface UpdateStatusRequest {

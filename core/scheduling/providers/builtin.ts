@@ -341,10 +341,18 @@ export class BuiltinSchedulingProvider implements SchedulingProvider {
 		const fromMs = parseInstant(query.from, 'from', this.engine.zone);
 		const toMs = parseInstant(query.to, 'to', this.engine.zone);
 		if (toMs <= fromMs) throw new SchedulingInputError('"To" must be later than "From"', 'to');
+		const patient = query.patient ?? {};
+		if (patient.reference?.trim() || (patient.email?.trim() && !patient.phone?.trim()))
+			throw new SchedulingInputError(
+				'The built-in scheduler finds a patient’s appointments by phone number only',
+				'patientPhone',
+				'Fill Patient Phone (the WhatsApp number the appointment was booked with) and leave Patient Email and FHIR Patient Reference empty.',
+			);
 		const rows = await this.repo.list({
 			fromMs,
 			toMs,
 			practitionerId: query.practitionerId || undefined,
+			patientPhone: patient.phone?.trim() || undefined,
 			statuses: query.statuses?.length ? query.statuses : undefined,
 			limit: query.limit,
 		});

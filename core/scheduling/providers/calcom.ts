@@ -244,14 +244,17 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 		const fromMs = parseInstant(query.from, 'from', this.zone);
 		const toMs = parseInstant(query.to, 'to', this.zone);
 		if (toMs <= fromMs) throw new SchedulingInputError('"To" must be later than "From"', 'to');
+		const attendeeEmail = calcomPatientFilter(query);
 		const out: Appointment[] = [];
 		const take = 100;
-		for (let skip = 0, page = 0; page < 50; page++, skip += take) {
+		const maxPages = 50;
+		for (let skip = 0, page = 0; ; page++, skip += take) {
 			const res = await this.client.call('GET', '/v2/bookings', CALCOM_BOOKINGS_API_VERSION, {
 				params: {
 					eventTypeId: String(this.eventTypeId),
 					afterStart: new Date(fromMs).toISOString(),
 					beforeEnd: new Date(toMs).toISOString(),
+					...(attendeeEmail ? { attendeeEmail } : {}),
 					sortStart: 'asc',
 					take: String(take),
 					skip: String(skip),
@@ -266,6 +269,14 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 				out.push(a);
 			}
 			if (!body.pagination?.hasNextPage || (body.data ?? []).length === 0) break;
+			if (page + 1 >= maxPages) {
+				query.onWarning?.({
+					code: 'results_truncated',
+					unread: null,
+					message: `More Cal.com bookings were not read: the list stopped after ${maxPages * take}. Narrow From/To.`,
+				});
+				break;
+			}
 		}
 		out.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
 		return query.limit && query.limit > 0 ? out.slice(0, query.limit) : out;
@@ -297,4 +308,17 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 			throw new SchedulingRemoteError('Cal.com status response has no booking', res.status, res.body);
 		return this.mapper.toAppointment(booking);
 	}
+}
+
+/** Cal.com's booking list filters by attendee email; it has no filter by phone or FHIR reference. */
+function calcomPatientFilter(query: ListAppointmentsQuery): string | undefined {
+	const email = query.patient?.email?.trim();
+	if (email) return email;
+	if (query.patient?.phone?.trim() || query.patient?.reference?.trim())
+		throw new SchedulingInputError(
+			'Cal.com cannot list bookings by phone number or FHIR reference: its booking list filters by attendee email only',
+			'patientEmail',
+			'Fill Patient Email with the email the patient booked with (and leave Patient Phone empty), or leave the patient filter empty to list everyone.',
+		);
+	return undefined;
 }

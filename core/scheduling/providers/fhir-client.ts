@@ -37,6 +37,44 @@ export function versionedPut<R extends { resourceType: string; id?: string; meta
 	};
 }
 
+/** Why a search ended before reading every match the server reported. */
+export interface SearchTruncation {
+	/** Matches the server reported (`Bundle.total`) but that were not read; null when it gave no total. */
+	unread: number | null;
+	message: string;
+}
+
+export interface SearchResult {
+	matches: FhirResource[];
+	included: IncludedResources;
+	/** Set when matches were left unread (see FhirClient.search). */
+	truncated?: SearchTruncation;
+}
+
+/** The search parameters with `_offset` set to `offset` (any earlier `_offset` replaced). */
+function withOffset(params: Array<[string, string]>, offset: number): Array<[string, string]> {
+	return [...params.filter(([k]) => k !== '_offset'), ['_offset', String(offset)]];
+}
+
+function truncation(
+	type: string,
+	total: number | undefined,
+	read: number,
+	why: 'offset' | 'pages',
+	maxPages = 0,
+): SearchTruncation {
+	const unread = total === undefined ? null : Math.max(0, total - read);
+	const count = unread === null ? 'More' : `${unread} of ${total}`;
+	const reason =
+		why === 'offset'
+			? `the FHIR server sent ${read} without a "next" link and does not page with _offset`
+			: `the search stopped after ${maxPages} pages`;
+	return {
+		unread,
+		message: `${count} ${type} results were not read: ${reason}. Narrow the search (dates, practitioner).`,
+	};
+}
+
 export class FhirClient {
 	private readonly base: string;
 
@@ -86,27 +124,56 @@ export class FhirClient {
 		return res.body as T;
 	}
 
-	/** Runs a search and follows `next` links until `limit` matches or the pages run out. */
+	/**
+	 * Runs a search and follows `next` links until `limit` accepted matches or the pages run out. A server that says
+	 * `total` is larger than what it sent but gives no `next` link is asked for the rest with `_offset` (+ the same
+	 * `_count`); when it cannot page that way (it refuses `_offset` or sends the same entries again), or the page cap
+	 * stops the search, the result says how many matches were not read (`truncated`) instead of ending silently.
+	 */
 	async search(
 		type: string,
 		params: Array<[string, string]>,
 		limit = Infinity,
-	): Promise<{ matches: Array<FhirResource | undefined>; included: IncludedResources }> {
-		const matches: Array<FhirResource | undefined> = [];
+		accept?: (resource: FhirResource) => boolean,
+	): Promise<SearchResult> {
+		const matches: FhirResource[] = [];
 		const included: IncludedResources = new Map();
+		const seen = new Set<string>();
+		let total: number | undefined;
 		let res = await this.call('GET', type, { params });
-		for (let page = 0; ; page++) {
-			if (res.status >= 400) this.fail(`search ${type}`, res);
+		let viaOffset = false;
+		for (let page = 1; ; page++) {
+			if (res.status >= 400) {
+				if (viaOffset) return { matches, included, truncated: truncation(type, total, seen.size, 'offset') };
+				this.fail(`search ${type}`, res);
+			}
 			const bundle = res.body as Bundle;
+			if (total === undefined && typeof bundle.total === 'number') total = bundle.total;
+			let fresh = 0;
 			for (const e of bundle.entry ?? []) {
 				if (!e.resource) continue;
 				if (e.search?.mode === 'include' || e.resource.resourceType !== type) {
 					included.set(`${e.resource.resourceType}/${e.resource.id}`, e.resource);
-				} else matches.push(e.resource);
+					continue;
+				}
+				const key = e.resource.id ?? `#${seen.size}`;
+				if (seen.has(key)) continue;
+				seen.add(key);
+				fresh++;
+				if (!accept || accept(e.resource)) matches.push(e.resource);
 			}
+			if (matches.length >= limit) break;
+			if (viaOffset && fresh === 0)
+				return { matches, included, truncated: truncation(type, total, seen.size, 'offset') };
 			const next = bundle.link?.find((l) => l.relation === 'next')?.url;
-			if (!next || matches.length >= limit || page + 1 >= this.maxPages) break;
-			res = await this.call('GET', next);
+			const more = next !== undefined || (total !== undefined && seen.size < total);
+			if (!more) break;
+			if (page >= this.maxPages)
+				return { matches, included, truncated: truncation(type, total, seen.size, 'pages', this.maxPages) };
+			viaOffset = next === undefined;
+			res = next
+				? await this.call('GET', next)
+				: await this.call('GET', type, { params: withOffset(params, seen.size) });
 		}
 		return { matches: matches.slice(0, limit), included };
 	}

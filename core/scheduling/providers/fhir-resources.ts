@@ -29,6 +29,7 @@ export interface FhirSlot {
 export interface FhirSchedule {
 	resourceType: 'Schedule';
 	id?: string;
+	active?: boolean;
 	actor?: Reference[];
 	serviceType?: CodeableConcept[];
 }
@@ -92,4 +93,20 @@ export function refId(reference: string | undefined, type: string): string | und
 /** The actor reference of a practitioner (Practitioner or PractitionerRole) among a Schedule's actors. */
 export function practitionerActor(actors: Reference[] | undefined): Reference | undefined {
 	return actors?.find((a) => /(^|\/)Practitioner(Role)?\//.test(a.reference ?? ''));
+}
+
+/**
+ * True when one of `concepts` has the service-type token `code` or `system|code` (FHIR token search semantics:
+ * `|code` = a coding without system).
+ */
+export function hasServiceType(concepts: CodeableConcept[] | undefined, token: string): boolean {
+	const bar = token.indexOf('|');
+	const system = bar >= 0 ? token.slice(0, bar) : undefined;
+	const code = bar >= 0 ? token.slice(bar + 1) : token;
+	return !!concepts?.some((c) =>
+		c.coding?.some(
+			(cd) =>
+				cd.code === code && (system === undefined || (system === '' ? !cd.system : cd.system === system)),
+		),
+	);
 }

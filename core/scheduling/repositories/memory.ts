@@ -3,6 +3,7 @@
  * so it is atomic within one process. Bookings vanish when the process stops: the node never uses it for Book.
  */
 import type { BusyInterval } from '../busy-index';
+import { contactMatches } from '../patient-filter';
 import { ACTIVE_STATUSES, type AppointmentStatus } from '../types';
 import type { BookingListQuery, BookingRepository, InsertResult, MoveResult, StoredBooking } from './port';
 
@@ -62,6 +63,7 @@ export class MemoryBookingRepository implements BookingRepository {
 		for (const b of this.rows.values()) {
 			if (b.startMs < query.fromMs || b.startMs >= query.toMs) continue;
 			if (query.practitionerId && b.practitionerId !== query.practitionerId) continue;
+			if (query.patientPhone && !contactMatches(b.patient, { phone: query.patientPhone })) continue;
 			if (query.statuses?.length && !query.statuses.includes(b.status)) continue;
 			out.push({ ...b, patient: { ...b.patient } });
 		}

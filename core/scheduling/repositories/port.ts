@@ -24,6 +24,8 @@ export interface BookingListQuery {
 	fromMs: number;
 	toMs: number;
 	practitionerId?: string;
+	/** Only this patient's bookings: matched by the keyed digest of the phone (SQL), as typed or digits (± `+`). */
+	patientPhone?: string;
 	statuses?: AppointmentStatus[];
 	limit?: number;
 }

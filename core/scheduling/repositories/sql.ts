@@ -8,6 +8,7 @@ import '../schema';
 import type { ClinicStore, SqlTx } from '../../store/ports';
 import { settle } from '../../settle';
 import type { BusyInterval } from '../busy-index';
+import { phoneForms } from '../patient-filter';
 import { ACTIVE_STATUSES, type AppointmentStatus } from '../types';
 import type { BookingListQuery, BookingRepository, InsertResult, MoveResult, StoredBooking } from './port';
 
@@ -181,6 +182,11 @@ export class SqlBookingRepository implements BookingRepository {
 		if (query.practitionerId) {
 			params.push(query.practitionerId);
 			sql += ` AND practitioner_id = $${params.length}`;
+		}
+		if (query.patientPhone) {
+			// The digest column holds the phone as it was typed at booking: look up every usual form under every key.
+			const digests = phoneForms(query.patientPhone).flatMap((f) => this.store.cipher.lookupDigests(f));
+			sql += ` AND patient_phone_digest IN (${digests.map((d) => (params.push(d), `$${params.length}`)).join(', ')})`;
 		}
 		if (query.statuses?.length) {
 			sql += ` AND status IN (${query.statuses.map((s) => (params.push(s), `$${params.length}`)).join(', ')})`;

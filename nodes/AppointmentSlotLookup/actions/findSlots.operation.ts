@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { SchedulingProvider } from '../../../core/scheduling/provider';
 import { buildSlotList } from '../../../core/scheduling/whatsapp-list';
 import { readLocale } from './provider-factory';
+import { CallWarnings } from './warnings';
 
 const show = { operation: ['findSlots'] };
 
@@ -41,7 +42,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: '123',
 		description:
-			'FHIR Practitioner ID; its Schedules are looked up (Schedule?actor=Practitioner/ID). Empty = all schedules.',
+			'FHIR Practitioner ID; its Schedules are looked up (Schedule?actor=Practitioner/ID). Empty = all schedules. A practitioner without an active Schedule is an error, not an empty list.',
 		displayOptions: { show: { ...show, backend: ['fhir'] } },
 	},
 	{
@@ -49,7 +50,8 @@ export const description: INodeProperties[] = [
 		name: 'serviceType',
 		type: 'string',
 		default: '',
-		description: 'Only Slots with this service-type code (optional)',
+		description:
+			'Only Slots with this service-type code (optional); a Slot without its own service type has its Schedule’s. Code, or system|code.',
 		displayOptions: { show: { ...show, backend: ['fhir'] } },
 	},
 	{
@@ -170,6 +172,7 @@ export async function execute(
 	const fromMs = fromParam ? undefined : Date.now();
 	const backend = provider.backend;
 	const text = (name: string) => String(this.getNodeParameter(name, i, '') || '').trim() || undefined;
+	const warnings = new CallWarnings();
 	const slots = await provider.findFreeSlots({
 		serviceId:
 			backend === 'builtin' ? text('serviceId') : backend === 'fhir' ? text('serviceType') : undefined,
@@ -184,8 +187,13 @@ export async function execute(
 		to: toParam(fromParam, fromMs, daysAhead),
 		limit: output === 'whatsappList' ? Math.min(limit, 10) : limit,
 		locale,
+		onWarning: warnings.sink,
 	});
-	if (output !== 'whatsappList') return slots.map((s) => ({ ...s, backend }) as unknown as IDataObject);
+	if (output !== 'whatsappList')
+		return warnings.apply(
+			this,
+			slots.map((s) => ({ ...s, backend }) as unknown as IDataObject),
+		);
 	const opts = this.getNodeParameter('listOptions', i, {}) as IDataObject;
 	const show = String(opts.showPractitioner ?? 'auto');
 	const list = buildSlotList(slots, {
@@ -196,7 +204,7 @@ export async function execute(
 		button: opts.button ? String(opts.button) : undefined,
 		showPractitioner: show === 'auto' ? undefined : show === 'always',
 	});
-	return [
+	return warnings.apply(this, [
 		{
 			whatsappList: list.interactive,
 			hasSlots: list.shown.length > 0,
@@ -205,7 +213,7 @@ export async function execute(
 			slots: list.shown,
 			backend,
 		} as unknown as IDataObject,
-	];
+	]);
 }
 
 /** "To" = From + daysAhead; a From without offset is passed on as is (read in the clinic zone by the provider). */

@@ -1,9 +1,13 @@
-/** List Appointments in a window, one item each, with the patient's contact (for reminder workflows). */
+/**
+ * List Appointments in a window, one item each, with the patient's contact (for reminder workflows), optionally of
+ * one patient ("my appointments"). Results a remote system reported but did not let us read are a warning.
+ */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { SchedulingProvider } from '../../../core/scheduling/provider';
 import type { AppointmentStatus } from '../../../core/scheduling/types';
 import { readLocale } from './provider-factory';
+import { CallWarnings } from './warnings';
 
 const show = { operation: ['listAppointments'] };
 
@@ -51,6 +55,36 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...show, backend: ['builtin', 'fhir'] } },
 	},
 	{
+		displayName: 'Patient Phone',
+		name: 'listPatientPhone',
+		type: 'string',
+		default: '',
+		placeholder: '+5511999990000',
+		description:
+			'Only this patient’s appointments ("my appointments"), by the WhatsApp number they booked with; empty = everyone',
+		hint: 'From the WhatsApp Clinic Trigger: {{ $json.from }}',
+		displayOptions: { show: { ...show, backend: ['builtin', 'fhir'] } },
+	},
+	{
+		displayName: 'Patient Email',
+		name: 'listPatientEmail',
+		type: 'string',
+		default: '',
+		placeholder: 'name@email.com',
+		description:
+			'Only this patient’s appointments, by the email they booked with (Cal.com can filter by email only); empty = everyone',
+		displayOptions: { show: { ...show, backend: ['fhir', 'calcom'] } },
+	},
+	{
+		displayName: 'FHIR Patient Reference',
+		name: 'listPatientReference',
+		type: 'string',
+		default: '',
+		placeholder: 'Patient/123',
+		description: 'Only this Patient’s appointments (searched with patient=); empty = everyone',
+		displayOptions: { show: { ...show, backend: ['fhir'] } },
+	},
+	{
 		displayName: 'Limit',
 		name: 'listLimit',
 		type: 'number',
@@ -66,6 +100,8 @@ export async function execute(
 	provider: SchedulingProvider,
 	i: number,
 ): Promise<IDataObject[]> {
+	const text = (name: string) => String(this.getNodeParameter(name, i, '') || '').trim() || undefined;
+	const warnings = new CallWarnings();
 	const list = await provider.listAppointments({
 		from: String(this.getNodeParameter('windowStart', i, '') ?? ''),
 		to: String(this.getNodeParameter('windowEnd', i, '') ?? ''),
@@ -74,8 +110,17 @@ export async function execute(
 			provider.backend === 'calcom'
 				? undefined
 				: String(this.getNodeParameter('listPractitionerId', i, '') || '') || undefined,
+		patient: {
+			phone: provider.backend === 'calcom' ? undefined : text('listPatientPhone'),
+			email: provider.backend === 'builtin' ? undefined : text('listPatientEmail'),
+			reference: provider.backend === 'fhir' ? text('listPatientReference') : undefined,
+		},
 		limit: Number(this.getNodeParameter('listLimit', i, 50)) || 50,
 		locale: readLocale(this, i),
+		onWarning: warnings.sink,
 	});
-	return list.map((a) => ({ ...a }) as unknown as IDataObject);
+	return warnings.apply(
+		this,
+		list.map((a) => ({ ...a }) as unknown as IDataObject),
+	);
 }

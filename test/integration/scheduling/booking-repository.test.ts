@@ -99,6 +99,22 @@ function contract(
 			expect(await repo.setStatus('nope', 'arrived', NOW)).toBeUndefined();
 		});
 
+		it('list filters by patient phone ("my appointments"), whichever way the number was typed', async () => {
+			const { repo } = await make();
+			const joao = { name: 'João', phone: '5511988887777' };
+			await repo.insertIfFree(booking('p1', 'ana', '2030-01-07T09:00'), 0); // Maria, +5511999990000
+			await repo.insertIfFree(booking('p2', 'ana', '2030-01-07T10:00', 30, { patient: joao }), 0);
+			await repo.insertIfFree(booking('p3', 'bruno', '2030-01-08T09:00'), 0);
+			const window = { fromMs: at('2030-01-07T00:00'), toMs: at('2030-01-09T00:00') };
+			for (const phone of ['+5511999990000', '5511999990000', '+55 11 99999-0000']) {
+				expect((await repo.list({ ...window, patientPhone: phone })).map((b) => b.id)).toEqual(['p1', 'p3']);
+			}
+			expect((await repo.list({ ...window, patientPhone: '+5511988887777' })).map((b) => b.id)).toEqual([
+				'p2',
+			]);
+			expect(await repo.list({ ...window, patientPhone: '+5511900000000' })).toEqual([]);
+		});
+
 		it('moveIfFree moves atomically and ignores the booking itself', async () => {
 			const { repo } = await make();
 			await repo.insertIfFree(booking('m1', 'ana', '2030-01-07T09:00'), 0);

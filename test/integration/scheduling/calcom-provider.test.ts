@@ -292,6 +292,27 @@ describe('Cal.com API v2 backend (nock)', () => {
 		});
 	});
 
+	it('lists one patient’s bookings by attendee email; by phone is a clear error naming the limitation', async () => {
+		const p = provider();
+		nock(API)
+			.get('/v2/bookings')
+			.query((q) => q.attendeeEmail === 'maria@example.com' && q.eventTypeId === '123')
+			.reply(200, { status: 'success', data: [booking({ uid: 'b7' })], pagination: { hasNextPage: false } });
+		const mine = await p.listAppointments({
+			from: '2030-01-07',
+			to: '2030-01-09',
+			patient: { email: 'maria@example.com', phone: '+5511999990000' },
+		});
+		expect(mine.map((a) => a.id)).toEqual(['b7']);
+		await expect(
+			p.listAppointments({ from: '2030-01-07', to: '2030-01-09', patient: { phone: '+5511999990000' } }),
+		).rejects.toMatchObject({
+			name: 'SchedulingInputError',
+			field: 'patientEmail',
+			message: expect.stringMatching(/Cal.com cannot list bookings by phone number/),
+		});
+	});
+
 	it('refuses slot ids of another event type or backend, and surfaces API errors', async () => {
 		const other = new CalcomSchedulingProvider({ send, eventTypeId: 999, timeZone: 'UTC', clock: () => NOW });
 		nock(API).get('/v2/slots').query(true).reply(200, slotsBody);

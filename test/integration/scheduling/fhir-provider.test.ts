@@ -137,7 +137,10 @@ describe('FHIR R4 backend (in-process FHIR server)', () => {
 			service: { id: 'consulta', name: 'Consulta' },
 			location: 'Clínica Centro, sala 2',
 		});
-		expect(await p.findFreeSlots({ practitionerId: 'nobody' })).toEqual([]);
+		// An unknown practitioner is an input error, not an empty (fully booked) list: fhir-no-silent-answers.test.ts.
+		await expect(p.findFreeSlots({ practitionerId: 'nobody' })).rejects.toMatchObject({
+			field: 'practitionerId',
+		});
 	});
 
 	it('books with a transaction Bundle: Appointment booked + Slot busy; the slot is no longer offered', async () => {
@@ -326,7 +329,7 @@ describe('FHIR R4 backend (in-process FHIR server)', () => {
 			timeZone: 'UTC',
 			clock: () => NOW,
 		});
-		await expect(broken.findFreeSlots({ scheduleId: 'example' })).rejects.toMatchObject({
+		await expect(broken.findFreeSlots({ practitionerId: 'ana' })).rejects.toMatchObject({
 			name: 'SchedulingRemoteError',
 		});
 	});

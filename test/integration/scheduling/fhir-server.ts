@@ -10,6 +10,9 @@
  * - Paging links. FhirRouter returns `total` but no `Bundle.link`; the wrapper adds `next` (via `_offset`) like a
  *   real server.
  * - ETag headers on reads/updates.
+ * - Paging behaviours of real servers, switchable per test (`server.paging`): `links` (default: `next` links),
+ *   `total-only` (`total` but no `next` link; `_offset` works), `ignore-offset` (no `next` link and `_offset` is
+ *   ignored: the first page again), `reject-offset` (no `next` link and `_offset` is refused with 400).
  * If-Match itself IS enforced by MemoryRepository.updateResource (412 Precondition Failed on a stale versionId).
  */
 import { readFileSync } from 'node:fs';
@@ -52,8 +55,12 @@ class Mutex {
 	}
 }
 
+export type PagingBehaviour = 'links' | 'total-only' | 'ignore-offset' | 'reject-offset';
+
 export interface TestFhirServer {
 	baseUrl: string;
+	/** How search results are paged (see the file comment). */
+	paging: PagingBehaviour;
 	repo: MemoryRepository;
 	/** Method + path?query of every request received. */
 	requests: string[];
@@ -80,6 +87,7 @@ export async function startFhirServer(): Promise<TestFhirServer> {
 	};
 	const state: TestFhirServer = {
 		baseUrl: '',
+		paging: 'links',
 		repo,
 		requests: [],
 		rolledBack: 0,
@@ -90,6 +98,19 @@ export async function startFhirServer(): Promise<TestFhirServer> {
 		void (async () => {
 			const url = new URL(req.url ?? '/', 'http://localhost');
 			const path = url.pathname.replace(/^\/fhir\/?/, '');
+			if (req.method === 'GET' && url.searchParams.has('_offset')) {
+				if (state.paging === 'reject-offset') {
+					res.writeHead(400, { 'Content-Type': 'application/fhir+json' });
+					res.end(
+						JSON.stringify({
+							resourceType: 'OperationOutcome',
+							issue: [{ severity: 'error', code: 'not-supported', diagnostics: 'Unknown parameter _offset' }],
+						}),
+					);
+					return;
+				}
+				if (state.paging === 'ignore-offset') url.searchParams.delete('_offset');
+			}
 			const relative = path + url.search;
 			state.requests.push(`${req.method} ${relative}`);
 			const body = await readBody(req);
@@ -127,7 +148,7 @@ export async function startFhirServer(): Promise<TestFhirServer> {
 				let payload: Record<string, unknown> =
 					(resource as unknown as Record<string, unknown>) ?? (outcome as unknown as Record<string, unknown>);
 				if (payload?.resourceType === 'Bundle' && payload.type === 'searchset')
-					payload = withPaging(payload, url, state.baseUrl);
+					payload = withPaging(payload, url, state.baseUrl, state.paging === 'links');
 				const headers: Record<string, string> = { 'Content-Type': 'application/fhir+json' };
 				const version = (payload?.meta as { versionId?: string } | undefined)?.versionId;
 				if (version && payload.resourceType !== 'Bundle') headers.ETag = `W/"${version}"`;
@@ -152,13 +173,18 @@ export async function startFhirServer(): Promise<TestFhirServer> {
 	return state;
 }
 
-function withPaging(bundle: Record<string, unknown>, url: URL, baseUrl: string): Record<string, unknown> {
+function withPaging(
+	bundle: Record<string, unknown>,
+	url: URL,
+	baseUrl: string,
+	nextLinks: boolean,
+): Record<string, unknown> {
 	const count = Number(url.searchParams.get('_count') ?? 0);
 	const offset = Number(url.searchParams.get('_offset') ?? 0);
 	const total = Number(bundle.total ?? 0);
 	const self = `${baseUrl}/${url.pathname.replace(/^\/fhir\/?/, '')}${url.search}`;
 	const link = [{ relation: 'self', url: self }];
-	if (count > 0 && offset + count < total) {
+	if (nextLinks && count > 0 && offset + count < total) {
 		const next = new URL(self);
 		next.searchParams.set('_offset', String(offset + count));
 		link.push({ relation: 'next', url: next.toString() });

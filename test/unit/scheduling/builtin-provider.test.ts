@@ -169,6 +169,21 @@ describe('BuiltinSchedulingProvider', () => {
 		expect(again[0].slotId).toBe(slot.slotId);
 	});
 
+	it('lists one patient’s appointments by phone; other patient filters are a clear error', async () => {
+		const { provider } = setup();
+		const [a] = await provider.findFreeSlots({ serviceId: 'consulta', practitionerId: 'ana', limit: 1 });
+		const [b] = await provider.findFreeSlots({ serviceId: 'consulta', practitionerId: 'bruno', limit: 1 });
+		expect((await provider.book({ slotId: a.slotId, patient })).booked).toBe(true);
+		const joao = { name: 'João', phone: '5511988887777', email: 'joao@example.com' };
+		expect((await provider.book({ slotId: b.slotId, patient: joao })).booked).toBe(true);
+		const window = { from: '2030-01-07', to: '2030-01-08' };
+		const mine = await provider.listAppointments({ ...window, patient: { phone: '+55 11 98888-7777' } });
+		expect(mine.map((x) => x.patient.name)).toEqual(['João']);
+		await expect(
+			provider.listAppointments({ ...window, patient: { reference: 'Patient/1' } }),
+		).rejects.toMatchObject({ name: 'SchedulingInputError', field: 'patientPhone' });
+	});
+
 	it('reschedules atomically; the appointment may move onto its own padded time; taken target → alternatives', async () => {
 		const { provider } = setup();
 		const s = (local: string, p = 'ana') =>

@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DateTime } from 'luxon';
-import type { IExecuteFunctions, ILoadOptionsFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { slotLabel } from '../../../core/scheduling/labels';
 
 import { decodeSlotId } from '../../../core/scheduling/slot-id';
 import { closeAllClinicStores } from '../../../core/store';
 import { AppointmentSlotLookup } from '../../../nodes/AppointmentSlotLookup/AppointmentSlotLookup.node';
+import { context } from './node-context';
 
 const dir = mkdtempSync(join(tmpdir(), 'slots-node-'));
 afterAll(async () => {
@@ -44,42 +45,6 @@ const RULES = {
 		{ id: 'bruno', name: 'Dr. Bruno Lima' },
 	],
 };
-
-interface Ctx {
-	params: Record<string, unknown> | ((name: string, i: number) => unknown);
-	items?: INodeExecutionData[];
-	credentials?: Record<string, Record<string, unknown>>;
-	continueOnFail?: boolean;
-	http?: jest.Mock;
-}
-
-function context(c: Ctx): IExecuteFunctions {
-	const items = c.items ?? [{ json: {} }];
-	return {
-		getInputData: () => items,
-		getNodeParameter: (name: string, i: number, fallback?: unknown) => {
-			const v = typeof c.params === 'function' ? c.params(name, i) : c.params[name];
-			return v === undefined ? fallback : v;
-		},
-		getNode: () => ({
-			id: 'n1',
-			name: 'Appointment Slot Lookup',
-			type: 'n8n-nodes-whatsapp-clinic.appointmentSlotLookup',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		}),
-		getCredentials: async (type: string) => {
-			const data = c.credentials?.[type];
-			if (!data)
-				throw new Error(`Node "Appointment Slot Lookup" does not have any credentials of type "${type}" set`);
-			return data;
-		},
-		getInstanceId: () => 'test-instance',
-		continueOnFail: () => c.continueOnFail ?? false,
-		helpers: { httpRequestWithAuthentication: c.http ?? jest.fn() },
-	} as unknown as IExecuteFunctions;
-}
 
 const store = (name: string) => ({
 	clinicStoreApi: {
