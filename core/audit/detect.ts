@@ -130,7 +130,13 @@ export function detectAuditEntry(input: Json): AuditEntryInput {
 			direction: 'status',
 			event: `status.${status}`,
 			outcome: status === 'failed' ? 'serious-failure' : 'success',
-			details: { status, pricingCategory: pricing ? str(pricing.category) : null, ...errorDetails },
+			details: {
+				status,
+				pricingCategory: pricing ? str(pricing.category) : null,
+				...errorDetails,
+				// The send's idempotency key (core/whatsapp/callback-data.ts): resolves an unknown send (reconcile.ts).
+				...(str(json.idempotencyKey) ? { idempotencyKey: str(json.idempotencyKey) } : {}),
+			},
 		};
 	}
 	if (event === 'user_preference') {

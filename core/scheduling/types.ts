@@ -148,7 +148,12 @@ export interface RescheduleRequest {
 }
 
 export type RescheduleOutcome =
-	| { rescheduled: true; appointment: Appointment; previous: { start: string; end: string } }
+	| {
+			rescheduled: true;
+			appointment: Appointment;
+			/** The time the appointment left (now free): its slot ID lets Offer Freed Slot offer it to the waitlist. */
+			previous: { start: string; end: string; slotId?: string };
+	  }
 	| {
 			rescheduled: false;
 			reason: NotBookedReason | 'not_found' | 'not_active';

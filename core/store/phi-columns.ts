@@ -100,6 +100,24 @@ export const PHI_TABLES: readonly PhiTable[] = [
 		digests: { patient_phone_digest: { from: 'patient_phone_enc' } },
 	},
 	{
+		table: 'clinic_waitlist',
+		label: 'waitlist entries',
+		labelOne: 'waitlist entry',
+		rowKey: 'id',
+		encrypted: [
+			{ column: 'patient_name_enc' },
+			{ column: 'patient_phone_enc' },
+			{ column: 'patient_user_id_enc' },
+			{ column: 'patient_email_enc' },
+			{ column: 'patient_ref_enc' },
+			{ column: 'notes_enc' },
+		],
+		digests: {
+			patient_phone_digest: { from: 'patient_phone_enc' },
+			patient_user_id_digest: { from: 'patient_user_id_enc' },
+		},
+	},
+	{
 		table: 'clinic_audit_log',
 		label: 'audit entries',
 		labelOne: 'audit entry',

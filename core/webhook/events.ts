@@ -290,7 +290,13 @@ export interface StatusEvent extends EventBase {
 	messageId: string;
 	recipient: string | null;
 	recipientUserId: string | null;
+	/** The Callback Data given when sending, without the idempotency key the Send nodes add. */
 	bizOpaqueCallbackData: string | null;
+	/**
+	 * The idempotency key of the WhatsApp Send Template / Send Message item that sent this message (the same value as
+	 * that item's `idempotencyKey`), or null for messages sent by other tools.
+	 */
+	idempotencyKey: string | null;
 	pricing: {
 		billable: boolean | null;
 		pricingModel: string | null;

@@ -2,6 +2,7 @@
  * Everything in a change that is not an inbound message → typed events: message statuses, out-of-band errors,
  * template and account updates, user preferences.
  */
+import { decodeCallbackData } from '../whatsapp/callback-data';
 import { ERROR_CATALOGUE } from '../whatsapp/error-catalogue';
 
 import type {
@@ -21,6 +22,8 @@ import type {
 import { isRecord, str, toMetaError, toMetaErrors, unixToIso } from './wire-values';
 
 export function toStatusEvent(s: WireStatus, base: ChangeBase): StatusEvent {
+	// The Send nodes append an idempotency key to the user's callback data; the user sees their own value.
+	const callback = decodeCallbackData(str(s.biz_opaque_callback_data));
 	return {
 		event: 'status',
 		...base,
@@ -29,7 +32,8 @@ export function toStatusEvent(s: WireStatus, base: ChangeBase): StatusEvent {
 		messageId: str(s.id) ?? '',
 		recipient: str(s.recipient_id),
 		recipientUserId: str(s.recipient_user_id),
-		bizOpaqueCallbackData: str(s.biz_opaque_callback_data),
+		bizOpaqueCallbackData: callback.userValue,
+		idempotencyKey: callback.idempotencyKey,
 		pricing: isRecord(s.pricing)
 			? {
 					billable: typeof s.pricing.billable === 'boolean' ? s.pricing.billable : null,

@@ -5,8 +5,13 @@
  *
  *   Trigger:  handleDelivery.call(this, { emitHooks: triggerAuditHooks(this) })   (inbound / status / system;
  *             EmitHook is core/webhook/emitted.ts, called by the delivery pipeline core/webhook/pipeline.ts)
- *   Send:     runBulkSend.call(this, { onOutcomes: await sendAuditHook(this) })   (outbound, success or failure,
- *             or message.blocked for items "Require Consent for Purpose" held back)
+ *   Send:     runBulkSend.call(this, { onOutcomes: await sendAuditHook(this) })   (outbound: message.sent,
+ *             message.failed (not sent), message.unknown (may have been sent), or message.blocked for items
+ *             "Require Consent for Purpose" held back)
+ *
+ * Unknown sends are resolved by their later status updates (core/audit/reconcile.ts): the trigger passes the
+ * statuses carrying an idempotency key, the send hook its unknown entries; whichever writes second appends the
+ * `message.resolved` entry, in the same transaction.
  */
 import type {
 	IDataObject,
@@ -17,9 +22,11 @@ import type {
 } from 'n8n-workflow';
 
 import type { AuditEntryInput } from '../../core/audit/entry';
+import { UNKNOWN_SEND_EVENT, type KeyedStatus } from '../../core/audit/reconcile';
 import { ClinicError } from '../../core/errors';
 import type { EmitHook } from '../../core/webhook/emitted';
 import { CloudApiError } from '../../core/whatsapp/errors';
+import { SendOutcomeUnknownError } from '../../core/whatsapp/send-outcome';
 import { MessageValidationError } from '../../core/whatsapp/messages/validation';
 import { auditItems } from './audit';
 import { toNodeError, type NodeError } from './errors';
@@ -53,7 +60,7 @@ export function sendAuditProperties(hideFor?: Record<string, string[]>): INodePr
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to record every message of this node (sent or failed, with Meta’s error code) in the clinic’s tamper-evident audit log: one entry per item, all written together after sending. Needs a Clinic Store credential.',
+				'Whether to record every message of this node (sent, failed with Meta’s error code, or unknown when the connection broke after sending) in the clinic’s tamper-evident audit log: one entry per item, all written together after sending. Unknown ones are resolved when their status updates reach a WhatsApp Clinic Trigger with Audit to Store. Needs a Clinic Store credential.',
 			...(hideFor ? { displayOptions: hide } : {}),
 		},
 		{
@@ -95,17 +102,35 @@ export function assertTriggerStoreCredential(ctx: IHookFunctions): void {
 		throw missingCredential(ctx, '"Remember Processed Events In: Clinic Store"');
 }
 
-/** Trigger: the emit hook writing one entry per emitted event (direction detected: inbound / status / system). */
+/** Status updates of messages a Send node sent with an idempotency key: they can resolve unknown sends. */
+function keyedStatuses(events: readonly IDataObject[]): KeyedStatus[] {
+	return events.flatMap((e) => {
+		if (e.event !== 'status' || typeof e.idempotencyKey !== 'string') return [];
+		const errors = Array.isArray(e.errors) ? (e.errors as IDataObject[]) : [];
+		const code = errors[0]?.code;
+		return [
+			{
+				idempotencyKey: e.idempotencyKey,
+				status: String(e.status),
+				messageId: String(e.messageId ?? ''),
+				errorCode: typeof code === 'number' || typeof code === 'string' ? code : null,
+			},
+		];
+	});
+}
+
+/**
+ * Trigger: the emit hook writing one entry per emitted event (direction detected: inbound / status / system), and
+ * a `message.resolved` entry for each unknown send a status update settles.
+ */
 export function triggerAuditHooks(ctx: IWebhookFunctions): EmitHook[] {
 	if (ctx.getNodeParameter(AUDIT_TO_STORE, false) !== true) return [];
 	return [
 		async (emitted) => {
 			if (!hasStoreCredential(ctx)) throw missingCredential(ctx, '"Audit to Store"');
-			await auditItems(
-				ctx,
-				emitted.map(({ event }) => event as unknown as IDataObject),
-				'auto',
-			);
+			const events = emitted.map(({ event }) => event as unknown as IDataObject);
+			const statuses = keyedStatuses(events);
+			await auditItems(ctx, events, 'auto', statuses.length ? { reconcile: { statuses } } : {});
 		},
 	];
 }
@@ -113,6 +138,8 @@ export function triggerAuditHooks(ctx: IWebhookFunctions): EmitHook[] {
 /** Non-PHI facts about a failure: Meta's code and catalogue title, or the field a validation error names. */
 function failureDetails(error: unknown): Record<string, string | number | null> {
 	if (error instanceof CloudApiError) return { errorCode: error.code, error: error.title };
+	if (error instanceof SendOutcomeUnknownError)
+		return { errorCode: error.transportError.code, error: error.transportError.title };
 	if (error instanceof MessageValidationError)
 		return { errorCode: null, error: `Not sent: ${error.field} is invalid` };
 	return { errorCode: null, error: 'Not sent' };
@@ -142,6 +169,8 @@ function auditEntryFor(ctx: IExecuteFunctions, outcome: SendOutcome): Partial<Au
 		if (typeof json[key] === 'string') details[name] = json[key];
 	}
 	if (typeof consent?.basis === 'string') details.consentBasis = consent.basis;
+	const key = typeof json.idempotencyKey === 'string' ? json.idempotencyKey : undefined;
+	if (key) details.idempotencyKey = key;
 	if (outcome.blocked) {
 		// Held back by "Require Consent for Purpose": never sent, so no message ID and no content.
 		const entry: Partial<AuditEntryInput> = {
@@ -158,20 +187,33 @@ function auditEntryFor(ctx: IExecuteFunctions, outcome: SendOutcome): Partial<Au
 		if (json.recipientType === 'user_id' && typeof json.recipient === 'string') entry.userId = json.recipient;
 		return entry;
 	}
-	const entry: Partial<AuditEntryInput> = {
-		event: outcome.ok ? 'message.sent' : 'message.failed',
-		outcome: outcome.ok ? 'success' : 'serious-failure',
-		details: outcome.ok ? details : { ...details, ...failureDetails(outcome.error) },
-	};
+	const entry: Partial<AuditEntryInput> = outcome.unknown
+		? {
+				// May have been sent: no message ID; the idempotency key is the reference its status updates carry.
+				event: UNKNOWN_SEND_EVENT,
+				outcome: 'minor-failure',
+				messageId: key,
+				details: { ...details, sent: 'unknown', ...failureDetails(outcome.error) },
+			}
+		: {
+				event: outcome.ok ? 'message.sent' : 'message.failed',
+				outcome: outcome.ok ? 'success' : 'serious-failure',
+				details: outcome.ok ? details : { ...details, sent: false, ...failureDetails(outcome.error) },
+			};
 	if (purpose) entry.purpose = purpose;
 	if (json.recipientType === 'user_id' && typeof json.recipient === 'string') entry.userId = json.recipient;
 	return entry;
 }
 
+/** Status entries of this run's messages are looked for from the run's start minus this (other processes' clocks). */
+const CLOCK_MARGIN_MS = 5 * 60_000;
+
 /**
  * Send nodes: when "Audit to Store" is on, checks the credential and opens the store BEFORE anything is sent (so a
  * missing credential or an unreachable database stops the run with nothing sent), then returns the `onOutcomes`
- * hook appending one outbound entry per item in one transaction. Off → undefined, and the store is never touched.
+ * hook appending one outbound entry per settled item in one transaction (also when the run then stops: every
+ * message that was or may have been sent is recorded), plus the resolution of unknown sends whose status updates
+ * were already recorded. Off → undefined, and the store is never touched.
  */
 export async function sendAuditHook(
 	ctx: IExecuteFunctions,
@@ -179,15 +221,24 @@ export async function sendAuditHook(
 	if (ctx.getNodeParameter(AUDIT_TO_STORE, 0, false) !== true) return undefined;
 	if (!hasStoreCredential(ctx)) throw missingCredential(ctx, '"Audit to Store"');
 	await getClinicStore(ctx);
+	const since = new Date(Date.now() - CLOCK_MARGIN_MS).toISOString();
 	return async function (this: IExecuteFunctions, outcomes: SendOutcome[]) {
 		const list = outcomes.filter(Boolean);
 		await auditItems(
 			this,
 			list.map((o) =>
-				o.ok ? o.json : o.blocked ? { ...o.summary } : { ...o.summary, error: { message: 'not sent' } },
+				o.ok
+					? o.json
+					: o.blocked || o.unknown
+						? { ...o.summary }
+						: { ...o.summary, error: { message: 'not sent' } },
 			),
 			'outbound',
-			{ includeContent: false, overrides: (_json, i) => auditEntryFor(this, list[i]) },
+			{
+				includeContent: false,
+				overrides: (_json, i) => auditEntryFor(this, list[i]),
+				...(list.some((o) => o.unknown) ? { reconcile: { unknownSince: since } } : {}),
+			},
 		);
 	};
 }

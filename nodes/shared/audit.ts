@@ -22,6 +22,7 @@ import {
 	prepareEntry,
 } from '../../core/audit/chain';
 import { detectAuditEntry, withOverrides } from '../../core/audit/detect';
+import { appendReconciled, type ReconcileRequest } from '../../core/audit/reconcile';
 import type { AuditDirection, AuditEntryInput } from '../../core/audit/entry';
 import { ClinicError } from '../../core/errors';
 import { settle } from '../../core/settle';
@@ -39,6 +40,8 @@ export interface AuditItemsOptions {
 	includeContent?: boolean;
 	/** Per-item overrides (take precedence over detection). */
 	overrides?: (json: IDataObject, index: number) => Partial<AuditEntryInput>;
+	/** Resolve sends with an unknown outcome in the same transaction (core/audit/reconcile.ts). */
+	reconcile?: Omit<ReconcileRequest, 'actor'>;
 }
 
 /** Actor fields of the running node. */
@@ -108,7 +111,12 @@ export async function auditItems(
 		}
 		prepared.push(built.value);
 	}
-	const res = await settle(async () => await appendPreparedEntries(store, prepared));
+	const { reconcile } = options;
+	const res = await settle(async () =>
+		reconcile
+			? await appendReconciled(store, prepared, { ...reconcile, actor })
+			: await appendPreparedEntries(store, prepared),
+	);
 	if (!res.ok) {
 		throw toNodeError(
 			ctx.getNode(),

@@ -49,7 +49,7 @@ export const callbackDataOption: INodeProperties = {
 	default: '',
 	placeholder: 'APPT-2026-0042',
 	description:
-		'Up to 512 bytes returned with every status update of this message (sent, delivered, read, failed), e.g. the appointment ID, so the WhatsApp Clinic Trigger can match them. Sent to Meta as biz_opaque_callback_data; never put patient data here.',
+		'Up to 485 bytes returned with every status update of this message (sent, delivered, read, failed), e.g. the appointment ID, so the WhatsApp Clinic Trigger can match them. Sent to Meta as biz_opaque_callback_data together with the item’s idempotency key (27 bytes; the trigger shows your value without it). Never put patient data here.',
 };
 
 export const phoneNumberIdOption: INodeProperties = {

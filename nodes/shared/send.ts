@@ -4,9 +4,16 @@
  * translation of the scheduler's outcomes into output items (nodes/shared/items.ts `errorItem`, with the item's
  * send summary as the known fields) and of its stops into node errors (nodes/shared/errors.ts).
  *
+ * Every message item ends with `status`: `sent` (messageId), `failed` (an error item: not sent), `unknown` (the
+ * request may have reached WhatsApp but no answer came back: a regular item with the idempotency key, the reason
+ * and what to do; never retried, never called failed), or `blocked` (held back by "Require Consent for Purpose").
+ * Every message item carries its `idempotencyKey`, also sent to Meta inside `biz_opaque_callback_data`
+ * (core/whatsapp/callback-data.ts), so status updates can be matched to the item.
+ *
  * Continue On Fail OFF: every item is validated BEFORE any request; the first bad item throws (naming the item, the
  * field and the fix) and NOTHING is sent. Then all jobs are sent concurrently; no new send starts after the first
- * failure, and the error says how many messages had already been accepted.
+ * failure (a refusal, or 10 unknown outcomes in a row), and the error says how many messages had already been
+ * accepted and how many have an unknown outcome. An unknown outcome alone does not stop the run: it is output.
  * Continue On Fail ON: bad items become paired error items; sending starts with the first valid item while the rest
  * are still being validated. A `gate` (e.g. "Require Consent for Purpose") runs once over every valid item after
  * validation and before the first send, in both modes; the items it holds back are output as regular items and never
@@ -25,6 +32,7 @@ import {
 	type SendOutcome as CoreSendOutcome,
 } from '../../core/whatsapp/bulk-send';
 import { MessageValidationError } from '../../core/whatsapp/messages/validation';
+import { SendOutcomeUnknownError, UNKNOWN_OUTCOME_HINT } from '../../core/whatsapp/send-outcome';
 import type { SendMessageResult } from '../../core/whatsapp/graph-types';
 import { recipientLabel, type Recipient } from '../../core/whatsapp/phone';
 import { DEFAULT_MPS } from '../../core/whatsapp/rate-limiter';
@@ -74,6 +82,8 @@ export interface BulkSendOptions {
 	 * not sent). With a gate, Continue On Fail also validates every item before the first send.
 	 */
 	gate?: SendGate;
+	/** The operation messages a patient: items get `status` (sent / failed / unknown / blocked). */
+	messagesPatient?: boolean;
 }
 
 function noSenderError(): ClinicError {
@@ -85,14 +95,46 @@ function noSenderError(): ClinicError {
 	});
 }
 
-/** The error a stopped run (Continue On Fail off) throws: the item's error, plus how many were already accepted. */
+/** The error a stopped run (Continue On Fail off) throws: the item's error, plus what was already sent. */
 function stopError(ctx: IExecuteFunctions, stop: BulkSendStop): NodeError {
 	const nodeError = toNodeError(ctx.getNode(), stop.error, stop.itemIndex);
-	if (stop.phase === 'send' && stop.accepted > 0) {
-		const note = ` ${stop.accepted} other message(s) of this run were already accepted by WhatsApp; turn on "Continue On Fail" to get one result per item and resend only the failed ones.`;
-		nodeError.description = `${nodeError.description ?? ''}${note}`.trim();
+	const notes: string[] = [];
+	if (stop.phase === 'send' && stop.accepted > 0)
+		notes.push(`${stop.accepted} other message(s) of this run were already accepted by WhatsApp.`);
+	if (stop.phase === 'send' && stop.unknown > 0)
+		notes.push(
+			`${stop.unknown} message(s) have an unknown outcome (the connection broke after they were handed over): they may have been delivered, do not resend them blindly.`,
+		);
+	if (notes.length) {
+		notes.push(
+			'Turn on "Continue On Fail" to get one result per item (status sent, failed or unknown) and resend only the failed ones.',
+		);
+		nodeError.description = `${nodeError.description ?? ''} ${notes.join(' ')}`.trim();
 	}
 	return nodeError;
+}
+
+/** The output of a send with an unknown outcome: a regular item (not an error) saying what happened and what to do. */
+export function unknownItemJson(summary: IDataObject, error: unknown): IDataObject {
+	const known = error instanceof SendOutcomeUnknownError;
+	return {
+		status: 'unknown',
+		...summary,
+		messageId: null,
+		reason: known ? error.message : 'The outcome of this send is unknown',
+		code: known ? (error.code ?? null) : null,
+		hint: known ? (error.hint ?? null) : UNKNOWN_OUTCOME_HINT,
+	};
+}
+
+/** One output item per settled outcome; message operations (`withStatus`) get `status` sent/failed/unknown/blocked. */
+function outputItem(ctx: IExecuteFunctions, outcome: SendOutcome, withStatus: boolean): INodeExecutionData {
+	const paired = { pairedItem: { item: outcome.itemIndex } };
+	const status = (value: string): IDataObject => (withStatus ? { status: value } : {});
+	if (outcome.ok) return { json: { ...status('sent'), ...outcome.json }, ...paired };
+	if (outcome.blocked) return { json: { ...status('blocked'), ...outcome.json }, ...paired };
+	if (outcome.unknown) return { json: unknownItemJson(outcome.summary, outcome.error), ...paired };
+	return errorItem(ctx, outcome.error, outcome.itemIndex, { ...status('failed'), ...outcome.summary });
 }
 
 /** Runs the bulk sender over all input items and returns the output items (order and pairing preserved). */
@@ -106,7 +148,7 @@ export async function executeBulkSend(
 		reuseCredential: true,
 	});
 	const cached = withParameterCache(this);
-	const { gate, onOutcomes } = options;
+	const { gate, onOutcomes, messagesPatient = false } = options;
 	const result = await runBulkSend<IDataObject, SendJob>({
 		itemCount: this.getInputData().length,
 		continueOnFail: this.continueOnFail(),
@@ -120,11 +162,7 @@ export async function executeBulkSend(
 		onOutcomes: onOutcomes ? async (outcomes) => await onOutcomes.call(this, outcomes) : undefined,
 	});
 	if (result.stop) throw stopError(this, result.stop);
-	return result.outcomes.map((outcome) =>
-		outcome.ok || outcome.blocked
-			? { json: outcome.json, pairedItem: { item: outcome.itemIndex } }
-			: errorItem(this, outcome.error, outcome.itemIndex, outcome.summary),
-	);
+	return result.outcomes.map((outcome) => outputItem(this, outcome, messagesPatient));
 }
 
 /**
@@ -141,6 +179,7 @@ export function bulkSendOperation(
 			mps: readMps(options.messagesPerSecond),
 			phoneNumberId: options.phoneNumberId?.trim() || undefined,
 			prepare,
+			messagesPatient,
 			gate: messagesPatient ? await sendConsentGate(this) : undefined,
 			onOutcomes: messagesPatient ? await sendAuditHook(this) : undefined,
 		});
@@ -150,19 +189,20 @@ export function bulkSendOperation(
 
 /**
  * The summary every message job starts with: the recipient as output (`recipient`, `recipientType`), the node's own
- * fields (template, type…) and the callback data when set.
+ * fields (template, type…), the user's callback data when set, and the item's idempotency key.
  */
 export function recipientSummary(
 	recipient: Recipient,
 	fields: IDataObject,
-	bizOpaqueCallbackData?: string,
+	envelope: { bizOpaqueCallbackData?: string; idempotencyKey: string },
 ): IDataObject {
 	const summary: IDataObject = {
 		recipient: recipientLabel(recipient),
 		recipientType: recipient.kind === 'phone' ? 'phone' : 'user_id',
 		...fields,
 	};
-	if (bizOpaqueCallbackData) summary.bizOpaqueCallbackData = bizOpaqueCallbackData;
+	if (envelope.bizOpaqueCallbackData) summary.bizOpaqueCallbackData = envelope.bizOpaqueCallbackData;
+	summary.idempotencyKey = envelope.idempotencyKey;
 	return summary;
 }
 

@@ -333,7 +333,16 @@ export class BuiltinSchedulingProvider implements SchedulingProvider {
 		return {
 			rescheduled: true,
 			appointment: this.toAppointment(moved.booking),
-			previous: { start: this.iso(moved.previous.startMs), end: this.iso(moved.previous.endMs) },
+			previous: {
+				start: this.iso(moved.previous.startMs),
+				end: this.iso(moved.previous.endMs),
+				slotId: encodeSlotId({
+					backend: 'builtin',
+					practitionerId: existing.practitionerId,
+					serviceId: existing.serviceId,
+					startMs: moved.previous.startMs,
+				}),
+			},
 		};
 	}
 

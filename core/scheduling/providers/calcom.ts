@@ -236,6 +236,7 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 			previous: {
 				start: new Date(Date.parse(current.start)).toISOString(),
 				end: new Date(Date.parse(current.end)).toISOString(),
+				slotId: this.mapper.toAppointment(current).slotId,
 			},
 		};
 	}

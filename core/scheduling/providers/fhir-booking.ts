@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { decodeSlotIdFor } from '../slot-id';
+import { decodeSlotIdFor, encodeSlotId } from '../slot-id';
 import {
 	type Appointment,
 	type BookOutcome,
@@ -245,12 +245,16 @@ export class FhirBookings {
 			if (isConflict(res)) continue;
 			if (res.status >= 400) this.client.fail('reschedule transaction', res);
 			const saved = (await this.readAppointment(appointment.id!))!;
+			const oldSlot = (appointment.slot ?? [])
+				.map((s) => refId(s.reference, 'Slot'))
+				.find((id) => id && id !== slot.id);
 			return {
 				rescheduled: true,
 				appointment: this.deps.mapper.toAppointment(saved),
 				previous: {
 					start: appointment.start ? new Date(Date.parse(appointment.start)).toISOString() : '',
 					end: appointment.end ? new Date(Date.parse(appointment.end)).toISOString() : '',
+					...(oldSlot ? { slotId: encodeSlotId({ backend: 'fhir', slotResourceId: oldSlot }) } : {}),
 				},
 			};
 		}

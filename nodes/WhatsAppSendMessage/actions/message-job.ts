@@ -1,6 +1,7 @@
 /** The send job of a WhatsApp Send Message operation that messages a patient. */
 import type { IDataObject } from 'n8n-workflow';
 
+import { newIdempotencyKey } from '../../../core/whatsapp/callback-data';
 import { buildMessageRequest, type MessageContent } from '../../../core/whatsapp/messages/request';
 import type { Recipient } from '../../../core/whatsapp/phone';
 import { acceptedFields, recipientSummary, type SendJob } from '../../shared/send';
@@ -17,10 +18,14 @@ export function messageJob(
 	options: MessageOptions,
 	late?: (context: WhatsAppContext) => Promise<{ content: MessageContent; extra?: IDataObject }>,
 ): SendJob {
-	const envelope = { replyTo: options.replyTo, bizOpaqueCallbackData: options.bizOpaqueCallbackData };
+	const envelope = {
+		replyTo: options.replyTo,
+		bizOpaqueCallbackData: options.bizOpaqueCallbackData,
+		idempotencyKey: newIdempotencyKey(),
+	};
 	const ready = buildMessageRequest(recipient, content, envelope);
 	return {
-		summary: recipientSummary(recipient, { type: content.type }, options.bizOpaqueCallbackData),
+		summary: recipientSummary(recipient, { type: content.type }, envelope),
 		recipient,
 		send: async (context) => {
 			let payload = ready;

@@ -4,6 +4,7 @@
  */
 import type { IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
 
+import { newIdempotencyKey } from '../../../core/whatsapp/callback-data';
 import { buildMessageRequest } from '../../../core/whatsapp/messages/request';
 import { buildTemplate, findTemplate, parseTemplateRef } from '../../../core/whatsapp/messages/template';
 import {
@@ -107,6 +108,10 @@ export async function prepare(
 		assertItemBinary(this, itemIndex, binaryProperty, 'Header Media From Binary Property');
 		delete values.header_media;
 	}
+	const envelope = {
+		bizOpaqueCallbackData: options.bizOpaqueCallbackData,
+		idempotencyKey: newIdempotencyKey(),
+	};
 	// Validate the whole message now (a placeholder media ID stands in for a file uploaded at send time).
 	const build = (mediaId?: string) =>
 		buildMessageRequest(
@@ -116,13 +121,13 @@ export async function prepare(
 				formats,
 				timezone,
 			}),
-			{ bizOpaqueCallbackData: options.bizOpaqueCallbackData },
+			envelope,
 		);
 	const ready = build(binaryProperty ? '1' : undefined);
 	const summary = recipientSummary(
 		recipient,
 		{ templateName: def.name, templateLanguage: def.language },
-		options.bizOpaqueCallbackData,
+		envelope,
 	);
 	return {
 		summary,

@@ -226,7 +226,7 @@ describe('Cal.com API v2 backend (nock)', () => {
 		expect(moved).toMatchObject({
 			rescheduled: true,
 			appointment: { id: 'bk_new', startLocal: '2030-01-08T09:00:00-03:00' },
-			previous: { start: '2030-01-07T17:00:00.000Z' },
+			previous: { start: '2030-01-07T17:00:00.000Z', slotId: expect.stringMatching(/^sl1~c~123~/) },
 		});
 
 		nock(API)

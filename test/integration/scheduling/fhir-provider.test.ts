@@ -273,7 +273,7 @@ describe('FHIR R4 backend (in-process FHIR server)', () => {
 		expect(moved).toMatchObject({
 			rescheduled: true,
 			appointment: { id: booked.appointment.id, start: b.start, slotId: b.slotId },
-			previous: { start: a.start },
+			previous: { start: a.start, slotId: a.slotId },
 		});
 		const slots = await p.findFreeSlots({ practitionerId: 'ana', limit: 1 });
 		expect(slots[0].slotId).toBe(a.slotId);

@@ -201,7 +201,7 @@ describe('BuiltinSchedulingProvider', () => {
 		expect(moved).toMatchObject({
 			rescheduled: true,
 			appointment: { id: a.appointment.id, startLocal: '2030-01-07T09:15:00-03:00' },
-			previous: { start: '2030-01-07T12:00:00.000Z' },
+			previous: { start: '2030-01-07T12:00:00.000Z', slotId: a.appointment.slotId },
 		});
 		const clash = await provider.reschedule({
 			appointmentId: a.appointment.id,

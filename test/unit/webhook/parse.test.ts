@@ -316,6 +316,7 @@ describe('status events', () => {
 			recipient: '16505551234',
 			recipientUserId: null,
 			bizOpaqueCallbackData: 'appointment-4711',
+			idempotencyKey: null,
 			pricing: { billable: true, pricingModel: 'PMP', type: 'regular', category: 'utility' },
 			conversation: null,
 			errors: [],

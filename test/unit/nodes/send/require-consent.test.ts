@@ -127,7 +127,9 @@ describe('WhatsApp Send Template: Require Consent for Purpose', () => {
 
 		expect(out.map((o) => o.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 		expect(out[0].json).toEqual({
+			status: 'blocked',
 			sent: false,
+			idempotencyKey: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
 			consent: {
 				allowed: false,
 				reason: 'opted_out',
@@ -431,7 +433,9 @@ describe('WhatsApp Send Message: Require Consent for Purpose', () => {
 		const [out] = await sendMessage.execute.call(ctx);
 		expect(sentTo(graph)).toEqual([NO_RECORD]);
 		expect(out[0].json).toEqual({
+			status: 'blocked',
 			sent: false,
+			idempotencyKey: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
 			consent: expect.objectContaining({ allowed: false, reason: 'opted_out', purpose: 'telemedicine' }),
 			recipient: OPTED_OUT,
 			recipientType: 'phone',

@@ -43,6 +43,8 @@ describe('Send Contact, Define Below', () => {
 						urls: [{ url: 'https://clinicasol.example', type: 'WORK' }],
 					},
 				],
+				// No Callback Data: only the item's idempotency key.
+				biz_opaque_callback_data: `wac:${String(out[0].json.idempotencyKey)}`,
 			},
 		]);
 		expect(out[0].json).toMatchObject({ type: 'contacts', recipient: to, messageId: expect.any(String) });

@@ -34,17 +34,19 @@ describe('WhatsApp Send Message: payload of every operation', () => {
 				type: 'text',
 				text: { preview_url: true, body: 'See https://clinic.example' },
 				context: { message_id: 'wamid.IN1' },
-				biz_opaque_callback_data: 'APPT-7',
+				biz_opaque_callback_data: `APPT-7|wac:${String(out[0].json.idempotencyKey)}`,
 			},
 		]);
 		expect(out[0]).toEqual({
 			json: {
+				status: 'sent',
 				messageId: expect.stringMatching(/^wamid\./),
 				waId: '5511912345678',
 				recipient: to,
 				recipientType: 'phone',
 				type: 'text',
 				bizOpaqueCallbackData: 'APPT-7',
+				idempotencyKey: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
 			},
 			pairedItem: { item: 0 },
 		});

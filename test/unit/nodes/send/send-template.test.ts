@@ -44,7 +44,8 @@ describe('WhatsApp Send Template: payloads and output', () => {
 				recipient_type: 'individual',
 				to: '+5511912345678',
 				type: 'template',
-				biz_opaque_callback_data: 'APPT-1',
+				// The user's Callback Data plus the item's idempotency key (core/whatsapp/callback-data.ts).
+				biz_opaque_callback_data: `APPT-1|wac:${String(out[0].json.idempotencyKey)}`,
 				template: {
 					name: 'appointment_reminder',
 					language: { code: 'pt_BR' },
@@ -78,6 +79,8 @@ describe('WhatsApp Send Template: payloads and output', () => {
 			templateName: 'appointment_reminder',
 			templateLanguage: 'pt_BR',
 			bizOpaqueCallbackData: 'APPT-1',
+			idempotencyKey: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+			status: 'sent',
 		});
 		expect(JSON.stringify(out)).not.toContain('secret-token');
 	});

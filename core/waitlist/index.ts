@@ -1,0 +1,13 @@
+/** Waitlist backfill of freed slots (n8n-free). Importing it registers the waitlist migrations. */
+import './schema';
+
+export * from './types';
+export { readFreedSlot, timeOfDay } from './freed-slot';
+export { readWish, parseTimesOfDay, type JoinInput } from './entries';
+export { WaitlistAudit, WAITLIST_PURPOSE, type WaitlistActor } from './audit';
+export type { WaveOptions } from './offers';
+export type { BookForEntry, ClaimRequest } from './claim';
+export { WaitlistService, type LeaveRequest, type ListRequest, type WaitlistServiceOptions } from './service';
+export type { WaitlistRepository, WaitlistTx } from './repositories/port';
+export { MemoryWaitlistRepository } from './repositories/memory';
+export { SqlWaitlistRepository } from './repositories/sql';
