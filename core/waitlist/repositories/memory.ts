@@ -67,9 +67,9 @@ export class MemoryWaitlistRepository implements WaitlistRepository {
 		audit?: (result: T) => readonly AuditEntryInput[],
 	): Promise<T> {
 		const run = this.queue.then(async () => {
-			const snapshot = this.snapshot();
+			const undo: Array<() => void> = [];
 			const result = await settle(async () => {
-				const value = await fn(this.tx(listId));
+				const value = await fn(this.tx(listId, undo));
 				const entries = audit?.(value) ?? [];
 				if (entries.length) {
 					if (this.auditSink) await this.auditSink(entries);
@@ -78,42 +78,15 @@ export class MemoryWaitlistRepository implements WaitlistRepository {
 				return value;
 			});
 			if (result.ok) return result.value;
-			this.restore(snapshot);
+			for (const step of undo.reverse()) step();
 			throw result.error;
 		});
 		this.queue = run.catch(() => undefined);
 		return await run;
 	}
 
-	private snapshot() {
-		return {
-			lists: new Map(
-				[...this.lists].map(([k, v]) => [
-					k,
-					{
-						entries: new Map([...v.entries].map(([id, e]) => [id, copyEntry(e)])),
-						buckets: new Map([...v.buckets].map(([b, ids]) => [b, [...ids]])),
-						slots: new Map([...v.slots].map(([id, s]) => [id, { ...s, info: { ...s.info } }])),
-					},
-				]),
-			),
-			offers: new Map([...this.offers].map(([id, o]) => [id, { ...o }])),
-			offered: new Map([...this.offered].map(([id, s]) => [id, new Set(s)])),
-		};
-	}
-
-	private restore(s: ReturnType<MemoryWaitlistRepository['snapshot']>): void {
-		for (const [target, source] of [
-			[this.lists, s.lists],
-			[this.offers, s.offers],
-			[this.offered, s.offered],
-		] as Array<[Map<string, unknown>, Map<string, unknown>]>) {
-			target.clear();
-			for (const [k, v] of source) target.set(k, v);
-		}
-	}
-
-	private tx(listId: string): WaitlistTx {
+	/** The operations of one transaction; every change pushes its inverse on `undo` (rollback on a throw). */
+	private tx(listId: string, undo: Array<() => void>): WaitlistTx {
 		const state = this.list(listId);
 		const offers = this.offers;
 		const offered = this.offered;
@@ -145,14 +118,20 @@ export class MemoryWaitlistRepository implements WaitlistRepository {
 				if (state.entries.has(entry.id)) throw new Error(`waitlist entry ${entry.id} already exists`);
 				state.entries.set(entry.id, copyEntry(entry));
 				const key = bucketKey(entry.practitionerId, entry.serviceId);
-				const bucket = state.buckets.get(key);
-				if (bucket) bucket.push(entry.id);
-				else state.buckets.set(key, [entry.id]);
+				const bucket = state.buckets.get(key) ?? [];
+				state.buckets.set(key, bucket);
+				bucket.push(entry.id);
+				undo.push(() => {
+					state.entries.delete(entry.id);
+					bucket.splice(bucket.lastIndexOf(entry.id), 1);
+				});
 			},
 			async updateEntries(ids, patch) {
 				for (const id of ids) {
 					const e = state.entries.get(id);
 					if (!e) continue;
+					const before = copyEntry(e);
+					undo.push(() => state.entries.set(id, before));
 					const { patient, ...rest } = patch;
 					Object.assign(e, rest, patient ? { patient: { ...patient } } : {});
 				}
@@ -200,10 +179,14 @@ export class MemoryWaitlistRepository implements WaitlistRepository {
 			},
 			async insertFreedSlot(record) {
 				state.slots.set(record.id, { ...record, info: { ...record.info } });
+				undo.push(() => state.slots.delete(record.id));
 			},
 			async updateFreedSlot(id, patch: FreedSlotPatch) {
 				const s = state.slots.get(id);
-				if (s) Object.assign(s, patch);
+				if (!s) return;
+				const before = { ...s };
+				undo.push(() => Object.assign(s, before));
+				Object.assign(s, patch);
 			},
 			async insertOffers(list) {
 				for (const o of list) {
@@ -212,6 +195,10 @@ export class MemoryWaitlistRepository implements WaitlistRepository {
 					seen.add(o.entryId);
 					offered.set(o.freedSlotId, seen);
 					offers.set(o.id, { ...o });
+					undo.push(() => {
+						seen.delete(o.entryId);
+						offers.delete(o.id);
+					});
 				}
 			},
 			async getOffer(id) {
@@ -222,6 +209,8 @@ export class MemoryWaitlistRepository implements WaitlistRepository {
 				const changed: WaitlistOffer[] = [];
 				for (const o of offers.values()) {
 					if (!offerMatches(o, filter)) continue;
+					const before = { ...o };
+					undo.push(() => Object.assign(o, before));
 					o.status = status;
 					if (answeredAtMs !== undefined) o.answeredAtMs = answeredAtMs;
 					changed.push({ ...o });

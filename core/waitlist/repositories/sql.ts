@@ -229,16 +229,30 @@ class SqlWaitlistTx implements WaitlistTx {
 		}
 	}
 
+	/**
+	 * One index range per bucket — (practitioner, service), (practitioner, any), (any, service), (any, any) — read in
+	 * join order and stopped after `limit` matches each (SQLite and Postgres both stop a `LIMIT` scan early), then
+	 * merged. One big bucket of "any" entries therefore costs a few rows, not a sort of the whole bucket.
+	 */
 	async matchEntries(q: Parameters<WaitlistTx['matchEntries']>[0]): Promise<WaitlistEntry[]> {
+		const practitioners = [...new Set([q.practitionerId ?? '', ''])];
+		const services = [...new Set([q.serviceId ?? '', ''])];
+		const params: unknown[] = [this.listId, q.startMs, q.timeBit, q.freedSlotId, q.limit];
+		const branches = practitioners.flatMap((p) =>
+			services.map(
+				(sv) =>
+					`SELECT * FROM (SELECT w.* FROM ${TABLE} w
+					 WHERE w.list_id = $1 AND w.status = 'waiting'
+					 AND w.practitioner_id = ${placeholders(params, [p])} AND w.service_id = ${placeholders(params, [sv])}
+					 AND w.earliest_ms <= $2 AND w.latest_ms > $2
+					 AND (w.times_mask = 0 OR (w.times_mask & $3) <> 0)
+					 AND NOT EXISTS (SELECT 1 FROM clinic_waitlist_offers o WHERE o.freed_slot_id = $4 AND o.entry_id = w.id)
+					 ORDER BY w.created_at_ms, w.id LIMIT $5) b`,
+			),
+		);
 		const rows = await this.tx.query<Row>(
-			`SELECT w.* FROM ${TABLE} w
-			 WHERE w.list_id = $1 AND w.status = 'waiting'
-			 AND w.practitioner_id IN ($2, '') AND w.service_id IN ($3, '')
-			 AND w.earliest_ms <= $4 AND w.latest_ms > $4
-			 AND (w.times_mask = 0 OR (w.times_mask & $5) <> 0)
-			 AND NOT EXISTS (SELECT 1 FROM clinic_waitlist_offers o WHERE o.freed_slot_id = $6 AND o.entry_id = w.id)
-			 ORDER BY w.created_at_ms, w.id LIMIT $7`,
-			[this.listId, q.practitionerId ?? '', q.serviceId ?? '', q.startMs, q.timeBit, q.freedSlotId, q.limit],
+			`SELECT * FROM (${branches.join(' UNION ALL ')}) m ORDER BY created_at_ms, id LIMIT $5`,
+			params,
 		);
 		return rows.map((r) => this.entry(r));
 	}

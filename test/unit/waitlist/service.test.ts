@@ -19,6 +19,28 @@ describe('WaitlistService [memory]', () => {
 			events: async () => repository.audited.map((e) => String(e.event)),
 		};
 	});
+
+	it('a transaction that throws leaves nothing behind (undo journal) and records no audit entry', async () => {
+		const repository = new MemoryWaitlistRepository();
+		const service = new WaitlistService({ repository, clock: () => Date.parse('2030-01-06T15:00:00Z') });
+		const { entry } = await service.join('l', {
+			patient: { name: 'Ana', phone: '+5511900000001' },
+			timeZone: 'UTC',
+		});
+		await expect(
+			repository.transaction(
+				'l',
+				async (tx) => {
+					await tx.updateEntries([entry.id], { status: 'left', updatedAtMs: 1 });
+					await tx.insertEntry({ ...entry, id: 'wl_other' });
+					throw new Error('boom');
+				},
+				() => [{ direction: 'system', event: 'never' }],
+			),
+		).rejects.toThrow('boom');
+		expect((await service.list('l')).map((e) => [e.id, e.status])).toEqual([[entry.id, 'waiting']]);
+		expect(repository.audited.map((e) => e.event)).toEqual(['waitlist.joined']);
+	});
 });
 
 const stores: ClinicStore[] = [];
