@@ -1,132 +1,33 @@
 /**
- * Webhook vocabulary.
+ * Webhook vocabulary: the typed, camelCase domain events the trigger emits, ONE per message, echo, status, call,
+ * group update, history chunk, contact sync item, error or account/template update, never one per
+ * `entry[].changes[]`. docs/webhook-events.md lists every kind with Meta's sources.
  *
- * `Wire*` types mirror the JSON Meta POSTs to the callback URL (snake_case, exactly as documented in
- * developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages). Every field is
- * optional on the wire side: Meta adds and drops fields between Graph versions, and a webhook handler must never
- * crash on a shape it did not expect.
+ * Rules every event follows: a value Meta did not send (or sent as an empty string) is `null`, never `""`; whatever
+ * Meta sent that this package does not type is kept, camelCased, in the event's `unknown` object (or `details` for
+ * account/template/other updates, which keep the whole change value), so nothing of the payload is lost.
  *
- * `ClinicEvent` is the typed, camelCase domain event the trigger emits: ONE per message, status, error or update,
- * never one per `entry[].changes[]`.
+ * The wire shapes (what Meta sends) are in wire.ts and re-exported here.
  */
+import type { AppStateSyncEvent, HistoryEvent } from './coexistence-events';
+import type { CallEvent } from './call-events';
+import type { GroupUpdateEvent } from './group-events';
+import type { WireChange } from './wire';
 
-// ---------------------------------------------------------------------------------------------------------------
-// Wire shapes (what Meta sends)
-// ---------------------------------------------------------------------------------------------------------------
-
-export const WHATSAPP_WEBHOOK_OBJECT = 'whatsapp_business_account';
-
-export interface WireWebhookPayload {
-	object: string;
-	entry: WireEntry[];
-}
-
-export interface WireEntry {
-	/** WhatsApp Business Account ID. */
-	id?: string;
-	/** Unix seconds; present on template and account updates. */
-	time?: number;
-	changes?: WireChange[];
-}
-
-export interface WireChange {
-	field?: string;
-	value?: Record<string, unknown>;
-}
-
-export interface WireMetadata {
-	display_phone_number?: string;
-	phone_number_id?: string;
-}
-
-export interface WireContact {
-	profile?: { name?: string; username?: string };
-	wa_id?: string;
-	user_id?: string;
-	parent_user_id?: string;
-}
-
-export interface WireError {
-	code?: number;
-	title?: string;
-	message?: string;
-	error_data?: { details?: string };
-	href?: string;
-}
-
-export interface WireMedia {
-	id?: string;
-	mime_type?: string;
-	sha256?: string;
-	caption?: string;
-	filename?: string;
-	voice?: boolean;
-	animated?: boolean;
-	url?: string;
-}
-
-export interface WireMessage {
-	from?: string;
-	from_user_id?: string;
-	from_parent_user_id?: string;
-	id?: string;
-	timestamp?: string;
-	type?: string;
-	context?: {
-		from?: string;
-		id?: string;
-		forwarded?: boolean;
-		frequently_forwarded?: boolean;
-		referred_product?: { catalog_id?: string; product_retailer_id?: string };
-	};
-	referral?: Record<string, unknown>;
-	text?: { body?: string };
-	button?: { payload?: string; text?: string };
-	interactive?: {
-		type?: string;
-		button_reply?: { id?: string; title?: string };
-		list_reply?: { id?: string; title?: string; description?: string };
-		nfm_reply?: { name?: string; body?: string; response_json?: string };
-	};
-	image?: WireMedia;
-	video?: WireMedia;
-	audio?: WireMedia;
-	document?: WireMedia;
-	sticker?: WireMedia;
-	location?: { latitude?: number; longitude?: number; name?: string; address?: string; url?: string };
-	contacts?: Array<Record<string, unknown>>;
-	reaction?: { message_id?: string; emoji?: string };
-	order?: {
-		catalog_id?: string;
-		text?: string;
-		product_items?: Array<{
-			product_retailer_id?: string;
-			quantity?: number | string;
-			item_price?: number | string;
-			currency?: string;
-		}>;
-	};
-	system?: Record<string, unknown>;
-	errors?: WireError[];
-	[key: string]: unknown;
-}
-
-export interface WireStatus {
-	id?: string;
-	status?: string;
-	timestamp?: string;
-	recipient_id?: string;
-	recipient_user_id?: string;
-	recipient_parent_user_id?: string;
-	biz_opaque_callback_data?: string;
-	conversation?: { id?: string; origin?: { type?: string }; expiration_timestamp?: string };
-	pricing?: { billable?: boolean; pricing_model?: string; type?: string; category?: string };
-	errors?: WireError[];
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Domain events (what the trigger emits)
-// ---------------------------------------------------------------------------------------------------------------
+export {
+	WHATSAPP_WEBHOOK_OBJECT,
+	type WireCall,
+	type WireChange,
+	type WireContact,
+	type WireEntry,
+	type WireError,
+	type WireMedia,
+	type WireMessage,
+	type WireMetadata,
+	type WireStatus,
+	type WireWebhookPayload,
+} from './wire';
+export type { AppStateSyncEvent, CallEvent, GroupUpdateEvent, HistoryEvent };
 
 export const MEDIA_KINDS = ['image', 'video', 'audio', 'document', 'sticker'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
@@ -148,6 +49,8 @@ export const KNOWN_MESSAGE_TYPES = [
 	'system',
 	'unsupported',
 	'request_welcome',
+	'edit',
+	'revoke',
 ] as const;
 export type MessageType = (typeof KNOWN_MESSAGE_TYPES)[number];
 
@@ -176,7 +79,7 @@ export interface StatusError extends MetaError {
 /** Fields every event carries. `phoneNumberId`/`displayPhoneNumber` are null for WABA-level updates. */
 export interface EventBase {
 	event: EventName;
-	/** The webhook field the event came from (`messages`, `message_template_status_update`, …). */
+	/** The webhook field the event came from (`messages`, `calls`, `message_template_status_update`, …). */
 	field: string;
 	wabaId: string | null;
 	phoneNumberId: string | null;
@@ -187,12 +90,26 @@ export interface EventBase {
 	raw?: WireChange;
 }
 
-/** What every event of one change shares (the mappers of message-event.ts / update-events.ts receive it). */
-export type ChangeBase = Pick<EventBase, 'field' | 'wabaId' | 'phoneNumberId' | 'displayPhoneNumber'>;
+/**
+ * What every event of one change shares (the mappers receive it). Its `timestamp` is the entry's time: the default
+ * for events that carry no time of their own.
+ */
+export type ChangeBase = Pick<
+	EventBase,
+	'field' | 'wabaId' | 'phoneNumberId' | 'displayPhoneNumber' | 'timestamp'
+>;
+
+/** What is kept of a payload object this package does not type: Meta's keys camelCased, or null when none. */
+export type UnknownFields = Record<string, unknown> | null;
 
 export type EventName =
 	| 'message'
+	| 'echo'
 	| 'status'
+	| 'call'
+	| 'group_update'
+	| 'history'
+	| 'app_state_sync'
 	| 'error'
 	| 'template_update'
 	| 'account_update'
@@ -218,6 +135,9 @@ export interface MessageReferral {
 	videoUrl: string | null;
 	thumbnailUrl: string | null;
 	ctwaClid: string | null;
+	/** The ad's greeting (`welcome_message.text`), shown to the user before they wrote. */
+	welcomeText: string | null;
+	unknown: UnknownFields;
 }
 
 export interface MessageMedia {
@@ -235,30 +155,38 @@ export interface MessageMedia {
 	url: string | null;
 }
 
-export interface MessageEvent extends EventBase {
-	event: 'message';
+/** The patient's answer to a call permission request (`interactive.type: call_permission_reply`). */
+export interface CallPermissionReply {
+	/** `accept` or `reject`. */
+	response: string | null;
+	/** Until when the business may call (ISO-8601), null for a rejection or a permanent grant. */
+	expiresAt: string | null;
+	isPermanent: boolean | null;
+	/** `user_action` or `automatic`. */
+	responseSource: string | null;
+}
+
+export interface MessageInteractive {
+	type: string | null;
+	buttonReply: { id: string | null; title: string | null } | null;
+	listReply: { id: string | null; title: string | null; description: string | null } | null;
+	flowReply: { name: string | null; body: string | null; responseJson: string | null } | null;
+	callPermissionReply: CallPermissionReply | null;
+	/** Any other interactive reply (e.g. `payment_method`), camelCased under its type name, as Meta sent it. */
+	unknown: UnknownFields;
+}
+
+/** What a message says, by type: shared by inbound messages, echoes and the new content of an edit. */
+export interface MessageContent {
 	/** Meta's message type, or `unsupported` for types this package does not know (see `originalType`). */
 	type: MessageType;
-	/** Meta's type string when it was not one of the known types. */
+	/** Meta's type string when it was not one of the known types (its body is then in `unknown`). */
 	originalType: string | null;
-	messageId: string;
-	/** Sender phone number (wa_id); null for username-only users who withhold their number. */
-	from: string | null;
-	/** Business-scoped user ID (BSUID, e.g. `US.1349…`). */
-	userId: string | null;
-	parentUserId: string | null;
-	username: string | null;
-	profileName: string | null;
 	context: MessageContext | null;
 	referral: MessageReferral | null;
 	text: string | null;
 	button: { payload: string | null; text: string | null } | null;
-	interactive: {
-		type: string | null;
-		buttonReply: { id: string | null; title: string | null } | null;
-		listReply: { id: string | null; title: string | null; description: string | null } | null;
-		flowReply: { name: string | null; body: string | null; responseJson: string | null } | null;
-	} | null;
+	interactive: MessageInteractive | null;
 	media: MessageMedia | null;
 	location: {
 		latitude: number | null;
@@ -280,16 +208,72 @@ export interface MessageEvent extends EventBase {
 		}>;
 	} | null;
 	system: Record<string, unknown> | null;
+	/** `customer_identity_changed` system messages: the user's new identity (security code). */
+	identity: { acknowledged: boolean | null; createdAt: string | null; hash: string | null } | null;
+	/** `type: edit`: the user changed an earlier message; `message` is its new content. */
+	edit: { originalMessageId: string | null; message: MessageContent | null } | null;
+	/** `type: revoke`: the user deleted an earlier message. */
+	revoke: { originalMessageId: string | null } | null;
+	/** `type: unsupported`: the kind of message WhatsApp could not pass on (`poll`, `edit`, …), when Meta says. */
+	unsupportedType: string | null;
 	errors: MetaError[];
+	/** Fields of the message this package does not type (an unknown type's body, new Meta fields), camelCased. */
+	unknown: UnknownFields;
+}
+
+/** Who wrote or is written to: the patient's WhatsApp User ID and profile (matched in `contacts[]`). */
+export interface PatientFields {
+	/** WhatsApp User ID (Meta's business-scoped user ID, e.g. `US.1349…`). */
+	userId: string | null;
+	parentUserId: string | null;
+	username: string | null;
+	profileName: string | null;
+	/** Only with Meta's identity change check enabled. */
+	identityKeyHash: string | null;
+}
+
+export interface MessageEvent extends EventBase, MessageContent, PatientFields {
+	event: 'message';
+	messageId: string | null;
+	/** Sender phone number (wa_id); null for username-only users who withhold their number. In a group: the participant. */
+	from: string | null;
+	/** The group the message was written in (Groups API), null for one-to-one chats. */
+	groupId: string | null;
+}
+
+/**
+ * A message the business sent from the WhatsApp Business app on a number shared with Cloud API (`message_echoes`).
+ * `from` is the business; `to` and the patient fields (`userId`, `username`, …) are the patient written to.
+ */
+export interface EchoEvent extends EventBase, MessageContent, PatientFields {
+	event: 'echo';
+	messageId: string | null;
+	from: string | null;
+	to: string | null;
+	groupId: string | null;
 }
 
 export interface StatusEvent extends EventBase {
 	event: 'status';
 	/** sent | delivered | read | failed | played (other strings pass through unchanged). */
 	status: string;
-	messageId: string;
+	messageId: string | null;
+	/** The patient's phone number, or the group ID for a message sent to a group. */
 	recipient: string | null;
 	recipientUserId: string | null;
+	recipientParentUserId: string | null;
+	/** `group` for a message sent to a group, else null (Meta omits it for one-to-one messages). */
+	recipientType: string | null;
+	/** The group the message was sent to, null for one-to-one messages. */
+	groupId: string | null;
+	/** Group messages: the participant this status is about (phone number, WhatsApp User IDs). */
+	participant: string | null;
+	participantUserId: string | null;
+	participantParentUserId: string | null;
+	/** The recipient's (in a group: the participant's) username and profile name, when Meta sends `contacts[]`. */
+	username: string | null;
+	profileName: string | null;
+	identityKeyHash: string | null;
 	/** The Callback Data given when sending, without the idempotency key the Send nodes add. */
 	bizOpaqueCallbackData: string | null;
 	/**
@@ -305,6 +289,7 @@ export interface StatusEvent extends EventBase {
 	} | null;
 	conversation: { id: string | null; originType: string | null; expiresAt: string | null } | null;
 	errors: StatusError[];
+	unknown: UnknownFields;
 }
 
 export interface ErrorEvent extends EventBase, MetaError {
@@ -318,11 +303,14 @@ export interface TemplateUpdateEvent extends EventBase {
 	templateId: string | null;
 	templateName: string | null;
 	language: string | null;
+	/** The template's category (`message_template_category`), when Meta sends it. */
+	category: string | null;
 	reason: string | null;
 	previousQualityScore: string | null;
 	newQualityScore: string | null;
 	previousCategory: string | null;
 	newCategory: string | null;
+	/** The whole change value, as Meta sent it. */
 	details: Record<string, unknown>;
 }
 
@@ -331,28 +319,37 @@ export interface AccountUpdateEvent extends EventBase {
 	updateEvent: string | null;
 	/** Phone number the update is about (phone_number_quality_update, phone_number_name_update). */
 	phoneNumber: string | null;
+	/** The whole change value, as Meta sent it. */
 	details: Record<string, unknown>;
 }
 
-export interface UserPreferenceEvent extends EventBase {
+export interface UserPreferenceEvent extends EventBase, PatientFields {
 	event: 'user_preference';
 	from: string | null;
-	userId: string | null;
 	/** e.g. `marketing_messages`. */
 	category: string | null;
-	/** e.g. `stop` or `resume`. */
+	/** e.g. `stop`, `resume` or `signup`. */
 	value: string | null;
 	detail: string | null;
+	/** The signup link the user used (`value: signup`). */
+	signupId: string | null;
+	unknown: UnknownFields;
 }
 
 export interface OtherEvent extends EventBase {
 	event: 'other';
+	/** The whole change value, as Meta sent it. */
 	details: Record<string, unknown>;
 }
 
 export type ClinicEvent =
 	| MessageEvent
+	| EchoEvent
 	| StatusEvent
+	| CallEvent
+	| GroupUpdateEvent
+	| HistoryEvent
+	| AppStateSyncEvent
 	| ErrorEvent
 	| TemplateUpdateEvent
 	| AccountUpdateEvent
@@ -376,4 +373,14 @@ export const ACCOUNT_FIELDS = new Set([
 	'phone_number_quality_update',
 	'phone_number_name_update',
 	'security',
+	'partner_solutions',
+	'payment_configuration_update',
+]);
+
+/** Webhook fields of the Groups API, reported as `group_update` events. */
+export const GROUP_FIELDS = new Set([
+	'group_lifecycle_update',
+	'group_participants_update',
+	'group_settings_update',
+	'group_status_update',
 ]);

@@ -1,6 +1,7 @@
 /**
- * Which events a trigger emits: by kind (messages, each status value, errors, template/account updates, user
- * preferences, other) and by the business phone number that received them.
+ * Which events a trigger emits: by kind (messages, echoes, each status value, calls, group updates, history and
+ * contact sync of shared numbers, errors, template/account updates, user preferences, other) and by the business
+ * phone number that received them.
  */
 import { STATUS_VALUES, type ClinicEvent } from './events';
 
@@ -12,6 +13,11 @@ export const EVENT_FILTER_VALUES = [
 	'status.failed',
 	'status.played',
 	'status.other',
+	'echo',
+	'call',
+	'group_update',
+	'history',
+	'app_state_sync',
 	'error',
 	'template_update',
 	'account_update',

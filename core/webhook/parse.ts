@@ -1,21 +1,25 @@
 /**
- * Raw webhook body → typed events. One event per message, status, error or update across every `entry[]` and
- * `changes[]` of a (possibly batched) delivery. Unknown shapes never throw: unknown message types become
- * `type: 'unsupported'`, unknown fields become `event: 'other'`.
+ * Raw webhook body → typed events. One event per message, echo, status, call, group update, history chunk, contact
+ * sync, error or account/template update across every `entry[]` and `changes[]` of a (possibly batched) delivery
+ * (docs/webhook-events.md). Unknown shapes never throw: unknown message types become `type: 'unsupported'` with
+ * their body in `unknown`, unknown fields become `event: 'other'` with the whole change value in `details`.
  *
  * Each change is checked before it is mapped: one nested deeper than `MAX_CHANGE_DEPTH` levels is skipped and
  * reported in `skipped` (position and field name only, never content), so it cannot overflow the stack of the
  * recursive steps after it (dedup hashing, camelCasing, n8n's own serialisation) and the other changes of the same
  * delivery still come out. Size is bounded by n8n's request body limit (Meta sends at most 3 MB).
  */
+import { toCallEvent, toCallEvents } from './call-events';
+import { toAppStateSyncEvents, toHistoryEvents } from './coexistence-events';
+import { contactsOf } from './contacts';
 import {
 	ACCOUNT_FIELDS,
+	GROUP_FIELDS,
 	TEMPLATE_FIELDS,
 	WHATSAPP_WEBHOOK_OBJECT,
 	type ChangeBase,
 	type ClinicEvent,
 	type WireChange,
-	type WireContact,
 	type WireEntry,
 	type WireError,
 	type WireMessage,
@@ -23,7 +27,8 @@ import {
 	type WireStatus,
 	type WireWebhookPayload,
 } from './events';
-import { toMessageEvent } from './message-event';
+import { toGroupEvents } from './group-events';
+import { toEchoEvent, toMessageEvent } from './message-event';
 import {
 	toAccountEvent,
 	toErrorEvent,
@@ -179,41 +184,76 @@ function extractChange(entry: WireEntry, change: WireChange, out: ClinicEvent[])
 		wabaId: str(entry.id),
 		phoneNumberId: str(metadata.phone_number_id),
 		displayPhoneNumber: str(metadata.display_phone_number),
+		timestamp: unixToIso(entry.time),
 	};
 
-	if (field === 'messages') {
-		const contacts = Array.isArray(value.contacts) ? (value.contacts as WireContact[]) : [];
-		if (Array.isArray(value.messages)) {
-			for (const message of value.messages as WireMessage[]) {
-				if (isRecord(message)) out.push(toMessageEvent(message, contacts, base));
-			}
-		}
-		if (Array.isArray(value.statuses)) {
-			for (const status of value.statuses as WireStatus[]) {
-				if (isRecord(status)) out.push(toStatusEvent(status, base));
-			}
-		}
-		if (Array.isArray(value.errors)) {
-			for (const error of value.errors as WireError[]) {
-				if (isRecord(error)) out.push(toErrorEvent(error, base, entry));
-			}
-		}
+	if (field === 'calls') {
+		out.push(...toCallEvents(value, contactsOf(value), base));
+		// The change's errors describe its calls (carried by each call event); alone they are error events.
+		if (!Array.isArray(value.calls) && !Array.isArray(value.statuses)) pushErrors(value, base, out);
+		return;
+	}
+	if (field === 'messages' || field === 'smb_message_echoes') {
+		extractMessaging(value, base, out);
 		return;
 	}
 	if (TEMPLATE_FIELDS.has(field)) {
-		out.push(toTemplateEvent(value, base, entry));
+		out.push(toTemplateEvent(value, base));
 		return;
 	}
 	if (ACCOUNT_FIELDS.has(field)) {
-		out.push(toAccountEvent(value, base, entry));
+		out.push(toAccountEvent(value, base));
+		return;
+	}
+	if (GROUP_FIELDS.has(field)) {
+		out.push(...toGroupEvents(value, base));
+		return;
+	}
+	if (field === 'history' && Array.isArray(value.history)) {
+		out.push(...toHistoryEvents(value, base));
+		return;
+	}
+	if (field === 'smb_app_state_sync' && Array.isArray(value.state_sync)) {
+		out.push(...toAppStateSyncEvents(value, base));
 		return;
 	}
 	if (field === 'user_preferences' && Array.isArray(value.user_preferences)) {
-		const contacts = Array.isArray(value.contacts) ? (value.contacts as WireContact[]) : [];
-		for (const pref of value.user_preferences as unknown[]) {
+		const contacts = contactsOf(value);
+		for (const pref of value.user_preferences) {
 			if (isRecord(pref)) out.push(toUserPreferenceEvent(pref, contacts, base));
 		}
 		return;
 	}
-	out.push({ event: 'other', ...base, timestamp: unixToIso(entry.time), details: value });
+	out.push({ event: 'other', ...base, details: value });
+}
+
+/** A `messages` or `smb_message_echoes` change: messages, echoes, statuses, calls, then the change's errors. */
+function extractMessaging(value: Record<string, unknown>, base: ChangeBase, out: ClinicEvent[]): void {
+	const contacts = contactsOf(value);
+	if (Array.isArray(value.messages)) {
+		for (const message of value.messages as WireMessage[]) {
+			if (isRecord(message)) out.push(toMessageEvent(message, contacts, base));
+		}
+	}
+	if (Array.isArray(value.message_echoes)) {
+		for (const echo of value.message_echoes as WireMessage[]) {
+			if (isRecord(echo)) out.push(toEchoEvent(echo, contacts, base));
+		}
+	}
+	if (Array.isArray(value.statuses)) {
+		for (const status of value.statuses as WireStatus[]) {
+			if (isRecord(status)) out.push(toStatusEvent(status, contacts, base));
+		}
+	}
+	if (Array.isArray(value.calls)) {
+		for (const call of value.calls) if (isRecord(call)) out.push(toCallEvent(call, contacts, base));
+	}
+	pushErrors(value, base, out);
+}
+
+function pushErrors(value: Record<string, unknown>, base: ChangeBase, out: ClinicEvent[]): void {
+	if (!Array.isArray(value.errors)) return;
+	for (const error of value.errors as WireError[]) {
+		if (isRecord(error)) out.push(toErrorEvent(error, base));
+	}
 }

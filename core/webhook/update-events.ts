@@ -1,10 +1,12 @@
 /**
- * Everything in a change that is not an inbound message → typed events: message statuses, out-of-band errors,
- * template and account updates, user preferences.
+ * Everything in a change that is not an inbound message, an echo, a call, a group or coexistence update → typed
+ * events: message statuses (one-to-one and group), out-of-band errors, template and account updates, user
+ * preferences.
  */
 import { decodeCallbackData } from '../whatsapp/callback-data';
 import { ERROR_CATALOGUE } from '../whatsapp/error-catalogue';
 
+import { patientOf, personOf, withContact } from './contacts';
 import type {
 	AccountUpdateEvent,
 	ChangeBase,
@@ -14,29 +16,71 @@ import type {
 	StatusEvent,
 	TemplateUpdateEvent,
 	UserPreferenceEvent,
-	WireContact,
-	WireEntry,
-	WireError,
-	WireStatus,
 } from './events';
-import { isRecord, str, toMetaError, toMetaErrors, unixToIso } from './wire-values';
+import type { WireContact, WireError, WireStatus } from './wire';
+import { bool, isRecord, str, toMetaError, toMetaErrors, unixToIso, unknownFields } from './wire-values';
 
-export function toStatusEvent(s: WireStatus, base: ChangeBase): StatusEvent {
+const STATUS_KEYS: ReadonlySet<string> = new Set([
+	'id',
+	'status',
+	'timestamp',
+	'recipient_id',
+	'recipient_user_id',
+	'recipient_parent_user_id',
+	'recipient_type',
+	'recipient_participant_id',
+	'recipient_participant_user_id',
+	'recipient_participant_parent_user_id',
+	'recipient_identity_key_hash',
+	'biz_opaque_callback_data',
+	'conversation',
+	'pricing',
+	'errors',
+]);
+
+export function toStatusEvent(s: WireStatus, contacts: WireContact[], base: ChangeBase): StatusEvent {
+	const recipientType = str(s.recipient_type);
+	const isGroup = recipientType === 'group';
+	const recipient = str(s.recipient_id);
+	// In a group the contact describes the participant, else the recipient.
+	const person = personOf(
+		contacts,
+		isGroup
+			? {
+					phone: str(s.recipient_participant_id),
+					userId: str(s.recipient_participant_user_id),
+					parentUserId: str(s.recipient_participant_parent_user_id),
+				}
+			: {
+					phone: recipient,
+					userId: str(s.recipient_user_id),
+					parentUserId: str(s.recipient_parent_user_id),
+				},
+	);
 	// The Send nodes append an idempotency key to the user's callback data; the user sees their own value.
 	const callback = decodeCallbackData(str(s.biz_opaque_callback_data));
 	return {
 		event: 'status',
 		...base,
-		timestamp: unixToIso(s.timestamp),
+		timestamp: unixToIso(s.timestamp) ?? base.timestamp,
 		status: str(s.status) ?? 'unknown',
-		messageId: str(s.id) ?? '',
-		recipient: str(s.recipient_id),
-		recipientUserId: str(s.recipient_user_id),
+		messageId: str(s.id),
+		recipient: isGroup ? recipient : person.phone,
+		recipientUserId: isGroup ? str(s.recipient_user_id) : person.userId,
+		recipientParentUserId: isGroup ? str(s.recipient_parent_user_id) : person.parentUserId,
+		recipientType,
+		groupId: isGroup ? recipient : null,
+		participant: isGroup ? person.phone : str(s.recipient_participant_id),
+		participantUserId: isGroup ? person.userId : str(s.recipient_participant_user_id),
+		participantParentUserId: isGroup ? person.parentUserId : str(s.recipient_participant_parent_user_id),
+		username: person.username,
+		profileName: person.profileName,
+		identityKeyHash: str(s.recipient_identity_key_hash) ?? person.identityKeyHash,
 		bizOpaqueCallbackData: callback.userValue,
 		idempotencyKey: callback.idempotencyKey,
 		pricing: isRecord(s.pricing)
 			? {
-					billable: typeof s.pricing.billable === 'boolean' ? s.pricing.billable : null,
+					billable: bool(s.pricing.billable),
 					pricingModel: str(s.pricing.pricing_model),
 					type: str(s.pricing.type),
 					category: str(s.pricing.category),
@@ -50,27 +94,23 @@ export function toStatusEvent(s: WireStatus, base: ChangeBase): StatusEvent {
 				}
 			: null,
 		errors: toMetaErrors(s.errors).map(explainStatusError),
+		unknown: withContact(unknownFields(s, STATUS_KEYS), person),
 	};
 }
 
-export function toErrorEvent(e: WireError, base: ChangeBase, entry: WireEntry): ErrorEvent {
-	return { event: 'error', ...base, timestamp: unixToIso(entry.time), ...toMetaError(e) };
+export function toErrorEvent(e: WireError, base: ChangeBase): ErrorEvent {
+	return { event: 'error', ...base, ...toMetaError(e) };
 }
 
-export function toTemplateEvent(
-	v: Record<string, unknown>,
-	base: ChangeBase,
-	entry: WireEntry,
-): TemplateUpdateEvent {
-	const id = v.message_template_id;
+export function toTemplateEvent(v: Record<string, unknown>, base: ChangeBase): TemplateUpdateEvent {
 	return {
 		event: 'template_update',
 		...base,
-		timestamp: unixToIso(entry.time),
 		updateEvent: str(v.event),
-		templateId: typeof id === 'number' ? String(id) : str(id),
+		templateId: str(v.message_template_id),
 		templateName: str(v.message_template_name),
 		language: str(v.message_template_language),
+		category: str(v.message_template_category),
 		reason: str(v.reason),
 		previousQualityScore: str(v.previous_quality_score),
 		newQualityScore: str(v.new_quality_score),
@@ -80,40 +120,48 @@ export function toTemplateEvent(
 	};
 }
 
-export function toAccountEvent(
-	v: Record<string, unknown>,
-	base: ChangeBase,
-	entry: WireEntry,
-): AccountUpdateEvent {
+export function toAccountEvent(v: Record<string, unknown>, base: ChangeBase): AccountUpdateEvent {
 	return {
 		event: 'account_update',
 		...base,
-		timestamp: unixToIso(entry.time),
 		updateEvent: str(v.event) ?? str(v.decision),
 		phoneNumber: str(v.display_phone_number) ?? str(v.phone_number),
 		details: v,
 	};
 }
 
+const PREFERENCE_KEYS: ReadonlySet<string> = new Set([
+	'wa_id',
+	'user_id',
+	'parent_user_id',
+	'category',
+	'value',
+	'detail',
+	'signup_id',
+	'timestamp',
+]);
+
 export function toUserPreferenceEvent(
 	p: Record<string, unknown>,
 	contacts: WireContact[],
 	base: ChangeBase,
 ): UserPreferenceEvent {
-	const waId = str(p.wa_id);
-	const userId = str(p.user_id);
-	const contact = contacts.find(
-		(c) => isRecord(c) && ((waId && c.wa_id === waId) || (userId && c.user_id === userId)),
-	);
+	const person = personOf(contacts, {
+		phone: str(p.wa_id),
+		userId: str(p.user_id),
+		parentUserId: str(p.parent_user_id),
+	});
 	return {
 		event: 'user_preference',
 		...base,
-		timestamp: unixToIso(p.timestamp),
-		from: waId ?? str(contact?.wa_id),
-		userId: userId ?? str(contact?.user_id),
+		timestamp: unixToIso(p.timestamp) ?? base.timestamp,
+		from: person.phone,
+		...patientOf(person),
 		category: str(p.category),
 		value: str(p.value),
 		detail: str(p.detail),
+		signupId: str(p.signup_id),
+		unknown: withContact(unknownFields(p, PREFERENCE_KEYS), person),
 	};
 }
 

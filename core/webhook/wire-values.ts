@@ -1,17 +1,19 @@
 /**
  * Reading single values out of Meta's webhook JSON without trusting its shape: strings, numbers, Unix times, nested
- * records, Meta error objects. Nothing here throws on unexpected input.
+ * records, Meta error objects, and the fields a mapper did not type (`unknownFields`). Nothing here throws on
+ * unexpected input. An empty string counts as absent (null): Meta sends `wa_id: ""` for some username-only users.
  */
 import { DateTime } from 'luxon';
 
-import type { MetaError, WireError } from './events';
+import type { MetaError, UnknownFields } from './events';
+import type { WireError } from './wire';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function str(value: unknown): string | null {
-	if (typeof value === 'string') return value;
+	if (typeof value === 'string') return value === '' ? null : value;
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	return null;
 }
@@ -23,6 +25,10 @@ export function num(value: unknown): number | null {
 		return Number.isFinite(n) ? n : null;
 	}
 	return null;
+}
+
+export function bool(value: unknown): boolean | null {
+	return typeof value === 'boolean' ? value : null;
 }
 
 /** Meta sends Unix seconds as a string (messages, statuses) or a number (entry.time). */
@@ -47,6 +53,24 @@ export function camelize(value: unknown): unknown {
 	const out: Record<string, unknown> = {};
 	for (const [k, v] of Object.entries(value)) out[camelKey(k)] = camelize(v);
 	return out;
+}
+
+/**
+ * The keys of `record` a mapper did not read (`known`), camelCased with their values, or null when there are none:
+ * how an event keeps the fields this package does not type (new Meta fields, an unknown message type's body).
+ */
+export function unknownFields(record: Record<string, unknown>, known: ReadonlySet<string>): UnknownFields {
+	let out: Record<string, unknown> | null = null;
+	for (const key in record) {
+		if (known.has(key) || record[key] === undefined) continue;
+		(out ??= {})[camelKey(key)] = camelize(record[key]);
+	}
+	return out;
+}
+
+/** `unknown` with `nested` added under `key` (unchanged when `nested` is null). */
+export function withNested(unknown: UnknownFields, key: string, nested: UnknownFields): UnknownFields {
+	return nested ? { ...unknown, [key]: nested } : unknown;
 }
 
 export function toMetaError(e: WireError): MetaError {

@@ -29,7 +29,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Copy the Production URL shown above (Webhook URLs) into Meta App Dashboard → WhatsApp → Configuration → Callback URL, put the credential’s Webhook Verify Token into "Verify token", click "Verify and save", then subscribe to the "messages" field (and template or account fields if you select them below). Publish this workflow before verifying: Meta calls the URL to check it.',
+			'Copy the Production URL shown above (Webhook URLs) into Meta App Dashboard → WhatsApp → Configuration → Callback URL, put the credential’s Webhook Verify Token into "Verify token", click "Verify and save", then subscribe to the "messages" field (and the fields of the other events you select below: "calls" for calls, the four "group_…" fields for group updates, template or account fields). Publish this workflow before verifying: Meta calls the URL to check it.',
 		name: 'manualNotice',
 		type: 'notice',
 		default: '',
@@ -55,14 +55,43 @@ export const properties: INodeProperties[] = [
 				description: 'Account, review, phone number quality or name changes',
 			},
 			{
+				name: 'Calls',
+				value: 'call',
+				description:
+					'Voice calls (Business Calling API): a patient calls (with the SDP offer), your call rings, is accepted or rejected, a call ends (with its duration)',
+			},
+			{
+				name: 'Chat History From the WhatsApp Business App',
+				value: 'history',
+				description: 'Past chats of a number shared with the WhatsApp Business app, in chunks',
+			},
+			{
+				name: 'Contacts Synced From the WhatsApp Business App',
+				value: 'app_state_sync',
+				description: 'A contact added, edited or removed in the WhatsApp Business app of a shared number',
+			},
+			{
 				name: 'Errors',
 				value: 'error',
 				description: 'Errors Meta reports outside a message (for example media download errors)',
 			},
 			{
+				name: 'Group Updates',
+				value: 'group_update',
+				description:
+					'Care-team groups: created or deleted (with the invite link), participants joined, left or asked to join, settings or status changed',
+			},
+			{
 				name: 'Messages From Patients',
 				value: 'message',
-				description: 'Every inbound message (text, media, buttons, replies, …)',
+				description:
+					'Every inbound message (text, media, buttons, replies, edits, deletions, call permission answers; group messages with the group ID)',
+			},
+			{
+				name: 'Messages Sent From the WhatsApp Business App',
+				value: 'echo',
+				description:
+					'On a number shared with the WhatsApp Business app: each message staff sent from the app',
 			},
 			{ name: 'Other Updates', value: 'other', description: 'Any other webhook field, unparsed' },
 			{

@@ -8,15 +8,26 @@ import type { ClinicEvent } from '../events';
 
 /**
  * The identity of an event across deliveries, or null when it has none (such events are never suppressed):
- * `message:<wamid>`, `status:<wamid>:<status>`, and for WABA-level updates the field, the entry time and a digest
- * of the change value.
+ * `message:<wamid>`, `echo:<wamid>`, `status:<wamid>:<status>`, `call:<call id>:<event>:<status>`, and for updates
+ * without an ID the field, the time and a digest of the content.
  */
 export function dedupKey(event: ClinicEvent): string | null {
 	switch (event.event) {
 		case 'message':
 			return event.messageId ? `message:${event.messageId}` : null;
+		case 'echo':
+			return event.messageId ? `echo:${event.messageId}` : null;
 		case 'status':
 			return event.messageId ? `status:${event.messageId}:${event.status}` : null;
+		case 'call':
+			return event.callId ? `call:${event.callId}:${event.callEvent}:${event.status}` : null;
+		case 'group_update':
+		case 'history':
+		case 'app_state_sync':
+			// No ID of their own: the time and a digest of the typed content (depth-bounded by the parser).
+			return event.timestamp
+				? `${event.event}:${event.field}:${event.wabaId}:${event.timestamp}:${digest(JSON.stringify({ ...event, raw: undefined }))}`
+				: null;
 		case 'user_preference':
 			// Digest only: the user's phone number / BSUID must not be stored in clear.
 			return event.timestamp

@@ -87,7 +87,7 @@ describe('parseWebhookBody', () => {
 			expect(r.events[0]).toMatchObject({
 				event: 'message',
 				type: 'text',
-				messageId: '',
+				messageId: null,
 				text: null,
 				phoneNumberId: null,
 			});
@@ -105,10 +105,12 @@ describe('message events', () => {
 			messageId: 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
 			timestamp: '2025-06-08T20:59:43Z',
 			from: '16505551234',
+			groupId: null,
 			userId: null,
 			parentUserId: null,
 			username: null,
 			profileName: 'Sheena Nelson',
+			identityKeyHash: null,
 			context: null,
 			referral: null,
 			text: 'Hello, I would like to book an appointment for next week.',
@@ -120,7 +122,12 @@ describe('message events', () => {
 			reaction: null,
 			order: null,
 			system: null,
+			identity: null,
+			edit: null,
+			revoke: null,
+			unsupportedType: null,
 			errors: [],
+			unknown: null,
 		});
 	});
 
@@ -238,6 +245,8 @@ describe('message events', () => {
 			buttonReply: { id: 'confirm-appointment', title: 'Confirm' },
 			listReply: null,
 			flowReply: null,
+			callPermissionReply: null,
+			unknown: null,
 		});
 		expect(b.context?.id).toBe('wamid.HBgLMTY1MDU1NTEyMzQVAgARGBJCQzQ1RDY3ODlBQkNERUYwMQA=');
 		const l = onlyMessage('message-interactive-list-reply');
@@ -246,6 +255,8 @@ describe('message events', () => {
 			buttonReply: null,
 			listReply: { id: 'slot_2026-12-01T09:00', title: 'Tue 1 Dec 09:00', description: 'Dr. Smith, room 2' },
 			flowReply: null,
+			callPermissionReply: null,
+			unknown: null,
 		});
 	});
 
@@ -315,11 +326,21 @@ describe('status events', () => {
 			timestamp: '2025-06-15T23:27:53Z',
 			recipient: '16505551234',
 			recipientUserId: null,
+			recipientParentUserId: null,
+			recipientType: null,
+			groupId: null,
+			participant: null,
+			participantUserId: null,
+			participantParentUserId: null,
+			username: null,
+			profileName: null,
+			identityKeyHash: null,
 			bizOpaqueCallbackData: 'appointment-4711',
 			idempotencyKey: null,
 			pricing: { billable: true, pricingModel: 'PMP', type: 'regular', category: 'utility' },
 			conversation: null,
 			errors: [],
+			unknown: null,
 		});
 	});
 
