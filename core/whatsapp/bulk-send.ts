@@ -17,9 +17,10 @@
  * Every send ends in one of three outcomes (send-outcome.ts): sent, failed (not sent), or unknown (the request may
  * have reached Meta without an answer: `SendOutcomeUnknownError`). An unknown is a regular outcome in both modes, not
  * a failure: it never stops a run without Continue On Fail, since the message may well have been delivered and
- * stopping would not undo it. Only a streak of `UNKNOWN_STREAK_LIMIT` unknowns in a row (the connection keeps
- * breaking) stops such a run, like a failure, so that a broken network does not hold every remaining item for a
- * full timeout.
+ * stopping would neither undo it nor tell the clinic more than the item does. (A streak detector was tried and
+ * dropped: under concurrency, sends that fail fast finish first, so "N unknowns in a row" fired at a 15 % fault
+ * rate. Each unknown is bounded by the request timeout; a network that is down from the start answers "refused" or
+ * "not found", which are failures and stop the run.)
  *
  * `requireSender` is checked before anything is sent (streaming: before the first item is prepared; validate-all:
  * once after validation when at least one item is valid). `onOutcomes` sees the settled outcomes exactly once: on
@@ -29,7 +30,7 @@
  */
 import { systemClock } from './clock';
 import { mapWithConcurrency } from './rate-limiter';
-import { isSendOutcomeUnknown, unknownStreakError } from './send-outcome';
+import { isSendOutcomeUnknown } from './send-outcome';
 
 /** Output fields of one item (an n8n item's json in the node layer). */
 export type SendFields = Record<string, unknown>;
@@ -68,9 +69,6 @@ export type SendOutcome<F extends SendFields = SendFields> =
 			error?: undefined;
 			unknown?: undefined;
 	  };
-
-/** Without Continue On Fail, this many unknown outcomes in a row (no message accepted between them) stop the run. */
-export const UNKNOWN_STREAK_LIMIT = 10;
 
 /** Why a run without Continue On Fail stopped. */
 export interface BulkSendStop {
@@ -260,8 +258,8 @@ async function applyGate<F extends SendFields, J extends BulkJob<F>>(
 }
 
 /**
- * Sends concurrently; no new send starts after the first failure or after `UNKNOWN_STREAK_LIMIT` unknowns in a row
- * (in-flight sends finish, are counted and get their outcome). An unknown alone does not stop the run.
+ * Sends concurrently; no new send starts after the first failure (in-flight sends finish, are counted and get their
+ * outcome). An unknown outcome does not stop the run.
  */
 async function sendUntilFailure<F extends SendFields, J extends BulkJob<F>>(
 	plan: BulkSendPlan<F, J>,
@@ -269,12 +267,10 @@ async function sendUntilFailure<F extends SendFields, J extends BulkJob<F>>(
 	succeeded: (itemIndex: number, job: J, json: F) => void,
 	notSent: (itemIndex: number, job: J, error: unknown) => void,
 ): Promise<BulkSendStop | undefined> {
-	const state: {
-		accepted: number;
-		unknown: number;
-		streak: number;
-		failure?: { itemIndex: number; error: unknown };
-	} = { accepted: 0, unknown: 0, streak: 0 };
+	const state: { accepted: number; unknown: number; failure?: { itemIndex: number; error: unknown } } = {
+		accepted: 0,
+		unknown: 0,
+	};
 	// Re-read after an await (another send may have failed meanwhile): report the lowest failed item.
 	const fail = (itemIndex: number, error: unknown) => {
 		const first = state.failure as { itemIndex: number } | undefined;
@@ -285,14 +281,11 @@ async function sendUntilFailure<F extends SendFields, J extends BulkJob<F>>(
 		try {
 			const json = await plan.send(job);
 			state.accepted++;
-			state.streak = 0;
 			succeeded(itemIndex, job, json);
 		} catch (error) {
 			notSent(itemIndex, job, error);
-			if (!isSendOutcomeUnknown(error)) return fail(itemIndex, error);
-			state.unknown++;
-			if (++state.streak >= UNKNOWN_STREAK_LIMIT && !state.failure)
-				state.failure = { itemIndex, error: unknownStreakError(state.streak, error) };
+			if (isSendOutcomeUnknown(error)) state.unknown++;
+			else fail(itemIndex, error);
 		}
 	});
 	const { failure, accepted, unknown } = state;

@@ -63,18 +63,3 @@ export function sendFailure(error: unknown, earlierMayHaveBeenSent: boolean): un
 	if (!(error instanceof CloudApiError)) return error;
 	return error.mayHaveBeenSent || earlierMayHaveBeenSent ? new SendOutcomeUnknownError(error) : error;
 }
-
-/** Why a run without Continue On Fail stopped after `count` unknown outcomes in a row. */
-export function unknownStreakError(count: number, last: unknown): ClinicError {
-	const code = last instanceof SendOutcomeUnknownError ? String(last.code) : 'unknown';
-	return new ClinicError(
-		`The connection to WhatsApp broke ${count} times in a row after messages were handed over (${code}); the run stopped`,
-		{
-			code: 'send_outcome_unknown_streak',
-			title: 'Connection to WhatsApp keeps failing',
-			hint: `Check the network between n8n and the base URL in the credential. Those ${count} messages (and any other unknown ones) may have been delivered: do not resend them yet. With Audit to Store they are recorded as message.unknown and resolved when their status updates arrive; turn on "Continue On Fail" to get one result per item.`,
-			kind: 'remote',
-			cause: last,
-		},
-	);
-}

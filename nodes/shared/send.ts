@@ -12,8 +12,8 @@
  *
  * Continue On Fail OFF: every item is validated BEFORE any request; the first bad item throws (naming the item, the
  * field and the fix) and NOTHING is sent. Then all jobs are sent concurrently; no new send starts after the first
- * failure (a refusal, or 10 unknown outcomes in a row), and the error says how many messages had already been
- * accepted and how many have an unknown outcome. An unknown outcome alone does not stop the run: it is output.
+ * failure (a refusal), and the error says how many messages had already been accepted and how many have an unknown
+ * outcome. An unknown outcome does not stop the run: it is output like a sent item.
  * Continue On Fail ON: bad items become paired error items; sending starts with the first valid item while the rest
  * are still being validated. A `gate` (e.g. "Require Consent for Purpose") runs once over every valid item after
  * validation and before the first send, in both modes; the items it holds back are output as regular items and never
