@@ -9,6 +9,7 @@ import {
 import { clinicStoreConnectionTest } from '../shared/store';
 import * as append from './actions/append.operation';
 import * as exportOp from './actions/export.operation';
+import * as kpiReport from './actions/kpiReport.operation';
 import * as purge from './actions/purge.operation';
 import * as query from './actions/query.operation';
 import * as rotateKeys from './actions/rotateKeys.operation';
@@ -23,7 +24,7 @@ export class AuditLog implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ {"append":"Append","query":"Query","verify":"Verify Chain","export":"Export","purge":"Purge by Retention","rotateKeys":"Rotate Keys"}[$parameter["operation"]] }}',
+			'={{ {"append":"Append","query":"Query","verify":"Verify Chain","export":"Export","purge":"Purge by Retention","rotateKeys":"Rotate Keys","kpiReport":"KPI Report"}[$parameter["operation"]] }}',
 		description:
 			'Tamper-evident log of every patient communication: append entries, search them, verify the hash chain, export CSV or FHIR AuditEvent, purge by retention',
 		defaults: { name: 'Audit Log' },
@@ -50,6 +51,13 @@ export class AuditLog implements INodeType {
 						value: 'export',
 						action: 'Export the audit log',
 						description: 'CSV or FHIR R4 AuditEvent Bundle file for a period or a patient',
+					},
+					{
+						name: 'KPI Report',
+						value: 'kpiReport',
+						action: 'Build a KPI report',
+						description:
+							'Response times, delivery, confirmations, no-shows, waitlist fill rate, CSAT and opt-outs by week and practitioner, as CSV and an HTML page with charts',
 					},
 					{
 						name: 'Purge by Retention',
@@ -84,6 +92,7 @@ export class AuditLog implements INodeType {
 			...exportOp.description,
 			...purge.description,
 			...rotateKeys.description,
+			...kpiReport.description,
 		],
 	};
 

@@ -4,12 +4,13 @@ import { createRouter } from '../../shared/router';
 import { getClinicStore } from '../../shared/store';
 import * as append from './append.operation';
 import * as exportOp from './export.operation';
+import * as kpiReport from './kpiReport.operation';
 import * as purge from './purge.operation';
 import * as query from './query.operation';
 import * as rotateKeys from './rotateKeys.operation';
 import * as verify from './verify.operation';
 
-export type AuditOperation = 'append' | 'query' | 'verify' | 'export' | 'purge' | 'rotateKeys';
+export type AuditOperation = 'append' | 'query' | 'verify' | 'export' | 'purge' | 'rotateKeys' | 'kpiReport';
 
 export const router = createRouter<ClinicStore, AuditOperation>({
 	open: async (ctx) => await getClinicStore(ctx),
@@ -20,5 +21,6 @@ export const router = createRouter<ClinicStore, AuditOperation>({
 		export: exportOp.execute,
 		purge: purge.execute,
 		rotateKeys: rotateKeys.execute,
+		kpiReport: kpiReport.execute,
 	},
 });

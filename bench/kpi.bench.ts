@@ -1,0 +1,175 @@
+/**
+ * KPI Report benchmark: the Audit Log node's KPI Report (figures, CSV and the HTML page with its four charts) over
+ * 1,000,000 audit entries and 100,000 appointments, < 5 s on SQLite; the same on PostgreSQL when WAC_PG_URL is set
+ * (reported, no target). `--quick`: 10,000 entries and 1,000 appointments. The store is filled by bench/kpi/seed.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+import { buildKpiReport, kpiCsv, kpiHtml, storedAppointments } from '../core/kpi';
+import { openClinicStore } from '../core/store';
+import type { ClinicStore, ClinicStoreConfig } from '../core/store/ports';
+import { ENTRIES_PER_APPOINTMENT, plan, writeAuditLog, writeBookings } from './kpi/seed';
+import type { BenchContext, BenchResult, Benchmark } from './types';
+
+const PHI = { key: randomBytes(32).toString('base64'), keyId: 'bench' };
+/** Monday 2026-03-30 00:00 in São Paulo: the report covers the 13 weeks before. */
+const NOW = Date.parse('2026-03-30T03:00:00Z');
+const ZONE = 'America/Sao_Paulo';
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+	const c0 = process.cpuUsage();
+	const t0 = performance.now();
+	const value = await fn();
+	const c = process.cpuUsage(c0);
+	return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, value };
+}
+
+/** One full KPI Report as the node runs it: figures, CSV, HTML with charts (and how long the pictures took). */
+async function report(store: ClinicStore) {
+	const t0 = performance.now();
+	const r = await buildKpiReport(store, {
+		from: new Date(NOW - 93 * 86_400_000),
+		to: new Date(NOW + 2 * 86_400_000),
+		timeZone: ZONE,
+		appointments: storedAppointments(store),
+		now: new Date(NOW),
+	});
+	const t1 = performance.now();
+	const csv = kpiCsv(r.rows);
+	const html = await kpiHtml(r, { title: 'Clinic KPI report', charts: true });
+	return { r, csv, html, figuresMs: t1 - t0, filesMs: performance.now() - t1 };
+}
+
+async function suite(
+	label: string,
+	config: ClinicStoreConfig,
+	appointments: number,
+	target: boolean,
+	ctx: BenchContext,
+): Promise<BenchResult[]> {
+	const store = await openClinicStore(config, { cache: false });
+	try {
+		const p = plan(appointments, NOW);
+		ctx.log(`${label}: writing ${appointments.toLocaleString('en')} appointments`);
+		await writeBookings(store, p);
+		ctx.log(
+			`${label}: writing ${(appointments * ENTRIES_PER_APPOINTMENT).toLocaleString('en')} audit entries`,
+		);
+		const entries = await writeAuditLog(store, p, ctx.log);
+		ctx.log(`${label}: KPI Report`);
+		const { ms, cpuMs, value } = await timed(async () => await report(store));
+		const { r, csv, html, figuresMs, filesMs } = value;
+		if (r.auditEntriesRead !== entries)
+			throw new Error(`${label}: read ${r.auditEntriesRead} of ${entries} entries`);
+		if ((html.match(/<svg/g) ?? []).length !== 4)
+			throw new Error(`${label}: the HTML does not have its 4 charts`);
+		ctx.log(
+			`${label}: ${r.rows.length} rows, ${csv.length} CSV bytes, ${html.length} HTML bytes; no-show ${r.totals.noShowRatePct}%, fill ${r.totals.fillRatePct}%, median reply ${r.totals.responseMedianSeconds} s`,
+		);
+		const figure = `${label} KPI Report, ${entries.toLocaleString('en')} entries + ${appointments.toLocaleString('en')} appointments`;
+		const results: BenchResult[] = [
+			{
+				metric: figure,
+				value: ms / 1000,
+				unit: 's',
+				target: target ? '< 5' : 'info',
+				pass: target ? ms < 5000 : true,
+			},
+			{ metric: `${label} KPI Report, CPU time`, value: cpuMs / 1000, unit: 's', target: 'info', pass: true },
+			{
+				metric: `${label} of which figures (read + count)`,
+				value: figuresMs / 1000,
+				unit: 's',
+				target: 'info',
+				pass: true,
+			},
+			{
+				metric: `${label} of which CSV + HTML with charts`,
+				value: filesMs / 1000,
+				unit: 's',
+				target: 'info',
+				pass: true,
+			},
+			{
+				metric: `${label} KPI Report rate`,
+				value: (entries / ms) * 1000,
+				unit: 'entries/s',
+				target: 'info',
+				pass: true,
+			},
+		];
+		const heap = process.memoryUsage().heapUsed / 1024 / 1024;
+		results.push({
+			metric: `${label} heap used after the report`,
+			value: heap,
+			unit: 'MB',
+			target: 'info',
+			pass: true,
+		});
+		return results;
+	} finally {
+		await store.close();
+	}
+}
+
+async function postgresConfig(
+	url: string,
+): Promise<{ config: ClinicStoreConfig; drop: () => Promise<void> }> {
+	const schema = `wac_kpi_bench_${randomBytes(4).toString('hex')}`;
+	const admin = new Client({ connectionString: url });
+	await admin.connect();
+	await admin.query(`CREATE SCHEMA ${schema}`);
+	await admin.end();
+	const u = new URL(url);
+	u.searchParams.set('options', `-c search_path=${schema}`);
+	return {
+		config: { backend: 'postgres', connectionString: u.toString(), phi: PHI },
+		drop: async () => {
+			const c = new Client({ connectionString: url });
+			await c.connect();
+			await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+			await c.end();
+		},
+	};
+}
+
+const bench: Benchmark = {
+	name: 'kpi',
+	description:
+		'KPI Report (figures + CSV + HTML with 4 charts) over 1,000,000 audit entries and 100,000 appointments < 5 s on SQLite; Postgres reported when WAC_PG_URL is set',
+	async run(ctx) {
+		const appointments = ctx.quick ? 1000 : 100_000;
+		const dir = mkdtempSync(join(tmpdir(), 'wac-kpi-bench-'));
+		const results: BenchResult[] = [];
+		try {
+			const sqlite: ClinicStoreConfig = { backend: 'sqlite', path: join(dir, 'kpi.sqlite'), phi: PHI };
+			results.push(...(await suite('sqlite', sqlite, appointments, !ctx.quick, ctx)));
+			const url = process.env.WAC_PG_URL;
+			if (url) {
+				const pg = await postgresConfig(url);
+				try {
+					results.push(...(await suite('postgres', pg.config, appointments, false, ctx)));
+				} finally {
+					await pg.drop();
+				}
+			} else {
+				results.push({
+					metric: 'postgres (WAC_PG_URL not set)',
+					value: NaN,
+					unit: '',
+					target: 'info',
+					pass: true,
+				});
+			}
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+		return results;
+	},
+};
+
+export default bench;
