@@ -7,24 +7,28 @@
  * (`<!-- fields:start credential=Name -->`). Everything outside the markers is hand-written and left alone.
  * test/unit/docs/fields.test.ts fails when a block is stale; `--check` does the same from the command line.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 
 import { ROOT, renderCredentialFields, renderNodeFields } from './field-table';
 
 export { ROOT };
 
-/** The documented nodes, in the order the README lists them. */
-export const NODES = [
-	'WhatsAppClinicTrigger',
-	'WhatsAppSendTemplate',
-	'WhatsAppSendMessage',
-	'AppointmentSlotLookup',
-	'ConsentCheck',
-	'AuditLog',
-] as const;
+interface PackageJson {
+	n8n: { nodes: string[]; credentials: string[] };
+}
 
-export const CREDENTIALS = ['WhatsAppClinicApi', 'ClinicStoreApi', 'FhirServerApi', 'CalComApi'] as const;
+/** `dist/nodes/X/X.node.js` → `X`: every node and credential the package registers has a page (block). */
+function registered(kind: 'nodes' | 'credentials'): string[] {
+	const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
+	return pkg.n8n[kind].map((file) => basename(file).replace(/\.(node|credentials)\.js$/, ''));
+}
+
+/** The documented nodes: every node package.json registers (each needs docs/nodes/<Node>.md). */
+export const NODES: readonly string[] = registered('nodes');
+
+/** Every credential package.json registers (each needs a block in docs/credentials.md). */
+export const CREDENTIALS: readonly string[] = registered('credentials');
 
 const START = /<!-- fields:start(?: credential=(\w+))? -->/g;
 const END = '<!-- fields:end -->';
@@ -66,6 +70,10 @@ export function docPages(): DocPage[] {
 
 /** The page as it should be: its generated blocks regenerated. */
 export function expectedPage(page: DocPage): { current: string; expected: string } {
+	if (!existsSync(page.file))
+		throw new Error(
+			`${relative(ROOT, page.file)} is missing: every registered node needs a page (copy another node's page, keep the "<!-- fields:start -->" / "<!-- fields:end -->" markers) and run \`npm run docs\``,
+		);
 	const current = readFileSync(page.file, 'utf8');
 	if (!current.match(START))
 		throw new Error(`${relative(ROOT, page.file)} has no "<!-- fields:start -->" marker`);

@@ -2,9 +2,17 @@
  * The field tables in docs/nodes/*.md and docs/credentials.md are generated from the node and credential
  * descriptions (scripts/docs/node-fields.ts). This fails when a page's generated part no longer matches the code.
  */
-import { relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
-import { ROOT, docPages, expectedPage, fillBlocks } from '../../../scripts/docs/node-fields';
+import {
+	CREDENTIALS,
+	NODES,
+	ROOT,
+	docPages,
+	expectedPage,
+	fillBlocks,
+} from '../../../scripts/docs/node-fields';
 
 describe('generated field tables', () => {
 	it('fills only what is between the markers', () => {
@@ -15,6 +23,15 @@ describe('generated field tables', () => {
 			'intro\n<!-- fields:start -->\nnew node\n<!-- fields:end -->\nafter\n<!-- fields:start credential=X -->\nnew X\n<!-- fields:end -->\n',
 		);
 		expect(fillBlocks(out, (credential) => `new ${credential ?? 'node'}\n`)).toBe(out);
+	});
+
+	it('covers every node and credential package.json registers', () => {
+		expect(NODES).toEqual(expect.arrayContaining(['WhatsAppClinicTrigger', 'AuditLog']));
+		const credentialsPage = readFileSync(join(ROOT, 'docs', 'credentials.md'), 'utf8');
+		const missing = CREDENTIALS.filter(
+			(name) => !credentialsPage.includes(`<!-- fields:start credential=${name} -->`),
+		);
+		expect(missing).toEqual([]);
 	});
 
 	it.each(docPages().map((page) => [relative(ROOT, page.file), page]))(
