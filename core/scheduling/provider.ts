@@ -20,6 +20,8 @@ import type {
 
 export interface SchedulingProvider {
 	readonly backend: SchedulingBackend;
+	/** The clinic's IANA time zone (local times, labels, waitlist times of day). */
+	readonly timeZone: string;
 	findFreeSlots(query: SlotQuery): Promise<FreeSlot[]>;
 	book(request: BookRequest): Promise<BookOutcome>;
 	cancel(request: CancelRequest): Promise<CancelOutcome>;

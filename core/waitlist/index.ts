@@ -4,6 +4,7 @@ import './schema';
 export * from './types';
 export { readFreedSlot, timeOfDay } from './freed-slot';
 export { readWish, parseTimesOfDay, type JoinInput } from './entries';
+export { claimReply } from './replies';
 export { WaitlistAudit, WAITLIST_PURPOSE, type WaitlistActor } from './audit';
 export type { WaveOptions } from './offers';
 export type { BookForEntry, ClaimRequest } from './claim';

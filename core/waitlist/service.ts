@@ -19,6 +19,7 @@ import { type JoinInput, readWish, waitlistPhone } from './entries';
 import { nextWave, openRecord, type WaveContext, type WaveOptions } from './offers';
 import type { EntryFilter, WaitlistRepository } from './repositories/port';
 import {
+	CLAIM_PAYLOAD_PREFIX,
 	type ClaimOutcome,
 	type FreedSlot,
 	type OfferToSend,
@@ -183,7 +184,7 @@ export class WaitlistService {
 	}
 
 	async claim(listId: string, request: ClaimRequest, book: BookForEntry): Promise<ClaimOutcome> {
-		const offerId = trimmed(request.offerId);
+		const offerId = trimmed(request.offerId?.replace(CLAIM_PAYLOAD_PREFIX, ''));
 		if (!offerId)
 			throw new WaitlistInputError(
 				'Offer ID is empty',

@@ -145,5 +145,8 @@ export class WaitlistInputError extends ClinicError {
 	}
 }
 
+/** The "Take this time" button payload is `WAITLIST_CLAIM:<offer ID>`; Claim Offer accepts either form. */
+export const CLAIM_PAYLOAD_PREFIX = 'WAITLIST_CLAIM:';
+
 /** Latest start stored for "no end" (year 9999): keeps the range check one comparison in SQL. */
 export const NO_END_MS = 253_402_300_799_999;

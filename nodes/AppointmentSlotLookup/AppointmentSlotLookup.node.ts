@@ -15,6 +15,7 @@ import * as listAppointments from './actions/listAppointments.operation';
 import * as reschedule from './actions/reschedule.operation';
 import { router } from './actions/router';
 import * as updateStatus from './actions/updateStatus.operation';
+import { waitlistProperties } from './actions/waitlist-properties';
 import { getPractitioners, getServices } from './methods/loadOptions';
 
 export class AppointmentSlotLookup implements INodeType {
@@ -25,20 +26,17 @@ export class AppointmentSlotLookup implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ {"findSlots":"Find Free Slots","book":"Book","cancel":"Cancel","reschedule":"Reschedule","listAppointments":"List Appointments","updateStatus":"Update Status"}[$parameter["operation"]] + " · " + {"builtin":"Built-in","fhir":"FHIR","calcom":"Cal.com"}[$parameter["backend"]] }}',
+			'={{ {"findSlots":"Find Free Slots","book":"Book","cancel":"Cancel","reschedule":"Reschedule","listAppointments":"List Appointments","updateStatus":"Update Status","joinWaitlist":"Join Waitlist","leaveWaitlist":"Leave Waitlist","listWaitlist":"List Waitlist","offerFreedSlot":"Offer Freed Slot","claimOffer":"Claim Offer"}[$parameter["operation"]] + " · " + {"builtin":"Built-in","fhir":"FHIR","calcom":"Cal.com"}[$parameter["backend"]] }}',
 		description:
-			'Real-time free slots and booking for WhatsApp patients: built-in clinic scheduler, FHIR R4 server or Cal.com',
+			'Real-time free slots, booking and a waitlist that refills freed slots, for WhatsApp patients: built-in clinic scheduler, FHIR R4 server or Cal.com',
 		defaults: { name: 'Appointment Slot Lookup' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{
-				name: 'clinicStoreApi',
-				required: true,
-				testedBy: 'clinicStoreConnectionTest',
-				displayOptions: { show: { backend: ['builtin'] } },
-			},
+			// Needed by the built-in scheduler and by every Waitlist operation (any scheduling system). n8n cannot show a
+			// credential when either of two parameters is set, so it is always offered; a missing one is a clear error.
+			{ name: 'clinicStoreApi', required: false, testedBy: 'clinicStoreConnectionTest' },
 			{ name: 'fhirServerApi', required: true, displayOptions: { show: { backend: ['fhir'] } } },
 			{ name: 'calComApi', required: true, displayOptions: { show: { backend: ['calcom'] } } },
 		],
@@ -65,11 +63,27 @@ export class AppointmentSlotLookup implements INodeType {
 				description: 'Where appointments live',
 			},
 			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				default: 'appointment',
+				options: [
+					{ name: 'Appointment', value: 'appointment', description: 'Free slots and appointments' },
+					{
+						name: 'Waitlist',
+						value: 'waitlist',
+						description: 'Patients waiting for an earlier time; freed slots offered to them',
+					},
+				],
+			},
+			{
 				displayName: 'Operation',
 				name: 'operation',
 				type: 'options',
 				noDataExpression: true,
 				default: 'findSlots',
+				displayOptions: { show: { resource: ['appointment'] } },
 				options: [
 					{ name: 'Book', value: 'book', action: 'Book a slot', description: 'Book a slot ID for a patient' },
 					{
@@ -111,18 +125,30 @@ export class AppointmentSlotLookup implements INodeType {
 			...reschedule.description,
 			...listAppointments.description,
 			...updateStatus.description,
+			...waitlistProperties,
 			{
 				displayName: 'Language',
 				name: 'locale',
 				type: 'options',
 				default: 'pt-BR',
-				description: 'Language of slot labels and WhatsApp list texts',
+				description: 'Language of slot labels, WhatsApp list texts and the answer to a claimed offer',
 				options: [
 					{ name: 'English', value: 'en' },
 					{ name: 'Português (Brasil)', value: 'pt-BR' },
 					{ name: 'Español', value: 'es' },
 				],
-				displayOptions: { show: { operation: ['findSlots', 'book', 'reschedule', 'listAppointments'] } },
+				displayOptions: {
+					show: {
+						operation: [
+							'findSlots',
+							'book',
+							'reschedule',
+							'listAppointments',
+							'offerFreedSlot',
+							'claimOffer',
+						],
+					},
+				},
 			},
 		],
 	};

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 
 import { BusyIndex } from '../busy-index';
+import { parseInstant } from '../instant';
 import { type EngineSlot, SlotEngine } from '../engine';
 import { slotLabel } from '../labels';
 import { DEFAULT_ALTERNATIVES, type SchedulingProvider } from '../provider';
@@ -65,6 +66,10 @@ export class BuiltinSchedulingProvider implements SchedulingProvider {
 		this.locale = options.locale ?? 'pt-BR';
 		this.alternativesCount = options.alternatives ?? DEFAULT_ALTERNATIVES;
 		this.newId = options.newId ?? (() => `apt_${randomUUID()}`);
+	}
+
+	get timeZone(): string {
+		return this.engine.zone;
 	}
 
 	private iso(ms: number): string {
@@ -374,13 +379,6 @@ export class BuiltinSchedulingProvider implements SchedulingProvider {
 		if (!updated) throw new SchedulingInputError(`No appointment with id "${id}"`, 'appointmentId');
 		return this.toAppointment(updated);
 	}
-}
-
-/** ISO instant; a value without offset (e.g. "2025-01-14" or "2025-01-14T09:00") is read in `zone`. */
-export function parseInstant(value: string, field: string, zone = 'UTC'): number {
-	const dt = DateTime.fromISO(String(value).trim(), { zone });
-	if (!dt.isValid) throw new SchedulingInputError(`"${field}" is not an ISO 8601 date/time: ${value}`, field);
-	return dt.toMillis();
 }
 
 function requireId(id: string | undefined): string {

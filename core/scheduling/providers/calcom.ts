@@ -27,7 +27,7 @@ import {
 	type SlotQuery,
 	type UpdateStatusRequest,
 } from '../types';
-import { parseInstant } from './builtin';
+import { parseInstant } from '../instant';
 import {
 	CALCOM_BOOKINGS_API_VERSION,
 	CALCOM_SLOTS_API_VERSION,
@@ -61,6 +61,11 @@ export class CalcomSchedulingProvider implements SchedulingProvider {
 	private readonly mapper: CalcomMapper;
 	private readonly eventTypeId: number;
 	private readonly zone: string;
+
+	get timeZone(): string {
+		return this.zone;
+	}
+
 	private readonly clock: Clock;
 	private readonly locale: SlotLocale;
 	private readonly alternativesCount: number;

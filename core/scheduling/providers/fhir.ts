@@ -28,7 +28,7 @@ import {
 	type SlotQuery,
 	type UpdateStatusRequest,
 } from '../types';
-import { parseInstant } from './builtin';
+import { parseInstant } from '../instant';
 import { FhirBookings } from './fhir-booking';
 import { FhirClient, type SearchResult, type SearchTruncation } from './fhir-client';
 import { FhirMapper } from './fhir-mapping';
@@ -64,6 +64,11 @@ export class FhirSchedulingProvider implements SchedulingProvider {
 	private readonly mapper: FhirMapper;
 	private readonly bookings: FhirBookings;
 	private readonly zone: string;
+
+	get timeZone(): string {
+		return this.zone;
+	}
+
 	private readonly clock: Clock;
 	private readonly locale: SlotLocale;
 	private readonly alternativesCount: number;

@@ -34,6 +34,8 @@ export function context(c: Ctx): IExecuteFunctions {
 			return data;
 		},
 		getInstanceId: () => 'test-instance',
+		getWorkflow: () => ({ id: 'wf-test', name: 'Test workflow', active: false }),
+		getExecutionId: () => 'exec-1',
 		continueOnFail: () => c.continueOnFail ?? false,
 		addExecutionHints: (...hints: NodeExecutionHint[]) => c.hints?.push(...hints),
 		helpers: { httpRequestWithAuthentication: c.http ?? jest.fn() },
