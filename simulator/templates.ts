@@ -297,6 +297,32 @@ const SPECS: TemplateSpec[] = [
 		languages: ['en_US'],
 		translations: { en_US: { body: 'Hello {{1}}, get 50% off your next check-up!!! Limited offer!!!' } },
 	},
+	{
+		// Waitlist backfill (workflow 08): a freed time offered to waiting patients; the button payload carries the
+		// offer ID (WAITLIST_CLAIM:<id>). Brazilian Portuguese first.
+		name: 'waitlist_offer',
+		category: 'UTILITY',
+		bodyExample: ['Maria', 'seg., 7 jan · 09:00', 'Dra. Ana Souza', '30'],
+		buttons: [{ type: 'QUICK_REPLY' }],
+		languages: ['pt_BR', 'en_US', 'es'],
+		translations: {
+			pt_BR: {
+				body: 'Olá {{1}}, abriu um horário: {{2}} com {{3}}. Se quiser, toque em "Quero este horário" nos próximos {{4}} minutos: quem confirmar primeiro fica com a vaga.',
+				footer: 'Você está na lista de espera da clínica',
+				buttons: ['Quero este horário'],
+			},
+			en_US: {
+				body: 'Hello {{1}}, a time has opened up: {{2}} with {{3}}. If you want it, tap "Take this time" within {{4}} minutes: the first to confirm gets it.',
+				footer: 'You are on the clinic waitlist',
+				buttons: ['Take this time'],
+			},
+			es: {
+				body: 'Hola {{1}}, se liberó un horario: {{2}} con {{3}}. Si lo quiere, toque "Quiero este horario" en los próximos {{4}} minutos: quien confirme primero se queda con él.',
+				footer: 'Usted está en la lista de espera de la clínica',
+				buttons: ['Quiero este horario'],
+			},
+		},
+	},
 ];
 
 function namedExample(pairs: string[]): Array<{ param_name: string; example: string }> {
