@@ -8,6 +8,7 @@ import type { SimContext } from './context';
 import { defaultPhone, findPhone } from './context';
 import { Errors, GraphError } from './errors';
 import { isRecord, parseJson } from './http-util';
+import { handleGroupsControl } from './groups-control';
 import { receiveInbound } from './inbound';
 import { markReadByPatient } from './lifecycle';
 import { liveMedia } from './media';
@@ -91,7 +92,7 @@ const ConfigSchema = z
 		latencyMs: z.number().nonnegative().optional(),
 		faultRate: z.number().min(0).max(1).optional(),
 		faultKinds: z
-			.array(z.enum(['error500', 'drop', 'timeout']))
+			.array(z.enum(['error500', 'drop', 'timeout', 'lostResponse']))
 			.min(1)
 			.optional(),
 		faultTimeoutMs: z.number().nonnegative().optional(),
@@ -224,7 +225,7 @@ export async function handleControl(
 				.filter((m) => userMatches(ctx, m.userKey, user))
 				.map((m) => ({ direction: 'out', at: m.acceptedAt, ...outboundView(ctx, m) }));
 			const inc = ctx.state.inbound
-				.filter((m) => userMatches(ctx, m.userKey, user))
+				.filter((m) => userMatches(ctx, m.userKey, user) && m.message.group_id === undefined)
 				.map((m) => ({
 					direction: 'in',
 					at: m.receivedAt,
@@ -335,6 +336,8 @@ export async function handleControl(
 			return ok({ blocked: [...ctx.state.blockedNumbers] });
 		}
 	}
+	const groups = handleGroupsControl(ctx, method, path, query, body);
+	if (groups) return groups;
 	const media = /^\/_sim\/media\/([^/]+)$/.exec(path);
 	if (media && method === 'GET') {
 		const item = liveMedia(ctx, decodeURIComponent(media[1]));

@@ -5,6 +5,7 @@
 import type { SimContext } from './context';
 import { findPhone } from './context';
 import { Errors } from './errors';
+import { handleGroupsGraph } from './groups-graph';
 import { isRecord, parseForm, parseJson } from './http-util';
 import { deleteMedia, getMediaInfo, uploadMedia } from './media';
 import type { PhoneNumberConfig } from './options';
@@ -208,6 +209,8 @@ async function subscribedApps(ctx: SimContext, req: GraphRequest): Promise<Graph
 }
 
 export async function handleGraph(ctx: SimContext, req: GraphRequest): Promise<GraphResponse> {
+	const groups = handleGroupsGraph(ctx, req);
+	if (groups) return groups;
 	const [objectId, edge, ...rest] = req.segments;
 	const method = req.method;
 	const notFound = () => Errors.unknownPath(`/${req.segments.join('/')}`);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { SimContext } from './context';
 import { defaultPhone, findPhone } from './context';
 import { Errors, webhookError } from './errors';
+import { assertGroupWriter } from './groups-control';
 import { createMedia, mediaUrl } from './media';
 import type { Delivery, InboundMessage } from './state';
 import { BSUID_PATTERN, newWamid } from './state';
@@ -61,6 +62,8 @@ export const InboundSchema = z
 		emoji: z.string().optional(),
 		messageId: z.string().optional(),
 		contacts: z.array(z.record(z.unknown())).optional(),
+		/** Write in this WhatsApp group (the sender must be a participant): the message carries `group_id`. */
+		groupId: z.string().min(1).optional(),
 		/** Wait for the first webhook attempt before answering (default true). */
 		wait: z.boolean().default(true),
 	})
@@ -134,6 +137,7 @@ export async function receiveInbound(ctx: SimContext, raw: unknown): Promise<Inb
 	const message: Record<string, unknown> = {};
 	if (user.waId) message.from = user.waId;
 	message.from_user_id = user.userId;
+	if (v.groupId) message.group_id = assertGroupWriter(ctx, v.groupId, user).id;
 	message.id = id;
 	message.timestamp = String(Math.floor(now / 1000));
 	const ctxId = contextId(ctx, v, key);

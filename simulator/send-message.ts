@@ -7,6 +7,7 @@ import { Errors, webhookError } from './errors';
 import { isRecord } from './http-util';
 import { scheduleStatuses } from './lifecycle';
 import { messageMediaResolver } from './media';
+import { sendGroupMessage } from './groups-messages';
 import { checkMessage } from './message-validation';
 import type { OutboundMessage, RenderedMessage } from './state';
 import { BSUID_PATTERN, newWamid } from './state';
@@ -69,8 +70,9 @@ export function sendMessage(
 		if (raw.status !== 'read') throw Errors.invalidParameter('Param status must be "read".');
 		return markAsRead(ctx, raw);
 	}
+	if (raw.recipient_type === 'group') return sendGroupMessage(ctx, phone, raw);
 	if (raw.recipient_type !== undefined && raw.recipient_type !== 'individual') {
-		throw Errors.invalidParameter('Param recipient_type must be "individual".');
+		throw Errors.invalidParameter('Param recipient_type must be one of {individual, group}.');
 	}
 	const recipient = parseRecipient(raw);
 	const type = raw.type === undefined ? 'text' : String(raw.type);

@@ -74,6 +74,7 @@ const STATIC: Record<string, { file: string; type: string }> = {
 	'/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
 	'/chat.js': { file: 'chat.js', type: 'text/javascript; charset=utf-8' },
 	'/chat-render.js': { file: 'chat-render.js', type: 'text/javascript; charset=utf-8' },
+	'/chat-groups.js': { file: 'chat-groups.js', type: 'text/javascript; charset=utf-8' },
 	'/chat.css': { file: 'chat.css', type: 'text/css; charset=utf-8' },
 };
 

@@ -133,7 +133,7 @@ export interface DeliveryAttempt {
 
 export interface Delivery {
 	id: string;
-	kind: 'statuses' | 'messages' | 'raw';
+	kind: 'statuses' | 'messages' | 'raw' | 'groups' | 'calls';
 	url: string;
 	eventIds: string[];
 	bodyBytes: number;

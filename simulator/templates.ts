@@ -235,6 +235,19 @@ const SPECS: TemplateSpec[] = [
 		},
 	},
 	{
+		name: 'care_team_group_invite',
+		category: 'UTILITY',
+		bodyExample: ['https://chat.whatsapp.com/AbCdEfGhIjK'],
+		languages: LANGUAGES,
+		translations: {
+			en_US: { body: 'You are invited to your care team group at the clinic. Tap to join: {{1}}' },
+			pt_BR: {
+				body: 'Você foi convidado para o grupo da sua equipe de cuidado na clínica. Toque para entrar: {{1}}',
+			},
+			es: { body: 'Está invitado al grupo de su equipo de atención en la clínica. Toque para unirse: {{1}}' },
+		},
+	},
+	{
 		name: 'opt_in_request',
 		category: 'UTILITY',
 		parameterFormat: 'NAMED',

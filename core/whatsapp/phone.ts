@@ -14,9 +14,18 @@ import {
 
 import { MessageValidationError } from './messages/validation';
 
-export type Recipient =
+/** One person: a phone number or a business-scoped user ID (what parseRecipient returns). */
+export type PersonRecipient =
 	| { kind: 'phone'; /** E.164 with leading `+`. */ e164: string }
 	| { kind: 'bsuid'; userId: string };
+
+/** A WhatsApp group (Groups API): sent as `recipient_type: "group"`, `to: <group ID>` (see groups-limits.ts). */
+export interface GroupRecipient {
+	kind: 'group';
+	groupId: string;
+}
+
+export type Recipient = PersonRecipient | GroupRecipient;
 
 /** BSUID: ISO 3166 alpha-2 country, a dot, up to 128 alphanumerics. */
 const BSUID = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/;
@@ -60,7 +69,7 @@ function pick(candidates: Array<PhoneNumber | undefined>, unambiguous: boolean):
 export function parseRecipient(
 	raw: unknown,
 	options: { defaultCountry?: CountryCode; field?: string } = {},
-): Recipient {
+): PersonRecipient {
 	const field = options.field ?? 'Recipient';
 	if (typeof raw === 'number' && Number.isFinite(raw)) raw = String(raw);
 	if (typeof raw !== 'string' || raw.trim() === '')
@@ -99,13 +108,15 @@ export function parseRecipient(
 	return { kind: 'phone', e164: phone.number };
 }
 
-/** The recipient part of a Send API body: `{to}` for phones, `{recipient}` for BSUIDs. */
+/** The recipient part of a Send API body: `{to}` for phones and groups, `{recipient}` for BSUIDs. */
 export function recipientFields(recipient: Recipient): { to: string } | { recipient: string } {
+	if (recipient.kind === 'group') return { to: recipient.groupId };
 	return recipient.kind === 'phone' ? { to: recipient.e164 } : { recipient: recipient.userId };
 }
 
-/** Human/output form of a recipient: E.164 or the BSUID. */
+/** Human/output form of a recipient: E.164, the BSUID or the group ID. */
 export function recipientLabel(recipient: Recipient): string {
+	if (recipient.kind === 'group') return recipient.groupId;
 	return recipient.kind === 'phone' ? recipient.e164 : recipient.userId;
 }
 

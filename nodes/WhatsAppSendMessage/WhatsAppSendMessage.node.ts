@@ -11,7 +11,11 @@ import { operations, router } from './actions/router';
 import { recipientProperty } from '../shared/send-fields';
 import { sendAuditProperties } from '../shared/audit-option';
 import { sendConsentProperties } from '../shared/consent-option';
+import { groupIdProperty, recipientDisplay, sendToProperty } from '../shared/send-target';
 import { clinicStoreConnectionTest } from '../shared/store';
+
+/** Mark as Read messages no one: no recipient, consent or audit fields. */
+const NOT_READ = { operation: ['markAsRead'] };
 
 const operationProperty: INodeProperties = {
 	displayName: 'Operation',
@@ -99,7 +103,9 @@ export class WhatsAppSendMessage implements INodeType {
 		],
 		properties: [
 			operationProperty,
-			{ ...recipientProperty, displayOptions: { hide: { operation: ['markAsRead'] } } },
+			sendToProperty(NOT_READ),
+			{ ...recipientProperty, displayOptions: recipientDisplay(NOT_READ) },
+			groupIdProperty(NOT_READ),
 			...Object.values(operations).flatMap((op) => op.description),
 			...sendConsentProperties({ operation: ['markAsRead'] }),
 			...sendAuditProperties({ operation: ['markAsRead'] }),

@@ -89,6 +89,13 @@ export function sendConsentProperties(hideFor?: Record<string, string[]>): INode
 function identityOf(recipient: Recipient | undefined): PatientIdentity {
 	// Only Mark as Read has no recipient, and it never runs the gate: fail closed rather than send unchecked.
 	if (!recipient) throw new Error('Internal error: a message without a recipient reached the consent check');
+	// A group has several patients: their consent is checked when each is invited (WhatsApp Group · Send Invite).
+	if (recipient.kind === 'group')
+		throw new ClinicError(`${OPTION_NAME} checks one patient per message; a group message has several`, {
+			code: 'invalid_input',
+			field: 'Require Consent for Purpose',
+			hint: 'Nothing was sent. Set "Require Consent for Purpose" to Off for group messages: each patient’s consent is checked when WhatsApp Group · Send Invite invites them, and a participant who writes STOP/PARAR is opted out and can be removed.',
+		});
 	return recipient.kind === 'phone'
 		? { phone: recipient.e164, userId: null }
 		: { phone: null, userId: recipient.userId };

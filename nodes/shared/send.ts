@@ -198,7 +198,7 @@ export function recipientSummary(
 ): IDataObject {
 	const summary: IDataObject = {
 		recipient: recipientLabel(recipient),
-		recipientType: recipient.kind === 'phone' ? 'phone' : 'user_id',
+		recipientType: recipient.kind === 'bsuid' ? 'user_id' : recipient.kind,
 		...fields,
 	};
 	if (envelope.bizOpaqueCallbackData) summary.bizOpaqueCallbackData = envelope.bizOpaqueCallbackData;

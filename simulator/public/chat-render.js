@@ -9,6 +9,8 @@ window.SimChatRender = (function () {
 		lookup: function () {
 			return undefined;
 		},
+		/* More buttons for a clinic message (chat-groups.js: join a group; chat-calls.js: calls). */
+		decorate: [],
 	};
 
 	function el(tag, attrs, children) {
@@ -199,7 +201,6 @@ window.SimChatRender = (function () {
 
 	function buttonsFor(m) {
 		var r = m.rendered || {};
-		if (!r.buttons && !r.list) return null;
 		var box = el('div', { className: 'buttons' });
 		(r.buttons || []).forEach(function (b) {
 			if (b.type === 'QUICK_REPLY') {
@@ -263,7 +264,10 @@ window.SimChatRender = (function () {
 				}),
 			);
 		}
-		return box;
+		hooks.decorate.forEach(function (d) {
+			d(m, box);
+		});
+		return box.childNodes.length ? box : null;
 	}
 
 	function patientBubble(m) {
@@ -287,10 +291,22 @@ window.SimChatRender = (function () {
 		]);
 	}
 
+	/* A message another participant wrote in a group: on the left, under their name. */
+	function memberBubble(m) {
+		return el('div', { className: 'row in' }, [
+			el('div', { className: 'bubble member', 'data-id': m.id, 'data-testid': 'member-message' }, [
+				el('div', { className: 'author', text: m.authorName || m.author }),
+				el('div', { className: 'body' }, [formatted(describeInbound(m.message))]),
+				el('div', { className: 'meta', text: timeOf(m.at) }),
+			]),
+		]);
+	}
+
 	return {
 		hooks: hooks,
 		el: el,
 		clinicBubble: clinicBubble,
 		patientBubble: patientBubble,
+		memberBubble: memberBubble,
 	};
 })();

@@ -5,6 +5,7 @@
 
 	var BSUID = /^[A-Z]{2}\.[A-Za-z0-9]+$/;
 	var patient = null; // { key, name }
+	var group = null; // the open group chat { id, subject }, or null for the chat with the clinic
 	var lastJson = '';
 	var messagesById = {};
 	var openList = null; // { message, selected }
@@ -43,6 +44,7 @@
 		var body = { name: patient.name || 'Patient' };
 		if (BSUID.test(patient.key)) body.userId = patient.key;
 		else body.from = patient.key;
+		if (group) body.groupId = group.id;
 		Object.keys(fields).forEach(function (k) {
 			body[k] = fields[k];
 		});
@@ -107,7 +109,8 @@
 				(m.direction === 'in' && m.message.type === 'reaction') ||
 				(m.direction === 'out' && m.rendered && m.rendered.reaction);
 			if (isReaction) return;
-			var node = m.direction === 'out' ? R.clinicBubble(m) : R.patientBubble(m);
+			var mine = m.direction === 'in' && (!m.author || m.author === patient.key);
+			var node = m.direction === 'out' ? R.clinicBubble(m) : mine ? R.patientBubble(m) : R.memberBubble(m);
 			if (reactions[m.id])
 				node
 					.querySelector('.bubble')
@@ -119,7 +122,10 @@
 
 	function poll() {
 		if (!patient) return Promise.resolve();
-		return api('GET', '/_sim/conversation?user=' + encodeURIComponent(patient.key))
+		var path = group
+			? '/_sim/groups/conversation?group=' + encodeURIComponent(group.id)
+			: '/_sim/conversation?user=' + encodeURIComponent(patient.key);
+		return api('GET', path)
 			.then(function (res) {
 				var json = JSON.stringify(res.data);
 				if (json !== lastJson) {
@@ -192,8 +198,23 @@
 			.catch(function () {});
 	}
 
+	/* Shows the chat with the clinic (target null) or a group chat ({ id, subject }). */
+	function openThread(target) {
+		group = target;
+		lastJson = '';
+		$('chat-sub').textContent = group
+			? 'Group · ' + group.subject
+			: 'You are ' +
+				(patient.name || 'the patient') +
+				' (' +
+				(BSUID.test(patient.key) ? patient.key : '+' + patient.key) +
+				')';
+		poll();
+	}
+
 	function openChat(key, name) {
 		key = key.trim();
+		group = null;
 		if (!BSUID.test(key)) key = key.replace(/[\s\-().+]/g, '');
 		patient = { key: key, name: name };
 		lastJson = '';
@@ -209,6 +230,7 @@
 		history.replaceState(null, '', url.toString());
 		poll();
 		loadPatients();
+		if (window.SimChatGroups) window.SimChatGroups.load();
 	}
 
 	$('patient-form').addEventListener('submit', function (e) {
@@ -257,6 +279,20 @@
 		if (row.description) fields.description = row.description;
 		sendInbound(fields);
 	});
+
+	/* What chat-groups.js and chat-calls.js use. */
+	window.SimChat = {
+		api: api,
+		poll: poll,
+		openThread: openThread,
+		send: sendInbound,
+		patient: function () {
+			return patient;
+		},
+		group: function () {
+			return group;
+		},
+	};
 
 	var params = new URLSearchParams(location.search);
 	loadClinic();

@@ -9,6 +9,7 @@ import {
 	MAX_USER_CALLBACK_DATA_BYTES,
 	encodeCallbackData,
 } from '../callback-data';
+import { assertGroupMessageType } from '../groups-limits';
 import { recipientFields, type Recipient } from '../phone';
 import { MessageValidationError } from './validation';
 
@@ -33,7 +34,8 @@ export interface MessageContent {
 
 export interface SendMessageRequest extends MessageContent {
 	messaging_product: 'whatsapp';
-	recipient_type: 'individual';
+	/** `group` for a WhatsApp group (Groups API), else `individual`. */
+	recipient_type: 'individual' | 'group';
 	to?: string;
 	recipient?: string;
 	context?: { message_id: string };
@@ -56,9 +58,11 @@ export function buildMessageRequest(
 	content: MessageContent,
 	options: EnvelopeOptions = {},
 ): SendMessageRequest {
+	// Meta's group limits (no interactive messages, …) are checked before anything is sent.
+	if (recipient.kind === 'group') assertGroupMessageType(content.type);
 	const request: SendMessageRequest = {
 		messaging_product: 'whatsapp',
-		recipient_type: 'individual',
+		recipient_type: recipient.kind === 'group' ? 'group' : 'individual',
 		...recipientFields(recipient),
 		...content,
 	};

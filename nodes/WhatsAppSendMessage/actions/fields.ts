@@ -13,9 +13,9 @@ import {
 	optionsCollection,
 	phoneNumberIdOption,
 	readDefaultCountry,
-	readRecipient,
 	type SendOptions,
 } from '../../shared/send-fields';
+import { readSendTarget } from '../../shared/send-target';
 import type { WhatsAppContext } from '../../shared/transport';
 
 export type Operation =
@@ -80,8 +80,5 @@ export function readItemRecipient(
 	itemIndex: number,
 	options: MessageOptions,
 ): Recipient {
-	return readRecipient(
-		ctx.getNodeParameter('recipient', itemIndex, ''),
-		readDefaultCountry(options.defaultCountry),
-	);
+	return readSendTarget(ctx, itemIndex, readDefaultCountry(options.defaultCountry));
 }

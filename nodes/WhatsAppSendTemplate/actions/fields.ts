@@ -10,10 +10,13 @@ import {
 	recipientProperty,
 	type SendOptions,
 } from '../../shared/send-fields';
+import { groupIdProperty, recipientDisplay, sendToProperty } from '../../shared/send-target';
 import { variableFormatsOption, type VariableFormatRow } from './variable-formats';
 
 export const description: INodeProperties[] = [
-	recipientProperty,
+	sendToProperty(),
+	{ ...recipientProperty, displayOptions: recipientDisplay() },
+	groupIdProperty(),
 	{
 		displayName: 'Template',
 		name: 'template',

@@ -5,6 +5,7 @@
 import type { IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
 
 import { newIdempotencyKey } from '../../../core/whatsapp/callback-data';
+import { assertGroupTemplateCategory } from '../../../core/whatsapp/groups-limits';
 import { buildMessageRequest } from '../../../core/whatsapp/messages/request';
 import { buildTemplate, findTemplate, parseTemplateRef } from '../../../core/whatsapp/messages/template';
 import {
@@ -20,7 +21,8 @@ import {
 	uploadItemBinary,
 	type SendJob,
 } from '../../shared/send';
-import { readDefaultCountry, readRecipient } from '../../shared/send-fields';
+import { readDefaultCountry } from '../../shared/send-fields';
+import { readSendTarget } from '../../shared/send-target';
 import type { WhatsAppContext } from '../../shared/transport';
 import type { TemplateOptions } from './fields';
 import { readFormats } from './variable-formats';
@@ -84,11 +86,9 @@ export async function prepare(
 	context: WhatsAppContext,
 ): Promise<SendJob> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as TemplateOptions;
-	const recipient = readRecipient(
-		this.getNodeParameter('recipient', itemIndex, ''),
-		readDefaultCountry(options.defaultCountry),
-	);
+	const recipient = readSendTarget(this, itemIndex, readDefaultCountry(options.defaultCountry));
 	const def = await resolveTemplate(this, context, itemIndex);
+	if (recipient.kind === 'group') assertGroupTemplateCategory(def.category);
 	const values = readValues(this, itemIndex);
 	const timezone = this.getTimezone();
 	const formats = readFormats(options.variableFormats?.formats, timezone);
