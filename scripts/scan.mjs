@@ -27,6 +27,8 @@ export const ALLOWED_RUNTIME_DEPENDENCIES = {
 	luxon: 'time zones and DST for slots and reminders (also bundled with n8n)',
 	zod: 'input schemas with errors that name the field',
 	'libphonenumber-js': 'E.164 normalisation of patient phone numbers',
+	vega: "KPI Report charts drawn to SVG in Node (vega's headless view; loaded only when a report is drawn)",
+	'vega-lite': 'KPI Report chart specifications compiled to vega',
 };
 
 /** Imports of Node built-ins that the self-hosted package needs. */
