@@ -3,6 +3,7 @@
  * insurance, each validated → free-time list → pick → confirmation template), and a second patient picking the
  * same time is told it was just taken and gets new times (no double booking).
  */
+import { decodeCallbackData } from '../../../core/whatsapp/callback-data';
 import { assert, assertEqual, type Scenario } from '../scenario';
 import { appointmentFromInbox, assertTemplateDate } from './dates';
 import { Patient, buttonIds, listRows, textOf } from './patient';
@@ -59,9 +60,11 @@ export const bookingScenario: Scenario = {
 		);
 		assertEqual(confirmation.templateName, 'appointment_confirmation', 'confirmation template');
 		assert(/Maria/.test(textOf(confirmation)), `confirmation names the patient: "${textOf(confirmation)}"`);
-		assert(confirmation.bizOpaqueCallbackData, 'confirmation carries the appointment id as callback data');
+		// What Meta receives is the appointment id plus the send item's idempotency key (`<id>|wac:<key>`).
+		const appointmentId = decodeCallbackData(confirmation.bizOpaqueCallbackData).userValue;
+		assert(appointmentId, 'confirmation carries the appointment id as callback data');
 		// Date and time are typed date_time values: written in the template's language (en_US) and clinic zone.
-		const booked = await appointmentFromInbox(ctx, 'Book', String(confirmation.bizOpaqueCallbackData));
+		const booked = await appointmentFromInbox(ctx, 'Book', appointmentId);
 		const day = assertTemplateDate(
 			confirmation,
 			'appointment_date',
@@ -83,7 +86,7 @@ export const bookingScenario: Scenario = {
 			`the confirmed time "${time}" is the time the patient picked ("${rows[0].title}")`,
 		);
 		ctx.log(`confirmation dates: "${day}" / "${time}"`);
-		ctx.log(`booked ${confirmation.bizOpaqueCallbackData}: "${textOf(confirmation)}"`);
+		ctx.log(`booked ${appointmentId}: "${textOf(confirmation)}"`);
 
 		// A second patient tries the very same time.
 		const joao = new Patient(ctx, patientPhone(), 'Joao Lima');

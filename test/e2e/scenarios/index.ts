@@ -7,6 +7,7 @@ import { remindersScenario } from './reminders';
 import { sendScenarios } from './send';
 import { sendConsentScenario } from './send-consent';
 import { sendContactsScenario } from './send-contacts';
+import { sendFaultsScenario } from './send-faults';
 import { sendTypedVariablesScenario } from './send-typed';
 import { auditScenario, followUpScenario, kpiScenario, labScenario, telemedicineScenario } from './services';
 import { triggerScenario } from './trigger';
@@ -26,6 +27,7 @@ export const scenarios: Scenario[] = [
 	sendTypedVariablesScenario,
 	sendConsentScenario,
 	consentFailClosedScenario,
+	sendFaultsScenario,
 	kpiScenario,
 	auditScenario,
 ];

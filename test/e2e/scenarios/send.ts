@@ -15,6 +15,7 @@
  * webhook is switched off while these run, so the patient-inbox bot does not answer the test patients.
  */
 import type { WorkflowJson, WorkflowNode } from '../../stack/n8n';
+import { decodeCallbackData } from '../../../core/whatsapp/callback-data';
 import type { SimOutbound } from '../../stack/sim';
 import { assert, assertEqual, type Scenario } from '../scenario';
 import { isolate, nodeOutput, runOnce, T, useWorkflow, webhookNode } from './util';
@@ -239,7 +240,7 @@ export const sendTemplateParamsScenario: Scenario = {
 			const sent = byId.get(item.messageId) as SimOutbound;
 			assert(sent, `simulator has positional message ${item.messageId}`);
 			assertEqual(
-				sent.bizOpaqueCallbackData,
+				decodeCallbackData(sent.bizOpaqueCallbackData).userValue,
 				p.appointmentId,
 				`positional message ${i} biz_opaque_callback_data`,
 			);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { closeAllClinicStores } from '../../../core/store';
+import { startSimulator } from '../../../simulator';
 import { runSendFaults, type SendFaultsReport } from './send-faults-harness';
 
 jest.setTimeout(240_000);
@@ -69,5 +70,17 @@ describe('500 sends per mode at fault rate 0.2, then the status webhooks to the 
 		expect(report.duplicates).toBe(0);
 		expect(report.accepted).toBeLessThanOrEqual(1500);
 		expect(report.chainValid).toBe(true);
+	});
+});
+
+describe('the simulator’s control API', () => {
+	it('accepts lostResponse among the fault kinds (the e2e scenario sets it at runtime)', async () => {
+		const sim = await startSimulator({ port: 0, quiet: true });
+		try {
+			const config = await sim.configure({ faultRate: 0.2, faultKinds: ['lostResponse', 'drop'] });
+			expect(config).toMatchObject({ faultRate: 0.2, faultKinds: ['lostResponse', 'drop'] });
+		} finally {
+			await sim.close();
+		}
 	});
 });

@@ -85,7 +85,8 @@ describe('templates against the simulator', () => {
 		expect(sent.map((m) => m.templateName)).toEqual(['appointment_reminder', 'appointment_confirmation']);
 		expect(JSON.stringify(sent[0].rendered)).toContain('Olá Ana');
 		expect(JSON.stringify(sent[1].rendered)).toContain('Hi Rui, your appointment with Dr. Lima');
-		expect(sent[0].bizOpaqueCallbackData).toBe('APPT-1');
+		// What Meta receives: the Callback Data plus the item's idempotency key (core/whatsapp/callback-data.ts).
+		expect(sent[0].bizOpaqueCallbackData).toBe(`APPT-1|wac:${String(out[0].json.idempotencyKey)}`);
 		expect(out[0].json.messageId).toBe(sent[0].id);
 	});
 
