@@ -22,6 +22,9 @@
  * are opt-in words only when the patient is currently opted out (`requiresPriorOptOut`), so a "Sim" that confirms
  * an appointment never creates consent.
  */
+import { DEFAULT_TEXTS } from '../i18n/texts';
+import type { Language } from '../i18n/languages';
+import { normaliseText } from '../i18n/normalise';
 import { ConsentInputError } from './identity';
 import type { Purpose } from './purposes';
 import { parsePurpose } from './purposes';
@@ -37,6 +40,8 @@ const fixOption = (key: keyof typeof OPTION_NAMES) => `Fix the "${OPTION_NAMES[k
 
 export const KEYWORD_LANGUAGES = ['pt', 'es', 'en'] as const;
 export type KeywordLanguage = (typeof KEYWORD_LANGUAGES)[number];
+/** The text table's language for each keyword language. */
+const TEXT_LANGUAGE: Readonly<Record<KeywordLanguage, Language>> = { pt: 'pt_BR', es: 'es', en: 'en' };
 export type KeywordAction = 'opt_out' | 'opt_in';
 export type MatchMode = 'exact' | 'leading' | 'off';
 
@@ -98,15 +103,8 @@ export const DEFAULT_OPT_OUT_PAYLOADS = ['OPT_OUT', 'STOP'];
 export const DEFAULT_OPT_IN_PAYLOADS = ['OPT_IN'];
 export const DEFAULT_MAX_WORDS = 4;
 
-/** Lower-case, accent-free, punctuation/emoji-free, single-spaced. */
-export function normaliseText(text: string): string {
-	return text
-		.normalize('NFKD')
-		.replace(/\p{M}+/gu, '')
-		.toLowerCase()
-		.replace(/[^\p{L}\p{N}]+/gu, ' ')
-		.trim();
-}
+/** Lower-case, accent-free, punctuation/emoji-free, single-spaced (the one normalisation, core/i18n). */
+export { normaliseText };
 
 export interface KeywordConfig {
 	rules: readonly KeywordRule[];
@@ -284,25 +282,20 @@ export function detectKeyword(input: KeywordInput, config: KeywordConfig): Keywo
 	};
 }
 
-/** Confirmation replies (one short message per language and action; override per node). */
-export const DEFAULT_REPLIES: Readonly<Record<KeywordLanguage, Record<KeywordAction, string>>> = {
-	pt: {
-		opt_out:
-			'Pronto, você não vai mais receber mensagens da clínica por aqui. Para voltar a receber, responda VOLTAR.',
-		opt_in: 'Pronto, você voltará a receber mensagens da clínica por aqui. Para parar, responda PARAR.',
-	},
-	es: {
-		opt_out:
-			'Listo, ya no recibirás mensajes de la clínica por aquí. Para volver a recibirlos, responde VOLVER.',
-		opt_in:
-			'Listo, volverás a recibir mensajes de la clínica por aquí. Para dejar de recibirlos, responde BAJA.',
-	},
-	en: {
-		opt_out:
-			"Done, you won't receive messages from the clinic here any more. Reply START to receive them again.",
-		opt_in: "Done, you'll receive messages from the clinic here again. Reply STOP to stop at any time.",
-	},
-};
+/**
+ * Confirmation replies (one short message per language and action; override per node): the consent_opt_out /
+ * consent_opt_in entries of the one text table (core/i18n/texts.ts), by keyword language.
+ */
+export const DEFAULT_REPLIES: Readonly<Record<KeywordLanguage, Record<KeywordAction, string>>> =
+	Object.fromEntries(
+		KEYWORD_LANGUAGES.map((language) => [
+			language,
+			{
+				opt_out: DEFAULT_TEXTS.consent_opt_out[TEXT_LANGUAGE[language]],
+				opt_in: DEFAULT_TEXTS.consent_opt_in[TEXT_LANGUAGE[language]],
+			},
+		]),
+	) as Record<KeywordLanguage, Record<KeywordAction, string>>;
 
 /**
  * Reply language: the keyword's language when it belongs to exactly one and is not an international word;

@@ -12,6 +12,7 @@ import { labResults } from './lab-results';
 import { inbox } from './patient-inbox';
 import { followUp } from './post-visit-follow-up';
 import { telemedicine } from './telemedicine-handoff';
+import { waitlistBackfill } from './waitlist-backfill';
 
 const out = join(__dirname, '..', '..', 'workflows');
 mkdirSync(out, { recursive: true });
@@ -22,6 +23,7 @@ const files: Array<[string, () => { toJSON(): unknown }]> = [
 	['04-telemedicine-handoff.json', telemedicine],
 	['05-post-visit-follow-up-csat.json', followUp],
 	['06-kpi-report.json', kpiReport],
+	['08-waitlist-backfill.json', waitlistBackfill],
 ];
 for (const [file, make] of files) {
 	writeFileSync(join(out, file), `${JSON.stringify(make().toJSON(), null, '\t')}\n`);

@@ -1,0 +1,133 @@
+/**
+ * 08 · Waitlist backfill: a cancelled (or moved) appointment's time is offered to waitlisted patients in waves, by
+ * the approved utility template waitlist_offer (Brazilian Portuguese) with a "Quero este horário" button; the first
+ * patient to tap gets it through the same no-double-booking path as Book, the others are told it was taken.
+ */
+import { CRED, Flow, PKG, X } from './flow';
+import { builtinScheduler, slotLookup, switchNode, webhook } from './nodes';
+
+/** Minutes a wave of offers stays open (also said in the template). */
+export const OFFER_WINDOW_MINUTES = 30;
+const WAVE_SIZE = 3;
+const TRIGGER = 'WhatsApp Clinic Trigger';
+
+/** Appointment Slot Lookup · Waitlist on the demo clinic's built-in scheduler. */
+const waitlist = (operation: string, fields: Record<string, unknown>) =>
+	builtinScheduler(operation, { resource: 'waitlist', locale: 'pt-BR', ...fields });
+
+export function waitlistBackfill(): Flow {
+	const f = new Flow('08 · Waitlist backfill', 'wac-waitlist');
+	f.sticky(
+		[
+			'## Waitlist backfill',
+			'A freed time is worth something only if someone takes it. Patients join the waitlist (Appointment Slot Lookup → Waitlist → Join, e.g. from the bot when no time suits); when an appointment is cancelled or moved, its time is offered here.',
+			'',
+			`**Offer**: *Slot freed* receives the output item of a Cancel or Reschedule node (POST it from workflow 01's cancel path, or from staff tools). *Offer freed slot* picks the first ${WAVE_SIZE} waiting patients who fit (practitioner or service, dates, morning/afternoon/evening) and the approved **waitlist_offer** template goes out, checked for consent (appointment reminders). Every ${OFFER_WINDOW_MINUTES} minutes without a taker, *Next waves* asks the next ${WAVE_SIZE}.`,
+			'',
+			'**Claim**: the patient taps *Quero este horário*. The first tap books the time (same no-double-booking path as Book); later taps are told it was taken and stay on the list; expired offers book nothing.',
+			'',
+			"**Setup**: same clinic rules and Calendar ID as workflow 01, your WhatsApp and Clinic Store credentials, the template approved in pt_BR. Meta sends a number's webhooks to one URL: point it (or the phone number's override) at this trigger, or forward button replies whose payload starts with WAITLIST_CLAIM: from workflow 01.",
+		].join('\n'),
+		[-420, -80],
+		560,
+		560,
+	);
+
+	// Offers: a freed slot (POSTed) or the next waves due (schedule).
+	const freed = webhook(f, 'Slot freed', [X(0), 200], 'waitlist-slot-freed');
+	const offer = slotLookup(
+		f,
+		'Offer freed slot',
+		[X(1), 200],
+		waitlist('offerFreedSlot', {
+			offerSource: 'freedSlot',
+			freedSlot: '={{ $json.body }}',
+			waveSize: WAVE_SIZE,
+			offerWindowMinutes: OFFER_WINDOW_MINUTES,
+			checkStillFree: true,
+		}),
+	);
+	const every = f.add('Every 5 minutes', 'n8n-nodes-base.scheduleTrigger', 1.2, [X(0), 420], {
+		rule: { interval: [{ field: 'minutes', minutesInterval: 5 }] },
+	});
+	const due = slotLookup(
+		f,
+		'Next waves',
+		[X(1), 420],
+		waitlist('offerFreedSlot', {
+			offerSource: 'due',
+			waveSize: WAVE_SIZE,
+			offerWindowMinutes: OFFER_WINDOW_MINUTES,
+		}),
+	);
+	const send = f.add(
+		'Send waitlist offer',
+		`${PKG}.whatsAppSendTemplate`,
+		1,
+		[X(2), 300],
+		{
+			recipient: '={{ $json.patient.phone }}',
+			template: { __rl: true, mode: 'name', value: 'waitlist_offer|pt_BR' },
+			parameterSource: 'json',
+			parametersJson: `={{ { body_1: $json.firstName || 'paciente', body_2: $json.slot.label, body_3: $json.slot.practitioner.name || 'a equipe', body_4: '${OFFER_WINDOW_MINUTES}', button_0_payload: $json.claimPayload } }}`,
+			options: { bizOpaqueCallbackData: '={{ $json.offerId }}' },
+			requireConsent: 'appointment_reminders',
+			auditToStore: true,
+			auditPurpose: 'appointment_reminders',
+		},
+		{ credentials: { ...CRED.whatsApp, ...CRED.store }, onError: 'continueRegularOutput' },
+	);
+	f.connect(freed, offer);
+	f.connect(every, due);
+	f.connect(offer, send);
+	f.connect(due, send);
+
+	// Claims: the "Quero este horário" tap → Claim offer → "booked" or "taken".
+	const trigger = f.add(
+		TRIGGER,
+		`${PKG}.whatsAppClinicTrigger`,
+		1,
+		[X(0), 700],
+		{ webhookRegistration: 'manual', events: ['message'], phoneNumberIds: '', options: {} },
+		{ credentials: CRED.whatsApp, webhookId: f.webhookId(TRIGGER) },
+	);
+	const isClaim = switchNode(
+		f,
+		'Take this time?',
+		[X(1), 700],
+		`String($json.button?.payload ?? '').startsWith('WAITLIST_CLAIM:') ? 0 : 1`,
+		2,
+	);
+	const claim = slotLookup(
+		f,
+		'Claim offer',
+		[X(2), 640],
+		waitlist('claimOffer', {
+			offerId: '={{ $json.button.payload }}',
+			claimPatientPhone: '={{ $json.from ?? "" }}',
+			claimUserId: '={{ $json.userId ?? "" }}',
+		}),
+	);
+	const answer = switchNode(f, 'Anything to say?', [X(3), 640], '$json.replyText ? 0 : 1', 2);
+	// In the 24-hour window the tap opened: a plain text answer, audited.
+	const reply = f.add(
+		'Reply booked or taken',
+		`${PKG}.whatsAppSendMessage`,
+		1,
+		[X(4), 600],
+		{
+			operation: 'text',
+			recipient: `={{ $('${TRIGGER}').item.json.from }}`,
+			text: '={{ $json.replyText }}',
+			options: {},
+			auditToStore: true,
+			auditPurpose: 'appointment_reminders',
+		},
+		{ credentials: { ...CRED.whatsApp, ...CRED.store } },
+	);
+	f.connect(trigger, isClaim);
+	f.connect(isClaim, claim, 0);
+	f.connect(claim, answer);
+	f.connect(answer, reply, 0);
+	return f;
+}
