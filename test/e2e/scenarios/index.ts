@@ -11,6 +11,7 @@ import { sendFaultsScenario } from './send-faults';
 import { sendTypedVariablesScenario } from './send-typed';
 import { auditScenario, followUpScenario, kpiScenario, labScenario, telemedicineScenario } from './services';
 import { triggerScenario } from './trigger';
+import { waitlistBackfillScenario } from './waitlist-backfill';
 
 /** Every scenario, in run order (kpi-report and audit-chain last: they read what the others produced). */
 export const scenarios: Scenario[] = [
@@ -18,6 +19,7 @@ export const scenarios: Scenario[] = [
 	triggerScenario,
 	bookingScenario,
 	remindersScenario,
+	waitlistBackfillScenario,
 	labScenario,
 	telemedicineScenario,
 	followUpScenario,
