@@ -119,20 +119,29 @@ export function detectAuditEntry(input: Json): AuditEntryInput {
 			direction: 'inbound',
 			event: 'message.received',
 			content: messageContent(json),
-			details: { type: str(json.type), mediaKind: media ? str(media.kind) : null },
+			details: {
+				type: str(json.type),
+				mediaKind: media ? str(media.kind) : null,
+				// Written in a WhatsApp group (Groups API): the sender is the participant.
+				...(str(json.groupId) ? { groupId: str(json.groupId) } : {}),
+			},
 		};
 	}
 	if (event === 'status') {
 		const status = str(json.status) ?? 'unknown';
 		const pricing = obj(json.pricing);
+		// A message sent to a group: the status is about one participant (the patient of this entry).
+		const group = str(json.groupId);
 		return {
 			...base,
+			...(group ? { patientPhone: phoneOrNull(json.participant), userId: str(json.participantUserId) } : {}),
 			direction: 'status',
 			event: `status.${status}`,
 			outcome: status === 'failed' ? 'serious-failure' : 'success',
 			details: {
 				status,
 				pricingCategory: pricing ? str(pricing.category) : null,
+				...(group ? { groupId: group } : {}),
 				...errorDetails,
 				// The send's idempotency key (core/whatsapp/callback-data.ts): resolves an unknown send (reconcile.ts).
 				...(str(json.idempotencyKey) ? { idempotencyKey: str(json.idempotencyKey) } : {}),

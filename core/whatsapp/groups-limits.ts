@@ -124,11 +124,14 @@ export function parseGroupDescription(raw: unknown, field = 'Description'): stri
 export function parseJoinApprovalMode(raw: unknown, field = 'Join Approval'): JoinApprovalMode | undefined {
 	if (raw === undefined || raw === null || raw === '') return undefined;
 	if ((JOIN_APPROVAL_MODES as readonly unknown[]).includes(raw)) return raw as JoinApprovalMode;
-	throw new ClinicError(`${field} "${String(raw)}" is not a join approval mode`, {
-		code: 'invalid_input',
-		field,
-		hint: 'Use auto_approve (anyone with the link joins) or approval_required (you approve each join request).',
-	});
+	throw new ClinicError(
+		`${field} "${String(raw)}" is not a join approval mode (auto_approve or approval_required)`,
+		{
+			code: 'invalid_input',
+			field,
+			hint: 'Use auto_approve (anyone with the link joins) or approval_required (you approve each join request).',
+		},
+	);
 }
 
 /** Refuses a participant list over Meta's group size (used by Remove Participant). */

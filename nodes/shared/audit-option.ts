@@ -30,6 +30,7 @@ import { SendOutcomeUnknownError } from '../../core/whatsapp/send-outcome';
 import { MessageValidationError } from '../../core/whatsapp/messages/validation';
 import { auditItems } from './audit';
 import { toNodeError, type NodeError } from './errors';
+import { auditRows, participantEntry } from './group-audit';
 import type { SendOutcome } from './send';
 import { CLINIC_STORE_CREDENTIAL, getClinicStore } from './store';
 
@@ -224,9 +225,11 @@ export async function sendAuditHook(
 	const since = new Date(Date.now() - CLOCK_MARGIN_MS).toISOString();
 	return async function (this: IExecuteFunctions, outcomes: SendOutcome[]) {
 		const list = outcomes.filter(Boolean);
+		// A group message gets one entry per participant (group-audit.ts).
+		const rows = auditRows(list);
 		await auditItems(
 			this,
-			list.map((o) =>
+			rows.map(({ outcome: o }) =>
 				o.ok
 					? o.json
 					: o.blocked || o.unknown
@@ -236,7 +239,7 @@ export async function sendAuditHook(
 			'outbound',
 			{
 				includeContent: false,
-				overrides: (_json, i) => auditEntryFor(this, list[i]),
+				overrides: (_json, i) => participantEntry(auditEntryFor(this, rows[i].outcome), rows[i]),
 				...(list.some((o) => o.unknown) ? { reconcile: { unknownSince: since } } : {}),
 			},
 		);

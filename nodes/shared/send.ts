@@ -39,6 +39,7 @@ import { DEFAULT_MPS } from '../../core/whatsapp/rate-limiter';
 import { sendAuditHook } from './audit-option';
 import { sendConsentGate } from './consent-option';
 import { toNodeError, type NodeError } from './errors';
+import { withGroupParticipants } from './group-audit';
 import { errorItem } from './items';
 import type { OperationHandler } from './router';
 import { readMps, withParameterCache, type SendOptions } from './send-fields';
@@ -153,7 +154,8 @@ export async function executeBulkSend(
 		itemCount: this.getInputData().length,
 		continueOnFail: this.continueOnFail(),
 		prepare: async (itemIndex) => await options.prepare.call(cached, itemIndex, context),
-		send: async (job) => await job.send(context),
+		// A group message also records who was in the group (group-audit.ts), for "Audit to Store".
+		send: async (job) => await withGroupParticipants(context, job, await job.send(context)),
 		concurrency: (count) => options.concurrency ?? Math.max(1, Math.min(count, options.mps ?? DEFAULT_MPS)),
 		requireSender: () => {
 			if (!context.phoneNumberId) throw noSenderError();

@@ -294,6 +294,41 @@ describe('Send Message / Send Template to a group', () => {
 		expect(t.json).toEqual(expect.objectContaining({ status: 'sent', recipientType: 'group' }));
 	});
 
+	it('Audit to Store records a group message once per participant, with the group ID', async () => {
+		const store = newStore();
+		const { groupId, inviteLink } = await createGroup();
+		for (const from of ['5511911150001', '5511911150002'])
+			await fetch(`${sim.url}/_sim/groups/join`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ inviteLink, from }),
+			});
+		const [[item]] = await new WhatsAppSendMessage().execute.call(
+			ctx(
+				{
+					operation: 'text',
+					sendTo: 'group',
+					groupId,
+					text: 'Visiting hours changed',
+					auditToStore: true,
+					auditPurpose: 'care-team-group',
+				},
+				store,
+			),
+		);
+		expect(item.json).toEqual(
+			expect.objectContaining({ participants: ['5511911150001', '5511911150002'], participantCount: 2 }),
+		);
+		const audit = await queryAuditEntries(
+			await openClinicStore(storeConfigFromCredential(store as never, { host: hostname() })),
+			{ purpose: 'care-team-group', limit: 10, includeContent: true },
+		);
+		expect(audit.entries.map((e: any) => [e.event, e.patientPhone, e.details.groupId])).toEqual([
+			['message.sent', '+5511911150001', groupId],
+			['message.sent', '+5511911150002', groupId],
+		]);
+	});
+
 	it('a phone number in Group ID is refused with the fix', async () => {
 		const send = new WhatsAppSendMessage();
 		await expect(
