@@ -3,7 +3,9 @@
  * on http://127.0.0.1:5678 with this package, the simulator credentials and every workflow from workflows/
  * imported and published. Offline. Ctrl-C stops everything.
  *
- * Options: --sim-port N (default 7700), --n8n-port N (default 5678), --keep (keep the temp folder).
+ * Options: --sim-port N (default 7700), --n8n-port N (default 5678), --keep (keep the temp folder),
+ * --queue (n8n in queue mode: main + 2 workers + 1 webhook processor on PostgreSQL and Redis, the clinic store on
+ * PostgreSQL; docs/queue-mode.md).
  */
 import { startStack } from '../test/stack';
 
@@ -14,11 +16,15 @@ function flag(name: string, fallback: number): number {
 
 async function main(): Promise<void> {
 	const started = Date.now();
-	console.log('Starting the clinic demo (first start takes about a minute)…');
+	const queue = process.argv.includes('--queue');
+	console.log(
+		`Starting the clinic demo${queue ? ' in queue mode' : ''} (first start takes ${queue ? 'a few minutes' : 'about a minute'})…`,
+	);
 	const stack = await startStack({
 		simPort: flag('--sim-port', 7700),
 		n8nPort: flag('--n8n-port', 5678),
 		keep: process.argv.includes('--keep'),
+		queue,
 		log: (line) => console.log(`  ${line}`),
 	});
 	let stopping = false;
@@ -42,6 +48,22 @@ async function main(): Promise<void> {
 	console.log(`    password:         ${stack.n8n.owner.password}`);
 	console.log(`  Patient chat page:  ${stack.sim.url}/`);
 	console.log(`  Simulator API:      ${stack.sim.url} (token sim-token, phone number ID 100000000000001)`);
+	if (stack.queue) {
+		console.log('');
+		console.log('  Queue mode (n8n processes, health endpoint, memory):');
+		for (const p of await stack.n8n.status())
+			console.log(
+				`    ${p.name.padEnd(10)} pid ${p.pid}  ${p.health}  RSS ${p.rssMb.toFixed(0)} MiB  (${stack.n8n.processes.find((q) => q.name === p.name)?.healthUrl})`,
+			);
+		console.log(`    webhooks:  ${stack.n8n.webhookBaseUrl}webhook/… (webhook processor)`);
+		const db = stack.queue.storeDatabase;
+		console.log(`    clinic store: ${db.url}`);
+		console.log(
+			`    status:    npx tsx scripts/queue-status.ts --pg '${db.url}' ${stack.n8n.processes
+				.map((p) => `--process ${p.name}=${p.healthUrl}`)
+				.join(' ')}`,
+		);
+	}
 	console.log('');
 	console.log(`  Workflows (${imported.length}): ${imported.join(' · ') || 'none'}`);
 	for (const [file, error] of Object.entries(stack.importErrors))

@@ -1,11 +1,25 @@
 /**
- * `npm run e2e [-- <scenario-name-filter> ...] [--keep]`
+ * `npm run e2e [-- <scenario-name-filter> ...] [--keep] [--queue]`
  * Boots the simulator and a real pinned n8n with this package, imports credentials and workflows, and runs
- * every scenario in test/e2e/scenarios. Last line: "N passed, N failed". Exit code 1 on any failure.
+ * every scenario in test/e2e/scenarios. Last line: "N passed, N failed" (", N skipped" when some were skipped).
+ * Exit code 1 on any failure.
+ *
+ * `--queue`: the same scenarios against n8n in queue mode (main + 2 workers + 1 webhook processor on PostgreSQL and
+ * Redis, the clinic store on PostgreSQL; test/stack/queue.ts), plus the `queue-*` scenarios, which only run there.
+ * Scenarios that cannot run in queue mode are skipped with the reason (QUEUE_SKIPS, docs/queue-mode.md).
  */
 import { startStack, stopAll, type Stack } from '../stack';
 import type { Scenario, ScenarioContext } from './scenario';
 import { scenarios } from './scenarios';
+
+/** Scenarios that cannot run in queue mode, and why (keep docs/queue-mode.md "Testing" in step). */
+export const QUEUE_SKIPS: Record<string, string> = {};
+
+/** Why `scenario` does not run in this mode, or undefined when it does. */
+function skipReason(scenario: Scenario, queue: boolean): string | undefined {
+	if (scenario.name.startsWith('queue-') && !queue) return 'runs only in queue mode (npm run e2e -- --queue)';
+	return queue ? QUEUE_SKIPS[scenario.name] : undefined;
+}
 
 const SCENARIO_TIMEOUT_MS = 150_000;
 
@@ -22,11 +36,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 async function main(): Promise<number> {
 	const args = process.argv.slice(2);
 	const keep = args.includes('--keep');
+	const queue = args.includes('--queue');
 	const filters = args.filter((a) => !a.startsWith('--'));
-	const selected = scenarios.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
+	const matching = scenarios.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
+	const skipped = matching.filter((s) => skipReason(s, queue) !== undefined);
+	const selected = matching.filter((s) => !skipped.includes(s));
 	const started = Date.now();
 	const stamp = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
-	console.log(`e2e: ${selected.length} scenario(s): ${selected.map((s) => s.name).join(', ')}`);
+	console.log(
+		`e2e${queue ? ' (queue mode)' : ''}: ${selected.length} scenario(s): ${selected.map((s) => s.name).join(', ')}`,
+	);
+	for (const s of skipped) console.log(`SKIP ${s.name}: ${skipReason(s, queue)}`);
 
 	let stack: Stack | undefined;
 	const results: Array<{ scenario: Scenario; ok: boolean; ms: number; error?: string }> = [];
@@ -42,7 +62,7 @@ async function main(): Promise<number> {
 	process.once('SIGTERM', onSignal);
 
 	try {
-		stack = await startStack({ keep, log: (line) => console.log(`[${stamp()}] ${line}`) });
+		stack = await startStack({ keep, queue, log: (line) => console.log(`[${stamp()}] ${line}`) });
 		const { n8n, sim, loaded } = stack;
 		console.log(`[${stamp()}] loaded node types: ${loaded.nodes.join(', ') || '(none)'}`);
 		console.log(`[${stamp()}] workflows: ${Object.keys(stack.workflowFiles).join(', ') || '(none)'}`);
@@ -87,6 +107,11 @@ async function main(): Promise<number> {
 			);
 			if (error) console.log(`    ${error.split('\n').join('\n    ')}`);
 		}
+		if (queue)
+			for (const p of await stack.n8n.status())
+				console.log(
+					`[${stamp()}] ${p.name}: ${p.alive ? 'alive' : 'DOWN'}, readiness ${p.health}, RSS ${p.rssMb.toFixed(0)} MiB (peak ${p.peakRssMb.toFixed(0)} MiB)`,
+				);
 	} catch (e) {
 		console.log(`e2e: setup failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
 		for (const s of selected)
@@ -98,7 +123,7 @@ async function main(): Promise<number> {
 	const passed = results.filter((r) => r.ok).length;
 	const failed = results.length - passed;
 	console.log(`e2e total ${stamp()}${keep && stack ? ` (kept ${stack.work})` : ''}`);
-	console.log(`${passed} passed, ${failed} failed`);
+	console.log(`${passed} passed, ${failed} failed${skipped.length ? `, ${skipped.length} skipped` : ''}`);
 	return failed === 0 && results.length > 0 ? 0 : 1;
 }
 

@@ -3,6 +3,9 @@
  * credentials pointing at the simulator, the data table the workflows keep conversation state in, every
  * ship-ready workflow from workflows/*.json imported and published, and the simulator's webhook pointed
  * at the patient-inbox trigger.
+ *
+ * `queue: true`: n8n in queue mode (main + 2 workers + 1 webhook processor, test/stack/queue.ts) on PostgreSQL and
+ * Redis (test/stack/services.ts), with the clinic store on PostgreSQL too.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,14 @@ import { credentialsFor } from './credentials';
 import { startN8n, type N8nInstance, type WorkflowJson } from './n8n';
 import { PACKAGE_NAME, REPO_ROOT } from './paths';
 import { stopAll, waitUntil } from './proc';
+import type { QueueOptions } from './queue';
+import {
+	startPostgres,
+	startRedis,
+	type PgDatabase,
+	type PostgresService,
+	type RedisService,
+} from './services';
 import { startSim, type SimHandle } from './sim';
 
 export const WORKFLOWS_DIR = join(REPO_ROOT, 'workflows');
@@ -39,7 +50,18 @@ export interface Stack {
 	/** Import errors per workflow file (a workflow using a node that does not exist yet, …). */
 	importErrors: Record<string, string>;
 	inboxWebhookUrl?: string;
+	/** Queue mode only: the services and databases behind it. */
+	queue?: QueueServices;
 	stop(): Promise<void>;
+}
+
+export interface QueueServices {
+	postgres: PostgresService;
+	redis: RedisService;
+	/** n8n's own database. */
+	n8nDatabase: PgDatabase;
+	/** The clinic store's database (the Clinic Store credential points here). */
+	storeDatabase: PgDatabase;
 }
 
 export interface StackOptions {
@@ -49,6 +71,10 @@ export interface StackOptions {
 	log?: (line: string) => void;
 	/** Import workflows/*.json (default true). */
 	importWorkflows?: boolean;
+	/** Queue mode (true: 2 workers with concurrency 5 and 1 webhook processor). */
+	queue?: boolean | Pick<QueueOptions, 'workers' | 'concurrency' | 'webhookProcessors'>;
+	/** Extra environment for every n8n process. */
+	env?: Record<string, string>;
 }
 
 export function shippedWorkflows(): Array<{ file: string; json: WorkflowJson }> {
@@ -72,13 +98,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 	const work = mkdtempSync(join(tmpdir(), 'wac-stack-'));
 	let sim: SimHandle | undefined;
 	let n8n: N8nInstance | undefined;
+	let queue: Partial<QueueServices> | undefined;
 	const stop = async () => {
 		await n8n?.stop().catch(() => undefined);
 		await sim?.stop().catch(() => undefined);
 		await stopAll();
+		await queue?.n8nDatabase?.drop();
+		await queue?.storeDatabase?.drop();
+		await queue?.redis?.stop();
+		await queue?.postgres?.stop();
 		if (!options.keep) rmSync(work, { recursive: true, force: true });
 	};
 	try {
+		if (options.queue) {
+			queue = {};
+			queue.postgres = await startPostgres(log);
+			queue.redis = await startRedis(log);
+			queue.n8nDatabase = await queue.postgres.createDatabase('wac_n8n');
+			queue.storeDatabase = await queue.postgres.createDatabase('wac_store');
+			log(
+				`queue mode: PostgreSQL ${queue.postgres.host}:${queue.postgres.port} (n8n: ${queue.n8nDatabase.database}, clinic store: ${queue.storeDatabase.database}), Redis ${queue.redis.host}:${queue.redis.port} prefix ${queue.redis.prefix}`,
+			);
+		}
 		const built = await buildPackage(join(work, 'package'));
 		log(`package built: ${built.nodes.length} node(s), ${built.credentials.length} credential(s)`);
 		sim = await startSim({
@@ -88,13 +129,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 			webhookTimeoutMs: 30_000,
 		});
 		log(`simulator at ${sim.url}`);
+		const queueShape = typeof options.queue === 'object' ? options.queue : {};
 		n8n = await startN8n({
 			builtPackage: built,
 			port: options.n8nPort,
 			logFile: join(work, 'n8n.log'),
 			keepUserFolder: options.keep,
+			env: options.env,
+			...(queue
+				? {
+						queue: {
+							database: queue.n8nDatabase!,
+							redis: queue.redis!,
+							workers: queueShape.workers ?? 2,
+							concurrency: queueShape.concurrency ?? 5,
+							webhookProcessors: queueShape.webhookProcessors ?? 1,
+						},
+					}
+				: {}),
 		});
-		log(`n8n at ${n8n.url}`);
+		log(
+			`n8n at ${n8n.url}${queue ? ` (queue mode: ${n8n.processes.map((p) => `${p.name} :${p.port}`).join(', ')}; webhooks at ${n8n.webhookBaseUrl})` : ''}`,
+		);
 		// Under load n8n may answer before it has finished registering community package types: wait for them.
 		const types = await waitUntil(
 			'our node types in /types/nodes.json',
@@ -109,7 +165,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 			nodes: types.nodes.map((n) => n.slice(PACKAGE_NAME.length + 1)),
 			credentials: types.credentials,
 		};
-		for (const spec of credentialsFor(sim, n8n.userFolder, loaded.credentials))
+		for (const spec of credentialsFor(sim, n8n.userFolder, loaded.credentials, queue?.storeDatabase))
 			await n8n.createCredential(spec);
 		for (const table of CLINIC_DATA_TABLES) await n8n.api('POST', '/data-tables', table);
 
@@ -147,7 +203,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 			}
 			if (inboxWebhookUrl) await sim.setCallback(inboxWebhookUrl);
 		}
-		return { sim, n8n, work, loaded, workflowFiles, importErrors, inboxWebhookUrl, stop };
+		return {
+			sim,
+			n8n,
+			work,
+			loaded,
+			workflowFiles,
+			importErrors,
+			inboxWebhookUrl,
+			queue: queue as QueueServices | undefined,
+			stop,
+		};
 	} catch (error) {
 		if (n8n) log(n8n.process.tail(40));
 		await stop();

@@ -4,6 +4,7 @@
  * (bench/); it imports neither scripts/ nor bench/ (test/unit/architecture.test.ts checks).
  *
  *   const stack = await startStack();                          // simulator + n8n + credentials + workflows/*.json
+ *   const stack = await startStack({ queue: true });           // the same in queue mode (main, 2 workers, webhook)
  *   const n8n = await startN8n({ credentials, workflows });   // → { url, apiKey, executions(), stop(), … }
  */
 export { buildPackage, type BuiltPackage } from './build';
@@ -13,10 +14,11 @@ export {
 	clinicTrigger,
 	shippedWorkflows,
 	startStack,
+	type QueueServices,
 	type Stack,
 	type StackOptions,
 } from './clinic-stack';
-export { CREDENTIAL_NAMES, TEST_PHI_KEY, credentialsFor } from './credentials';
+export { CREDENTIAL_NAMES, TEST_PHI_KEY, credentialsFor, postgresStoreCredential } from './credentials';
 export { ensureN8nInstalled } from './install';
 export {
 	startN8n,
@@ -29,5 +31,20 @@ export {
 	type WorkflowSpec,
 } from './n8n';
 export { freePort, sleep, startProcess, stopAll, waitUntil } from './proc';
+export {
+	clusterStatus,
+	memoryOf,
+	type ClusterProcess,
+	type ProcessRole,
+	type ProcessStatus,
+	type QueueOptions,
+} from './queue';
+export {
+	startPostgres,
+	startRedis,
+	type PgDatabase,
+	type PostgresService,
+	type RedisService,
+} from './services';
 export { REPO_ROOT, N8N_VERSION, CACHE_DIR, N8N_BIN, PACKAGE_NAME } from './paths';
 export { SIM, startSim, type SimHandle, type SimOutbound, type SimDelivery } from './sim';

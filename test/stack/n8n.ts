@@ -4,45 +4,27 @@
  * workflows published. `stop()` kills n8n and its task runner and removes the user folder.
  */
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { buildPackage, type BuiltPackage } from './build';
-import { ensureN8nInstalled, n8nToolEnv } from './install';
+import { ensureN8nInstalled } from './install';
+import { baseN8nEnv, processEnv, queueN8nEnv } from './n8n-env';
+import type { CredentialSpec, ExecutionSummary, WorkflowJson, WorkflowSpec } from './n8n-types';
 import { BCRYPT_MODULE, PACKAGE_NAME } from './paths';
 import { freePort, startProcess, waitUntil, type ManagedProcess } from './proc';
+import {
+	clusterStatus,
+	startQueueProcesses,
+	userFolderWithPackage,
+	webhookProcessorPorts,
+	type ClusterProcess,
+	type ProcessStatus,
+	type QueueOptions,
+} from './queue';
 
-export interface CredentialSpec {
-	name: string;
-	type: string;
-	data: Record<string, unknown>;
-}
-
-/** An n8n workflow export (as in workflows/*.json) or a path to one. */
-export type WorkflowSpec = string | WorkflowJson;
-
-export interface WorkflowJson {
-	id?: string;
-	name: string;
-	nodes: WorkflowNode[];
-	connections: Record<string, unknown>;
-	settings?: Record<string, unknown>;
-	staticData?: unknown;
-	[key: string]: unknown;
-}
-
-export interface WorkflowNode {
-	id?: string;
-	name: string;
-	type: string;
-	typeVersion: number;
-	position: [number, number];
-	parameters: Record<string, unknown>;
-	credentials?: Record<string, { id?: string; name: string }>;
-	webhookId?: string;
-	[key: string]: unknown;
-}
+export type { CredentialSpec, ExecutionSummary, WorkflowJson, WorkflowNode, WorkflowSpec } from './n8n-types';
 
 export interface StartN8nOptions {
 	port?: number;
@@ -63,26 +45,8 @@ export interface StartN8nOptions {
 	bootTimeoutMs?: number;
 	/** Timezone of the instance (GENERIC_TIMEZONE). */
 	timezone?: string;
-}
-
-export interface ExecutionSummary {
-	id: string;
-	workflowId: string;
-	status: string;
-	mode: string;
-	finished: boolean;
-	startedAt: string;
-	stoppedAt: string | null;
-	data?: {
-		resultData: {
-			runData: Record<
-				string,
-				Array<{ data?: { main?: Array<Array<{ json: Record<string, any> }> | null> }; error?: unknown }>
-			>;
-			error?: { message?: string; description?: string };
-			lastNodeExecuted?: string;
-		};
-	};
+	/** Queue mode: main + workers + webhook processors on PostgreSQL and Redis (test/stack/queue.ts). */
+	queue?: QueueOptions;
 }
 
 export interface N8nInstance {
@@ -91,7 +55,12 @@ export interface N8nInstance {
 	apiKey: string;
 	owner: { email: string; password: string };
 	userFolder: string;
+	/** The main process (`n8n start`). */
 	process: ManagedProcess;
+	/** Every n8n process: main, then (queue mode) workers and webhook processors. */
+	processes: ClusterProcess[];
+	/** Alive, readiness and memory of every process. */
+	status(): Promise<ProcessStatus[]>;
 	builtPackage: BuiltPackage;
 	credentialIds: Record<string, string>;
 	/** Workflow name → id. */
@@ -141,60 +110,36 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const port = options.port ?? (await freePort());
 	const brokerPort = await freePort();
 	const url = `http://127.0.0.1:${port}`;
-	const webhookBaseUrl = options.webhookBaseUrl ?? `${url}/`;
 	const owner = { ...DEFAULT_OWNER, ...(options.owner ?? {}) };
-	const userFolder = mkdtempSync(join(tmpdir(), 'wac-n8n-'));
-	const built = options.builtPackage ?? (await buildPackage(join(userFolder, 'build')));
-	const installDir = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
-	mkdirSync(join(userFolder, '.n8n', 'nodes', 'node_modules'), { recursive: true });
+	const buildDir = options.builtPackage ? undefined : mkdtempSync(join(tmpdir(), 'wac-build-'));
+	const built = options.builtPackage ?? (await buildPackage(buildDir!));
 	// A real copy (not a symlink) so n8n resolves n8n-workflow from its own install, like a published package.
-	cpSync(built.dir, installDir, { recursive: true, verbatimSymlinks: true });
+	const userFolder = userFolderWithPackage(built);
+	const webhookPorts = options.queue ? await webhookProcessorPorts(options.queue) : [];
+	// Queue mode: production webhooks are served by the (first) webhook processor, not by main.
+	const webhookBaseUrl =
+		options.webhookBaseUrl ?? (webhookPorts.length ? `http://127.0.0.1:${webhookPorts[0]}/` : `${url}/`);
 
-	const env = n8nToolEnv({
+	const shared = {
+		...baseN8nEnv({
+			encryptionKey: randomBytes(24).toString('hex'),
+			editorUrl: `${url}/`,
+			webhookBaseUrl,
+			owner: {
+				email: owner.email,
+				passwordHash: bcryptHash(owner.password),
+				firstName: owner.firstName,
+				lastName: owner.lastName,
+			},
+			timezone: options.timezone,
+		}),
+		...(options.queue ? queueN8nEnv(options.queue) : {}),
+		...(options.env ?? {}),
+	};
+	const env = processEnv(shared, {
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
-		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_HOST: '127.0.0.1',
-		N8N_PROTOCOL: 'http',
-		N8N_WEBHOOK_URL: webhookBaseUrl,
-		WEBHOOK_URL: webhookBaseUrl,
-		N8N_EDITOR_BASE_URL: `${url}/`,
-		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
-		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-		N8N_INSTANCE_OWNER_EMAIL: owner.email,
-		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(owner.password),
-		N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
-		N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_SECURE_COOKIE: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_RUNNERS_TASK_TIMEOUT: '300',
-		N8N_RUNNERS_GRANT_TOKEN_TTL: '120',
-		// Synchronous activation: publish returns once webhooks/triggers are live, and activation errors surface.
-		N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
-		N8N_PUBLIC_API_DISABLED: 'false',
-		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
-		N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true',
-		DB_SQLITE_POOL_SIZE: '4',
-		// A busy machine must not flip n8n into "database not ready" (503 to every webhook) for a slow ping.
-		DB_PING_TIMEOUT_MS: '30000',
-		DB_PING_INTERVAL_SECONDS: '10',
-		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
-		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
-		EXECUTIONS_DATA_PRUNE: 'false',
-		GENERIC_TIMEZONE: options.timezone ?? 'America/Sao_Paulo',
-		N8N_LOG_LEVEL: process.env.WAC_N8N_LOG_LEVEL ?? 'info',
-		N8N_NO_COLOR: 'true',
-		...(options.env ?? {}),
 	});
 	const proc = startProcess('n8n', n8nBin, ['start'], { env, cwd: userFolder, logFile: options.logFile });
 
@@ -215,7 +160,17 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 	const rest = async <T>(method: string, path: string, body?: unknown): Promise<T> =>
 		(await raw(method, `/rest${path}`, body, { cookie })).json as T;
 
-	const bootTimeout = options.bootTimeoutMs ?? 180_000;
+	const processes: ClusterProcess[] = [
+		{ role: 'main', name: 'main', process: proc, userFolder, port, healthUrl: `${url}/healthz/readiness` },
+	];
+	/** Stops every process (workers first, main last) and removes the folders. */
+	const stopProcesses = async () => {
+		for (const p of [...processes].reverse()) await p.process.stop();
+		if (options.keepUserFolder) return;
+		for (const p of processes) rmSync(p.userFolder, { recursive: true, force: true });
+		if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+	};
+	const bootTimeout = options.bootTimeoutMs ?? (options.queue ? 360_000 : 180_000);
 	try {
 		await Promise.race([
 			waitUntil(
@@ -245,9 +200,23 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 			expiresAt: null,
 		});
 		apiKey = created.data.rawApiKey;
+		if (options.queue)
+			processes.push(
+				...(await startQueueProcesses({
+					n8nBin,
+					sharedEnv: shared,
+					built,
+					queue: options.queue,
+					webhookPorts,
+					logFile: options.logFile,
+					bootTimeoutMs: bootTimeout,
+				}).catch(async (error: unknown) => {
+					await stopProcesses();
+					throw error;
+				})),
+			);
 	} catch (error) {
-		await proc.stop();
-		if (!options.keepUserFolder) rmSync(userFolder, { recursive: true, force: true });
+		await stopProcesses();
 		throw error;
 	}
 
@@ -282,6 +251,8 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		owner: { email: owner.email, password: owner.password },
 		userFolder,
 		process: proc,
+		processes,
+		status: async () => await clusterStatus(processes),
 		builtPackage: built,
 		credentialIds,
 		workflowIds,
@@ -388,10 +359,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 				credentials: creds.map((c) => c.name),
 			};
 		},
-		async stop() {
-			await proc.stop();
-			if (!options.keepUserFolder) rmSync(userFolder, { recursive: true, force: true });
-		},
+		stop: stopProcesses,
 	};
 
 	for (const credential of options.credentials ?? []) await instance.createCredential(credential);
