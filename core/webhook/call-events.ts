@@ -6,7 +6,7 @@
  * The `errors` of a `calls` change describe its calls: each call event carries them (no separate error item).
  * Permission replies are messages (`interactive.callPermissionReply`, message-content.ts), not call events.
  */
-import { patientOf, personOf, withContact, type OwnIds } from './contacts';
+import { idsAt, patientOf, personOf, withContact } from './contacts';
 import type { ChangeBase, EventBase, MetaError, PatientFields, UnknownFields } from './events';
 import type { WireCall, WireContact, WireStatus } from './wire';
 import { isRecord, num, str, toMetaErrors, unixToIso, unknownFields } from './wire-values';
@@ -56,7 +56,8 @@ const CALL_KEYS: ReadonlySet<string> = new Set([
 	'session',
 	'errors',
 ]);
-const CALL_STATUS_KEYS: ReadonlySet<string> = new Set([
+/** The keys every status reads, call or message (update-events.ts adds the group and pricing ones). */
+export const STATUS_COMMON_KEYS = [
 	'id',
 	'status',
 	'timestamp',
@@ -65,7 +66,8 @@ const CALL_STATUS_KEYS: ReadonlySet<string> = new Set([
 	'recipient_parent_user_id',
 	'biz_opaque_callback_data',
 	'errors',
-]);
+];
+const CALL_STATUS_KEYS: ReadonlySet<string> = new Set(STATUS_COMMON_KEYS);
 
 /** The calls and call status updates of one change, in that order. */
 export function toCallEvents(
@@ -96,10 +98,7 @@ export function toCallEvent(
 	const direction = str(c.direction);
 	const businessCalls = direction?.toUpperCase() === 'BUSINESS_INITIATED';
 	// The WhatsApp user is the callee of a business-initiated call, else the caller.
-	const own: OwnIds = businessCalls
-		? { phone: str(c.to), userId: str(c.to_user_id), parentUserId: str(c.to_parent_user_id) }
-		: { phone: str(c.from), userId: str(c.from_user_id), parentUserId: str(c.from_parent_user_id) };
-	const person = personOf(contacts, own);
+	const person = personOf(contacts, idsAt(c, businessCalls ? 'to' : 'from'));
 	const session = isRecord(c.session) ? c.session : undefined;
 	return {
 		event: 'call',
@@ -129,11 +128,7 @@ function toCallStatusEvent(
 	base: ChangeBase,
 	changeErrors: unknown,
 ): CallEvent {
-	const person = personOf(contacts, {
-		phone: str(s.recipient_id),
-		userId: str(s.recipient_user_id),
-		parentUserId: str(s.recipient_parent_user_id),
-	});
+	const person = personOf(contacts, idsAt(s, 'recipient'));
 	return {
 		event: 'call',
 		...base,

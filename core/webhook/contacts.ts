@@ -17,6 +17,30 @@ export interface OwnIds {
 	parentUserId: string | null;
 }
 
+/** Where a wire object keeps its user's IDs: `from_…`, `to_…`, `recipient_…`, `recipient_participant_…`, or bare. */
+export type IdPrefix = 'from' | 'to' | 'recipient' | 'recipient_participant' | null;
+
+/**
+ * The user IDs a wire object carries under `prefix`: `from` → `from`, `from_user_id`, `from_parent_user_id`;
+ * `recipient` → `recipient_id`, `recipient_user_id`, `recipient_parent_user_id`; null → `wa_id`, `user_id`,
+ * `parent_user_id`.
+ */
+export function idsAt(record: Record<string, unknown>, prefix: IdPrefix): OwnIds {
+	if (prefix === null) {
+		return {
+			phone: str(record.wa_id),
+			userId: str(record.user_id),
+			parentUserId: str(record.parent_user_id),
+		};
+	}
+	const phoneKey = prefix === 'from' || prefix === 'to' ? prefix : `${prefix}_id`;
+	return {
+		phone: str(record[phoneKey]),
+		userId: str(record[`${prefix}_user_id`]),
+		parentUserId: str(record[`${prefix}_parent_user_id`]),
+	};
+}
+
 export interface Person extends PatientFields {
 	/** The event's phone number, else its contact's. */
 	phone: string | null;
@@ -91,20 +115,17 @@ function contactLeftovers(
 	profile: Record<string, unknown> | undefined,
 	person: Person,
 ): UnknownFields {
-	const out: Record<string, unknown> = { ...unknownFields(contact as Record<string, unknown>, CONTACT_KEYS) };
+	let out = unknownFields(contact as Record<string, unknown>, CONTACT_KEYS);
 	const extraProfile = profile ? unknownFields(profile, PROFILE_KEYS) : null;
-	if (extraProfile) out.profile = extraProfile;
-	const differs = (key: keyof WireContact, used: string | null) => {
-		const value = str(contact[key]);
-		return value !== null && value !== used ? value : undefined;
-	};
-	const waId = differs('wa_id', person.phone);
-	const userId = differs('user_id', person.userId);
-	const parentUserId = differs('parent_user_id', person.parentUserId);
-	if (waId !== undefined) out.waId = waId;
-	if (userId !== undefined) out.userId = userId;
-	if (parentUserId !== undefined) out.parentUserId = parentUserId;
-	return Object.keys(out).length > 0 ? out : null;
+	if (extraProfile) (out ??= {}).profile = extraProfile;
+	// An ID of the contact that the event does not show (its own differs) is kept too.
+	const waId = str(contact.wa_id);
+	const userId = str(contact.user_id);
+	const parentUserId = str(contact.parent_user_id);
+	if (waId !== null && waId !== person.phone) (out ??= {}).waId = waId;
+	if (userId !== null && userId !== person.userId) (out ??= {}).userId = userId;
+	if (parentUserId !== null && parentUserId !== person.parentUserId) (out ??= {}).parentUserId = parentUserId;
+	return out;
 }
 
 /** `unknown` with the contact's leftovers added under `contact` (unchanged when there are none). */

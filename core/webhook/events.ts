@@ -9,6 +9,7 @@
  *
  * The wire shapes (what Meta sends) are in wire.ts and re-exported here.
  */
+import type { FlowReply } from '../flows/nfm-reply';
 import type { AppStateSyncEvent, HistoryEvent } from './coexistence-events';
 import type { CallEvent } from './call-events';
 import type { GroupUpdateEvent } from './group-events';
@@ -170,7 +171,8 @@ export interface MessageInteractive {
 	type: string | null;
 	buttonReply: { id: string | null; title: string | null } | null;
 	listReply: { id: string | null; title: string | null; description: string | null } | null;
-	flowReply: { name: string | null; body: string | null; responseJson: string | null } | null;
+	/** A WhatsApp Flow's completion (`nfm_reply`): response_json as sent, parsed, and its flow token apart. */
+	flowReply: ({ name: string | null; body: string | null; responseJson: string | null } & FlowReply) | null;
 	callPermissionReply: CallPermissionReply | null;
 	/** Any other interactive reply (e.g. `payment_method`), camelCased under its type name, as Meta sent it. */
 	unknown: UnknownFields;

@@ -3,6 +3,7 @@
  * (message-event.ts adds who sent it). Unknown types become `type: 'unsupported'` with Meta's type in
  * `originalType` and their body in `unknown`; fields this package does not type are kept in `unknown` too.
  */
+import { parseFlowReply } from '../flows/nfm-reply';
 import {
 	KNOWN_MESSAGE_TYPES,
 	MEDIA_KINDS,
@@ -60,10 +61,20 @@ const INTERACTIVE_KEYS: ReadonlySet<string> = new Set([
 	'call_permission_reply',
 ]);
 
+/** What the message says (the new content of an edit, or the content part of a message or echo). */
 export function toMessageContent(m: WireMessage): MessageContent {
+	return withMessageContent({}, m);
+}
+
+/**
+ * `head` (who sent it, when) followed by what the message says, as one object: messages and echoes are built this
+ * way so that each event is a single object literal (the parser's hot path).
+ */
+export function withMessageContent<H extends object>(head: H, m: WireMessage): H & MessageContent {
 	const wireType = str(m.type) ?? 'unknown';
 	const known = KNOWN_TYPES.has(wireType);
-	const content: MessageContent = {
+	const content: H & MessageContent = {
+		...head,
 		type: (known ? wireType : 'unsupported') as MessageType,
 		originalType: known ? null : wireType,
 		context: toContext(m.context),
@@ -212,6 +223,7 @@ function toInteractive(i: Record<string, unknown>): MessageInteractive {
 					name: str(i.nfm_reply.name),
 					body: str(i.nfm_reply.body),
 					responseJson: str(i.nfm_reply.response_json),
+					...parseFlowReply(str(i.nfm_reply.response_json)),
 				}
 			: null,
 		callPermissionReply: isRecord(permission)

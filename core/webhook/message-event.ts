@@ -3,54 +3,47 @@
  * business sent from the WhatsApp Business app) → an `EchoEvent`: the content (message-content.ts) plus who wrote
  * to whom, matched to `contacts[]`. Group messages carry `groupId`; their `from` is the participant who wrote.
  */
-import { patientOf, personOf, withContact } from './contacts';
+import { idsAt, patientOf, personOf, withContact, type Person } from './contacts';
 import type { ChangeBase, EchoEvent, MessageEvent } from './events';
-import { toMessageContent } from './message-content';
+import { withMessageContent } from './message-content';
 import type { WireContact, WireMessage } from './wire';
 import { str, unixToIso } from './wire-values';
 
 export function toMessageEvent(m: WireMessage, contacts: WireContact[], base: ChangeBase): MessageEvent {
-	const person = personOf(contacts, {
-		phone: str(m.from),
-		userId: str(m.from_user_id),
-		parentUserId: str(m.from_parent_user_id),
-	});
-	const { type, originalType, unknown, ...content } = toMessageContent(m);
-	return {
-		event: 'message',
+	const person = personOf(contacts, idsAt(m, 'from'));
+	const head = {
+		event: 'message' as const,
 		...base,
-		timestamp: unixToIso(m.timestamp) ?? base.timestamp,
-		type,
-		originalType,
+		timestamp: sentAt(m, base),
 		messageId: str(m.id),
 		from: person.phone,
 		groupId: str(m.group_id),
 		...patientOf(person),
-		...content,
-		unknown: withContact(unknown, person),
 	};
+	return withPerson(withMessageContent(head, m), person);
 }
 
 /** An echo: `from` is the business number, `to` and the patient fields the patient it was sent to. */
 export function toEchoEvent(m: WireMessage, contacts: WireContact[], base: ChangeBase): EchoEvent {
-	const person = personOf(contacts, {
-		phone: str(m.to),
-		userId: str(m.to_user_id),
-		parentUserId: str(m.to_parent_user_id),
-	});
-	const { type, originalType, unknown, ...content } = toMessageContent(m);
-	return {
-		event: 'echo',
+	const person = personOf(contacts, idsAt(m, 'to'));
+	const head = {
+		event: 'echo' as const,
 		...base,
-		timestamp: unixToIso(m.timestamp) ?? base.timestamp,
-		type,
-		originalType,
+		timestamp: sentAt(m, base),
 		messageId: str(m.id),
 		from: str(m.from),
 		to: person.phone,
 		groupId: str(m.group_id),
 		...patientOf(person),
-		...content,
-		unknown: withContact(unknown, person),
 	};
+	return withPerson(withMessageContent(head, m), person);
+}
+
+function sentAt(m: WireMessage, base: ChangeBase): string | null {
+	return unixToIso(m.timestamp) ?? base.timestamp;
+}
+
+function withPerson<E extends MessageEvent | EchoEvent>(event: E, person: Person): E {
+	if (person.contactUnknown) event.unknown = withContact(event.unknown, person);
+	return event;
 }

@@ -6,7 +6,8 @@
 import { decodeCallbackData } from '../whatsapp/callback-data';
 import { ERROR_CATALOGUE } from '../whatsapp/error-catalogue';
 
-import { patientOf, personOf, withContact } from './contacts';
+import { STATUS_COMMON_KEYS } from './call-events';
+import { idsAt, patientOf, personOf, withContact } from './contacts';
 import type {
 	AccountUpdateEvent,
 	ChangeBase,
@@ -21,21 +22,14 @@ import type { WireContact, WireError, WireStatus } from './wire';
 import { bool, isRecord, str, toMetaError, toMetaErrors, unixToIso, unknownFields } from './wire-values';
 
 const STATUS_KEYS: ReadonlySet<string> = new Set([
-	'id',
-	'status',
-	'timestamp',
-	'recipient_id',
-	'recipient_user_id',
-	'recipient_parent_user_id',
+	...STATUS_COMMON_KEYS,
 	'recipient_type',
 	'recipient_participant_id',
 	'recipient_participant_user_id',
 	'recipient_participant_parent_user_id',
 	'recipient_identity_key_hash',
-	'biz_opaque_callback_data',
 	'conversation',
 	'pricing',
-	'errors',
 ]);
 
 export function toStatusEvent(s: WireStatus, contacts: WireContact[], base: ChangeBase): StatusEvent {
@@ -43,20 +37,7 @@ export function toStatusEvent(s: WireStatus, contacts: WireContact[], base: Chan
 	const isGroup = recipientType === 'group';
 	const recipient = str(s.recipient_id);
 	// In a group the contact describes the participant, else the recipient.
-	const person = personOf(
-		contacts,
-		isGroup
-			? {
-					phone: str(s.recipient_participant_id),
-					userId: str(s.recipient_participant_user_id),
-					parentUserId: str(s.recipient_participant_parent_user_id),
-				}
-			: {
-					phone: recipient,
-					userId: str(s.recipient_user_id),
-					parentUserId: str(s.recipient_parent_user_id),
-				},
-	);
+	const person = personOf(contacts, idsAt(s, isGroup ? 'recipient_participant' : 'recipient'));
 	// The Send nodes append an idempotency key to the user's callback data; the user sees their own value.
 	const callback = decodeCallbackData(str(s.biz_opaque_callback_data));
 	return {
@@ -146,11 +127,7 @@ export function toUserPreferenceEvent(
 	contacts: WireContact[],
 	base: ChangeBase,
 ): UserPreferenceEvent {
-	const person = personOf(contacts, {
-		phone: str(p.wa_id),
-		userId: str(p.user_id),
-		parentUserId: str(p.parent_user_id),
-	});
+	const person = personOf(contacts, idsAt(p, null));
 	return {
 		event: 'user_preference',
 		...base,

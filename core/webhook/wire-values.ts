@@ -3,8 +3,6 @@
  * records, Meta error objects, and the fields a mapper did not type (`unknownFields`). Nothing here throws on
  * unexpected input. An empty string counts as absent (null): Meta sends `wa_id: ""` for some username-only users.
  */
-import { DateTime } from 'luxon';
-
 import type { MetaError, UnknownFields } from './events';
 import type { WireError } from './wire';
 
@@ -31,12 +29,15 @@ export function bool(value: unknown): boolean | null {
 	return typeof value === 'boolean' ? value : null;
 }
 
-/** Meta sends Unix seconds as a string (messages, statuses) or a number (entry.time). */
+/** Meta sends Unix seconds as a string (messages, statuses) or a number (entry.time). ISO-8601 UTC, no milliseconds. */
 export function unixToIso(value: unknown): string | null {
 	const seconds = num(value);
 	if (seconds === null || seconds <= 0) return null;
-	const dt = DateTime.fromSeconds(seconds, { zone: 'utc' });
-	return dt.isValid ? dt.toISO({ suppressMilliseconds: true }) : null;
+	const date = new Date(seconds * 1000);
+	if (Number.isNaN(date.getTime())) return null;
+	const iso = date.toISOString();
+	// Whole seconds (what Meta sends) print without milliseconds: 2025-06-08T20:59:43Z.
+	return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
 }
 
 function camelKey(key: string): string {
