@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { reminders } from './appointment-reminders';
+import { careTeamGroup } from './care-team-group';
 import { kpiReport } from './kpi-report';
 import { labResults } from './lab-results';
 import { inbox } from './patient-inbox';
@@ -23,6 +24,7 @@ const files: Array<[string, () => { toJSON(): unknown }]> = [
 	['04-telemedicine-handoff.json', telemedicine],
 	['05-post-visit-follow-up-csat.json', followUp],
 	['06-kpi-report.json', kpiReport],
+	['07-care-team-group.json', careTeamGroup],
 	['08-waitlist-backfill.json', waitlistBackfill],
 ];
 for (const [file, make] of files) {

@@ -134,7 +134,8 @@ const rows = $input
 const events = $('Opt-out words')
 	.all()
 	.map((i) => i.json)
-	.filter((e) => e.event === 'message' && !e.consentKeyword);
+	// Messages written in a care team group (groupId) are for the care team, not the bot (workflow 07).
+	.filter((e) => e.event === 'message' && !e.consentKeyword && !e.groupId);
 return events.map((e) => {
 	const patient = e.from || e.userId;
 	const row = rows.find((r) => r.patient === patient);
