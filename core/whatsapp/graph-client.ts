@@ -17,7 +17,7 @@ import {
 	getSharedLimiter,
 	getSharedPairGuard,
 	type PairLimitGuard,
-	type ThroughputLimiter,
+	type SendLimiter,
 } from './rate-limiter';
 import { resolveRetryOptions, withRetry, type RetryOptions } from './retry';
 import { sendFailure } from './send-outcome';
@@ -61,8 +61,11 @@ export interface GraphClientOptions {
 	timeoutMs?: number;
 	/** Give up on a recipient when the pair-limit wait would exceed this (default 64 s). */
 	maxPairWaitMs?: number;
-	/** Limiter and pair guard to use instead of the process-wide ones (tests, benchmarks). */
-	limiter?: ThroughputLimiter;
+	/**
+	 * Limiter and pair guard to use instead of the process-wide ones: the send budget shared by every process in
+	 * queue mode (send-budget.ts), tests, benchmarks.
+	 */
+	limiter?: SendLimiter;
 	pairGuard?: PairLimitGuard;
 }
 
@@ -120,7 +123,7 @@ export class GraphClient implements GraphRequester {
 	}
 
 	/** The limiter that paces sends from this phone number (shared process-wide unless injected). */
-	limiterFor(phoneNumberId: string): ThroughputLimiter {
+	limiterFor(phoneNumberId: string): SendLimiter {
 		return (
 			this.options.limiter ??
 			getSharedLimiter(this.baseUrl, phoneNumberId, {
@@ -201,7 +204,7 @@ export class GraphClient implements GraphRequester {
 		const response = await withRetry(
 			async () => {
 				if (recipient) await pair.wait(recipient);
-				const permit = await limiter.acquire();
+				const permit = await limiter.acquire(recipient);
 				permit.stamp();
 				return await this.requestOnce<unknown>('POST', `${id}/messages`, { body });
 			},

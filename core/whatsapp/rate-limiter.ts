@@ -1,8 +1,9 @@
 /**
  * Throughput control for WhatsApp sends.
- * - ThroughputLimiter: a token bucket per phone-number ID (tokens refill at `mps` per second up to `burst`), plus a
- *   sliding-window guard (never more than `mps` grants in any `windowMs`), so the number stays under Meta's
- *   messages-per-second cap (130429) even when the bucket refills during a long queue.
+ * - ThroughputLimiter: the in-process pacing of one n8n instance (queue mode shares one budget between processes
+ *   instead: send-budget.ts; both implement SendLimiter). A token bucket per phone-number ID (tokens refill at `mps`
+ *   per second up to `burst`), plus a sliding-window guard (never more than `mps` grants in any `windowMs`), so the
+ *   number stays under Meta's messages-per-second cap (130429) even when the bucket refills during a long queue.
  * - Shared registry: every GraphClient in the process gets the same limiter for the same base URL + phone number,
  *   so concurrent executions of several workflows share one budget.
  * - PairLimitGuard: after 131056 for a recipient, only that recipient waits 4^n seconds.
@@ -48,7 +49,16 @@ export interface LimiterPermit {
 	stamp(): void;
 }
 
-export class ThroughputLimiter {
+/**
+ * What paces one phone number's sends: the in-process ThroughputLimiter below (one n8n instance), or the budget all
+ * processes share (send-budget.ts, queue mode). `recipient` lets a shared budget check the pair limit too.
+ */
+export interface SendLimiter {
+	readonly mps: number;
+	acquire(recipient?: string): Promise<LimiterPermit>;
+}
+
+export class ThroughputLimiter implements SendLimiter {
 	private readonly clock: Clock;
 	private rate: number;
 	private capacity: number;

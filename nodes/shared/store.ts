@@ -16,6 +16,7 @@ import {
 	type ICredentialsDecrypted,
 	type IExecuteFunctions,
 	type IHookFunctions,
+	type INode,
 	type INodeCredentialTestResult,
 	type ITriggerFunctions,
 	type IWebhookFunctions,
@@ -86,6 +87,19 @@ export function previousKeysFromCredential(
 	];
 }
 
+/** n8n runs in queue mode: main, workers and webhook processors all have EXECUTIONS_MODE=queue. */
+export function isQueueMode(): boolean {
+	return process.env.EXECUTIONS_MODE === 'queue';
+}
+
+export const QUEUE_MODE_SQLITE_MESSAGE =
+	'SQLite cannot be used in n8n queue mode: every worker and webhook process would keep its own file (split audit log, consent and deduplication, and no shared send budget). Set Backend to PostgreSQL in the Clinic Store credential.';
+
+/** Refuses the SQLite backend in queue mode (the credential names the backend; docs/queue-mode.md). */
+export function assertNotQueueModeSqlite(node: INode): void {
+	if (isQueueMode()) throw new NodeOperationError(node, QUEUE_MODE_SQLITE_MESSAGE);
+}
+
 /** Credential data → store config. Throws a plain Error naming the credential field. */
 export function storeConfigFromCredential(
 	data: ICredentialDataDecryptedObject,
@@ -124,6 +138,7 @@ export function storeConfigFromCredential(
 		throw new Error(
 			`Unknown backend "${backend}" in the Clinic Store credential: choose SQLite or PostgreSQL`,
 		);
+	if (isQueueMode()) throw new Error(QUEUE_MODE_SQLITE_MESSAGE);
 	let path = String(data.sqlitePath ?? '').trim();
 	if (!path) path = defaultSqlitePath();
 	else if (path.startsWith('~/')) path = join(homedir(), path.slice(2));

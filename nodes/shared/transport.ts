@@ -14,6 +14,7 @@ import {
 } from '../../core/whatsapp/api-version';
 import { GraphClient, type GraphClientOptions } from '../../core/whatsapp/graph-client';
 import { createHttpSender, type HttpFunctions } from './http';
+import { sharedPacing } from './send-budget';
 
 export const WHATSAPP_CREDENTIAL_TYPE = 'whatsAppClinicApi';
 
@@ -97,6 +98,12 @@ export async function getWhatsAppContext(
 	);
 	const phoneNumberId = String(options.phoneNumberId || credential.phoneNumberId || '').trim();
 	const wabaId = String(credential.businessAccountId ?? '').trim();
+	// Sends (they set a pace) from a node whose Clinic Store credential is PostgreSQL share one budget per number
+	// with every n8n process (queue mode); otherwise the process-wide limiter paces them.
+	const shared =
+		options.mps !== undefined
+			? await sharedPacing(this, { baseUrl, phoneNumberId, mps: options.mps })
+			: undefined;
 	const client = new GraphClient({
 		send: createHttpSender(
 			this,
@@ -109,6 +116,8 @@ export async function getWhatsAppContext(
 		timeoutMs: options.timeoutMs,
 		retry: options.retry,
 		maxPairWaitMs: options.maxPairWaitMs,
+		limiter: shared?.limiter,
+		pairGuard: shared?.pairGuard,
 	});
 	return { client, phoneNumberId, wabaId, apiVersion, baseUrl };
 }
