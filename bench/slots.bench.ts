@@ -38,8 +38,8 @@ function makeRules(practitioners: number, horizonDays: number): ClinicRules {
 	});
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
+/** Deterministic PRNG (mulberry32); the waitlist benchmark uses it too. */
+export function rng(seed: number) {
 	return () => {
 		seed |= 0;
 		seed = (seed + 0x6d2b79f5) | 0;

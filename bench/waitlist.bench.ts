@@ -37,6 +37,7 @@ import {
 	WaitlistService,
 	timeOfDay,
 } from '../core/waitlist';
+import { rng } from './slots.bench';
 import type { BenchResult, Benchmark } from './types';
 
 const ZONE = 'America/Sao_Paulo';
@@ -47,17 +48,6 @@ const PRACTITIONERS = 50;
 const SERVICES = 5;
 const WAVE = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-	return () => {
-		seed |= 0;
-		seed = (seed + 0x6d2b79f5) | 0;
-		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function makeEntries(n: number): WaitlistEntry[] {
 	const random = rng(7);

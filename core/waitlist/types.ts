@@ -45,20 +45,23 @@ export interface WaitlistEntry {
 	updatedAtMs: number;
 }
 
-/** What a freed slot is known by, from a Cancel / Reschedule output, an Appointment or a Find Free Slots item. */
-export interface FreedSlot {
-	slotId: string;
-	startMs: number;
-	endMs: number;
-	practitionerId: string | null;
-	serviceId: string | null;
+/** Non-PHI display facts of a freed slot, carried to the offer items. */
+export interface SlotDisplay {
 	timeZone: string;
-	/** Non-PHI display facts carried to the offer items. */
 	label?: string;
 	startLocal?: string;
 	practitionerName?: string;
 	serviceName?: string;
 	location?: string;
+}
+
+/** What a freed slot is known by, from a Cancel / Reschedule output, an Appointment or a Find Free Slots item. */
+export interface FreedSlot extends SlotDisplay {
+	slotId: string;
+	startMs: number;
+	endMs: number;
+	practitionerId: string | null;
+	serviceId: string | null;
 	/** The patient who freed it (never offered their own slot back). */
 	freedBy?: { phone?: string; userId?: string };
 }
@@ -80,14 +83,7 @@ export interface FreedSlotRecord {
 	wave: number;
 	/** When the next wave may be offered. */
 	nextWaveAtMs: number;
-	info: {
-		timeZone: string;
-		label?: string;
-		startLocal?: string;
-		practitionerName?: string;
-		serviceName?: string;
-		location?: string;
-	};
+	info: SlotDisplay;
 	appointmentId?: string;
 	claimedOfferId?: string;
 	createdAtMs: number;

@@ -6,24 +6,10 @@ import nock from 'nock';
 
 import { CalcomSchedulingProvider } from '../../../core/scheduling/providers/calcom';
 import { decodeSlotId } from '../../../core/scheduling/slot-id';
-import type { HttpSender } from '../../../core/scheduling/types';
+import { send } from './fetch-sender';
 
 const API = 'https://api.cal.com';
 const NOW = Date.parse('2030-01-06T12:00:00Z');
-
-const send: HttpSender = async (request) => {
-	const res = await fetch(request.url, {
-		method: request.method,
-		headers: request.headers,
-		body: request.body === undefined ? undefined : JSON.stringify(request.body),
-	});
-	const text = await res.text();
-	return {
-		status: res.status,
-		headers: Object.fromEntries(res.headers.entries()),
-		body: text ? JSON.parse(text) : undefined,
-	};
-};
 
 function provider() {
 	return new CalcomSchedulingProvider({

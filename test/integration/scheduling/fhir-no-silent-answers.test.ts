@@ -8,22 +8,9 @@
  *   answer carries a warning with the number of results not read.
  */
 import { FhirSchedulingProvider } from '../../../core/scheduling/providers/fhir';
-import type { HttpSender, SchedulingWarning } from '../../../core/scheduling/types';
+import type { SchedulingWarning } from '../../../core/scheduling/types';
+import { send } from './fetch-sender';
 import { startFhirServer, type TestFhirServer } from './fhir-server';
-
-const send: HttpSender = async (request) => {
-	const res = await fetch(request.url, {
-		method: request.method,
-		headers: request.headers,
-		body: request.body === undefined ? undefined : JSON.stringify(request.body),
-	});
-	const text = await res.text();
-	return {
-		status: res.status,
-		headers: Object.fromEntries(res.headers.entries()),
-		body: text ? JSON.parse(text) : undefined,
-	};
-};
 
 const NOW = Date.parse('2031-03-02T12:00:00Z');
 let server: TestFhirServer;

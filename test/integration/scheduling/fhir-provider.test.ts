@@ -4,22 +4,8 @@
  */
 import { FhirSchedulingProvider } from '../../../core/scheduling/providers/fhir';
 import { decodeSlotId } from '../../../core/scheduling/slot-id';
-import type { HttpSender } from '../../../core/scheduling/types';
+import { send } from './fetch-sender';
 import { r4Example, startFhirServer, type TestFhirServer } from './fhir-server';
-
-const send: HttpSender = async (request) => {
-	const res = await fetch(request.url, {
-		method: request.method,
-		headers: request.headers,
-		body: request.body === undefined ? undefined : JSON.stringify(request.body),
-	});
-	const text = await res.text();
-	return {
-		status: res.status,
-		headers: Object.fromEntries(res.headers.entries()),
-		body: text ? JSON.parse(text) : undefined,
-	};
-};
 
 const NOW = Date.parse('2030-01-06T12:00:00Z');
 let server: TestFhirServer;
