@@ -118,6 +118,14 @@ export const PHI_TABLES: readonly PhiTable[] = [
 		},
 	},
 	{
+		table: 'clinic_conversations',
+		label: 'conversations',
+		labelOne: 'conversation',
+		rowKey: 'id',
+		encrypted: [{ column: 'patient_enc' }, { column: 'context_enc' }],
+		digests: { patient_digest: { from: 'patient_enc', unique: true } },
+	},
+	{
 		table: 'clinic_audit_log',
 		label: 'audit entries',
 		labelOne: 'audit entry',
