@@ -191,12 +191,12 @@ export class WaitlistService {
 				'Offer ID',
 				'Map the button payload of the offer, e.g. {{ $json.button.payload }} from the WhatsApp Clinic Trigger.',
 			);
-		const phone = waitlistPhone(request.tapper.phone);
+		const phone = waitlistPhone(request.tapper.phone, 'Tapped By (Patient Phone)');
 		const userId = trimmed(request.tapper.userId);
 		if (!phone && !userId)
 			throw new WaitlistInputError(
 				'Claim Offer needs the WhatsApp number (or user ID) of the patient who tapped',
-				'Patient Phone',
+				'Tapped By (Patient Phone)',
 				'Map {{ $json.from }} from the WhatsApp Clinic Trigger: only the patient the offer was sent to can claim it.',
 			);
 		return await this.claims.claim(listId, { offerId, tapper: { phone, userId } }, book);

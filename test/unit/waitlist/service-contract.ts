@@ -194,6 +194,11 @@ export function waitlistContract(make: () => Promise<Harness>): void {
 				throw new Error('must not book');
 			}),
 		).toMatchObject({ claimed: false, reason: 'not_found' });
+		await expect(
+			service.claim(LIST, { offerId: a.offer.id, tapper: {} }, async () => {
+				throw new Error('must not book');
+			}),
+		).rejects.toMatchObject({ field: 'Tapped By (Patient Phone)' });
 		expect((await service.list(LIST)).map((e) => e.status)).toEqual(['waiting', 'booked']);
 		// The same cancellation again (a repeated webhook): the backend says the time is booked, nothing is offered.
 		const stillFree = async (slot: FreedSlot) =>
