@@ -44,6 +44,12 @@ const operationProperty: INodeProperties = {
 			description: 'One or more contact cards, e.g. the reception desk and the on-call nurse',
 		},
 		{
+			name: 'Send Flow',
+			value: 'flow',
+			action: 'Send a flow',
+			description: 'A button that opens a WhatsApp Flow (a form inside WhatsApp, e.g. booking)',
+		},
+		{
 			name: 'Send List',
 			value: 'list',
 			action: 'Send a list',

@@ -26,6 +26,7 @@ export type Operation =
 	| 'location'
 	| 'reaction'
 	| 'contacts'
+	| 'flow'
 	| 'markAsRead';
 
 export type PrepareFn = (

@@ -9,6 +9,7 @@ import { bulkSendOperation } from '../../shared/send';
 import * as buttons from './buttons.operation';
 import type { Operation, PrepareFn } from './fields';
 import * as contacts from './contacts.operation';
+import * as flow from './flow.operation';
 import * as list from './list.operation';
 import * as location from './location.operation';
 import * as markAsRead from './markAsRead.operation';
@@ -24,6 +25,7 @@ export const operations: Record<Operation, { description: typeof text.descriptio
 	location,
 	reaction,
 	contacts,
+	flow,
 	markAsRead,
 };
 
@@ -36,6 +38,7 @@ export const router = createRouter<undefined, Operation>({
 		location: bulkSendOperation(location.prepare),
 		reaction: bulkSendOperation(reaction.prepare),
 		contacts: bulkSendOperation(contacts.prepare),
+		flow: bulkSendOperation(flow.prepare),
 		markAsRead: bulkSendOperation(markAsRead.prepare, { messagesPatient: false }),
 	},
 });

@@ -443,6 +443,7 @@ describe('WhatsApp Send Message: errors', () => {
 		expect((ops.options as any[]).map((o) => o.value).sort()).toEqual([
 			'buttons',
 			'contacts',
+			'flow',
 			'list',
 			'location',
 			'markAsRead',
