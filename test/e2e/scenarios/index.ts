@@ -2,6 +2,7 @@ import type { Scenario } from '../scenario';
 import { bookingScenario } from './booking';
 import { chatPageScenario } from './chat-page';
 import { consentFailClosedScenario } from './consent-fail-closed';
+import { groupCareTeamScenario } from './group-care-team';
 import { packageScenario } from './package';
 import { remindersScenario } from './reminders';
 import { sendScenarios } from './send';
@@ -24,6 +25,7 @@ export const scenarios: Scenario[] = [
 	telemedicineScenario,
 	followUpScenario,
 	chatPageScenario,
+	groupCareTeamScenario,
 	...sendScenarios,
 	sendContactsScenario,
 	sendTypedVariablesScenario,

@@ -44,6 +44,7 @@ describe('group limits', () => {
 		const error = (() => {
 			try {
 				buildMessageRequest({ kind: 'group', groupId: GROUP }, { type: 'interactive', interactive: {} });
+				return undefined;
 			} catch (e) {
 				return e as { field?: string; hint?: string };
 			}
