@@ -3,6 +3,7 @@
  * status, user preference, account/template updates), send results (`messageId` + `waId`/`input`), error items,
  * consent changes and bookings. Unknown shapes still get a `system` entry with whatever common fields exist.
  */
+import { callAuditEntry, callPermissionAuditEntry } from '../whatsapp/calling-audit';
 import type { AuditDirection, AuditEntryInput, AuditOutcome } from './entry';
 import { normalisePhone } from './entry';
 
@@ -112,6 +113,10 @@ export function detectAuditEntry(input: Json): AuditEntryInput {
 	const err = firstMetaError(json);
 	const errorDetails: Record<string, string | null> = err ? { errorCode: err.code, error: err.message } : {};
 
+	// Calls and call permission answers (Business Calling API): core/whatsapp/calling-audit.ts.
+	if (event === 'call') return callAuditEntry(base, json);
+	const permission = event === 'message' ? callPermissionAuditEntry(base, json) : null;
+	if (permission) return permission;
 	if (event === 'message') {
 		const media = obj(json.media);
 		return {
