@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { reminders } from './appointment-reminders';
+import { flowBooking, writeBookingFlows } from './flow-booking';
 import { careTeamGroup } from './care-team-group';
 import { kpiReport } from './kpi-report';
 import { labResults } from './lab-results';
@@ -26,8 +27,10 @@ const files: Array<[string, () => { toJSON(): unknown }]> = [
 	['06-kpi-report.json', kpiReport],
 	['07-care-team-group.json', careTeamGroup],
 	['08-waitlist-backfill.json', waitlistBackfill],
+	['09-flow-booking.json', flowBooking],
 ];
 for (const [file, make] of files) {
 	writeFileSync(join(out, file), `${JSON.stringify(make().toJSON(), null, '\t')}\n`);
 	console.log(`workflows/${file}`);
 }
+for (const file of writeBookingFlows(out)) console.log(file);

@@ -2,6 +2,7 @@ import type { Scenario } from '../scenario';
 import { bookingScenario } from './booking';
 import { chatPageScenario } from './chat-page';
 import { consentFailClosedScenario } from './consent-fail-closed';
+import { flowEndpointScenario } from './flow-endpoint';
 import { groupCareTeamScenario } from './group-care-team';
 import { packageScenario } from './package';
 import { remindersScenario } from './reminders';
@@ -31,6 +32,7 @@ export const scenarios: Scenario[] = [
 	sendTypedVariablesScenario,
 	sendConsentScenario,
 	consentFailClosedScenario,
+	flowEndpointScenario,
 	sendFaultsScenario,
 	kpiScenario,
 	auditScenario,
