@@ -9,4 +9,3 @@ export function parseInstant(value: string, field: string, zone = 'UTC'): number
 	if (!dt.isValid) throw new SchedulingInputError(`"${field}" is not an ISO 8601 date/time: ${value}`, field);
 	return dt.toMillis();
 }
-
