@@ -234,6 +234,13 @@ function entryOf(p: SeedPlan, n: number, slot: number, patient: string): [number
 	}
 }
 
+/** Entries the report reads: all but the `status.sent` ones (no KPI counts them). */
+export function countedEntries(p: SeedPlan): number {
+	const n = p.bookings.length;
+	const sentStatuses = Math.ceil(n / 20) + Math.ceil(n / 5); // entry 1 of every 20th booking, entry 2 of every 5th
+	return n * ENTRIES_PER_APPOINTMENT - sentStatuses;
+}
+
 /** 10 audit entries per booking, in time order, chained; one transaction per 20,000 entries. */
 export async function writeAuditLog(
 	store: ClinicStore,

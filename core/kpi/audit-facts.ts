@@ -1,77 +1,210 @@
 /**
- * Audit entries as the KPI report reads them, through the audit log's repository port (SQLite, Postgres or memory),
- * one page at a time in chain order. Only the lookup columns are used for most entries; the sealed entry (template,
- * details) is parsed only when the report asks for it. Nothing is decrypted: patients are compared by their keyed
- * digest, messages by the digest of their ID.
+ * Audit entries as the KPI report reads them, one page at a time in chain (seq) order, never decrypted: patients
+ * are compared by their keyed digest, messages by the digest of their ID.
+ *
+ * The period's first and last seq are looked up once (time index); pages then walk the primary key between them
+ * (filtering every page by time would make the database sort the whole period again for each page). An entry in
+ * that seq range recorded outside the period (clocks of two n8n processes disagreeing) is skipped.
+ *
+ * On a clinic store (SQLite, Postgres) a page is a projection of the audit table: the lookup columns, and the
+ * template and details — taken out of the sealed entry by the database's JSON functions — only for the entries
+ * whose template or details are counted. Digests are shortened to 20 hex digits (80 bits: no two patients or
+ * messages of one clinic share them) so a million entries stay a few seconds. Any other AuditRepository (memory)
+ * is read through the repository port.
  */
-import { type AuditDirection, rowFromSealed } from '../audit/entry';
+import { CANONICAL_VERSION, canonicalPositions, rowFromSealed } from '../audit/entry';
 import { type AuditSource, auditRepository } from '../audit/repositories';
-import type { StoredRow } from '../audit/repositories/port';
-import type { PhiCipher } from '../store/ports';
+import type { AuditRepository, StoredRow } from '../audit/repositories/port';
+import { AUDIT_TABLE } from '../audit/schema';
+import type { ClinicStore, PhiCipher } from '../store/ports';
+import { DETAIL_EVENTS, KPI_EVENTS, REMINDER_PURPOSE } from './events';
+
+/**
+ * The values an AuditFact is built from, in this order (a projected SQL row). `reminder`, `failed` and `system` are
+ * 0/1 flags computed from purpose, outcome and direction, so the page carries numbers instead of repeated text.
+ */
+const COLUMNS = [
+	'seq',
+	'ts',
+	'event',
+	'patient_digest',
+	'user_id',
+	'message_digest',
+	'message_id',
+	'reminder',
+	'failed',
+	'system',
+	'template',
+	'details',
+] as const;
+type Column = (typeof COLUMNS)[number];
+const at = Object.fromEntries(COLUMNS.map((c, i) => [c, i])) as Record<Column, number>;
+const DIGEST_CHARS = 20;
+
+/** Events the report counts; system entries are read too (their details tie patients to practitioners). */
+const COUNTED_EVENTS: readonly string[] = [
+	KPI_EVENTS.messageReceived,
+	KPI_EVENTS.messageSent,
+	KPI_EVENTS.statusDelivered,
+	KPI_EVENTS.statusRead,
+	...DETAIL_EVENTS,
+];
+
+const COUNTED = new Set(COUNTED_EVENTS);
 
 export class AuditFact {
 	readonly seq: number;
 	readonly ms: number;
-	readonly direction: AuditDirection;
 	readonly event: string | null;
-	/** The patient's keyed phone digest, else `user:` + their WhatsApp User ID, else null. */
+	/** The patient's keyed phone digest (shortened), else `user:` + their WhatsApp User ID, else null. */
 	readonly patient: string | null;
-	/** Keyed digest of the WhatsApp message ID, or null. */
+	/** Keyed digest (shortened) of the WhatsApp message ID, or null. */
 	readonly message: string | null;
-	readonly purpose: string | null;
-	readonly outcome: string;
-	private sealedFields?: { template: string | null; details: Record<string, unknown> | null };
+	/** A template sent with the reminder purpose. */
+	readonly reminder: boolean;
+	/** Outcome other than success. */
+	readonly failed: boolean;
+	/** Direction `system` (consent changes, bookings, waitlist, anything a workflow records). */
+	readonly system: boolean;
+	private readonly detailsText: string | null;
+	private parsedDetails?: Record<string, unknown> | null;
 
-	constructor(
-		private readonly row: StoredRow,
-		cipher: PhiCipher,
-	) {
-		this.seq = Number(row.seq);
-		this.ms = Date.parse(row.ts);
-		this.direction = row.direction;
-		this.event = row.event;
-		this.patient = row.patient_digest ?? (row.user_id ? `user:${row.user_id}` : null);
+	/** `values` in COLUMNS order. */
+	constructor(values: readonly unknown[], cipher: PhiCipher) {
+		const text = (i: number) => (values[i] === null || values[i] === undefined ? null : String(values[i]));
+		this.seq = Number(values[at.seq]);
+		this.ms = Date.parse(String(values[at.ts]));
+		this.event = text(at.event);
+		const userId = text(at.user_id);
+		this.patient = text(at.patient_digest) ?? (userId ? `user:${userId}` : null);
 		// Entries written before message IDs were encrypted keep the ID in clear: compare them by its digest too.
-		this.message = row.message_digest ?? (row.message_id ? cipher.digest(row.message_id) : null);
-		this.purpose = row.purpose;
-		this.outcome = row.outcome;
+		const legacyId = text(at.message_id);
+		this.message =
+			text(at.message_digest) ?? (legacyId ? cipher.digest(legacyId).slice(0, DIGEST_CHARS) : null);
+		this.reminder = Number(values[at.reminder]) === 1 && text(at.template) !== null;
+		this.failed = Number(values[at.failed]) === 1;
+		this.system = Number(values[at.system]) === 1;
+		this.detailsText = text(at.details);
 	}
 
-	/** Template and details: from the sealed entry (parsed on first use), or the columns of a pre-seal row. */
-	private sealed(): { template: string | null; details: Record<string, unknown> | null } {
-		if (this.sealedFields) return this.sealedFields;
-		const row = this.row.entry ? rowFromSealed({ ...this.row, entry: this.row.entry }) : this.row;
-		let details: Record<string, unknown> | null = null;
-		if (row.details) {
-			try {
-				const parsed: unknown = JSON.parse(row.details);
-				if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-					details = parsed as Record<string, unknown>;
-			} catch {
-				details = null; // free text in details carries nothing the report counts
-			}
-		}
-		return (this.sealedFields = { template: row.template, details });
-	}
-
-	get template(): string | null {
-		return this.sealed().template;
+	/** A stored row (the repository port's shape): template and details from its sealed entry when it has one. */
+	static fromRow(row: StoredRow, cipher: PhiCipher): AuditFact {
+		const r = row.entry ? rowFromSealed({ ...row, entry: row.entry }) : row;
+		const values: Record<Column, unknown> = {
+			seq: r.seq,
+			ts: r.ts,
+			event: r.event,
+			patient_digest: r.patient_digest?.slice(0, DIGEST_CHARS) ?? null,
+			user_id: r.user_id,
+			message_digest: r.message_digest?.slice(0, DIGEST_CHARS) ?? null,
+			message_id: r.message_id ?? null,
+			reminder: r.event === KPI_EVENTS.messageSent && r.purpose === REMINDER_PURPOSE ? 1 : 0,
+			failed: r.outcome === 'success' ? 0 : 1,
+			system: r.direction === 'system' ? 1 : 0,
+			template: r.template ?? null,
+			details: r.details ?? null,
+		};
+		return new AuditFact(
+			COLUMNS.map((c) => values[c]),
+			cipher,
+		);
 	}
 
 	/** A detail as text (numbers too), or null. */
 	detail(name: string): string | null {
-		const v = this.sealed().details?.[name];
+		if (this.parsedDetails === undefined) {
+			this.parsedDetails = null;
+			try {
+				const parsed: unknown = this.detailsText ? JSON.parse(this.detailsText) : null;
+				if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+					this.parsedDetails = parsed as Record<string, unknown>;
+			} catch {
+				// free text in details carries nothing the report counts
+			}
+		}
+		const v = this.parsedDetails?.[name];
 		return typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : null;
 	}
 }
 
-/**
- * Pages of the entries recorded in [fromIso, toIso), in chain (seq) order; purge anchors skipped. The period's
- * first and last seq are looked up once (time index); the pages then walk the primary key between them, which
- * stays fast however large the log (filtering every page by time would make the database sort the whole period
- * again for each page). An entry inside that seq range recorded outside the period (clocks of two n8n processes
- * disagreeing) is skipped.
- */
+/** The seq range [first, last] of the entries recorded in the period, or null when there are none. */
+async function seqRange(
+	repo: AuditRepository,
+	store: ClinicStore | null,
+	from: string,
+	to: string,
+): Promise<[number, number] | null> {
+	if (store) {
+		const [row] = await store.query<{ first: number | null; last: number | null }>(
+			`SELECT MIN(seq) AS first, MAX(seq) AS last FROM ${AUDIT_TABLE} WHERE ts >= $1 AND ts < $2`,
+			[from, to],
+		);
+		return row?.first === null || row?.first === undefined ? null : [Number(row.first), Number(row.last)];
+	}
+	const [first] = await repo.find({ from, to }, { order: 'asc', limit: 1 });
+	if (!first) return null;
+	const [last] = await repo.find({ from, to }, { order: 'desc', limit: 1 });
+	return [Number(first.seq), Number(last.seq)];
+}
+
+/** Position of a field in the sealed entry (the same in every canonical version for template and details). */
+function sealedPosition(column: 'template' | 'details'): number {
+	return canonicalPositions(CANONICAL_VERSION).find(([c]) => c === column)![1];
+}
+
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+/** The SQL of a page: see the module comment. */
+function projectionSql(dialect: ClinicStore['dialect']): string {
+	const reminder = `event = '${KPI_EVENTS.messageSent}' AND purpose = '${REMINDER_PURPOSE}'`;
+	const withDetails = `direction = 'system' OR event IN (${list(DETAIL_EVENTS)}) OR (${reminder})`;
+	/** The field out of the sealed entry when `when` holds; rows written before the seal keep it in its column. */
+	const sealed = (column: 'template' | 'details', when: string) => {
+		const i = sealedPosition(column);
+		const value = dialect === 'sqlite' ? `json_extract(entry, '$[${i}]')` : `(entry::json ->> ${i})`;
+		return `CASE WHEN ${when} THEN COALESCE(${value}, ${column}) ELSE NULL END`;
+	};
+	const flag = (condition: string) => `CASE WHEN ${condition} THEN 1 ELSE 0 END`;
+	const select: Record<Column, string> = {
+		seq: 'seq',
+		ts: 'ts',
+		event: 'event',
+		patient_digest: `substr(patient_digest, 1, ${DIGEST_CHARS})`,
+		user_id: 'user_id',
+		message_digest: `substr(message_digest, 1, ${DIGEST_CHARS})`,
+		message_id: 'message_id',
+		reminder: flag(reminder),
+		failed: flag("outcome <> 'success'"),
+		system: flag("direction = 'system'"),
+		template: sealed('template', reminder),
+		details: sealed('details', withDetails),
+	};
+	return (
+		`SELECT ${COLUMNS.map((c) => select[c]).join(', ')} FROM ${AUDIT_TABLE}` +
+		` WHERE seq > $1 AND seq < $2 AND kind <> 'anchor'` +
+		` AND (direction = 'system' OR event IN (${list(COUNTED_EVENTS)}))` +
+		' ORDER BY seq LIMIT $3'
+	);
+}
+
+/** One page (value arrays in COLUMNS order) of the entries with after < seq < end. */
+async function projectedPage(
+	store: ClinicStore,
+	sql: string,
+	after: number,
+	end: number,
+	limit: number,
+): Promise<unknown[][]> {
+	if (store.queryArrays) return await store.queryArrays(sql, [after, end, limit]);
+	const rows = await store.query<Record<string, unknown>>(sql, [after, end, limit]);
+	return rows.map((r) => Object.values(r));
+}
+
+function isStore(source: AuditSource): source is ClinicStore {
+	return typeof (source as AuditRepository).write !== 'function';
+}
+
+/** Pages of the entries recorded in [fromIso, toIso), in chain (seq) order; purge anchors skipped. */
 export async function* auditFacts(
 	source: AuditSource,
 	fromIso: string,
@@ -79,20 +212,30 @@ export async function* auditFacts(
 	pageSize = 5000,
 ): AsyncGenerator<AuditFact[]> {
 	const repo = auditRepository(source);
-	const period = { from: fromIso, to: toIso };
-	const [first] = await repo.find(period, { order: 'asc', limit: 1 });
-	if (!first) return;
-	const [last] = await repo.find(period, { order: 'desc', limit: 1 });
-	const end = Number(last.seq) + 1;
-	let after = Number(first.seq) - 1;
+	const store = isStore(source) ? source : null;
+	const range = await seqRange(repo, store, fromIso, toIso);
+	if (!range) return;
+	const end = range[1] + 1;
+	let after = range[0] - 1;
+	const fromMs = Date.parse(fromIso);
+	const toMs = Date.parse(toIso);
+	const sql = store ? projectionSql(store.dialect) : '';
 	for (;;) {
-		const rows = await repo.find({}, { order: 'asc', afterSeq: after, beforeSeq: end, limit: pageSize });
-		const page: AuditFact[] = [];
-		for (const row of rows)
-			if (row.kind !== 'anchor' && row.ts >= fromIso && row.ts < toIso)
-				page.push(new AuditFact(row, repo.cipher));
-		if (page.length) yield page;
-		if (rows.length < pageSize) return;
-		after = Number(rows[rows.length - 1].seq);
+		let page: AuditFact[];
+		if (store) {
+			const rows = await projectedPage(store, sql, after, end, pageSize);
+			if (!rows.length) return;
+			after = Number(rows[rows.length - 1][at.seq]);
+			page = rows.map((r) => new AuditFact(r, repo.cipher));
+		} else {
+			const rows = await repo.find({}, { order: 'asc', afterSeq: after, beforeSeq: end, limit: pageSize });
+			if (!rows.length) return;
+			after = Number(rows[rows.length - 1].seq);
+			page = rows.filter((r) => r.kind !== 'anchor').map((r) => AuditFact.fromRow(r, repo.cipher));
+		}
+		const inPeriod = page.filter(
+			(f) => f.ms >= fromMs && f.ms < toMs && (f.system || (f.event !== null && COUNTED.has(f.event))),
+		);
+		if (inPeriod.length) yield inPeriod;
 	}
 }

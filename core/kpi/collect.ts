@@ -11,13 +11,7 @@ import type { AppointmentFact } from './appointments';
 import { ATTENDED_STATUSES, NOT_DUE_STATUSES, NO_SHOW_STATUSES } from './appointments';
 import type { AuditFact } from './audit-facts';
 import type { ReportCalendar } from './calendar';
-import {
-	APPOINTMENT_DETAILS,
-	KPI_EVENTS,
-	PRACTITIONER_DETAIL,
-	REMINDER_PURPOSE,
-	isSatisfied,
-} from './events';
+import { APPOINTMENT_DETAILS, KPI_EVENTS, PRACTITIONER_DETAIL, isSatisfied } from './events';
 import { Tally } from './tally';
 
 export const UNASSIGNED = 'unassigned';
@@ -129,7 +123,7 @@ export class KpiCollector {
 			case e.messageReceived:
 				return this.received(f, week);
 			case e.messageSent:
-				return f.outcome === 'success' ? this.sentMessage(f, week) : undefined;
+				return f.failed ? undefined : this.sentMessage(f, week);
 			case e.statusDelivered:
 				return this.status(f, DELIVERED);
 			case e.statusRead:
@@ -169,7 +163,7 @@ export class KpiCollector {
 				return;
 			}
 			default:
-				if (f.direction === 'system' && f.patient) this.attribute(f);
+				if (f.system && f.patient) this.attribute(f);
 		}
 	}
 
@@ -179,7 +173,7 @@ export class KpiCollector {
 	}
 
 	private sentMessage(f: AuditFact, week: number): void {
-		const reminder = f.purpose === REMINDER_PURPOSE && f.template !== null;
+		const reminder = f.reminder;
 		const p = reminder ? this.attribute(f) : this.conversationPractitioner(f);
 		const key = KpiCollector.key(week, p);
 		const t = this.cell(key);

@@ -24,6 +24,17 @@ export const KPI_EVENTS = {
 	waitlistClaimed: 'waitlist.claimed',
 } as const;
 
+/** Events whose details the report reads (the others are counted from their lookup columns alone). */
+export const DETAIL_EVENTS: readonly string[] = [
+	KPI_EVENTS.appointmentConfirmed,
+	KPI_EVENTS.surveyAnswer,
+	KPI_EVENTS.consentWithdrawn,
+	KPI_EVENTS.marketingStopped,
+	KPI_EVENTS.slotFreed,
+	KPI_EVENTS.waitlistOffered,
+	KPI_EVENTS.waitlistClaimed,
+];
+
 /** Audit purpose of appointment reminders (workflow 02): a template sent with it is a reminder. */
 export const REMINDER_PURPOSE = 'appointment-reminder';
 

@@ -46,6 +46,7 @@ export interface KpiReport {
 	to: string;
 	timeZone: string;
 	generatedAt: string;
+	/** Entries of the period the report read: the events it counts and every system entry. */
 	auditEntriesRead: number;
 	appointmentsRead: number;
 	weeks: string[];
