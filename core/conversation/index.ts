@@ -1,5 +1,6 @@
 /** The bot's conversation, n8n-free: state machine, named validators, script, state store (memory and SQL). */
 export { LANGUAGE_BUTTONS, MENU_BUTTONS, answerVariables, decide } from './decide';
+export { incomingMessage } from './incoming';
 export { answerJson, answersText, conversationJson, languageFields } from './output';
 export { MemoryConversationRepository } from './repositories/memory';
 export type { ConversationRepository } from './repositories/port';

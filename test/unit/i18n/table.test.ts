@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import {
 	DEFAULT_TEXTS,
 	LABEL_KEYS,
@@ -115,5 +118,15 @@ describe('language codes', () => {
 		expect(() => parseLanguage('fr', 'Clinic Language')).toThrow(
 			/Clinic Language: "fr" is not a supported language/,
 		);
+	});
+});
+
+describe('docs/language.md', () => {
+	it('lists every built-in text with its Brazilian Portuguese wording', () => {
+		const page = readFileSync(join(__dirname, '../../../docs/language.md'), 'utf8');
+		const missing = Object.entries(DEFAULT_TEXTS)
+			.filter(([key, texts]) => !page.includes(`| \`${key}\` | ${texts.pt_BR.replace(/\|/g, '\\|')} |`))
+			.map(([key]) => key);
+		expect(missing).toEqual([]);
 	});
 });
