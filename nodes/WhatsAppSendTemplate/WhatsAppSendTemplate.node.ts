@@ -22,8 +22,9 @@ export class WhatsAppSendTemplate implements INodeType {
 		icon: { light: 'file:whatsAppSendTemplate.svg', dark: 'file:whatsAppSendTemplate.dark.svg' },
 		group: ['output'],
 		version: 1,
+		// n8n gives a resource locator's value (e.g. "appointment_reminder|pt_BR") as $parameter["template"], not the object.
 		subtitle:
-			'={{ "Template: " + ($parameter["template"].cachedResultName || $parameter["template"].value || "") }}',
+			'={{ "Template: " + (String($parameter["template"] || "").split("|")[0].trim() || "(none chosen)") }}',
 		description:
 			'Send an approved WhatsApp template (reminders, results notices, follow-ups): the only message allowed outside the 24-hour window',
 		defaults: { name: 'WhatsApp Send Template' },

@@ -132,7 +132,7 @@ describe('Clinic Conversation · Answer Message', () => {
 		expect(out.Buttons[0].language).toBe('en');
 	});
 
-	it('routes the other workflows’ buttons and consent confirmations to their outputs', async () => {
+	it('routes the other workflows’ buttons and consent confirmations to their outputs; group messages to none', async () => {
 		const p = newPhone();
 		const out = await answer([
 			message(p, { type: 'button', button: { payload: 'CONFIRM:apt-1', text: 'Confirmar' } }),
@@ -143,6 +143,7 @@ describe('Clinic Conversation · Answer Message', () => {
 				consentKeyword: { action: 'opt_out', language: 'pt', replyTo: `+${p}` },
 			}),
 			message(p, { type: 'reaction' }),
+			message(p, { type: 'text', text: 'Oi', groupId: 'group-1' }),
 		]);
 		expect(Object.keys(out).sort()).toEqual(['Confirm', 'Consent Reply', 'Survey Answer']);
 		expect(out.Confirm[0]).toMatchObject({ appointmentId: 'apt-1', language: 'pt_BR' });
