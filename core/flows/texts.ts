@@ -25,6 +25,7 @@ export interface FlowTexts {
 	nameLabel: string;
 	birthDateLabel: string;
 	insuranceLabel: string;
+	phoneLabel: string;
 	summaryTitle: string;
 	summaryHeading: string;
 	summaryWhen: string;
@@ -60,6 +61,7 @@ export const FLOW_TEXTS: Record<FlowLanguage, FlowTexts> = {
 		nameLabel: 'Nome completo',
 		birthDateLabel: 'Data de nascimento',
 		insuranceLabel: 'Convênio',
+		phoneLabel: 'Telefone (WhatsApp)',
 		summaryTitle: 'Confirmar',
 		summaryHeading: 'Confira sua consulta',
 		summaryWhen: 'Quando',
@@ -90,6 +92,7 @@ export const FLOW_TEXTS: Record<FlowLanguage, FlowTexts> = {
 		nameLabel: 'Nombre completo',
 		birthDateLabel: 'Fecha de nacimiento',
 		insuranceLabel: 'Seguro médico',
+		phoneLabel: 'Teléfono (WhatsApp)',
 		summaryTitle: 'Confirmar',
 		summaryHeading: 'Revise su cita',
 		summaryWhen: 'Cuándo',
@@ -120,6 +123,7 @@ export const FLOW_TEXTS: Record<FlowLanguage, FlowTexts> = {
 		nameLabel: 'Full name',
 		birthDateLabel: 'Date of birth',
 		insuranceLabel: 'Health insurance',
+		phoneLabel: 'Phone (WhatsApp)',
 		summaryTitle: 'Confirm',
 		summaryHeading: 'Check your appointment',
 		summaryWhen: 'When',

@@ -200,7 +200,7 @@ export function flowBooking(): Flow {
 		builtinScheduler('book', {
 			slotId: `={{ $json.data.slot.split('|')[0] }}`,
 			patientName: '={{ $json.data.name }}',
-			patientPhone: '',
+			patientPhone: '={{ $json.data.phone }}',
 			bookFields: {
 				notes: `={{ 'Born ' + $json.data.birth_date + ' · insurance ' + $json.data.insurance + ' · booked in WhatsApp Flow' }}`,
 			},

@@ -117,7 +117,12 @@ export const flowEndpointScenario: Scenario = {
 			const slot = pickSlot ?? slots[0].id;
 			const details = await step('TIME', { step: 'time', specialty, practitioner, date, slot });
 			assertEqual(details.json?.screen, 'DETAILS', 'after the time');
-			const person = { name: 'Ana Pereira', birth_date: '1991-07-12', insurance: 'bradesco' };
+			const person = {
+				name: 'Ana Pereira',
+				birth_date: '1991-07-12',
+				phone: '+5511987654321',
+				insurance: 'bradesco',
+			};
 			const summary = await step('DETAILS', { step: 'details', specialty, practitioner, slot, ...person });
 			assertEqual(summary.json?.screen, 'SUMMARY', 'after the details');
 			assert(/às/.test(summary.json.data.when), `summary in Portuguese: ${summary.json.data.when}`);
