@@ -184,7 +184,7 @@ function entryOf(p: SeedPlan, n: number, slot: number, patient: string): [number
 		event,
 		details: JSON.stringify(details),
 	});
-	const slotId = `slot-${n}`;
+	const freedSlotId = `f-${n}`;
 	const cancelled = b.outcome === 'cancelled';
 	switch (slot) {
 		case 0:
@@ -213,19 +213,24 @@ function entryOf(p: SeedPlan, n: number, slot: number, patient: string): [number
 			if (cancelled)
 				return [
 					freedAt,
-					system('slot.freed', { slotId, practitionerId: b.practitioner, appointmentId: `b-${n}` }),
+					system('waitlist.slot-freed', {
+						freedSlotId,
+						slotId: `builtin:${n}`,
+						practitionerId: b.practitioner,
+					}),
 				];
 			return [questionAt, received()];
 		case 8:
-			if (cancelled) return [freedAt + MINUTE, system('waitlist.offered', { slotId })];
+			if (cancelled)
+				return [freedAt + MINUTE, system('waitlist.offered', { freedSlotId, offerId: `o-${n}` })];
 			return [questionAt + b.waits[1] * 1000, sent(2, null)];
 		default:
 			if (cancelled)
 				return [
 					freedAt + 5 * MINUTE,
 					b.claimed
-						? system('waitlist.claimed', { slotId, appointmentId: `w-${n}` })
-						: system('waitlist.offered', { slotId }),
+						? system('waitlist.claimed', { freedSlotId, appointmentId: `w-${n}` })
+						: system('waitlist.offered', { freedSlotId, offerId: `o2-${n}` }),
 				];
 			if (b.csat)
 				return [b.startMs + 3 * HOUR, system('survey.csat', { rating: b.csat, appointmentId: `b-${n}` })];

@@ -11,7 +11,13 @@ import type { AppointmentFact } from './appointments';
 import { ATTENDED_STATUSES, NOT_DUE_STATUSES, NO_SHOW_STATUSES } from './appointments';
 import type { AuditFact } from './audit-facts';
 import type { ReportCalendar } from './calendar';
-import { APPOINTMENT_DETAILS, KPI_EVENTS, PRACTITIONER_DETAIL, isSatisfied } from './events';
+import {
+	APPOINTMENT_DETAILS,
+	FREED_SLOT_DETAIL,
+	KPI_EVENTS,
+	PRACTITIONER_DETAIL,
+	isSatisfied,
+} from './events';
 import { Tally } from './tally';
 
 export const UNASSIGNED = 'unassigned';
@@ -148,14 +154,14 @@ export class KpiCollector {
 			case e.slotFreed:
 				return this.slotFreed(f, week);
 			case e.waitlistOffered: {
-				const slot = f.detail('slotId');
+				const slot = f.detail(FREED_SLOT_DETAIL);
 				const at = slot === null ? undefined : this.freed.get(slot);
 				const key = at !== undefined && at >= 0 ? at : KpiCollector.key(week, this.attribute(f));
 				this.cell(key).waitlistOffers++;
 				return;
 			}
 			case e.waitlistClaimed: {
-				const slot = f.detail('slotId');
+				const slot = f.detail(FREED_SLOT_DETAIL);
 				const at = slot === null ? undefined : this.freed.get(slot);
 				if (slot === null || at === undefined || at < 0) return;
 				this.cell(at).slotsRefilled++;
@@ -214,7 +220,7 @@ export class KpiCollector {
 	}
 
 	private slotFreed(f: AuditFact, week: number): void {
-		const slot = f.detail('slotId');
+		const slot = f.detail(FREED_SLOT_DETAIL);
 		if (slot !== null && (this.freed.get(slot) ?? -1) >= 0) return; // already free (a repeated event)
 		const key = KpiCollector.key(week, this.attribute(f));
 		this.cell(key).slotsFreed++;

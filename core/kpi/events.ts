@@ -3,11 +3,11 @@
  * modules write these events (Trigger, Send, Consent, workflows 01/02/05, the waitlist); this file is where their
  * meaning for the report is stated once.
  *
- * Waitlist backfill (issue 18 part 1) writes three events, each with `details.slotId` (the freed time, as Book
- * accepts it) and, when known, `details.practitionerId` and `details.appointmentId`:
- * - `slot.freed`: a booked time became free (cancel or reschedule, from any path);
- * - `waitlist.offered`: the freed time was offered to a waitlisted patient (one entry per patient offered);
+ * Waitlist backfill (core/waitlist/audit.ts) writes, each with `details.freedSlotId` (the freed slot's record):
+ * - `waitlist.slot-freed`: a freed time is offered to the waitlist for the first time (with `practitionerId`);
+ * - `waitlist.offered`: one per patient offered it;
  * - `waitlist.claimed`: a waitlisted patient took it (`details.appointmentId` is the new booking).
+ * The fill rate is freed slots with a claim ÷ freed slots.
  */
 export const KPI_EVENTS = {
 	messageReceived: 'message.received',
@@ -19,7 +19,7 @@ export const KPI_EVENTS = {
 	consentWithdrawn: 'consent.withdrawn',
 	/** Meta's user preference webhook: the patient stopped marketing messages. */
 	marketingStopped: 'user_preference.stop',
-	slotFreed: 'slot.freed',
+	slotFreed: 'waitlist.slot-freed',
 	waitlistOffered: 'waitlist.offered',
 	waitlistClaimed: 'waitlist.claimed',
 } as const;
@@ -37,6 +37,9 @@ export const DETAIL_EVENTS: readonly string[] = [
 
 /** Audit purpose of appointment reminders (workflow 02): a template sent with it is a reminder. */
 export const REMINDER_PURPOSE = 'appointment-reminder';
+
+/** Detail field naming the freed slot in the three waitlist events. */
+export const FREED_SLOT_DETAIL = 'freedSlotId';
 
 /** Detail fields that tie an entry to a practitioner, directly or through an appointment. */
 export const PRACTITIONER_DETAIL = 'practitionerId';

@@ -67,12 +67,12 @@ export const ENTRIES: Timed[] = [
 	// Bruno's cancelled slot refilled from the waitlist; a second claim of the same slot changes nothing.
 	[
 		'2026-03-04T08:00',
-		system('slot.freed', { slotId: 's1', practitionerId: 'dr-bruno', appointmentId: 'a3' }),
+		system('waitlist.slot-freed', { freedSlotId: 's1', slotId: 'builtin:…', practitionerId: 'dr-bruno' }),
 	],
-	['2026-03-04T08:01', system('waitlist.offered', { slotId: 's1' })],
-	['2026-03-04T08:01', system('waitlist.offered', { slotId: 's1' })],
-	['2026-03-04T08:03', system('waitlist.claimed', { slotId: 's1', appointmentId: 'w1' })],
-	['2026-03-04T08:04', system('waitlist.claimed', { slotId: 's1', appointmentId: 'w2' })],
+	['2026-03-04T08:01', system('waitlist.offered', { freedSlotId: 's1', offerId: 'o1' })],
+	['2026-03-04T08:01', system('waitlist.offered', { freedSlotId: 's1', offerId: 'o2' })],
+	['2026-03-04T08:03', system('waitlist.claimed', { freedSlotId: 's1', appointmentId: 'w1' })],
+	['2026-03-04T08:04', system('waitlist.claimed', { freedSlotId: 's1', appointmentId: 'w2' })],
 	// Satisfaction: Good for Ana's visit, Bad for Bruno's.
 	['2026-03-05T15:00', system('survey.csat', { rating: 'GOOD', appointmentId: 'a1' }, ANA)],
 	['2026-03-06T15:00', system('survey.csat', { rating: 'BAD', appointmentId: 'a5' }, BIA)],
@@ -80,7 +80,7 @@ export const ENTRIES: Timed[] = [
 	['2026-03-08T23:30', sent(BIA, 'wamid.s3')],
 	['2026-03-08T23:31', system('consent.withdrawn', { purpose: 'marketing' }, BIA)],
 	// Week 2: a freed slot nobody took, a failed send, a reply to Caio (unassigned) after 2 minutes.
-	['2026-03-09T08:00', system('slot.freed', { slotId: 's2', practitionerId: 'dr-bruno' })],
+	['2026-03-09T08:00', system('waitlist.slot-freed', { freedSlotId: 's2', practitionerId: 'dr-bruno' })],
 	[
 		'2026-03-09T09:00',
 		{ direction: 'outbound', event: 'message.failed', patientPhone: CAIO, outcome: 'serious-failure' },
