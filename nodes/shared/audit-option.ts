@@ -188,19 +188,28 @@ function auditEntryFor(ctx: IExecuteFunctions, outcome: SendOutcome): Partial<Au
 		if (json.recipientType === 'user_id' && typeof json.recipient === 'string') entry.userId = json.recipient;
 		return entry;
 	}
-	const entry: Partial<AuditEntryInput> = outcome.unknown
+	const skipped =
+		outcome.ok && json.status === 'skipped' ? (json.skipped as IDataObject | undefined) : undefined;
+	const entry: Partial<AuditEntryInput> = skipped
 		? {
-				// May have been sent: no message ID; the idempotency key is the reference its status updates carry.
-				event: UNKNOWN_SEND_EVENT,
-				outcome: 'minor-failure',
-				messageId: key,
-				details: { ...details, sent: 'unknown', ...failureDetails(outcome.error) },
+				// Idempotency Key already claimed (send-claims.ts): not sent by this run.
+				event: 'message.skipped',
+				outcome: 'success',
+				details: { ...details, sent: false, skipReason: String(skipped.reason ?? '') },
 			}
-		: {
-				event: outcome.ok ? 'message.sent' : 'message.failed',
-				outcome: outcome.ok ? 'success' : 'serious-failure',
-				details: outcome.ok ? details : { ...details, sent: false, ...failureDetails(outcome.error) },
-			};
+		: outcome.unknown
+			? {
+					// May have been sent: no message ID; the idempotency key is the reference its status updates carry.
+					event: UNKNOWN_SEND_EVENT,
+					outcome: 'minor-failure',
+					messageId: key,
+					details: { ...details, sent: 'unknown', ...failureDetails(outcome.error) },
+				}
+			: {
+					event: outcome.ok ? 'message.sent' : 'message.failed',
+					outcome: outcome.ok ? 'success' : 'serious-failure',
+					details: outcome.ok ? details : { ...details, sent: false, ...failureDetails(outcome.error) },
+				};
 	if (purpose) entry.purpose = purpose;
 	if (json.recipientType === 'user_id' && typeof json.recipient === 'string') entry.userId = json.recipient;
 	return entry;

@@ -80,6 +80,8 @@ export interface SendOptions {
 	messagesPerSecond?: number;
 	bizOpaqueCallbackData?: string;
 	phoneNumberId?: string;
+	/** Send Template's "Idempotency Key" (send-claims.ts): any value, read with readSendClaim. */
+	idempotencyKey?: unknown;
 	[key: string]: unknown;
 }
 

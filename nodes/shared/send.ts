@@ -32,17 +32,20 @@ import {
 	type SendOutcome as CoreSendOutcome,
 } from '../../core/whatsapp/bulk-send';
 import { MessageValidationError } from '../../core/whatsapp/messages/validation';
+import { sendClaimsFor, type SendClaims } from '../../core/whatsapp/send-claims';
 import { SendOutcomeUnknownError, UNKNOWN_OUTCOME_HINT } from '../../core/whatsapp/send-outcome';
 import type { SendMessageResult } from '../../core/whatsapp/graph-types';
 import { recipientLabel, type Recipient } from '../../core/whatsapp/phone';
 import { DEFAULT_MPS } from '../../core/whatsapp/rate-limiter';
-import { sendAuditHook } from './audit-option';
+import { hasStoreCredential, sendAuditHook } from './audit-option';
 import { sendConsentGate } from './consent-option';
 import { toNodeError, type NodeError } from './errors';
 import { withGroupParticipants } from './group-audit';
 import { errorItem } from './items';
 import type { OperationHandler } from './router';
+import { IDEMPOTENCY_KEY, claimNeedsStoreError, claimedSend } from './send-claims';
 import { readMps, withParameterCache, type SendOptions } from './send-fields';
+import { getClinicStore } from './store';
 import { getWhatsAppContext, type WhatsAppContext } from './transport';
 
 /** One item, validated and ready to send. */
@@ -53,6 +56,8 @@ export interface SendJob {
 	recipient?: Recipient;
 	/** Performs the request(s) and returns the output fields (messageId, waId…). */
 	send(context: WhatsAppContext): Promise<IDataObject>;
+	/** The item's scoped "Idempotency Key" (send-claims.ts): claimed in the Clinic Store right before sending. */
+	claim?: string;
 }
 
 /** Result of one item, in input order; what "Audit to Store" records. */
@@ -150,13 +155,30 @@ export async function executeBulkSend(
 	});
 	const cached = withParameterCache(this);
 	const { gate, onOutcomes, messagesPatient = false } = options;
+	// A group message also records who was in the group (group-audit.ts), for "Audit to Store".
+	const sendJob = async (job: SendJob) => await withGroupParticipants(context, job, await job.send(context));
+	const claims = claimsOf(this);
+	const mps = options.mps ?? DEFAULT_MPS;
 	const result = await runBulkSend<IDataObject, SendJob>({
 		itemCount: this.getInputData().length,
 		continueOnFail: this.continueOnFail(),
-		prepare: async (itemIndex) => await options.prepare.call(cached, itemIndex, context),
-		// A group message also records who was in the group (group-audit.ts), for "Audit to Store".
-		send: async (job) => await withGroupParticipants(context, job, await job.send(context)),
-		concurrency: (count) => options.concurrency ?? Math.max(1, Math.min(count, options.mps ?? DEFAULT_MPS)),
+		prepare: async (itemIndex) => {
+			const job = await options.prepare.call(cached, itemIndex, context);
+			if (job.claim && !hasStoreCredential(this)) throw claimNeedsStoreError();
+			return job;
+		},
+		send: async (job) =>
+			job.claim
+				? await claimedSend(
+						await claims.handle(),
+						{ key: job.claim, owner: claims.owner(), callbackKey: String(job.summary.idempotencyKey ?? '') },
+						async () => await sendJob(job),
+					)
+				: await sendJob(job),
+		// With Idempotency Keys, fewer sends wait claimed for a slot (what a crash would leave undecided).
+		concurrency: (count) =>
+			options.concurrency ??
+			Math.max(1, Math.min(count, claims.used ? Math.max(8, Math.ceil(mps / 2)) : mps)),
 		requireSender: () => {
 			if (!context.phoneNumberId) throw noSenderError();
 		},
@@ -165,6 +187,17 @@ export async function executeBulkSend(
 	});
 	if (result.stop) throw stopError(this, result.stop);
 	return result.outcomes.map((outcome) => outputItem(this, outcome, messagesPatient));
+}
+
+/** The Clinic Store claims of this run (opened on the first claim) and who claims: the execution. */
+function claimsOf(ctx: IExecuteFunctions) {
+	const options = (ctx.getNode().parameters?.options ?? {}) as Record<string, unknown>;
+	let handle: Promise<SendClaims> | undefined;
+	return {
+		used: options[IDEMPOTENCY_KEY] !== undefined,
+		owner: () => `execution:${ctx.getExecutionId() ?? 'unknown'}`,
+		handle: async () => await (handle ??= getClinicStore(ctx).then(sendClaimsFor)),
+	};
 }
 
 /**

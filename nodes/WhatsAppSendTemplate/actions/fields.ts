@@ -11,6 +11,7 @@ import {
 	type SendOptions,
 } from '../../shared/send-fields';
 import { groupIdProperty, recipientDisplay, sendToProperty } from '../../shared/send-target';
+import { idempotencyKeyOption } from '../../shared/send-claims';
 import { variableFormatsOption, type VariableFormatRow } from './variable-formats';
 
 export const description: INodeProperties[] = [
@@ -124,6 +125,7 @@ export const description: INodeProperties[] = [
 			description:
 				'Upload this binary property of the item (e.g. a PDF from the previous node) and use it as the image/video/document header instead of a link or media ID',
 		},
+		idempotencyKeyOption,
 		messagesPerSecondOption,
 		phoneNumberIdOption,
 		variableFormatsOption,

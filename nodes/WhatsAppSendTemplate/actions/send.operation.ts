@@ -21,6 +21,7 @@ import {
 	uploadItemBinary,
 	type SendJob,
 } from '../../shared/send';
+import { readSendClaim } from '../../shared/send-claims';
 import { readDefaultCountry } from '../../shared/send-fields';
 import { readSendTarget } from '../../shared/send-target';
 import type { WhatsAppContext } from '../../shared/transport';
@@ -132,6 +133,7 @@ export async function prepare(
 	return {
 		summary,
 		recipient,
+		claim: readSendClaim(options.idempotencyKey, { phoneNumberId: context.phoneNumberId, scope: def.name }),
 		send: async (ctx) => {
 			let payload = ready;
 			let headerMediaId: string | undefined;

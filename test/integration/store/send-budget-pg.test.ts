@@ -2,11 +2,13 @@
  * The shared send budget on a real PostgreSQL (core/whatsapp/send-budget-sql.ts): two "processes" (two budgets,
  * each with its own connection pool, like two n8n workers) send for one number at once; the departures of both
  * together stay within the cap in every 1,000 ms window, the pair limit holds across them, and the answers come from
- * one statement per block. Runs when WAC_PG_URL is set (scripts/pg-test-server.sh); skipped otherwise.
+ * one statement per block; and the send claims behind "Idempotency Key" give each key to exactly one of them.
+ * Runs when WAC_PG_URL is set (scripts/pg-test-server.sh); skipped otherwise.
  */
 import { closeAllClinicStores, openClinicStore } from '../../../core/store/open-store';
 import type { ClinicStore, PostgresStoreConfig } from '../../../core/store/ports';
 import { SqlSendBudgetStore } from '../../../core/whatsapp/send-budget-sql';
+import { SendClaims } from '../../../core/whatsapp/send-claims';
 import { SharedSendBudget } from '../../../core/whatsapp/send-budget';
 import { pgUrl, postgresBackend, type Backend } from './backends';
 
@@ -118,4 +120,43 @@ describePg('shared send budget on PostgreSQL', () => {
 			expect.arrayContaining(['http://sim|100000000000001', 'http://sim|pair-test']),
 		);
 	});
+});
+
+describePg('send claims on PostgreSQL: two processes, one winner per key', () => {
+	let backend: Backend;
+	let stores: ClinicStore[];
+
+	beforeAll(async () => {
+		backend = postgresBackend(url!);
+		const config = (await backend.fresh()) as PostgresStoreConfig;
+		stores = [
+			await openClinicStore(config, { cache: false }),
+			await openClinicStore({ ...config, maxConnections: 3 }, { cache: false }),
+		];
+	}, 60_000);
+
+	afterAll(async () => {
+		for (const s of stores ?? []) await s.close();
+		await backend?.cleanup();
+	});
+
+	it('200 keys claimed by both at once: each key claimed exactly once; sent keys stay sent', async () => {
+		const [a, b] = stores.map((s) => new SendClaims(s));
+		const keys = Array.from({ length: 200 }, (_, i) => `100000000000001|appointment_reminder|APPT-${i}`);
+		const results = await Promise.all(
+			keys.flatMap((key) => [
+				a.claim({ key, owner: 'execution:a' }).then((r) => ({ key, who: 'a', r })),
+				b.claim({ key, owner: 'execution:b' }).then((r) => ({ key, who: 'b', r })),
+			]),
+		);
+		for (const key of keys) {
+			const mine = results.filter((x) => x.key === key);
+			expect(mine.filter((x) => x.r.state === 'claimed')).toHaveLength(1);
+			expect(mine.filter((x) => x.r.state === 'pending')).toHaveLength(1);
+		}
+		const winnerA = results.filter((x) => x.who === 'a' && x.r.state === 'claimed').map((x) => x.key);
+		await Promise.all(winnerA.map((key) => a.settle(key, 'execution:a', 'sent')));
+		const later = await Promise.all(winnerA.map((key) => b.claim({ key, owner: 'execution:c' })));
+		expect(later.every((r) => r.state === 'sent')).toBe(true);
+	}, 60_000);
 });
