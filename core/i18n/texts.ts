@@ -92,7 +92,8 @@ export const DEFAULT_TEXTS = {
 		en: 'Sorry, that time was just taken. Here are the next free times.',
 	},
 
-	// Answers to the reminder buttons (workflow 02) and the follow-up / survey buttons (workflow 05).
+	// Answers to the reminder buttons (workflow 02) and the follow-up / survey buttons (workflow 05); our_team fills
+	// the follow-up template when a visit has no practitioner name.
 	reschedule_done: {
 		pt_BR: 'Pronto! Sua consulta foi remarcada para {date}.',
 		es: '¡Listo! Su cita ahora es el {date}.',
@@ -119,6 +120,7 @@ export const DEFAULT_TEXTS = {
 		es: '¡Qué bueno saberlo! Cuídese.',
 		en: 'Great to hear! Take care.',
 	},
+	our_team: { pt_BR: 'nossa equipe', es: 'nuestro equipo', en: 'our team' },
 	csat_thanks: {
 		pt_BR: 'Obrigada pela sua avaliação!',
 		es: '¡Gracias por su opinión!',
@@ -140,12 +142,13 @@ export const DEFAULT_TEXTS = {
 		en: 'Our nurse has closed this conversation. You are back with the clinic assistant: type MENU at any time.',
 	},
 
-	// Lab results (workflows 03 and 01).
+	// Lab results (workflows 03 and 01); recent_visit fills the notice template when the lab gave no date.
 	lab_caption: {
 		pt_BR: 'Seus resultados de exames. Responda aqui se tiver alguma dúvida para a nossa enfermeira.',
 		es: 'Sus resultados de análisis. Responda aquí si tiene alguna pregunta para nuestra enfermera.',
 		en: 'Your lab results. Reply here if you have a question for our nurse.',
 	},
+	recent_visit: { pt_BR: 'sua consulta recente', es: 'su visita reciente', en: 'your recent visit' },
 	lab_dob_mismatch: {
 		pt_BR: 'Essa data de nascimento não confere com o nosso cadastro. Digite de novo como DD/MM/AAAA.',
 		es: 'Esa fecha de nacimiento no coincide con nuestros registros. Escríbala otra vez como DD/MM/AAAA.',

@@ -22,9 +22,10 @@ export class WhatsAppSendTemplate implements INodeType {
 		icon: { light: 'file:whatsAppSendTemplate.svg', dark: 'file:whatsAppSendTemplate.dark.svg' },
 		group: ['output'],
 		version: 1,
-		// n8n gives a resource locator's value (e.g. "appointment_reminder|pt_BR") as $parameter["template"], not the object.
+		// A resource locator's value ("appointment_reminder|pt_BR"), unresolved: a template chosen by an expression
+		// ('appointment_reminder|' + $json.templateLanguage) shows the name it names instead of failing in the editor.
 		subtitle:
-			'={{ "Template: " + (String($parameter["template"] || "").split("|")[0].trim() || "(none chosen)") }}',
+			'={{ "Template: " + (String($rawParameter["template"] || "").startsWith("=") ? (String($rawParameter["template"]).match(/[\'"]([a-z0-9_]+)[|\'"]/) || [null, "(from an expression)"])[1] : String($rawParameter["template"] || "").split("|")[0].trim() || "(none chosen)") }}',
 		description:
 			'Send an approved WhatsApp template (reminders, results notices, follow-ups): the only message allowed outside the 24-hour window',
 		defaults: { name: 'WhatsApp Send Template' },

@@ -1,8 +1,10 @@
 /**
- * The demo clinic as the generated workflows (and the e2e scenarios that check them) see it: time zone, staff
- * desk, video-call base, built-in scheduler rules, and date expressions in the clinic's time zone.
+ * The demo clinic as the generated workflows (and the e2e scenarios that check them) see it: language, time zone,
+ * staff desk, video-call base, built-in scheduler rules, and date expressions in the clinic's time zone.
  */
 export const SETTINGS = {
+	/** The clinic's language (Clinic Conversation → Clinic Language): for patients the bot knows nothing about. */
+	language: 'pt_BR',
 	timeZone: 'America/Sao_Paulo',
 	/** Where nurse handoffs are posted: by default the Staff desk webhook of workflow 04 in this same n8n. */
 	staffDeskExpression: `={{ $execution.resumeUrl.replace(/webhook-waiting\\/.*$/, 'webhook/clinic-staff-desk') }}`,
@@ -20,12 +22,13 @@ export function templateDate(isoExpression: string, show: 'date' | 'time' | 'dat
 }
 
 /**
- * An appointment time inside an English free-form text (the bot's in-session replies are English, like its slot
- * lists): "March 12, 2026 at 9:30 AM", clinic time zone, the same words as the en_US templates' dates. The locale
- * is set explicitly so the server's own locale never leaks in.
+ * An appointment time inside a free-form text in the patient's language (`localeExpression`: the Clinic
+ * Conversation item's `locale`, pt-BR / es / en-US): "12 de março de 2026 às 09:30", "12 de marzo de 2026, 9:30",
+ * "March 12, 2026 at 9:30 AM" — clinic time zone, the same words as that language's template dates. The locale is
+ * set explicitly so the server's own locale never leaks in.
  */
-export function englishDateTime(isoExpression: string): string {
-	return `DateTime.fromISO(${isoExpression}).setZone('${SETTINGS.timeZone}').setLocale('en-US').toLocaleString({ dateStyle: 'long', timeStyle: 'short' }).replace(/\\u202f/g, ' ')`;
+export function localDateTime(isoExpression: string, localeExpression: string): string {
+	return `DateTime.fromISO(${isoExpression}).setZone('${SETTINGS.timeZone}').setLocale(${localeExpression}).toLocaleString({ dateStyle: 'long', timeStyle: 'short' }).replace(/\\u202f/g, ' ')`;
 }
 
 /**

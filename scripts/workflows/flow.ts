@@ -5,15 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 
+import { STICKY, box, overlaps } from './canvas';
+
 export const PKG = 'n8n-nodes-whatsapp-clinic';
 export const CRED = {
 	whatsApp: { whatsAppClinicApi: { id: 'REPLACE_ME', name: 'WhatsApp Cloud API (simulator)' } },
 	store: { clinicStoreApi: { id: 'REPLACE_ME', name: 'Clinic Store (SQLite)' } },
 	both: {},
 };
-/** The data table the workflows keep conversation state in (create it once: see the sticky notes). */
-export const STATE_TABLE = 'wac_conversations';
-
 /** Canvas x of node column `col` (columns are 260 px apart). */
 export const X = (col: number) => col * 260;
 
@@ -83,13 +82,34 @@ export class Flow {
 		for (let i = 0; i < names.length - 1; i++) this.connect(names[i], names[i + 1]);
 	}
 
+	/**
+	 * A sticky note. A note must never cover a node in the editor: when the position asked for would, the note is
+	 * moved left of the leftmost node it would cover (see toJSON).
+	 */
 	sticky(content: string, position: Position, width = 420, height = 300, color = 4): void {
 		this.stickies += 1;
-		this.add(`Note ${this.stickies}`, 'n8n-nodes-base.stickyNote', 1, position, {
+		this.add(`Note ${this.stickies}`, STICKY, 1, position, {
 			content,
 			width,
 			height,
 			color,
+		});
+	}
+
+	/** Sticky notes moved left until they cover no node (nodes never move). */
+	private placeStickies(): NodeJson[] {
+		const nodes = this.nodes.filter((n) => n.type !== STICKY);
+		return this.nodes.map((n) => {
+			if (n.type !== STICKY) return n;
+			let note = n;
+			for (let guard = 0; guard < 20; guard++) {
+				const covered = nodes.map(box).filter((b) => overlaps(box(note), b));
+				if (!covered.length) break;
+				const left = Math.min(...covered.map((b) => b.left));
+				const width = Number(note.parameters.width);
+				note = { ...note, position: [left - width - 60, note.position[1]] };
+			}
+			return note;
 		});
 	}
 
@@ -100,7 +120,7 @@ export class Flow {
 	toJSON(): Record<string, unknown> {
 		return {
 			name: this.name,
-			nodes: this.nodes,
+			nodes: this.placeStickies(),
 			connections: this.connections,
 			settings: { executionOrder: 'v1', saveManualExecutions: true, timezone: 'America/Sao_Paulo' },
 			pinData: {},

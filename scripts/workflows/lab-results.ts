@@ -4,7 +4,9 @@ import { join } from 'node:path';
 
 import { templateDate } from './clinic-settings';
 import { CRED, Flow, PKG, X } from './flow';
-import { audit, code, consentCheck, saveConversation, webhook } from './nodes';
+import { audit, code, consentCheck, patientLanguage, setConversation, webhook } from './nodes';
+
+const REQUEST = `$('Check request').item.json`;
 
 export function labResults(): Flow {
 	const wa = CRED.whatsApp;
@@ -18,13 +20,13 @@ export function labResults(): Flow {
 			'  "dateOfBirth": "1984-03-25", "reportUrl": "https://lab.example/r/123.pdf",',
 			'  "reportName": "hemogram.pdf", "collectedAt": "2026-11-20" }',
 			'```',
-			'Only patients who **opted in** to lab results get the notice (template *lab_results_ready*). The report itself is sent **after** the patient types their date of birth and it matches (only a hash of it is kept while waiting). A question sent after the report goes to the nurse (workflow 01 → 04).',
+			'Only patients who **opted in** to lab results get the notice (template *lab_results_ready*, in the patient’s language). The report itself is sent **after** the patient types their date of birth and it matches (only a hash of it is kept while waiting, for up to a week, in the Clinic Store). A question sent after the report goes to the nurse (workflow 01 → 04).',
 			'',
 			'**Setup**: WhatsApp + Clinic Store credentials; set *Notice PDF* below to a public PDF without patient data (the template needs a document header).',
 		].join('\n'),
-		[-420, -80],
+		[-640, -80],
 		560,
-		480,
+		520,
 	);
 	const hook = webhook(f, 'Results from lab', [X(0), 300], 'clinic-lab-results');
 	const check = f.add(
@@ -35,32 +37,39 @@ export function labResults(): Flow {
 		code(readFileSync(join(__dirname, 'lab-request.js'), 'utf8')),
 	);
 	const consent = consentCheck(f, 'Consent: lab results', [X(2), 300], '={{ $json.patient }}', 'lab_results');
+	const language = patientLanguage(f, 'Patient language', [X(3), 200], '$json.patient', {
+		textKey: 'recent_visit',
+	});
 	const notice = f.add(
 		'Send results-ready notice',
 		`${PKG}.whatsAppSendTemplate`,
 		1,
-		[X(3), 200],
+		[X(4), 200],
 		{
 			recipient: '={{ $json.patient }}',
-			template: { __rl: true, mode: 'name', value: 'lab_results_ready|en_US' },
+			template: {
+				__rl: true,
+				mode: 'name',
+				value: `={{ 'lab_results_ready|' + ($json.templateLanguage || 'pt_BR') }}`,
+			},
 			parameterSource: 'json',
-			parametersJson: `={{ { header_media: 'https://clinic.example/notices/results-ready.pdf', body_1: $json.firstName, body_2: $json.collectedAt ? ${templateDate('$json.collectedAt', 'date')} : 'your recent visit' } }}`,
+			parametersJson: `={{ { header_media: 'https://clinic.example/notices/results-ready.pdf', body_1: $json.firstName, body_2: $json.collectedAt ? ${templateDate('$json.collectedAt', 'date')} : $json.text } }}`,
 			options: { documentFilename: 'results-ready.pdf' },
 		},
 		{ credentials: wa },
 	);
-	const remember = f.add(
-		'Wait for date of birth',
-		'n8n-nodes-base.dataTable',
-		1.1,
-		[X(4), 200],
-		saveConversation(
-			`$('Check request').item.json.patient`,
-			`'lab_dob'`,
-			`JSON.stringify({ reportUrl: $('Check request').item.json.reportUrl, reportName: $('Check request').item.json.reportName, dobHash: ($('Check request').item.json.dateOfBirth + '|' + $('Check request').item.json.patient).hash('sha256') })`,
-		),
-	);
 	const auditNotice = audit(f, 'Audit notice', [X(5), 200], 'lab_results');
+	const remember = setConversation(
+		f,
+		'Wait for date of birth',
+		[X(6), 200],
+		`${REQUEST}.patient`,
+		'lab_dob',
+		{
+			context: `={{ { reportUrl: ${REQUEST}.reportUrl, reportName: ${REQUEST}.reportName, dobHash: (${REQUEST}.dateOfBirth + '|' + ${REQUEST}.patient).hash('sha256') } }}`,
+			keepHours: 168,
+		},
+	);
 	const blocked = audit(f, 'Audit: no opt-in', [X(3), 420], 'lab_results', {
 		direction: 'system',
 		includeContent: false,
@@ -72,8 +81,8 @@ export function labResults(): Flow {
 		},
 	});
 	f.chain(hook, check, consent);
-	f.connect(consent, notice, 0);
+	f.connect(consent, language, 0);
 	f.connect(consent, blocked, 1);
-	f.chain(notice, auditNotice, remember);
+	f.chain(language, notice, auditNotice, remember);
 	return f;
 }

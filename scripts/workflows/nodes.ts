@@ -1,6 +1,10 @@
-/** Parameters (and whole nodes) the workflows use again and again: Code, Switch, data table, Audit Log, Consent Check. */
-import { CLINIC_RULES } from './clinic-settings';
-import { CRED, Flow, PKG, STATE_TABLE, type Position } from './flow';
+/**
+ * Parameters (and whole nodes) the workflows use again and again: Code, Switch, Clinic Conversation, Audit Log,
+ * Consent Check, Send Message, Appointment Slot Lookup.
+ */
+import { DEFAULT_TEXTS, type TextKey } from '../../core/i18n/texts';
+import { CLINIC_RULES, SETTINGS } from './clinic-settings';
+import { CRED, Flow, PKG, type Position } from './flow';
 
 export const code = (
 	js: string,
@@ -19,67 +23,63 @@ export const switchNode = (f: Flow, name: string, pos: Position, expression: str
 		output: `={{ ${expression} }}`,
 	});
 
-export const dataTableRef = { __rl: true, mode: 'name', value: STATE_TABLE };
+/** Clinic Conversation (Clinic Store credential): the clinic's language is set on every one. */
+export const conversationNode = (
+	f: Flow,
+	name: string,
+	pos: Position,
+	parameters: Record<string, unknown>,
+	texts = '{}',
+) =>
+	f.add(
+		name,
+		`${PKG}.clinicConversation`,
+		1,
+		pos,
+		{ ...parameters, defaultLanguage: SETTINGS.language, texts, options: {} },
+		{ credentials: CRED.store },
+	);
 
-/** Data table row lookup of one patient's conversation (always outputs, so the flow goes on when none). */
-export const getConversation = (patientExpr: string) => ({
-	resource: 'row',
-	operation: 'get',
-	dataTableId: dataTableRef,
-	matchType: 'allConditions',
-	filters: { conditions: [{ keyName: 'patient', condition: 'eq', keyValue: `={{ ${patientExpr} }}` }] },
-	limit: 1,
-});
+/** Clinic Conversation · Get Conversation: the patient's language (and, with `textKey`, one text in it). */
+export const patientLanguage = (
+	f: Flow,
+	name: string,
+	pos: Position,
+	patientExpr: string,
+	text: { textKey: string; textVariables?: string } = { textKey: '' },
+) =>
+	conversationNode(
+		f,
+		name,
+		pos,
+		{ operation: 'getState', patient: `={{ ${patientExpr} }}`, textVariables: '{}', ...text },
+		textsJson(text.textKey),
+	);
 
-/** Upsert of a conversation row: patient, step, context (JSON text). */
-export const saveConversation = (patientExpr: string, stepExpr: string, contextExpr: string) => ({
-	resource: 'row',
-	operation: 'upsert',
-	dataTableId: dataTableRef,
-	matchType: 'allConditions',
-	filters: { conditions: [{ keyName: 'patient', condition: 'eq', keyValue: `={{ ${patientExpr} }}` }] },
-	columns: {
-		mappingMode: 'defineBelow',
-		value: {
+/** Clinic Conversation · Set Conversation: put a patient on a step (language kept). */
+export const setConversation = (
+	f: Flow,
+	name: string,
+	pos: Position,
+	patientExpr: string,
+	step: 'idle' | 'lab_dob' | 'with_staff' | 'lab_sent',
+	extra: { context?: string; keepHours?: number; textKey?: string; textVariables?: string } = {},
+) =>
+	conversationNode(
+		f,
+		name,
+		pos,
+		{
+			operation: 'setState',
 			patient: `={{ ${patientExpr} }}`,
-			step: `={{ ${stepExpr} }}`,
-			context: `={{ ${contextExpr} }}`,
+			step,
+			context: extra.context ?? '',
+			keepHours: extra.keepHours ?? 24,
+			textKey: extra.textKey ?? '',
+			textVariables: extra.textVariables ?? '{}',
 		},
-		matchingColumns: [],
-		schema: [
-			{
-				id: 'patient',
-				displayName: 'patient',
-				required: false,
-				defaultMatch: false,
-				display: true,
-				type: 'string',
-				canBeUsedToMatch: true,
-			},
-			{
-				id: 'step',
-				displayName: 'step',
-				required: false,
-				defaultMatch: false,
-				display: true,
-				type: 'string',
-				canBeUsedToMatch: true,
-			},
-			{
-				id: 'context',
-				displayName: 'context',
-				required: false,
-				defaultMatch: false,
-				display: true,
-				type: 'string',
-				canBeUsedToMatch: true,
-			},
-		],
-		attemptToConvertTypes: false,
-		convertFieldsToString: false,
-	},
-	options: {},
-});
+		textsJson(extra.textKey),
+	);
 
 /** Audit Log · Append (auto-detected fields); `extra` overrides any default. */
 export const audit = (
@@ -156,13 +156,30 @@ export const builtinScheduler = (operation: string, fields: Record<string, unkno
 	...fields,
 });
 
-/** Find Free Slots in "WhatsApp list" mode. */
-export const slotListParams = () =>
+/**
+ * The texts a Clinic Conversation node that only reads or sets a conversation shows staff in its Texts field: the
+ * one it adds to the item (the node falls back to the built-in table for every other text).
+ */
+export function textsJson(...keys: Array<string | undefined>): string {
+	const own = keys.filter((k): k is TextKey => !!k && k in DEFAULT_TEXTS);
+	return own.length
+		? JSON.stringify(Object.fromEntries(own.map((k) => [k, DEFAULT_TEXTS[k]])), null, 2)
+		: '{}';
+}
+
+/**
+ * Find Free Slots in "WhatsApp list" mode, in the language of the conversation item `from` (the Clinic
+ * Conversation node's output: `locale`, `texts`, and `reply` when the patient typed instead of tapping).
+ */
+export const slotListParams = (from = '$json') =>
 	builtinScheduler('findSlots', {
 		serviceId: 'consultation',
 		daysAhead: 14,
 		maxSlots: 10,
 		output: 'whatsappList',
-		listOptions: { body: 'Choose a time for your appointment:', button: 'See times' },
-		locale: 'en',
+		listOptions: {
+			body: `={{ ${from}.reply || ${from}.texts.slots_body }}`,
+			button: `={{ ${from}.texts.slots_button }}`,
+		},
+		locale: `={{ ${from}.locale }}`,
 	});

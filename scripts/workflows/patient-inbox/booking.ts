@@ -1,49 +1,58 @@
 /**
- * Patient inbox · the booking conversation: the bot's text replies and menu, free times as a list, and booking
- * the time the patient taps (confirmation template, or other times when it was just taken).
+ * Patient inbox · the booking conversation: the bot's text replies and buttons, free times as a list, and booking
+ * the time the patient taps (confirmation template in the patient's language, or other times when it was just
+ * taken).
  */
 import { templateDate } from '../clinic-settings';
-import { CRED, PKG, X } from '../flow';
+import { CRED, PKG } from '../flow';
 import { audit, builtinScheduler, sendText, slotListParams, slotLookup, switchNode } from '../nodes';
-import { type InboxBranch, CONVERSATION_RECIPIENT, ITEM_RECIPIENT } from './route';
+import {
+	BRANCH,
+	CONVERSATION,
+	CONVERSATION_RECIPIENT,
+	type InboxBranch,
+	ITEM_RECIPIENT,
+	text,
+} from './route';
 
 const wa = CRED.whatsApp;
+const TAKEN_LIST = `$('Book').item.json.alternativesWhatsappList`;
 
-/** Route outputs reply, menu, slots, book, in that order. */
+/** Outputs Reply, Buttons, Free Times, Book, in that order. */
 export function bookingBranches(b: InboxBranch): void {
 	replyBranch(b);
-	menuBranch(b);
+	buttonsBranch(b);
 	slotsBranch(b);
 	bookBranch(b);
 }
 
-/** 0 reply: the conversation's text answer (questions, validation messages). */
+/** Reply: the conversation's text answer (questions, validation messages), already in the patient's language. */
 function replyBranch(b: InboxBranch): void {
 	const f = b.f;
 	const y = b.row();
-	const reply = sendText(f, 'Send reply', [X(7), y], ITEM_RECIPIENT, '={{ $json.reply }}');
-	b.from('reply', reply);
-	f.connect(reply, audit(f, 'Audit reply', [X(8), y], 'appointment-booking'));
+	const reply = sendText(f, 'Send reply', [BRANCH(0), y], ITEM_RECIPIENT, '={{ $json.reply }}');
+	b.from('Reply', reply);
+	f.connect(reply, audit(f, 'Audit reply', [BRANCH(1), y], 'appointment-booking'));
 }
 
-/** 1 menu: the two main-menu buttons. */
-function menuBranch(b: InboxBranch): void {
+/** Buttons: the menu (Book / Nurse / Language) or the language picker, three buttons given by the item. */
+function buttonsBranch(b: InboxBranch): void {
 	const f = b.f;
 	const y = b.row();
-	const menu = f.add(
-		'Send menu',
+	const buttons = f.add(
+		'Send buttons',
 		`${PKG}.whatsAppSendMessage`,
 		1,
-		[X(7), y],
+		[BRANCH(0), y],
 		{
 			operation: 'buttons',
 			recipient: ITEM_RECIPIENT,
 			body: '={{ $json.reply }}',
 			buttons: {
-				button: [
-					{ title: 'Book appointment', id: 'BOOK' },
-					{ title: 'Talk to a nurse', id: 'NURSE' },
-				],
+				button: [0, 1, 2].map((i) => ({
+					title: `={{ $json.buttons[${i}].title }}`,
+					id: `={{ $json.buttons[${i}].id }}`,
+				})),
 			},
 			headerType: 'none',
 			footer: '',
@@ -51,19 +60,20 @@ function menuBranch(b: InboxBranch): void {
 		},
 		{ credentials: wa },
 	);
-	b.from('menu', menu);
+	b.from('Buttons', buttons);
+	f.connect(buttons, audit(f, 'Audit buttons', [BRANCH(1), y], 'appointment-booking'));
 }
 
-/** 2 slots: free times as a WhatsApp list. */
+/** Free Times: free times as a WhatsApp list, labelled in the patient's language. */
 function slotsBranch(b: InboxBranch): void {
 	const f = b.f;
 	const y = b.row();
-	const find = slotLookup(f, 'Find free slots', [X(7), y], slotListParams());
+	const find = slotLookup(f, 'Find free slots', [BRANCH(0), y], slotListParams());
 	const list = f.add(
 		'Send slot list',
 		`${PKG}.whatsAppSendMessage`,
 		1,
-		[X(8), y],
+		[BRANCH(1), y],
 		{
 			operation: 'list',
 			recipient: CONVERSATION_RECIPIENT,
@@ -73,62 +83,68 @@ function slotsBranch(b: InboxBranch): void {
 		},
 		{ credentials: wa },
 	);
-	b.from('slots', find);
+	b.from('Free Times', find);
 	f.connect(find, list);
 }
 
-/** 3 book: book the tapped time and send the confirmation template, or other times when it was just taken. */
+/** Book: book the tapped time and send the confirmation template, or other times when it was just taken. */
 function bookBranch(b: InboxBranch): void {
 	const f = b.f;
 	const y = b.row();
+	const yTaken = b.row();
 	const book = slotLookup(
 		f,
 		'Book',
-		[X(7), y],
+		[BRANCH(0), y],
 		builtinScheduler('book', {
 			slotId: '={{ $json.slotId }}',
 			patientName: '={{ $json.context.name }}',
 			patientPhone: '={{ $json.recipient }}',
-			bookFields: { notes: '={{ "Insurance: " + $json.context.insurance }}' },
-			locale: 'en',
+			bookFields: { notes: '={{ $json.answersText }}' },
+			locale: '={{ $json.locale }}',
 		}),
 	);
-	const booked = switchNode(f, 'Booked?', [X(8), y], '$json.booked ? 0 : 1', 2);
+	const booked = switchNode(f, 'Booked?', [BRANCH(1), y], '$json.booked ? 0 : 1', 2);
 	const confirmation = f.add(
 		'Send confirmation',
 		`${PKG}.whatsAppSendTemplate`,
 		1,
-		[X(9), y - 60],
+		[BRANCH(2), y],
 		{
 			recipient: CONVERSATION_RECIPIENT,
-			template: { __rl: true, mode: 'name', value: 'appointment_confirmation|en_US' },
+			template: {
+				__rl: true,
+				mode: 'name',
+				value: `={{ 'appointment_confirmation|' + (${CONVERSATION}.templateLanguage || 'pt_BR') }}`,
+			},
 			parameterSource: 'json',
-			parametersJson: `={{ { first_name: $('Conversation').item.json.context.name.split(' ')[0], doctor_name: $json.appointment.practitioner.name, appointment_date: ${templateDate('$json.appointment.start', 'date')}, appointment_time: ${templateDate('$json.appointment.start', 'time')} } }}`,
+			parametersJson: `={{ { first_name: ${CONVERSATION}.firstName, doctor_name: $json.appointment.practitioner.name, appointment_date: ${templateDate('$json.appointment.start', 'date')}, appointment_time: ${templateDate('$json.appointment.start', 'time')} } }}`,
 			options: { bizOpaqueCallbackData: '={{ $json.appointment.id }}' },
 		},
 		{ credentials: wa },
 	);
-	b.from('book', book);
+	b.from('Book', book);
 	f.connect(book, booked);
 	f.connect(booked, confirmation, 0);
-	f.connect(confirmation, audit(f, 'Audit booking', [X(10), y - 60], 'appointment-booking'));
+	f.connect(confirmation, audit(f, 'Audit booking', [BRANCH(3), y], 'appointment-booking'));
 	const taken = sendText(
 		f,
 		'Slot just taken',
-		[X(9), y + 80],
+		[BRANCH(2), yTaken],
 		CONVERSATION_RECIPIENT,
-		'Sorry, that time was just taken. Here are the next free times.',
+		text('slot_taken'),
 	);
 	const alternatives = f.add(
 		'Send other times',
 		`${PKG}.whatsAppSendMessage`,
 		1,
-		[X(10), y + 80],
+		[BRANCH(3), yTaken],
 		{
 			operation: 'list',
 			recipient: CONVERSATION_RECIPIENT,
 			listSource: 'object',
-			listObject: `={{ $('Book').item.json.alternativesWhatsappList }}`,
+			// The other times, with the list's body and button from the text table.
+			listObject: `={{ Object.assign({}, ${TAKEN_LIST}, { body: { text: ${CONVERSATION}.texts.slots_body }, action: Object.assign({}, ${TAKEN_LIST}.action, { button: ${CONVERSATION}.texts.slots_button }) }) }}`,
 			options: {},
 		},
 		{ credentials: wa },

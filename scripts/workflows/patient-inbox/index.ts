@@ -1,19 +1,23 @@
 /**
  * 01 · Patient inbox and appointment booking bot (the one workflow that receives the number's webhooks).
- * Here: the intake every message goes through (status audit, opt-out words, conversation state, Route); the
- * branches Route starts are in the files next to this one, one concept each.
+ * Here: the intake every message goes through (status audit, opt-out words, the Conversation node); the branches
+ * the Conversation node's outputs start are in the files next to this one, one concept each.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
+import { DEFAULT_QUESTIONS } from '../../../core/conversation/script';
+import { DEFAULT_TEXTS } from '../../../core/i18n/texts';
 import { CRED, Flow, PKG, X } from '../flow';
-import { audit, code, getConversation, saveConversation, sendText, switchNode } from '../nodes';
+import { audit, code, conversationNode, switchNode } from '../nodes';
 import { bookingBranches } from './booking';
+import { consentReplyBranch } from './consent-reply';
 import { labReportBranch } from './lab-report';
 import { nurseHandoffBranch } from './nurse-handoff';
 import { reminderAnswerBranches } from './reminder-answers';
-import { ACTIONS, inboxBranch } from './route';
+import { inboxBranch } from './route';
 import { surveyAnswerBranch } from './survey-answer';
+
+/** The intake row; the Conversation node's outputs fan out to branch rows above and below it. */
+const INTAKE_Y = 300;
+const FIRST_BRANCH_ROW = -560;
 
 export function inbox(): Flow {
 	const f = new Flow('01 · Patient inbox and appointment booking bot', 'wac-inbox');
@@ -26,23 +30,24 @@ export function inbox(): Flow {
 			'Every WhatsApp message to the clinic number arrives here (one webhook per number).',
 			'',
 			'**Setup (once)**',
-			'1. Credentials: pick your *WhatsApp Clinic Cloud API* credential on the green WhatsApp nodes and your *Clinic Store API* credential on Consent, Slot Lookup and Audit nodes.',
-			'2. Create the data table **wac_conversations** (Overview → Data tables) with text columns `patient`, `step`, `context`. It remembers where each patient is in the conversation.',
-			'3. Open *Find free slots* and *Book* and edit the clinic rules: opening hours, doctors, services.',
-			"4. Publish, copy the trigger's Production URL into Meta (App Dashboard → WhatsApp → Configuration).",
+			'1. Credentials: pick your *WhatsApp Clinic Cloud API* credential on the green WhatsApp nodes and your *Clinic Store API* credential on the Consent, Conversation, Slot Lookup and Audit nodes.',
+			'2. Open *Find free slots* and *Book* and edit the clinic rules: opening hours, doctors, services.',
+			"3. Publish, copy the trigger's Production URL into Meta (App Dashboard → WhatsApp → Configuration).",
 			'',
-			'**What it does**: opt-out words (STOP, PARAR, BAJA…) are recorded first; then the bot asks name, date of birth and insurance, shows free times as a list and books the one the patient taps. It also handles the buttons of the reminder, survey and follow-up messages and hands over to a nurse.',
+			'**What it does**: opt-out words (STOP, PARAR, BAJA…) are recorded first; then the *Conversation* node answers each message in the patient’s language (Portuguese by default, Spanish, English), asks name, date of birth and insurance, shows free times as a list and books the one the patient taps. It also handles the buttons of the reminder, survey and follow-up messages and hands over to a nurse.',
+			'',
+			'**Change a question or a text**: open *Conversation* → *Questions* (add, remove, reorder; each with a validator) and *Texts* (every text the patient reads, pt_BR / es / en). Where each patient is in the conversation is kept in the Clinic Store: nothing to create.',
 		].join('\n'),
-		[-420, -80],
-		520,
-		520,
+		[-640, -80],
+		560,
+		620,
 	);
 
 	const trigger = f.add(
 		'WhatsApp Clinic Trigger',
 		`${PKG}.whatsAppClinicTrigger`,
 		1,
-		[X(0), 300],
+		[X(0), INTAKE_Y],
 		{
 			webhookRegistration: 'manual',
 			events: ['message', 'status.delivered', 'status.read', 'status.failed'],
@@ -51,89 +56,64 @@ export function inbox(): Flow {
 		},
 		{ credentials: wa, webhookId: f.webhookId('WhatsApp Clinic Trigger') },
 	);
-	const kind = switchNode(f, 'Message or status?', [X(1), 300], `$json.event === 'message' ? 0 : 1`, 2);
+	const kind = switchNode(f, 'Message or status?', [X(1), INTAKE_Y], `$json.event === 'message' ? 0 : 1`, 2);
 	f.connect(trigger, kind);
 
-	const auditStatus = audit(f, 'Audit delivery status', [X(2), 620], 'delivery-status', {
+	const auditStatus = audit(f, 'Audit delivery status', [X(2), INTAKE_Y + 200], 'delivery-status', {
 		includeContent: false,
 	});
 	f.connect(kind, auditStatus, 1);
 
-	const auditIn = audit(f, 'Audit patient message', [X(2), 80], 'patient-message');
+	const auditIn = audit(f, 'Audit patient message', [X(2), INTAKE_Y - 200], 'patient-message');
 	const optOut = f.add(
 		'Opt-out words',
 		`${PKG}.consentCheck`,
 		1,
-		[X(3), 300],
+		[X(3), INTAKE_Y],
 		{
 			operation: 'detectKeywords',
 			optOutPurposes: ['all'],
 			optInPurposes: ['appointment_reminders', 'lab_results', 'telemedicine'],
-			options: { defaultLanguage: 'en' },
+			options: { defaultLanguage: 'pt' },
 		},
 		{ credentials: store },
 	);
 	// A reminder's "Cancel" button means "cancel my appointment", not "stop messaging me": the captions of the
-	// clinic's own buttons (payloads CONFIRM:/CANCEL:/RESCHEDULE:/CSAT:/FOLLOWUP:) are not keyword-checked.
+	// clinic's own buttons (payloads CONFIRM:/CANCEL:/RESCHEDULE:/CSAT:/FOLLOWUP:/BOOK/NURSE/LANG/MENU) are not
+	// keyword-checked.
 	const ownButtons = f.add(
 		'Our buttons are not keywords',
 		'n8n-nodes-base.code',
 		2,
-		[X(2), 300],
+		[X(2), INTAKE_Y],
 		code(
-			"const OWN = /^(CONFIRM|CANCEL|RESCHEDULE|CSAT|FOLLOWUP|BOOK|NURSE)(:|$)/;\nreturn $input.all().map((item, i) => {\n\tconst e = item.json;\n\tconst payload = (e.button && e.button.payload) || (e.interactive && e.interactive.buttonReply && e.interactive.buttonReply.id) || '';\n\tif (!OWN.test(payload)) return { json: e, pairedItem: { item: i } };\n\treturn { json: { ...e, text: null, button: e.button ? { ...e.button, text: null } : e.button }, pairedItem: { item: i } };\n});",
+			"const OWN = /^(CONFIRM|CANCEL|RESCHEDULE|CSAT|FOLLOWUP|BOOK|NURSE|LANG|MENU)(:|$)/;\nreturn $input.all().map((item, i) => {\n\tconst e = item.json;\n\tconst payload = (e.button && e.button.payload) || (e.interactive && e.interactive.buttonReply && e.interactive.buttonReply.id) || '';\n\tif (!OWN.test(payload)) return { json: e, pairedItem: { item: i } };\n\treturn { json: { ...e, text: null, button: e.button ? { ...e.button, text: null } : e.button }, pairedItem: { item: i } };\n});",
 		),
 	);
 	f.connect(kind, [auditIn, ownButtons], 0);
 	f.connect(ownButtons, optOut);
 
-	const hasKeyword = switchNode(f, 'Opt-out or opt-in?', [X(3), 480], '$json.consentKeyword ? 0 : 1', 2);
-	f.connect(optOut, hasKeyword);
-	const consentReply = sendText(
+	// The dialogue: state in the Clinic Store, texts and questions as fields (no code).
+	const conversation = conversationNode(
 		f,
-		'Confirm consent change',
-		[X(4), 100],
-		'={{ $json.consentKeyword.replyTo }}',
-		'={{ $json.consentKeyword.reply }}',
+		'Conversation',
+		[X(4), INTAKE_Y],
+		{
+			operation: 'answer',
+			questions: { question: DEFAULT_QUESTIONS.map((q) => ({ ...q })) },
+			idleHours: 24,
+		},
+		JSON.stringify(DEFAULT_TEXTS, null, 2),
 	);
-	const auditConsent = audit(f, 'Audit consent reply', [X(5), 100], 'consent');
-	f.connect(hasKeyword, consentReply, 0);
-	f.connect(consentReply, auditConsent);
+	f.connect(optOut, conversation);
 
-	const getConv = f.add(
-		'Get conversation',
-		'n8n-nodes-base.dataTable',
-		1.1,
-		[X(4), 400],
-		getConversation('$json.from || $json.userId'),
-		{ alwaysOutputData: true },
-	);
-	f.connect(hasKeyword, getConv, 1);
-	const js = readFileSync(join(__dirname, 'conversation.js'), 'utf8');
-	const conv = f.add('Conversation', 'n8n-nodes-base.code', 2, [X(5), 400], code(js));
-	f.connect(getConv, conv);
-	const save = f.add(
-		'Save conversation',
-		'n8n-nodes-base.dataTable',
-		1.1,
-		[X(6), 200],
-		saveConversation('$json.patient', '$json.nextStep', '$json.contextJson'),
-	);
-	const route = switchNode(
-		f,
-		'Route',
-		[X(6), 600],
-		`${JSON.stringify(ACTIONS)}.indexOf($json.action)`,
-		ACTIONS.length,
-	);
-	f.connect(conv, [save, route]);
-
-	// Route's outputs in ACTIONS order (the order the nodes are added keeps workflows/01-*.json stable).
-	const branch = inboxBranch(f, route);
+	// The Conversation node's outputs in order (the order the nodes are added keeps workflows/01-*.json stable).
+	const branch = inboxBranch(f, conversation, FIRST_BRANCH_ROW);
 	bookingBranches(branch);
 	reminderAnswerBranches(branch);
 	nurseHandoffBranch(branch);
 	labReportBranch(branch);
 	surveyAnswerBranch(branch);
+	consentReplyBranch(branch);
 	return f;
 }

@@ -1,45 +1,45 @@
 /**
  * Patient inbox · answers to the buttons of workflow 02's reminder: reschedule, confirm, cancel. Each updates the
- * appointment, tells the patient and is audited under appointment-reminder.
+ * appointment, tells the patient in their language and is audited under appointment-reminder.
  */
-import { englishDateTime } from '../clinic-settings';
-import { X } from '../flow';
+import { localDateTime } from '../clinic-settings';
 import { audit, builtinScheduler, sendText, slotLookup } from '../nodes';
-import { type Action, type InboxBranch, CONVERSATION_RECIPIENT } from './route';
+import { BRANCH, CONVERSATION, CONVERSATION_RECIPIENT, type InboxBranch, text } from './route';
+import type { AnswerOutput } from '../../../core/conversation/types';
 
-/** Route outputs reschedule, confirm, cancel, in that order. */
+/** Outputs Reschedule, Confirm, Cancel, in that order. */
 export function reminderAnswerBranches(b: InboxBranch): void {
-	// 4 reschedule: move the appointment to the tapped time and say when it is now.
+	// Reschedule: move the appointment to the tapped time and say when it is now (written in the patient's language).
 	answer(b, {
-		action: 'reschedule',
+		output: 'Reschedule',
 		update: [
 			'Reschedule',
 			builtinScheduler('reschedule', {
 				appointmentId: '={{ $json.appointmentId }}',
 				newSlotId: '={{ $json.slotId }}',
 				rescheduleReason: 'Rescheduled by the patient on WhatsApp',
-				locale: 'en',
+				locale: '={{ $json.locale }}',
 			}),
 		],
 		reply: [
 			'Send new time',
-			`={{ $json.rescheduled ? 'Done! Your appointment is now on ' + ${englishDateTime('$json.appointment.start')} + '.' : 'Sorry, that time is no longer free. Please reply RESCHEDULE again from the reminder or type MENU.' }}`,
+			`={{ $json.rescheduled ? ${CONVERSATION}.texts.reschedule_done.replace('{date}', ${localDateTime('$json.appointment.start', `${CONVERSATION}.locale`)}) : ${CONVERSATION}.texts.reschedule_failed }}`,
 		],
 		audit: ['Audit reschedule'],
 	});
-	// 5 confirm: mark the appointment confirmed and thank the patient.
+	// Confirm: mark the appointment confirmed and thank the patient.
 	answer(b, {
-		action: 'confirm',
+		output: 'Confirm',
 		update: [
 			'Mark confirmed',
 			builtinScheduler('updateStatus', { appointmentId: '={{ $json.appointmentId }}', status: 'booked' }),
 		],
-		reply: ['Thank for confirming', 'Thank you, your appointment is confirmed. See you soon!'],
+		reply: ['Thank for confirming', text('confirm_thanks')],
 		audit: ['Audit confirmation', 'appointment.confirmed'],
 	});
-	// 6 cancel: cancel the appointment and tell the patient.
+	// Cancel: cancel the appointment and tell the patient.
 	answer(b, {
-		action: 'cancel',
+		output: 'Cancel',
 		update: [
 			'Cancel appointment',
 			builtinScheduler('cancel', {
@@ -47,13 +47,13 @@ export function reminderAnswerBranches(b: InboxBranch): void {
 				reason: 'Cancelled by the patient on WhatsApp',
 			}),
 		],
-		reply: ['Confirm cancellation', 'Your appointment was cancelled. Type MENU to book another time.'],
+		reply: ['Confirm cancellation', text('cancel_done')],
 		audit: ['Audit cancellation', 'appointment.cancelled'],
 	});
 }
 
 interface AppointmentAnswer {
-	action: Action;
+	output: AnswerOutput;
 	/** The Appointment Slot Lookup node that updates the appointment, and its parameters. */
 	update: [name: string, parameters: Record<string, unknown>];
 	/** What the patient is told. */
@@ -62,22 +62,22 @@ interface AppointmentAnswer {
 	audit: [name: string, event?: string];
 }
 
-/** Route → update the appointment → tell the patient → audit, on one canvas row. */
+/** Conversation output → update the appointment → tell the patient → audit, on one canvas row. */
 function answer(b: InboxBranch, a: AppointmentAnswer): void {
 	const f = b.f;
 	const y = b.row();
-	const update = slotLookup(f, a.update[0], [X(7), y], a.update[1]);
-	const reply = sendText(f, a.reply[0], [X(8), y], CONVERSATION_RECIPIENT, a.reply[1]);
-	b.from(a.action, update);
+	const update = slotLookup(f, a.update[0], [BRANCH(0), y], a.update[1]);
+	const reply = sendText(f, a.reply[0], [BRANCH(1), y], CONVERSATION_RECIPIENT, a.reply[1]);
+	b.from(a.output, update);
 	f.connect(update, reply);
 	const [auditName, event] = a.audit;
 	const fields = event
 		? {
 				fields: {
 					event,
-					details: `={{ JSON.stringify({ appointmentId: $('Conversation').item.json.appointmentId }) }}`,
+					details: `={{ JSON.stringify({ appointmentId: ${CONVERSATION}.appointmentId }) }}`,
 				},
 			}
 		: {};
-	f.connect(reply, audit(f, auditName, [X(9), y], 'appointment-reminder', fields));
+	f.connect(reply, audit(f, auditName, [BRANCH(2), y], 'appointment-reminder', fields));
 }

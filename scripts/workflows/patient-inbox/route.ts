@@ -1,46 +1,47 @@
 /**
- * The inbox's Route switch and what each of its branches is given. conversation.js decides an `action` per
- * message; Route sends the item to output `ACTIONS.indexOf(action)`, where that action's branch starts.
+ * The inbox's Conversation node (Clinic Conversation · Answer Message) and what each of its outputs' branches is
+ * given. The node decides an action per message and sends the item out of that action's named output, where the
+ * branch starts; each branch gets its own canvas row to the right of the node.
  */
-import type { Flow } from '../flow';
+import { ANSWER_OUTPUTS, type AnswerOutput } from '../../../core/conversation/types';
+import { type Flow, X } from '../flow';
 
-export const ACTIONS = [
-	'reply',
-	'menu',
-	'slots',
-	'book',
-	'reschedule',
-	'confirm',
-	'cancel',
-	'nurse',
-	'to_staff',
-	'lab_dob',
-	'csat',
-	'ignore', // no branch: nothing to answer
-] as const;
-
-export type Action = (typeof ACTIONS)[number];
-
-/** What a branch builder gets: the flow, a way to hang its first node on Route, and its own canvas row. */
+/** What a branch builder gets: the flow, a way to hang its first node on an output, and its own canvas row. */
 export interface InboxBranch {
 	f: Flow;
-	/** Connects Route's output for `action` to `node`. */
-	from(action: Action, node: string): void;
-	/** Canvas y of the next branch row (rows are 180 px apart, below the intake nodes). */
+	/** Connects the Conversation node's output `output` to `node`. */
+	from(output: AnswerOutput, node: string): void;
+	/** Canvas y of the next branch row (rows are ROW px apart, from the top of the intake). */
 	row(): number;
 }
 
-export function inboxBranch(f: Flow, route: string): InboxBranch {
-	let y = 300;
+/** Vertical distance between branch rows (a node and its label are 140 px tall). */
+export const ROW = 160;
+/** The first branch column (the Conversation node is in column 4). */
+export const BRANCH = (i: number) => X(5 + i);
+
+export function inboxBranch(f: Flow, conversation: string, firstRow: number): InboxBranch {
+	let y = firstRow - ROW;
 	return {
 		f,
-		from: (action, node) => f.connect(route, node, ACTIONS.indexOf(action)),
-		row: () => (y += 180),
+		from: (output, node) =>
+			f.connect(
+				conversation,
+				node,
+				ANSWER_OUTPUTS.findIndex((o) => o.name === output),
+			),
+		row: () => (y += ROW),
 	};
 }
 
+/** The conversation item (the Conversation node's output), from any node after it. */
+export const CONVERSATION = `$('Conversation').item.json`;
+
 /** The patient of the conversation, from any node after Conversation (whose item carries `recipient`). */
-export const CONVERSATION_RECIPIENT = `={{ $('Conversation').item.json.recipient }}`;
+export const CONVERSATION_RECIPIENT = `={{ ${CONVERSATION}.recipient }}`;
 
 /** The recipient of the item itself (the Conversation node's output, before other nodes replace the item). */
 export const ITEM_RECIPIENT = '={{ $json.recipient }}';
+
+/** A text of the table in the patient's language, from any node after Conversation. */
+export const text = (key: string) => `={{ ${CONVERSATION}.texts.${key} }}`;

@@ -1,13 +1,12 @@
 /** Patient inbox · a satisfaction-survey answer (workflow 05): stored in the audit log, patient thanked. */
-import { X } from '../flow';
 import { audit, sendText } from '../nodes';
-import { type InboxBranch, CONVERSATION_RECIPIENT } from './route';
+import { BRANCH, CONVERSATION, CONVERSATION_RECIPIENT, type InboxBranch } from './route';
 
-/** 10 csat: store the survey answer in the audit log and thank the patient. */
+/** Survey Answer: store the survey answer in the audit log and thank the patient (in their language). */
 export function surveyAnswerBranch(b: InboxBranch): void {
 	const f = b.f;
 	const y = b.row();
-	const csat = audit(f, 'Store survey answer', [X(7), y], 'satisfaction-survey', {
+	const csat = audit(f, 'Store survey answer', [BRANCH(0), y], 'satisfaction-survey', {
 		direction: 'inbound',
 		includeContent: false,
 		fields: {
@@ -20,10 +19,10 @@ export function surveyAnswerBranch(b: InboxBranch): void {
 	const thanks = sendText(
 		f,
 		'Thank for feedback',
-		[X(8), y],
+		[BRANCH(1), y],
 		CONVERSATION_RECIPIENT,
-		'Thank you for your feedback!',
+		`={{ ${CONVERSATION}.reply }}`,
 	);
-	b.from('csat', csat);
+	b.from('Survey Answer', csat);
 	f.connect(csat, thanks);
 }
