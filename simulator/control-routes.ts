@@ -8,6 +8,7 @@ import type { SimContext } from './context';
 import { defaultPhone, findPhone } from './context';
 import { Errors, GraphError } from './errors';
 import { isRecord, parseJson } from './http-util';
+import { handleCallingControl } from './calling-control';
 import { handleGroupsControl } from './groups-control';
 import { receiveInbound } from './inbound';
 import { markReadByPatient } from './lifecycle';
@@ -336,8 +337,10 @@ export async function handleControl(
 			return ok({ blocked: [...ctx.state.blockedNumbers] });
 		}
 	}
-	const groups = handleGroupsControl(ctx, method, path, query, body);
-	if (groups) return groups;
+	const extra =
+		handleGroupsControl(ctx, method, path, query, body) ??
+		(await handleCallingControl(ctx, method, path, query, body));
+	if (extra) return extra;
 	const media = /^\/_sim\/media\/([^/]+)$/.exec(path);
 	if (media && method === 'GET') {
 		const item = liveMedia(ctx, decodeURIComponent(media[1]));

@@ -5,6 +5,7 @@
 import type { SimContext } from './context';
 import { findPhone } from './context';
 import { Errors } from './errors';
+import { handleCallingGraph } from './calling-graph';
 import { handleGroupsGraph } from './groups-graph';
 import { isRecord, parseForm, parseJson } from './http-util';
 import { deleteMedia, getMediaInfo, uploadMedia } from './media';
@@ -209,8 +210,8 @@ async function subscribedApps(ctx: SimContext, req: GraphRequest): Promise<Graph
 }
 
 export async function handleGraph(ctx: SimContext, req: GraphRequest): Promise<GraphResponse> {
-	const groups = handleGroupsGraph(ctx, req);
-	if (groups) return groups;
+	const extra = handleGroupsGraph(ctx, req) ?? handleCallingGraph(ctx, req);
+	if (extra) return extra;
 	const [objectId, edge, ...rest] = req.segments;
 	const method = req.method;
 	const notFound = () => Errors.unknownPath(`/${req.segments.join('/')}`);

@@ -2,6 +2,7 @@
  * Validates non-template message payloads (text, media, location, reaction, contacts, interactive) with
  * Meta's limits, and renders them for the chat page. Errors name the offending field.
  */
+import { CALLING_INTERACTIVE_TYPES, checkCallingInteractive } from './calling-messages';
 import { Errors } from './errors';
 import { isRecord } from './http-util';
 import type { RenderedMessage } from './state';
@@ -231,9 +232,11 @@ function checkInteractive(raw: unknown, resolveMedia: MediaResolver): RenderedMe
 		rendered.buttons = [{ type: 'cta_url', text, url: params.url }];
 	} else if (type === 'location_request_message') {
 		rendered.buttons = [{ type: 'reply', text: 'Send location', payload: 'send_location' }];
+	} else if (CALLING_INTERACTIVE_TYPES.includes(String(type))) {
+		checkCallingInteractive(raw, rendered);
 	} else if (type !== 'flow') {
 		throw Errors.invalidParameter(
-			`Param interactive['type'] must be one of {button, list, cta_url, flow, location_request_message} - got "${String(type)}".`,
+			`Param interactive['type'] must be one of {button, list, cta_url, flow, location_request_message, voice_call, call_permission_request} - got "${String(type)}".`,
 		);
 	}
 	return rendered;

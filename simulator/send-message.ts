@@ -7,6 +7,7 @@ import { Errors, webhookError } from './errors';
 import { isRecord } from './http-util';
 import { scheduleStatuses } from './lifecycle';
 import { messageMediaResolver } from './media';
+import { checkCallingSend } from './calling-messages';
 import { sendGroupMessage } from './groups-messages';
 import { checkMessage } from './message-validation';
 import type { OutboundMessage, RenderedMessage } from './state';
@@ -101,6 +102,7 @@ export function sendMessage(
 
 	const now = ctx.clock.now();
 	const { user, key } = ctx.state.upsertUser({ waId: recipient.waId, userId: recipient.userId });
+	checkCallingSend(ctx, phone.id, raw, user);
 	const windowOpen = ctx.state.windowOpen(user, now);
 	const syncErrors = ctx.options.deliveryErrors === 'sync';
 	const waId = user.waId;

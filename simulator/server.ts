@@ -75,6 +75,7 @@ const STATIC: Record<string, { file: string; type: string }> = {
 	'/chat.js': { file: 'chat.js', type: 'text/javascript; charset=utf-8' },
 	'/chat-render.js': { file: 'chat-render.js', type: 'text/javascript; charset=utf-8' },
 	'/chat-groups.js': { file: 'chat-groups.js', type: 'text/javascript; charset=utf-8' },
+	'/chat-calls.js': { file: 'chat-calls.js', type: 'text/javascript; charset=utf-8' },
 	'/chat.css': { file: 'chat.css', type: 'text/css; charset=utf-8' },
 };
 

@@ -49,7 +49,15 @@ export interface StatusEvent {
 }
 
 export interface RenderedButton {
-	type: 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER' | 'COPY_CODE' | 'reply' | 'cta_url';
+	type:
+		| 'QUICK_REPLY'
+		| 'URL'
+		| 'PHONE_NUMBER'
+		| 'COPY_CODE'
+		| 'reply'
+		| 'cta_url'
+		| 'voice_call'
+		| 'call_permission';
 	text: string;
 	/** Template quick replies: the payload the tap will carry. Interactive reply buttons: the id. */
 	payload?: string;

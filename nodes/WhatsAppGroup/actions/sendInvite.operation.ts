@@ -6,14 +6,13 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { newIdempotencyKey } from '../../../core/whatsapp/callback-data';
 import { buildInviteTemplate, buildInviteText, parseInviteLink } from '../../../core/whatsapp/group-invite';
 import { getInviteLink } from '../../../core/whatsapp/groups';
-import { buildMessageRequest } from '../../../core/whatsapp/messages/request';
 import { MessageValidationError } from '../../../core/whatsapp/messages/validation';
 import { sendAuditHook } from '../../shared/audit-option';
 import type { OperationHandler } from '../../shared/router';
-import { acceptedFields, executeBulkSend, recipientSummary, type SendJob } from '../../shared/send';
+import { contentJob } from '../../shared/content-job';
+import { executeBulkSend, type SendJob } from '../../shared/send';
 import { readMps, type SendOptions } from '../../shared/send-fields';
 import type { WhatsAppContext } from '../../shared/transport';
 import { readGroupId } from './fields';
@@ -54,21 +53,10 @@ async function prepare(this: IExecuteFunctions, i: number, context: WhatsAppCont
 				variable: String(this.getNodeParameter('linkVariable', i, '1') || '1'),
 			})
 		: buildInviteText(String(this.getNodeParameter('inviteText', i, DEFAULT_INVITE_TEXT)), link);
-	const envelope = {
-		bizOpaqueCallbackData: options.bizOpaqueCallbackData,
-		idempotencyKey: newIdempotencyKey(),
-	};
-	const payload = buildMessageRequest(invite.invitee, content, envelope);
-	const fields = {
+	return contentJob(invite.invitee, content, options, {
 		...inviteSummary(invite, groupId),
-		type: content.type,
 		...(template ? { templateName: (content.template as { name: string }).name } : {}),
-	};
-	return {
-		summary: recipientSummary(invite.invitee, fields, envelope),
-		recipient: invite.invitee,
-		send: async (ctx) => acceptedFields(await ctx.client.sendMessage(ctx.phoneNumberId, payload)),
-	};
+	});
 }
 
 export const execute: OperationHandler<WhatsAppContext> = async function (this: IExecuteFunctions) {
