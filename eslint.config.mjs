@@ -1,7 +1,7 @@
 import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 
 // Self-hosted package (health data does not belong on n8n Cloud): n8n's community-node rules without the
-// Cloud-only import/global restrictions. See README "Lint and scan" for the rules we deliberately break.
+// Cloud-only import/global restrictions. See docs/development.md "Lint and scan" for the rules we deliberately break.
 export default [
 	{
 		ignores: [
@@ -44,7 +44,7 @@ export default [
 		},
 	},
 	{
-		// Deliberate, documented break (README "Lint and scan"): pg, luxon, zod and libphonenumber-js ship as
+		// Deliberate, documented break (docs/development.md "Lint and scan"): pg, luxon, zod and libphonenumber-js ship as
 		// runtime dependencies of this self-hosted package. `npm run scan` still lists the break and accepts only
 		// these four packages.
 		files: ['package.json'],

@@ -4,7 +4,7 @@
  * on the source (package.json, nodes/, credentials/) and on the packed tarball (what npm would publish).
  *
  * The registry scanner fails on any ESLint error. This package targets self-hosted n8n and deliberately breaks a few
- * n8n Cloud rules; each break is listed below with its reason (and in README "Lint and scan"). Every other rule must
+ * n8n Cloud rules; each break is listed below with its reason (and in docs/development.md "Lint and scan"). Every other rule must
  * pass. A deliberate break is accepted only for the exact modules / globals named here, so a new dependency or global
  * still fails the scan until it is justified in this list.
  */

@@ -1,7 +1,7 @@
 /**
  * Opt-out / opt-in keyword detection for patient messages (pt, es, en).
  *
- * THE RULE (documented in README "Consent Check"):
+ * THE RULE (documented in docs/nodes/ConsentCheck.md "Keyword rule"):
  *  1. Normalise the message: Unicode NFKD, strip accents, lower-case, every character that is not a letter or a
  *     digit (punctuation, emoji, symbols) becomes a space, whitespace collapsed. "  SAÍR!! 🙏" → "sair".
  *  2. Split into words. A keyword (normalised the same way; it may have several words, e.g. "no mas") matches when

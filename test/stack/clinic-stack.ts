@@ -28,7 +28,8 @@ import { startSim, type SimHandle } from './sim';
 
 export const WORKFLOWS_DIR = join(REPO_ROOT, 'workflows');
 
-/** Data tables the shipped workflows use (README "Workflows" tells clinics to create the same). */
+/** n8n data tables created in the stack (the shipped workflows keep conversation state in the Clinic Store now;
+ * docs/workflows.md "Import and set up": clinics create nothing else). */
 export const CLINIC_DATA_TABLES = [
 	{
 		name: 'wac_conversations',
