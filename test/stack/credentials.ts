@@ -1,8 +1,11 @@
 /**
  * Credentials pointing at the simulator and at a clinic store: a SQLite file inside the n8n user folder (one
- * instance) or a PostgreSQL database (queue mode).
+ * instance) or a PostgreSQL database (queue mode), and a WhatsApp Flow key pair generated when the stack starts
+ * (never written to the repository) so workflow 09's Flow endpoint is published.
  */
 import { join } from 'node:path';
+
+import { generateFlowKeyPair } from '../../core/flows/crypto';
 
 import type { CredentialSpec } from './n8n';
 import type { PgDatabase } from './services';
@@ -12,7 +15,23 @@ export const CREDENTIAL_NAMES = {
 	whatsApp: 'WhatsApp Cloud API (simulator)',
 	store: 'Clinic Store (SQLite)',
 	storePostgres: 'Clinic Store (PostgreSQL)',
+	/** The name workflow 09 refers to (scripts/workflows/flow-booking.ts). */
+	flowKey: 'WhatsApp Flow Key',
 } as const;
+
+/** Passphrase of the stack's Flow key (test only; the key itself is generated per process, never committed). */
+export const TEST_FLOW_KEY_PASSPHRASE = 'stack flow key passphrase (test only)';
+
+let flowKey: ReturnType<typeof generateFlowKeyPair> | undefined;
+
+/**
+ * The stack's WhatsApp Flow key pair: generated on first use in this process (at stack start), so scenarios and
+ * benches in the same process can encrypt requests to its public key as Meta does.
+ */
+export function stackFlowKey(): ReturnType<typeof generateFlowKeyPair> & { passphrase: string } {
+	flowKey ??= generateFlowKeyPair(TEST_FLOW_KEY_PASSPHRASE);
+	return { ...flowKey, passphrase: TEST_FLOW_KEY_PASSPHRASE };
+}
 
 /** A fixed 32-byte PHI key for tests and the demo (base64). Never use it for real data. */
 export const TEST_PHI_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -72,6 +91,11 @@ export function credentialsFor(
 						phiEncryptionKey: TEST_PHI_KEY,
 					},
 				},
+		{
+			name: CREDENTIAL_NAMES.flowKey,
+			type: 'whatsAppFlowKeyApi',
+			data: { privateKey: stackFlowKey().encryptedPrivateKeyPem, passphrase: TEST_FLOW_KEY_PASSPHRASE },
+		},
 	];
 	return specs.filter((s) => available.includes(s.type));
 }

@@ -18,7 +18,14 @@ export {
 	type Stack,
 	type StackOptions,
 } from './clinic-stack';
-export { CREDENTIAL_NAMES, TEST_PHI_KEY, credentialsFor, postgresStoreCredential } from './credentials';
+export {
+	CREDENTIAL_NAMES,
+	TEST_FLOW_KEY_PASSPHRASE,
+	TEST_PHI_KEY,
+	credentialsFor,
+	postgresStoreCredential,
+	stackFlowKey,
+} from './credentials';
 export { ensureN8nInstalled } from './install';
 export {
 	startN8n,

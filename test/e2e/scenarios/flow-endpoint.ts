@@ -5,20 +5,16 @@
  * gets the time screen again with alternatives; bad signature → 432; ping answered without an execution; a request
  * encrypted to an old key → 421; an expired token → 427.
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { decryptFlowResponse, encryptFlowRequest, generateFlowKeyPair } from '../../../core/flows/crypto';
 import { flowTokenKey, issueFlowToken } from '../../../core/flows/flow-token';
 import { signBody } from '../../../core/webhook/signature';
-import { REPO_ROOT } from '../../stack/paths';
+import { stackFlowKey } from '../../stack/credentials';
 import { SIM } from '../../stack/sim';
-import type { WorkflowJson } from '../../stack/n8n';
 import { assert, assertEqual, type Scenario } from '../scenario';
-import { settleCount, useWorkflow } from './util';
+import { settleCount, workflowId } from './util';
 
-const PASSPHRASE = 'e2e flow key passphrase';
+const PASSPHRASE = 'e2e old flow key passphrase';
+export const FLOW_BOOKING = '09 · Flow booking (WhatsApp Flow data endpoint)';
 
 export const flowEndpointScenario: Scenario = {
 	name: 'flow-endpoint-booking',
@@ -29,21 +25,11 @@ export const flowEndpointScenario: Scenario = {
 		credentials: ['whatsAppFlowKeyApi'],
 	},
 	async run(ctx) {
-		const key = generateFlowKeyPair(PASSPHRASE);
+		// Workflow 09 as the stack published it, with the stack's Flow key (test/stack/credentials.ts).
+		const key = stackFlowKey();
 		const oldKey = generateFlowKeyPair(PASSPHRASE);
-		await ctx.n8n.createCredential({
-			name: 'WhatsApp Flow Key',
-			type: 'whatsAppFlowKeyApi',
-			data: { privateKey: key.encryptedPrivateKeyPem, passphrase: PASSPHRASE },
-		});
-		const wf = JSON.parse(
-			readFileSync(join(REPO_ROOT, 'workflows', '09-flow-booking.json'), 'utf8'),
-		) as WorkflowJson;
-		wf.name = `${wf.name} (e2e)`;
-		const trigger = wf.nodes.find((n) => n.name === 'Flow endpoint')!;
-		trigger.webhookId = randomUUID();
-		const id = await useWorkflow(ctx, wf);
-		const url = ctx.n8n.webhookUrl(wf.name, 'Flow endpoint', 'flow');
+		const id = workflowId(ctx, FLOW_BOOKING);
+		const url = ctx.n8n.webhookUrl(FLOW_BOOKING, 'Flow endpoint', 'flow');
 		const tokenKey = flowTokenKey(SIM.appSecret);
 
 		const call = async (
