@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { clinicStoreConnectionTest } from '../shared/store';
+import { clinicStoreConnectionTest, clinicStoreCredential } from '../shared/store';
 import * as book from './actions/book.operation';
 import * as cancel from './actions/cancel.operation';
 import { backendProperties } from './actions/backend-fields';
@@ -36,7 +36,7 @@ export class AppointmentSlotLookup implements INodeType {
 		credentials: [
 			// Needed by the built-in scheduler and by every Waitlist operation (any scheduling system). n8n cannot show a
 			// credential when either of two parameters is set, so it is always offered; a missing one is a clear error.
-			{ name: 'clinicStoreApi', required: false, testedBy: 'clinicStoreConnectionTest' },
+			{ ...clinicStoreCredential, required: false },
 			{ name: 'fhirServerApi', required: true, displayOptions: { show: { backend: ['fhir'] } } },
 			{ name: 'calComApi', required: true, displayOptions: { show: { backend: ['calcom'] } } },
 		],

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { clinicStoreConnectionTest } from '../shared/store';
+import { clinicStoreConnectionTest, clinicStoreCredential } from '../shared/store';
 import * as append from './actions/append.operation';
 import * as exportOp from './actions/export.operation';
 import * as kpiReport from './actions/kpiReport.operation';
@@ -31,7 +31,7 @@ export class AuditLog implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'clinicStoreApi', required: true, testedBy: 'clinicStoreConnectionTest' }],
+		credentials: [{ ...clinicStoreCredential, required: true }],
 		properties: [
 			{
 				displayName: 'Operation',

@@ -11,6 +11,7 @@ import * as detectKeywords from './actions/detectKeywords.operation';
 import * as getHistory from './actions/getHistory.operation';
 import * as record from './actions/record.operation';
 import { router } from './actions/router';
+import { clinicStoreCredential } from '../shared/store';
 import { clinicStoreConnectionTest } from './methods';
 
 export class ConsentCheck implements INodeType {
@@ -28,7 +29,7 @@ export class ConsentCheck implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{ $parameter["operation"] === "check" ? [{ "type": "main", "displayName": "Allowed" }, { "type": "main", "displayName": "Blocked" }] : [{ "type": "main" }] }}`,
-		credentials: [{ name: 'clinicStoreApi', required: true, testedBy: 'clinicStoreConnectionTest' }],
+		credentials: [{ ...clinicStoreCredential, required: true }],
 		properties: [
 			{
 				displayName: 'Operation',

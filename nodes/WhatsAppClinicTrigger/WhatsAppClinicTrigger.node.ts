@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { assertTriggerStoreCredential } from '../shared/audit-option';
-import { clinicStoreConnectionTest } from '../shared/store';
+import { clinicStoreConnectionTest, clinicStoreCredential } from '../shared/store';
 import { router } from './actions/router';
 import { properties } from './description';
 import { checkExists, create, remove } from './registration';
@@ -30,7 +30,7 @@ export class WhatsAppClinicTrigger implements INodeType {
 			{ name: 'whatsAppClinicApi', required: true },
 			// Used by Clinic Store deduplication OR Audit to Store: n8n cannot show a credential on either of two
 			// parameters, so it is optional here and its presence is checked on activation.
-			{ name: 'clinicStoreApi', required: false, testedBy: 'clinicStoreConnectionTest' },
+			{ ...clinicStoreCredential, required: false },
 		],
 		webhooks: [
 			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'webhook' },

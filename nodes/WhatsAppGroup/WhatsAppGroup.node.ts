@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { sendAuditProperties } from '../shared/audit-option';
-import { clinicStoreConnectionTest } from '../shared/store';
+import { clinicStoreConnectionTest, clinicStoreCredential } from '../shared/store';
 import * as create from './actions/create.operation';
 import { groupIdField, operationProperty, phoneNumberIdField, type GroupOperation } from './actions/fields';
 import * as info from './actions/info.operation';
@@ -49,13 +49,8 @@ export class WhatsAppGroup implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'whatsAppClinicApi', required: true },
-			{
-				name: 'clinicStoreApi',
-				required: false,
-				testedBy: 'clinicStoreConnectionTest',
-				// Read only by Send Invite: the patient's consent, and "Audit to Store".
-				displayOptions: { show: { operation: ['sendInvite'] } },
-			},
+			// Read only by Send Invite: the patient's consent, and "Audit to Store".
+			{ ...clinicStoreCredential, required: false, displayOptions: { show: { operation: ['sendInvite'] } } },
 		],
 		properties: [
 			operationProperty,

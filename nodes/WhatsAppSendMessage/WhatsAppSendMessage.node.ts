@@ -12,7 +12,7 @@ import { recipientProperty } from '../shared/send-fields';
 import { sendAuditProperties } from '../shared/audit-option';
 import { sendConsentProperties } from '../shared/consent-option';
 import { groupIdProperty, recipientDisplay, sendToProperty } from '../shared/send-target';
-import { clinicStoreConnectionTest } from '../shared/store';
+import { clinicStoreConnectionTest, clinicStoreCredential } from '../shared/store';
 
 /** Mark as Read messages no one: no recipient, consent or audit fields. */
 const NOT_READ = { operation: ['markAsRead'] };
@@ -98,14 +98,9 @@ export class WhatsAppSendMessage implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'whatsAppClinicApi', required: true },
-			{
-				name: 'clinicStoreApi',
-				required: false,
-				testedBy: 'clinicStoreConnectionTest',
-				// Read only by "Require Consent for Purpose" and "Audit to Store" (n8n cannot show a credential when
-				// either of two parameters is set, so every operation that messages a patient offers it).
-				displayOptions: { hide: { operation: ['markAsRead'] } },
-			},
+			// Read only by "Require Consent for Purpose" and "Audit to Store" (n8n cannot show a credential when
+			// either of two parameters is set, so every operation that messages a patient offers it).
+			{ ...clinicStoreCredential, required: false, displayOptions: { hide: NOT_READ } },
 		],
 		properties: [
 			operationProperty,

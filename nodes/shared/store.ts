@@ -3,7 +3,7 @@
  * the store once per process and configuration (migrations applied), and provides the credential test that every
  * node using this credential wires up:
  *
- *   credentials: [{ name: 'clinicStoreApi', required: true, testedBy: 'clinicStoreConnectionTest' }],
+ *   credentials: [{ ...clinicStoreCredential, required: true }],
  *   methods = { credentialTest: { clinicStoreConnectionTest } };
  */
 import { homedir, hostname } from 'node:os';
@@ -17,6 +17,7 @@ import {
 	type IExecuteFunctions,
 	type IHookFunctions,
 	type INode,
+	type INodeCredentialDescription,
 	type INodeCredentialTestResult,
 	type ITriggerFunctions,
 	type IWebhookFunctions,
@@ -179,6 +180,16 @@ export async function getClinicStore(ctx: StoreContext, itemIndex?: number): Pro
 	}
 	return opened.value;
 }
+
+/**
+ * A node's Clinic Store credential entry, tested by clinicStoreConnectionTest (wire that into the node's `methods`):
+ * `{ ...clinicStoreCredential, required: true }`; an optional one may say in `displayOptions` which operations read
+ * it. Spread into an object literal, because n8n's lint rules read a node's credentials as literals.
+ */
+export const clinicStoreCredential = {
+	name: 'clinicStoreApi',
+	testedBy: 'clinicStoreConnectionTest',
+} as const satisfies INodeCredentialDescription;
 
 /** Credential test for clinicStoreApi: opens the database (uncached), applies migrations, checks the PHI key. */
 export async function clinicStoreConnectionTest(
