@@ -7,6 +7,7 @@ import type { ClinicStore, PhiCipher, SqlTx } from '../../store/ports';
 import {
 	AUDIT_COLUMNS,
 	type AuditRow,
+	GENESIS_HASH,
 	INDEXED_COLUMNS,
 	VERSION_PREFIX_LENGTH,
 	canonicalEntryV2,
@@ -30,7 +31,7 @@ import type {
 const ROWS_PER_INSERT = { postgres: 200, sqlite: 1 } as const;
 const INSERT_COLUMNS = [...INDEXED_COLUMNS, 'prev_hash', 'hash', 'entry'] as const;
 const SELECT_COLUMNS = [...AUDIT_COLUMNS, 'entry'].join(', ');
-const GENESIS: ChainHead = { seq: 0, hash: '0'.repeat(64) };
+const GENESIS: ChainHead = { seq: 0, hash: GENESIS_HASH };
 
 /** SQL: this row's sealed entry is a v2 entry (the version digit sits at a fixed offset of `["wac-audit-vN",`). */
 const IS_V2 = `substr(entry, ${VERSION_PREFIX_LENGTH - 2}, 1) = '2'`;
