@@ -14,7 +14,7 @@ export class WhatsAppFlowKeyApi implements ICredentialType {
 	icon = { light: 'file:flowKey.svg', dark: 'file:flowKey.dark.svg' } as const;
 
 	documentationUrl =
-		'https://github.com/whatsapp-clinic/n8n-nodes-whatsapp-clinic/blob/main/docs/flows.md#the-key-pair';
+		'https://github.com/whatsapp-clinic/n8n-nodes-whatsapp-clinic/blob/main/docs/credentials.md#whatsapp-flow-key-api';
 
 	properties: INodeProperties[] = [
 		{
