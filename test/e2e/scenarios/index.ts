@@ -4,6 +4,7 @@ import { chatPageScenario } from './chat-page';
 import { consentFailClosedScenario } from './consent-fail-closed';
 import { flowEndpointScenario } from './flow-endpoint';
 import { groupCareTeamScenario } from './group-care-team';
+import { languageChoiceScenario, languageSpanishScenario } from './language';
 import { packageScenario } from './package';
 import { remindersScenario } from './reminders';
 import { sendScenarios } from './send';
@@ -20,6 +21,8 @@ export const scenarios: Scenario[] = [
 	packageScenario,
 	triggerScenario,
 	bookingScenario,
+	languageSpanishScenario,
+	languageChoiceScenario,
 	remindersScenario,
 	waitlistBackfillScenario,
 	labScenario,

@@ -77,3 +77,8 @@ export function buttonIds(m: SimOutbound | undefined): string[] {
 	const buttons = (m?.request?.interactive?.action?.buttons ?? []) as Array<{ reply: { id: string } }>;
 	return buttons.map((b) => b.reply.id);
 }
+
+export function buttonTitles(m: SimOutbound | undefined): string[] {
+	const buttons = (m?.request?.interactive?.action?.buttons ?? []) as Array<{ reply: { title: string } }>;
+	return buttons.map((b) => b.reply.title);
+}
