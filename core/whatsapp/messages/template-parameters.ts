@@ -2,7 +2,7 @@
  * The parameter model of a message template: from a template definition (as `GET /<WABA_ID>/message_templates`
  * returns it) to one entry per thing the sender must (or may) fill in, keyed `body_1`, `body_first_name`,
  * `header_1`, `header_media`, `header_location`, `button_0_payload`, `button_1_url_suffix`,
- * `button_2_coupon_code`, `button_3_flow_token`, `button_0_otp_code`. The keys are the resource-mapper field ids
+ * `button_2_coupon_code`, `button_3_flow_token`, `button_3_flow_action_data`, `button_0_otp_code`. The keys are the resource-mapper field ids
  * and the value keys of template.ts; the labels (`body {{first_name}}`, `button 2 ("Track") URL suffix`) are how
  * errors and the editor name each placeholder.
  */
@@ -54,6 +54,7 @@ export type TemplateParameterKind =
 	| 'url_suffix'
 	| 'coupon_code'
 	| 'flow_token'
+	| 'flow_action_data'
 	| 'otp_code';
 
 export interface TemplateParameter {
@@ -200,14 +201,24 @@ export function templateParameters(def: TemplateDefinition): TemplateParameter[]
 				hint: `The code copied when the patient taps the button (at most ${MAX_COUPON_CODE} characters).`,
 			});
 		else if (type === 'FLOW')
-			params.push({
-				...base,
-				key: `button_${index}_flow_token`,
-				kind: 'flow_token',
-				label: `button ${index + 1}${title} flow token`,
-				required: false,
-				hint: 'Token sent back with the Flow’s answers (e.g. the appointment id). Empty = "unused".',
-			});
+			params.push(
+				{
+					...base,
+					key: `button_${index}_flow_token`,
+					kind: 'flow_token',
+					label: `button ${index + 1}${title} flow token`,
+					required: false,
+					hint: 'Token sent back with every data-endpoint request and the Flow’s answers. Empty = a signed token from this package when the node can issue one, else Meta’s default "unused".',
+				},
+				{
+					...base,
+					key: `button_${index}_flow_action_data`,
+					kind: 'flow_action_data',
+					label: `button ${index + 1}${title} flow action data`,
+					required: false,
+					hint: 'A JSON object with the data of the Flow’s first screen, e.g. {"specialty": "consultation"}. Empty = none.',
+				},
+			);
 		else if (type === 'OTP')
 			params.push({
 				...base,

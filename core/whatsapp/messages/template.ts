@@ -6,7 +6,8 @@
  *   or typed money / dates sent as Meta's `currency` / `date_time` with a fallback written in the template's
  *   language (see template-variables.ts; `options.formats` types variables given as plain text or numbers);
  * - header media IMAGE / VIDEO / DOCUMENT (link or media id, document filename) and LOCATION;
- * - buttons: QUICK_REPLY payload (optional), dynamic URL suffix, COPY_CODE coupon, FLOW token (optional), OTP code.
+ * - buttons: QUICK_REPLY payload (optional), dynamic URL suffix, COPY_CODE coupon, OTP code, FLOW token and action
+ *   data (both optional; Meta's `{type: "action", action: {flow_token, flow_action_data}}`, docs/flows.md).
  *
  * Errors name the placeholder (`body {{first_name}}`) and the fix; values longer than Meta allows are refused here
  * (template-limits.ts). Bare value keys such as `"1"`, `"{{first_name}}"` or `"first_name"` are accepted when they
@@ -31,6 +32,11 @@ export interface TemplateBuildOptions {
 	formats?: Record<string, TemplateVariableFormat>;
 	/** Time zone for dates that carry none (JS Date, epoch, ISO without offset), e.g. America/Sao_Paulo. Default UTC. */
 	timezone?: string;
+	/**
+	 * The flow token of a FLOW button given no token (e.g. a signed token the Flow trigger accepts). Without it
+	 * such a button is sent without a token and Meta uses "unused".
+	 */
+	defaultFlowToken?: () => string;
 }
 
 /**
@@ -143,21 +149,54 @@ export function buildTemplateComponents(
 				break;
 			}
 			case 'flow_token':
-				buttons.set(param.buttonIndex!, {
-					type: 'button',
-					sub_type: 'flow',
-					index: String(param.buttonIndex),
-					parameters: [{ type: 'action', action: { flow_token: asText(param, value, def.name) } }],
-				});
+				flowAction(buttons, param).flow_token = asText(param, value, def.name);
 				break;
+			case 'flow_action_data': {
+				const data = flowActionData(param, value);
+				if (data) flowAction(buttons, param).flow_action_data = data;
+				break;
+			}
 		}
 	}
+
+	if (options.defaultFlowToken)
+		for (const param of params)
+			if (param.kind === 'flow_token' && isBlank(resolved.get(param.key)))
+				flowAction(buttons, param).flow_token = options.defaultFlowToken();
 
 	const components: Array<Record<string, unknown>> = [];
 	if (header.length) components.push({ type: 'header', parameters: header });
 	if (body.length) components.push({ type: 'body', parameters: body });
 	for (const index of [...buttons.keys()].sort((a, b) => a - b)) components.push(buttons.get(index)!);
 	return components;
+}
+
+/** The `action` of a FLOW button's parameter (created on first use: token and action data share it). */
+function flowAction(
+	buttons: Map<number, Record<string, unknown>>,
+	param: TemplateParameter,
+): Record<string, unknown> {
+	let button = buttons.get(param.buttonIndex!);
+	if (!button) {
+		button = {
+			type: 'button',
+			sub_type: 'flow',
+			index: String(param.buttonIndex),
+			parameters: [{ type: 'action', action: {} }],
+		};
+		buttons.set(param.buttonIndex!, button);
+	}
+	return (button.parameters as Array<{ action: Record<string, unknown> }>)[0].action;
+}
+
+/** Flow action data: a JSON object (or its JSON text), the first screen's data; `{}` is not sent. */
+function flowActionData(param: TemplateParameter, value: unknown): Record<string, unknown> | undefined {
+	const fix =
+		'Give a JSON object with the first screen’s data, e.g. {"specialty": "consultation"}, or leave it empty.';
+	const parsed = typeof value === 'string' ? parseJsonOrThrow(value, param.label, fix) : value;
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+		throw new MessageValidationError(param.label, 'is not a JSON object', fix);
+	return Object.keys(parsed).length ? (parsed as Record<string, unknown>) : undefined;
 }
 
 function missingFix(def: TemplateDefinition, param: TemplateParameter): string {

@@ -4,6 +4,7 @@
  */
 import type { IExecuteFunctions, ResourceMapperValue } from 'n8n-workflow';
 
+import { issueFlowToken } from '../../../core/flows/flow-token';
 import { newIdempotencyKey } from '../../../core/whatsapp/callback-data';
 import { assertGroupTemplateCategory } from '../../../core/whatsapp/groups-limits';
 import { buildMessageRequest } from '../../../core/whatsapp/messages/request';
@@ -21,12 +22,29 @@ import {
 	uploadItemBinary,
 	type SendJob,
 } from '../../shared/send';
+import { readFlowTokenKey } from '../../shared/flow-key';
 import { readSendClaim } from '../../shared/send-claims';
 import { readDefaultCountry } from '../../shared/send-fields';
 import { readSendTarget } from '../../shared/send-target';
 import type { WhatsAppContext } from '../../shared/transport';
 import type { TemplateOptions } from './fields';
 import { readFormats } from './variable-formats';
+
+/**
+ * A FLOW button left without a token gets a signed token (reference: the template name; language: the template's),
+ * as Send Message → Send Flow issues by default, so a WhatsApp Flow Trigger with Flow Token Check "Signed" accepts
+ * it. Without an App Secret in the credential the button keeps Meta's default "unused".
+ */
+async function signedFlowTokens(
+	ctx: IExecuteFunctions,
+	def: TemplateDefinition,
+): Promise<(() => string) | undefined> {
+	if (!templateParameters(def).some((p) => p.kind === 'flow_token')) return undefined;
+	const key = await readFlowTokenKey(ctx).catch(() => undefined);
+	return key
+		? () => issueFlowToken(key, { reference: def.name.slice(0, 120), language: def.language })
+		: undefined;
+}
 
 function readValues(ctx: IExecuteFunctions, itemIndex: number): Record<string, unknown> {
 	const source = ctx.getNodeParameter('parameterSource', itemIndex, 'mapper') as string;
@@ -113,6 +131,7 @@ export async function prepare(
 		bizOpaqueCallbackData: options.bizOpaqueCallbackData,
 		idempotencyKey: newIdempotencyKey(),
 	};
+	const defaultFlowToken = await signedFlowTokens(this, def);
 	// Validate the whole message now (a placeholder media ID stands in for a file uploaded at send time).
 	const build = (mediaId?: string) =>
 		buildMessageRequest(
@@ -121,6 +140,7 @@ export async function prepare(
 				documentFilename,
 				formats,
 				timezone,
+				defaultFlowToken,
 			}),
 			envelope,
 		);

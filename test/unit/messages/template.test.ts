@@ -114,6 +114,7 @@ describe('template parameter model', () => {
 			['body_1', true],
 			['button_0_coupon_code', true],
 			['button_1_flow_token', false],
+			['button_1_flow_action_data', false],
 			['button_2_payload', false],
 		]);
 	});
