@@ -2,8 +2,9 @@
  * Recipient parsing for the Send API. A recipient is either
  * - a phone number, normalised to E.164 with libphonenumber-js (local numbers use a default country, e.g. BR), sent
  *   as `to`; or
- * - a business-scoped user ID (BSUID, `CC.<alphanumeric>`, e.g. `US.13491208655302741918`), sent as `recipient`
- *   (Meta: "use `to` for phone numbers and `recipient` for a BSUID or parent BSUID").
+ * - a WhatsApp User ID (`userId`: Meta's business-scoped user ID, BSUID, `CC.<alphanumeric>`, e.g.
+ *   `US.13491208655302741918`), sent as `recipient` (Meta: "use `to` for phone numbers and `recipient` for a BSUID or
+ *   parent BSUID").
  */
 import {
 	getCountries,
@@ -14,10 +15,10 @@ import {
 
 import { MessageValidationError } from './messages/validation';
 
-/** One person: a phone number or a business-scoped user ID (what parseRecipient returns). */
+/** One person: a phone number or a WhatsApp User ID (what parseRecipient returns). */
 export type PersonRecipient =
 	| { kind: 'phone'; /** E.164 with leading `+`. */ e164: string }
-	| { kind: 'bsuid'; userId: string };
+	| { kind: 'userId'; userId: string };
 
 /** A WhatsApp group (Groups API): sent as `recipient_type: "group"`, `to: <group ID>` (see groups-limits.ts). */
 export interface GroupRecipient {
@@ -27,13 +28,13 @@ export interface GroupRecipient {
 
 export type Recipient = PersonRecipient | GroupRecipient;
 
-/** BSUID: ISO 3166 alpha-2 country, a dot, up to 128 alphanumerics. */
-const BSUID = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/;
+/** WhatsApp User ID (Meta's BSUID): ISO 3166 alpha-2 country, a dot, up to 128 alphanumerics. */
+const USER_ID = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/;
 
 const COUNTRIES = new Set<string>(getCountries());
 
 export function isBusinessScopedUserId(value: string): boolean {
-	return BSUID.test(value.trim());
+	return USER_ID.test(value.trim());
 }
 
 /** Validates a default-country option ("BR", "us"…); returns it upper-cased, or undefined when blank. */
@@ -64,7 +65,7 @@ function pick(candidates: Array<PhoneNumber | undefined>, unambiguous: boolean):
 
 /**
  * Parses a recipient. Accepts `+55 11 91234-5678`, `0055…`, `5511912345678` (a wa_id), local numbers with a default
- * country (`(11) 91234-5678` + BR), and BSUIDs. Throws a MessageValidationError naming `field` otherwise.
+ * country (`(11) 91234-5678` + BR), and WhatsApp User IDs. Throws a MessageValidationError naming `field` otherwise.
  */
 export function parseRecipient(
 	raw: unknown,
@@ -79,7 +80,7 @@ export function parseRecipient(
 			'Give the patient’s phone number in international format (e.g. +5511912345678) or their WhatsApp user ID (e.g. BR.1234…).',
 		);
 	const value = raw.trim();
-	if (BSUID.test(value)) return { kind: 'bsuid', userId: value };
+	if (USER_ID.test(value)) return { kind: 'userId', userId: value };
 
 	if (/[a-z]/i.test(value.replace(/^(tel:|whatsapp:)/i, '')))
 		throw new MessageValidationError(
@@ -108,13 +109,13 @@ export function parseRecipient(
 	return { kind: 'phone', e164: phone.number };
 }
 
-/** The recipient part of a Send API body: `{to}` for phones and groups, `{recipient}` for BSUIDs. */
+/** The recipient part of a Send API body: `{to}` for phones and groups, `{recipient}` for WhatsApp User IDs. */
 export function recipientFields(recipient: Recipient): { to: string } | { recipient: string } {
 	if (recipient.kind === 'group') return { to: recipient.groupId };
 	return recipient.kind === 'phone' ? { to: recipient.e164 } : { recipient: recipient.userId };
 }
 
-/** Human/output form of a recipient: E.164, the BSUID or the group ID. */
+/** Human/output form of a recipient: E.164, the WhatsApp User ID or the group ID. */
 export function recipientLabel(recipient: Recipient): string {
 	if (recipient.kind === 'group') return recipient.groupId;
 	return recipient.kind === 'phone' ? recipient.e164 : recipient.userId;

@@ -233,7 +233,7 @@ export function recipientSummary(
 ): IDataObject {
 	const summary: IDataObject = {
 		recipient: recipientLabel(recipient),
-		recipientType: recipient.kind === 'bsuid' ? 'user_id' : recipient.kind,
+		recipientType: recipient.kind === 'userId' ? 'user_id' : recipient.kind,
 		...fields,
 	};
 	if (envelope.bizOpaqueCallbackData) summary.bizOpaqueCallbackData = envelope.bizOpaqueCallbackData;

@@ -31,7 +31,7 @@ describe('envelope', () => {
 		});
 	});
 	it('sends BSUIDs as recipient, not to', () => {
-		const req = buildMessageRequest({ kind: 'bsuid', userId: 'BR.abc123' }, buildText({ body: 'Hi' }));
+		const req = buildMessageRequest({ kind: 'userId', userId: 'BR.abc123' }, buildText({ body: 'Hi' }));
 		expect(req.recipient).toBe('BR.abc123');
 		expect(req).not.toHaveProperty('to');
 	});

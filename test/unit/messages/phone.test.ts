@@ -26,7 +26,7 @@ describe('recipient parsing', () => {
 
 	it('recognises business-scoped user IDs and sends them as recipient', () => {
 		const r = parseRecipient(' US.13491208655302741918 ');
-		expect(r).toEqual({ kind: 'bsuid', userId: 'US.13491208655302741918' });
+		expect(r).toEqual({ kind: 'userId', userId: 'US.13491208655302741918' });
 		expect(recipientFields(r)).toEqual({ recipient: 'US.13491208655302741918' });
 		expect(recipientFields(parseRecipient('+5511912345678'))).toEqual({ to: '+5511912345678' });
 		expect(isBusinessScopedUserId('BR.abc')).toBe(true);
