@@ -9,6 +9,7 @@
  *   open record per (list, slot ID).
  * clinic_waitlist_offers: one row per patient offered a freed slot (the button payload carries its random id), its
  *   window and answer. UNIQUE (freed slot, entry): nobody is offered the same freed slot twice.
+ * clinic_waitlist_seen (waitlist-002): what Find Freed Slots saw free at its last poll (slot IDs, no PHI).
  */
 import { registerMigrations } from '../store/migrations';
 
@@ -69,8 +70,21 @@ CREATE TABLE IF NOT EXISTS clinic_waitlist_offers (
 	UNIQUE (freed_slot_id, entry_id)
 );`;
 
+/** clinic_waitlist_seen: per waitlist and watch (practitioner|service), the free slot IDs the last poll saw. */
+const seen = (bigint: string) => `
+CREATE TABLE IF NOT EXISTS clinic_waitlist_seen (
+	list_id TEXT NOT NULL,
+	watch_key TEXT NOT NULL,
+	from_ms ${bigint} NOT NULL,
+	to_ms ${bigint} NOT NULL,
+	slot_ids TEXT NOT NULL,
+	updated_at_ms ${bigint} NOT NULL,
+	PRIMARY KEY (list_id, watch_key)
+);`;
+
 export const WAITLIST_MIGRATIONS = [
 	{ id: 'waitlist-001', sqlite: tables('INTEGER'), postgres: tables('BIGINT') },
+	{ id: 'waitlist-002', sqlite: seen('INTEGER'), postgres: seen('BIGINT') },
 ];
 
 registerMigrations('waitlist', WAITLIST_MIGRATIONS);

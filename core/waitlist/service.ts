@@ -9,6 +9,7 @@
  * - list: entries by status, practitioner, service, patient.
  * - offerFreedSlot / offerDueWaves: offers in waves (offers.ts).
  * - claim: the first to accept books the slot through the backend's Book (claim.ts).
+ * - findFreedSlots: slots freed since the previous poll of a watch (freed-watch.ts).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 
@@ -16,6 +17,7 @@ import type { AuditEntryInput } from '../audit/entry';
 import { WaitlistAudit, type WaitlistActor } from './audit';
 import { type BookForEntry, type ClaimRequest, OfferClaims } from './claim';
 import { type JoinInput, readWish, waitlistPhone } from './entries';
+import { compareWithSeen, type FreedPoll, type PolledSlot } from './freed-watch';
 import { nextWave, openRecord, type WaveContext, type WaveOptions } from './offers';
 import type { EntryFilter, WaitlistRepository } from './repositories/port';
 import {
@@ -180,6 +182,22 @@ export class WaitlistService {
 			for (const record of await ctx.tx.dueFreedSlots(ctx.nowMs, maxSlots))
 				out.push(...(await nextWave(ctx, record)));
 			return out;
+		});
+	}
+
+	/**
+	 * The slots of `poll` (the backend's free slots of one watch, read just before) that were not free at the
+	 * previous poll of `watchKey`; remembers this poll for the next one. Each freed slot is returned once.
+	 */
+	async findFreedSlots<S extends PolledSlot>(
+		listId: string,
+		watchKey: string,
+		poll: FreedPoll<S>,
+	): Promise<S[]> {
+		return await this.repository.transaction(listId, async (tx) => {
+			const { freed, seen } = compareWithSeen(await tx.getSeenSlots(watchKey), poll, this.clock());
+			await tx.putSeenSlots(watchKey, seen);
+			return freed;
 		});
 	}
 

@@ -15,6 +15,7 @@ import type {
 	FreedSlotPatch,
 	MatchQuery,
 	OfferFilter,
+	SeenSlots,
 	WaitlistRepository,
 	WaitlistTx,
 } from './port';
@@ -36,6 +37,8 @@ interface ListState {
 	/** bucket key → entry ids in join order. */
 	buckets: Map<string, string[]>;
 	slots: Map<string, FreedSlotRecord>;
+	/** watch key → what the last Find Freed Slots poll saw. */
+	seen: Map<string, SeenSlots>;
 }
 
 export class MemoryWaitlistRepository implements WaitlistRepository {
@@ -52,7 +55,10 @@ export class MemoryWaitlistRepository implements WaitlistRepository {
 	private list(listId: string): ListState {
 		let state = this.lists.get(listId);
 		if (!state)
-			this.lists.set(listId, (state = { entries: new Map(), buckets: new Map(), slots: new Map() }));
+			this.lists.set(
+				listId,
+				(state = { entries: new Map(), buckets: new Map(), slots: new Map(), seen: new Map() }),
+			);
 		return state;
 	}
 
@@ -216,6 +222,15 @@ export class MemoryWaitlistRepository implements WaitlistRepository {
 					changed.push({ ...o });
 				}
 				return changed;
+			},
+			async getSeenSlots(watchKey) {
+				const seen = state.seen.get(watchKey);
+				return seen ? { ...seen, slotIds: [...seen.slotIds] } : undefined;
+			},
+			async putSeenSlots(watchKey, seen) {
+				const before = state.seen.get(watchKey);
+				undo.push(() => (before ? state.seen.set(watchKey, before) : state.seen.delete(watchKey)));
+				state.seen.set(watchKey, { ...seen, slotIds: [...seen.slotIds] });
 			},
 		};
 	}

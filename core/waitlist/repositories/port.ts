@@ -59,6 +59,17 @@ export interface OfferFilter {
 	expiredAtMs?: number;
 }
 
+/**
+ * The free slots one poll of Find Freed Slots saw for one watch (practitioner + service) of a waitlist: the window it
+ * covered and the slot IDs free in it. Slot IDs only (no PHI).
+ */
+export interface SeenSlots {
+	fromMs: number;
+	toMs: number;
+	slotIds: string[];
+	updatedAtMs: number;
+}
+
 /** The primitive operations of one waitlist transaction. */
 export interface WaitlistTx {
 	findEntries(filter: EntryFilter): Promise<WaitlistEntry[]>;
@@ -76,6 +87,9 @@ export interface WaitlistTx {
 	getOffer(id: string): Promise<WaitlistOffer | undefined>;
 	/** Sets `status` (and the answer time) on the offers matching `filter`; returns the offers changed. */
 	updateOffers(filter: OfferFilter, status: OfferStatus, answeredAtMs?: number): Promise<WaitlistOffer[]>;
+	/** What the last poll of a watch saw (Find Freed Slots), and its replacement. */
+	getSeenSlots(watchKey: string): Promise<SeenSlots | undefined>;
+	putSeenSlots(watchKey: string, seen: SeenSlots): Promise<void>;
 }
 
 export interface WaitlistRepository {

@@ -18,7 +18,15 @@ import {
 	type WaitlistOffer,
 	type WaitlistPatient,
 } from '../types';
-import type { EntryPatch, FreedSlotPatch, OfferFilter, WaitlistRepository, WaitlistTx } from './port';
+import type {
+	EntryPatch,
+	FreedSlotPatch,
+	OfferFilter,
+	SeenSlots,
+	WaitlistRepository,
+	WaitlistTx,
+} from './port';
+import { readSeen, writeSeen } from './sql-seen';
 
 const TABLE = 'clinic_waitlist';
 const PATIENT_COLUMNS: Array<[keyof WaitlistPatient, string]> = [
@@ -370,5 +378,13 @@ class SqlWaitlistTx implements WaitlistTx {
 			params,
 		);
 		return rows.map((r) => this.offer(r));
+	}
+
+	async getSeenSlots(watchKey: string): Promise<SeenSlots | undefined> {
+		return await readSeen(this.tx, this.listId, watchKey);
+	}
+
+	async putSeenSlots(watchKey: string, seen: SeenSlots): Promise<void> {
+		await writeSeen(this.tx, this.listId, watchKey, seen);
 	}
 }

@@ -12,6 +12,7 @@ import { createRouter, perItem, type OperationHandler } from '../../shared/route
 import * as book from './book.operation';
 import * as cancel from './cancel.operation';
 import * as claimOffer from './claimOffer.operation';
+import * as findFreedSlots from './findFreedSlots.operation';
 import * as findSlots from './findSlots.operation';
 import * as joinWaitlist from './joinWaitlist.operation';
 import * as leaveWaitlist from './leaveWaitlist.operation';
@@ -84,5 +85,6 @@ export const router = createRouter<SlotServices, SlotOperation>({
 		listWaitlist: withWaitlist(listWaitlist.execute),
 		offerFreedSlot: withWaitlist(offerFreedSlot.execute),
 		claimOffer: withWaitlist(claimOffer.execute),
+		findFreedSlots: withWaitlist(findFreedSlots.execute),
 	},
 });

@@ -7,6 +7,7 @@ export const WAITLIST_OPERATIONS = [
 	'listWaitlist',
 	'offerFreedSlot',
 	'claimOffer',
+	'findFreedSlots',
 ] as const;
 export type WaitlistOperation = (typeof WAITLIST_OPERATIONS)[number];
 

@@ -2,6 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as claimOffer from './claimOffer.operation';
+import * as findFreedSlots from './findFreedSlots.operation';
 import * as joinWaitlist from './joinWaitlist.operation';
 import * as leaveWaitlist from './leaveWaitlist.operation';
 import * as listWaitlist from './listWaitlist.operation';
@@ -22,6 +23,13 @@ export const waitlistProperties: INodeProperties[] = [
 				action: 'Claim a waitlist offer',
 				description:
 					'A patient tapped "Take this time": the first one books it, later ones are told it was taken',
+			},
+			{
+				name: 'Find Freed Slots',
+				value: 'findFreedSlots',
+				action: 'Find slots freed elsewhere',
+				description:
+					'Run on a schedule: times that became free since the last run (cancelled in another system), ready for Offer Freed Slot',
 			},
 			{
 				name: 'Join Waitlist',
@@ -54,4 +62,5 @@ export const waitlistProperties: INodeProperties[] = [
 	...listWaitlist.description,
 	...offerFreedSlot.description,
 	...claimOffer.description,
+	...findFreedSlots.description,
 ];

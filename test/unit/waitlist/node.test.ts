@@ -188,6 +188,7 @@ it('describes the Waitlist resource with five operations and the Clinic Store cr
 	);
 	expect(ops?.options?.map((o) => (o as { value: string }).value)).toEqual([
 		'claimOffer',
+		'findFreedSlots',
 		'joinWaitlist',
 		'leaveWaitlist',
 		'listWaitlist',
@@ -198,4 +199,33 @@ it('describes the Waitlist resource with five operations and the Clinic Store cr
 		required: false,
 		testedBy: 'clinicStoreConnectionTest',
 	});
+});
+
+it('Find Freed Slots: first run records, a cancel made elsewhere comes out once, as Offer Freed Slot reads it', async () => {
+	const find = waitlist('findFreedSlots', {
+		waitlistPractitionerId: 'ana',
+		waitlistServiceId: 'consulta',
+		watchDaysAhead: 21,
+		watchMaxSlots: 500,
+	});
+	expect(await run(find)).toEqual([]);
+	const [slot] = await run({
+		operation: 'findSlots',
+		serviceId: 'consulta',
+		from: `${MONDAY}T09:30`,
+		daysAhead: 1,
+		maxSlots: 1,
+	});
+	const [booked] = await run({
+		operation: 'book',
+		slotId: slot.json.slotId,
+		patientName: 'Elisa Prado',
+		patientPhone: '5511900000010',
+	});
+	expect(await run(find)).toEqual([]);
+	await run({ operation: 'cancel', appointmentId: (booked.json.appointment as IDataObject).id });
+	const freed = await run(find);
+	expect(freed.map((f) => f.json.slotId)).toContain(slot.json.slotId);
+	expect(freed[0].json).toMatchObject({ backend: 'builtin', freed: true, practitioner: { id: 'ana' } });
+	expect(await run(find)).toEqual([]);
 });

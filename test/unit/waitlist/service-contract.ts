@@ -1,6 +1,7 @@
 /**
  * The waitlist contract, run by service.test.ts over every WaitlistRepository (memory, SQLite, Postgres with
- * WAC_PG_URL): join / leave / list, matching and waves, claims through the built-in scheduler's Book.
+ * WAC_PG_URL): join / leave / list, matching and waves, claims through the built-in scheduler's Book, and Find
+ * Freed Slots' polls (what the previous poll saw is kept per watch).
  */
 import { BuiltinSchedulingProvider } from '../../../core/scheduling/providers/builtin';
 import type { BookingRepository } from '../../../core/scheduling/repositories/port';
@@ -9,6 +10,8 @@ import type { BookOutcome } from '../../../core/scheduling/types';
 import {
 	type FreedSlot,
 	type OfferToSend,
+	pollFreedSlots,
+	readFreedSlot,
 	type WaitlistRepository,
 	WaitlistService,
 	type WaveOptions,
@@ -266,5 +269,36 @@ export function waitlistContract(make: () => Promise<Harness>): void {
 		const booked = await h.bookings.list({ fromMs: at('2030-01-07T00:00'), toMs: at('2030-01-08T00:00') });
 		expect(booked).toHaveLength(1);
 		expect((await service.list(LIST, { statuses: ['waiting'] })).length).toBe(19);
+	});
+
+	it('Find Freed Slots: the first poll records; a slot cancelled elsewhere comes out once; watches are separate', async () => {
+		const poll = async (serviceId = 'consulta') =>
+			await pollFreedSlots(service, LIST, provider, {
+				practitionerId: 'ana',
+				serviceId,
+				daysAhead: 3,
+				limit: 500,
+				nowMs: now,
+			});
+		expect(await poll()).toEqual([]);
+		const [first] = await provider.findFreeSlots({ practitionerId: 'ana', serviceId: 'consulta', limit: 1 });
+		const booked = await provider.book({
+			slotId: first!.slotId,
+			patient: { name: 'Outro Sistema', phone: '+5511988887777' },
+		});
+		if (!booked.booked) throw new Error('not booked');
+		expect(await poll()).toEqual([]); // booked: gone, nothing freed
+		expect(await poll('retorno')).toEqual([]); // another watch: its own first poll
+		await provider.cancel({ appointmentId: booked.appointment.id });
+		now += MINUTE;
+		const freedNow = await poll();
+		// The booked time and any overlapping start it blocked (built-in grid), nothing else.
+		expect(freedNow.map((s) => s.slotId)).toContain(first!.slotId);
+		for (const s of freedNow) expect(Date.parse(s.start)).toBeLessThan(Date.parse(first!.end));
+		expect(readFreedSlot(freedNow[0], ZONE)).toMatchObject({ slotId: first!.slotId, practitionerId: 'ana' });
+		expect(await poll()).toEqual([]);
+		// Slots that only enter the window as time passes are not "freed".
+		now += 2 * 86_400_000;
+		expect(await poll()).toEqual([]);
 	});
 }
