@@ -10,7 +10,18 @@
  */
 import { startStack, stopAll, type Stack } from '../stack';
 import type { Scenario, ScenarioContext } from './scenario';
-import { scenarios } from './scenarios';
+import { scenarios as regularScenarios } from './scenarios';
+import { queueBudgetScenario } from './scenarios/queue-budget';
+import { queueCrashScenario } from './scenarios/queue-crash';
+import { queueDedupScenario } from './scenarios/queue-dedup';
+
+/** Queue mode's own scenarios, after the regular ones (they need --queue; the crash test restarts a worker). */
+const scenarios: Scenario[] = [
+	...regularScenarios,
+	queueBudgetScenario,
+	queueDedupScenario,
+	queueCrashScenario,
+];
 
 /** Scenarios that cannot run in queue mode, and why (keep docs/queue-mode.md "Testing" in step). */
 export const QUEUE_SKIPS: Record<string, string> = {};
@@ -22,6 +33,8 @@ function skipReason(scenario: Scenario, queue: boolean): string | undefined {
 }
 
 const SCENARIO_TIMEOUT_MS = 150_000;
+/** queue-* scenarios may boot an extra n8n process or restart a killed worker (a minute or more on 2 cores). */
+const QUEUE_SCENARIO_TIMEOUT_MS = 420_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 	let timer: NodeJS.Timeout | undefined;
@@ -89,7 +102,8 @@ async function main(): Promise<number> {
 				];
 				if (missing.length) throw new Error(`not available in the built package: ${missing.join(', ')}`);
 				await sim.reset();
-				await withTimeout(scenario.run(ctx), SCENARIO_TIMEOUT_MS, scenario.name);
+				const timeout = scenario.name.startsWith('queue-') ? QUEUE_SCENARIO_TIMEOUT_MS : SCENARIO_TIMEOUT_MS;
+				await withTimeout(scenario.run(ctx), timeout, scenario.name);
 			} catch (e) {
 				error = e instanceof Error ? e.message : String(e);
 			}

@@ -16,7 +16,9 @@ import { BCRYPT_MODULE, PACKAGE_NAME } from './paths';
 import { freePort, startProcess, waitUntil, type ManagedProcess } from './proc';
 import {
 	clusterStatus,
+	spawnClusterProcess,
 	startQueueProcesses,
+	waitReady,
 	userFolderWithPackage,
 	webhookProcessorPorts,
 	type ClusterProcess,
@@ -61,6 +63,12 @@ export interface N8nInstance {
 	processes: ClusterProcess[];
 	/** Alive, readiness and memory of every process. */
 	status(): Promise<ProcessStatus[]>;
+	/** Queue mode: starts one more worker or webhook processor and waits until it is ready. */
+	addProcess(role: 'worker' | 'webhook'): Promise<ClusterProcess>;
+	/** Kills one process at once with SIGKILL (a crash: no graceful shutdown) and waits until it is gone. */
+	kill(name: string): Promise<void>;
+	/** Queue mode: starts a killed or stopped worker / webhook processor again (same folder and port). */
+	restart(name: string): Promise<ClusterProcess>;
 	builtPackage: BuiltPackage;
 	credentialIds: Record<string, string>;
 	/** Workflow name → id. */
@@ -171,6 +179,14 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		if (buildDir) rmSync(buildDir, { recursive: true, force: true });
 	};
 	const bootTimeout = options.bootTimeoutMs ?? (options.queue ? 360_000 : 180_000);
+	const cluster = options.queue
+		? { n8nBin, sharedEnv: shared, built, queue: options.queue, logFile: options.logFile }
+		: undefined;
+	const named = (name: string) => {
+		const p = processes.find((q) => q.name === name);
+		if (!p) throw new Error(`no n8n process "${name}" (have: ${processes.map((q) => q.name).join(', ')})`);
+		return p;
+	};
 	try {
 		await Promise.race([
 			waitUntil(
@@ -200,20 +216,9 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 			expiresAt: null,
 		});
 		apiKey = created.data.rawApiKey;
-		if (options.queue)
+		if (cluster)
 			processes.push(
-				...(await startQueueProcesses({
-					n8nBin,
-					sharedEnv: shared,
-					built,
-					queue: options.queue,
-					webhookPorts,
-					logFile: options.logFile,
-					bootTimeoutMs: bootTimeout,
-				}).catch(async (error: unknown) => {
-					await stopProcesses();
-					throw error;
-				})),
+				...(await startQueueProcesses({ ...cluster, webhookPorts, bootTimeoutMs: bootTimeout })),
 			);
 	} catch (error) {
 		await stopProcesses();
@@ -253,6 +258,30 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstan
 		process: proc,
 		processes,
 		status: async () => await clusterStatus(processes),
+		async addProcess(role) {
+			if (!cluster) throw new Error('addProcess needs queue mode');
+			const index = processes.filter((p) => p.role === role).length + 1;
+			const added = await spawnClusterProcess(cluster, role, index, await freePort());
+			processes.push(added);
+			await waitReady(added, bootTimeout);
+			return added;
+		},
+		async kill(name) {
+			const p = named(name);
+			if (p.process.child.pid) process.kill(p.process.child.pid, 'SIGKILL');
+			await p.process.exited;
+		},
+		async restart(name) {
+			const old = named(name);
+			if (!cluster || old.role === 'main')
+				throw new Error('restart works for workers and webhook processors');
+			await old.process.stop();
+			const index = Number(old.name.split('-')[1]);
+			const fresh = await spawnClusterProcess(cluster, old.role, index, old.port, old.userFolder);
+			processes.splice(processes.indexOf(old), 1, fresh);
+			await waitReady(fresh, bootTimeout);
+			return fresh;
+		},
 		builtPackage: built,
 		credentialIds,
 		workflowIds,

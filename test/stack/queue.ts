@@ -76,38 +76,56 @@ function sideLog(logFile: string | undefined, name: string): string | undefined 
 	return logFile ? logFile.replace(/(\.log)?$/, `-${name}.log`) : undefined;
 }
 
-/** Starts the workers and webhook processors and waits until every one is ready. */
-export async function startQueueProcesses(options: {
+export interface ClusterSpawnOptions {
 	n8nBin: string;
 	sharedEnv: Record<string, string>;
 	built: BuiltPackage;
 	queue: QueueOptions;
-	webhookPorts: number[];
 	logFile?: string;
-	bootTimeoutMs: number;
-}): Promise<ClusterProcess[]> {
-	const { queue, built } = options;
-	const started: ClusterProcess[] = [];
-	const start = async (role: ProcessRole, index: number, port: number): Promise<ClusterProcess> => {
-		const name = `${role}-${index}`;
-		const userFolder = userFolderWithPackage(built, `wac-n8n-${name}-`);
-		const own: Record<string, string> = {
-			N8N_USER_FOLDER: userFolder,
-			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-		};
-		const args =
-			role === 'worker' ? ['worker', '--concurrency', String(queue.concurrency ?? 5)] : ['webhook'];
-		if (role === 'worker') own.QUEUE_HEALTH_CHECK_PORT = String(port);
-		else own.N8N_PORT = String(port);
-		const process = startProcess(`n8n ${name}`, options.n8nBin, args, {
-			env: processEnv(options.sharedEnv, own),
-			cwd: userFolder,
-			logFile: sideLog(options.logFile, name),
-		});
-		return { role, name, process, userFolder, port, healthUrl: `http://127.0.0.1:${port}/healthz/readiness` };
+}
+
+/** Starts one worker or webhook processor (not waiting for it): its own user folder, broker port and port. */
+export async function spawnClusterProcess(
+	options: ClusterSpawnOptions,
+	role: Exclude<ProcessRole, 'main'>,
+	index: number,
+	port: number,
+	userFolder?: string,
+): Promise<ClusterProcess> {
+	const name = `${role}-${index}`;
+	const folder = userFolder ?? userFolderWithPackage(options.built, `wac-n8n-${name}-`);
+	const own: Record<string, string> = {
+		N8N_USER_FOLDER: folder,
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 	};
-	for (let i = 1; i <= (queue.workers ?? 2); i++) started.push(await start('worker', i, await freePort()));
-	for (const [i, port] of options.webhookPorts.entries()) started.push(await start('webhook', i + 1, port));
+	const args =
+		role === 'worker' ? ['worker', '--concurrency', String(options.queue.concurrency ?? 5)] : ['webhook'];
+	if (role === 'worker') own.QUEUE_HEALTH_CHECK_PORT = String(port);
+	else own.N8N_PORT = String(port);
+	const process = startProcess(`n8n ${name}`, options.n8nBin, args, {
+		env: processEnv(options.sharedEnv, own),
+		cwd: folder,
+		logFile: sideLog(options.logFile, name),
+	});
+	return {
+		role,
+		name,
+		process,
+		userFolder: folder,
+		port,
+		healthUrl: `http://127.0.0.1:${port}/healthz/readiness`,
+	};
+}
+
+/** Starts the workers and webhook processors and waits until every one is ready. */
+export async function startQueueProcesses(
+	options: ClusterSpawnOptions & { webhookPorts: number[]; bootTimeoutMs: number },
+): Promise<ClusterProcess[]> {
+	const started: ClusterProcess[] = [];
+	for (let i = 1; i <= (options.queue.workers ?? 2); i++)
+		started.push(await spawnClusterProcess(options, 'worker', i, await freePort()));
+	for (const [i, port] of options.webhookPorts.entries())
+		started.push(await spawnClusterProcess(options, 'webhook', i + 1, port));
 	await Promise.all(started.map(async (p) => await waitReady(p, options.bootTimeoutMs)));
 	return started;
 }

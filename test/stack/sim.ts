@@ -64,6 +64,8 @@ export interface SimHandle {
 	): Promise<SimDelivery>;
 	/** Delivers an earlier webhook again, byte for byte (what Meta does when it retries). */
 	replay(deliveryId: string): Promise<SimDelivery>;
+	/** Sends refused since the last reset: 130429 (the number's throughput) and 131056 (pair limit). */
+	refusals(): { throughput: number; pair: number };
 	/** Waits until the simulator accepted at least `count` messages to `to` and returns them (oldest first). */
 	waitForMessages(to: string, count: number, timeoutMs?: number): Promise<SimOutbound[]>;
 	stop(): Promise<void>;
@@ -82,6 +84,7 @@ type SimulatorModule = {
 		port?: number;
 		stop?: () => Promise<void>;
 		close?: () => Promise<void>;
+		refusals?: () => { throughput: number; pair: number };
 	}>;
 };
 
@@ -169,6 +172,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<SimHandle
 			if (!original) throw new Error(`no delivery ${deliveryId}`);
 			return handle.deliverRaw(original.body, { url: original.url, eventIds: original.eventIds ?? [] });
 		},
+		refusals: () => server.refusals?.() ?? { throughput: 0, pair: 0 },
 		async waitForMessages(to, count, timeoutMs = 20_000) {
 			return waitUntil(
 				`${count} message(s) to ${to}`,
