@@ -24,6 +24,8 @@ export function waitlistBackfill(): Flow {
 			'',
 			`**Offer**: *Slot freed* receives the output item of a Cancel or Reschedule node (POST it from workflow 01's cancel path, or from staff tools). *Offer freed slot* picks the first ${WAVE_SIZE} waiting patients who fit (practitioner or service, dates, morning/afternoon/evening) and the approved **waitlist_offer** template goes out, checked for consent (appointment reminders). Every ${OFFER_WINDOW_MINUTES} minutes without a taker, *Next waves* asks the next ${WAVE_SIZE}.`,
 			'',
+			'**Freed elsewhere**: every 5 minutes *Find freed slots* compares the free times of the next 14 days with the previous run (kept in the Clinic Store) and offers each time that became free since (cancelled in another system or directly on the FHIR server). The first run only records what is free.',
+			'',
 			'**Claim**: the patient taps *Quero este horário*. The first tap books the time (same no-double-booking path as Book); later taps are told it was taken and stay on the list; expired offers book nothing.',
 			'',
 			"**Setup**: same clinic rules and Calendar ID as workflow 01, your WhatsApp and Clinic Store credentials, the template approved in pt_BR. Meta sends a number's webhooks to one URL: point it (or the phone number's override) at this trigger, or forward button replies whose payload starts with WAITLIST_CLAIM: from workflow 01.",
@@ -60,11 +62,35 @@ export function waitlistBackfill(): Flow {
 			offerWindowMinutes: OFFER_WINDOW_MINUTES,
 		}),
 	);
+	// Times freed outside n8n (staff cancelling in another system, a FHIR server others write to): each run compares
+	// the free times with the previous run's and offers the newly freed ones (the first run only records).
+	const polled = slotLookup(
+		f,
+		'Find freed slots',
+		[X(1), 560],
+		waitlist('findFreedSlots', {
+			waitlistServiceId: 'consultation',
+			watchDaysAhead: 14,
+			watchMaxSlots: 1000,
+		}),
+	);
+	const offerPolled = slotLookup(
+		f,
+		'Offer polled slot',
+		[X(2), 560],
+		waitlist('offerFreedSlot', {
+			offerSource: 'freedSlot',
+			freedSlot: '={{ $json }}',
+			waveSize: WAVE_SIZE,
+			offerWindowMinutes: OFFER_WINDOW_MINUTES,
+			checkStillFree: false,
+		}),
+	);
 	const send = f.add(
 		'Send waitlist offer',
 		`${PKG}.whatsAppSendTemplate`,
 		1,
-		[X(2), 300],
+		[X(3), 300],
 		{
 			recipient: '={{ $json.patient.phone }}',
 			template: { __rl: true, mode: 'name', value: 'waitlist_offer|pt_BR' },
@@ -79,42 +105,45 @@ export function waitlistBackfill(): Flow {
 	);
 	f.connect(freed, offer);
 	f.connect(every, due);
+	f.connect(every, polled);
+	f.connect(polled, offerPolled);
 	f.connect(offer, send);
 	f.connect(due, send);
+	f.connect(offerPolled, send);
 
 	// Claims: the "Quero este horário" tap → Claim offer → "booked" or "taken".
 	const trigger = f.add(
 		TRIGGER,
 		`${PKG}.whatsAppClinicTrigger`,
 		1,
-		[X(0), 700],
+		[X(0), 860],
 		{ webhookRegistration: 'manual', events: ['message'], phoneNumberIds: '', options: {} },
 		{ credentials: CRED.whatsApp, webhookId: f.webhookId(TRIGGER) },
 	);
 	const isClaim = switchNode(
 		f,
 		'Take this time?',
-		[X(1), 700],
+		[X(1), 860],
 		`String($json.button?.payload ?? '').startsWith('WAITLIST_CLAIM:') ? 0 : 1`,
 		2,
 	);
 	const claim = slotLookup(
 		f,
 		'Claim offer',
-		[X(2), 640],
+		[X(2), 800],
 		waitlist('claimOffer', {
 			offerId: '={{ $json.button.payload }}',
 			claimPatientPhone: '={{ $json.from ?? "" }}',
 			claimUserId: '={{ $json.userId ?? "" }}',
 		}),
 	);
-	const answer = switchNode(f, 'Anything to say?', [X(3), 640], '$json.replyText ? 0 : 1', 2);
+	const answer = switchNode(f, 'Anything to say?', [X(3), 800], '$json.replyText ? 0 : 1', 2);
 	// In the 24-hour window the tap opened: a plain text answer, audited.
 	const reply = f.add(
 		'Reply booked or taken',
 		`${PKG}.whatsAppSendMessage`,
 		1,
-		[X(4), 600],
+		[X(4), 760],
 		{
 			operation: 'text',
 			recipient: `={{ $('${TRIGGER}').item.json.from }}`,
