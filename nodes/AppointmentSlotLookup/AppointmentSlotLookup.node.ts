@@ -26,7 +26,7 @@ export class AppointmentSlotLookup implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ {"findSlots":"Find Free Slots","book":"Book","cancel":"Cancel","reschedule":"Reschedule","listAppointments":"List Appointments","updateStatus":"Update Status","joinWaitlist":"Join Waitlist","leaveWaitlist":"Leave Waitlist","listWaitlist":"List Waitlist","offerFreedSlot":"Offer Freed Slot","claimOffer":"Claim Offer"}[$parameter["operation"]] + " · " + {"builtin":"Built-in","fhir":"FHIR","calcom":"Cal.com"}[$parameter["backend"]] }}',
+			'={{ {"findSlots":"Find Free Slots","book":"Book","cancel":"Cancel","reschedule":"Reschedule","listAppointments":"List Appointments","updateStatus":"Update Status","joinWaitlist":"Join Waitlist","leaveWaitlist":"Leave Waitlist","listWaitlist":"List Waitlist","offerFreedSlot":"Offer Freed Slot","claimOffer":"Claim Offer","findFreedSlots":"Find Freed Slots"}[$parameter["operation"]] + " · " + {"builtin":"Built-in","fhir":"FHIR","calcom":"Cal.com"}[$parameter["backend"]] }}',
 		description:
 			'Real-time free slots, booking and a waitlist that refills freed slots, for WhatsApp patients: built-in clinic scheduler, FHIR R4 server or Cal.com',
 		defaults: { name: 'Appointment Slot Lookup' },
