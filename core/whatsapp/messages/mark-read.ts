@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import { issue, parseOrThrow } from './validation';
+import { messageIdSchema, parseOrThrow } from './validation';
 
 export interface MarkReadRequest {
 	messaging_product: 'whatsapp';
@@ -15,16 +15,9 @@ export interface MarkReadRequest {
 }
 
 const markReadSchema = z.object({
-	message_id: z
-		.string()
-		.trim()
-		.min(1)
-		.refine((v) => v.startsWith('wamid.'), {
-			message: issue(
-				'is not a WhatsApp message id (wamid.…)',
-				'Map the id of the patient’s inbound message, e.g. {{ $json.message.id }} from the trigger.',
-			),
-		}),
+	message_id: messageIdSchema(
+		'Map the id of the patient’s inbound message, e.g. {{ $json.message.id }} from the trigger.',
+	),
 	typingIndicator: z.boolean().optional(),
 });
 

@@ -2,19 +2,10 @@
 import { z } from 'zod';
 
 import type { MessageContent } from './request';
-import { issue, parseOrThrow } from './validation';
+import { issue, messageIdSchema, parseOrThrow } from './validation';
 
 const reactionSchema = z.object({
-	message_id: z
-		.string()
-		.trim()
-		.min(1)
-		.refine((v) => v.startsWith('wamid.'), {
-			message: issue(
-				'is not a WhatsApp message id (wamid.…)',
-				'Use the `id` of the message you react to, e.g. from the trigger.',
-			),
-		}),
+	message_id: messageIdSchema('Use the `id` of the message you react to, e.g. from the trigger.'),
 	emoji: z
 		.string()
 		.trim()

@@ -4,7 +4,7 @@
  * it. Builders throw these BEFORE any request is made, so a bad item never half-sends.
  */
 import { ClinicError } from '../../errors';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export class MessageValidationError extends ClinicError {
 	override readonly name = 'MessageValidationError';
@@ -100,6 +100,15 @@ export function parseOrThrow<S extends z.ZodTypeAny>(schema: S, input: unknown, 
 /** `"<problem> | <fix>"`, the message format understood by {@link parseOrThrow} for custom issues. */
 export function issue(problem: string, fix: string): string {
 	return `${problem} | ${fix}`;
+}
+
+/** A WhatsApp message ID field (`wamid.…`, e.g. what a reaction or read receipt refers to); `fix` says where to find one. */
+export function messageIdSchema(fix: string) {
+	return z
+		.string()
+		.trim()
+		.min(1)
+		.refine((v) => v.startsWith('wamid.'), { message: issue('is not a WhatsApp message id (wamid.…)', fix) });
 }
 
 const NOT_JSON = Symbol('not-json');
