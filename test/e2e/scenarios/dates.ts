@@ -1,18 +1,14 @@
 /**
  * Dates in the shipped workflows' templates: they are sent as Meta's typed `date_time` parameters whose fallback
  * (the text the patient reads) is written in the TEMPLATE's language and the clinic's time zone. Helpers to read
- * those parameters from a simulator message and to say what the patient must read, plus a localised copy of a
- * shipped workflow (same expressions, templates switched to another language) to prove the pt_BR / es text.
+ * those parameters from a simulator message and to say what the patient must read. The shipped workflows pick
+ * each patient's template language (Clinic Conversation's templateLanguage), so scenarios prove pt_BR, es and en_US
+ * with patients of each language.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { SETTINGS } from '../../../scripts/workflows/clinic-settings';
-import type { WorkflowJson } from '../../stack/n8n';
-import { REPO_ROOT } from '../../stack/paths';
 import type { SimOutbound } from '../../stack/sim';
 import { assert, assertEqual, type ScenarioContext } from '../scenario';
-import { WF, nodeOutput, useWorkflow, workflowId } from './util';
+import { WF, nodeOutput, workflowId } from './util';
 
 export type Language = 'en_US' | 'pt_BR' | 'es';
 const INTL: Record<Language, string> = { en_US: 'en-US', pt_BR: 'pt-BR', es: 'es' };
@@ -79,40 +75,6 @@ export function assertTemplateDate(
 	const body = String(m.rendered?.body ?? '');
 	assert(body.includes(want), `${what}: the patient reads "${want}" in "${body}"`);
 	return want;
-}
-
-/**
- * Imports a copy of a shipped workflow whose templates use `language` instead of en_US (the same parameter
- * expressions), without its schedule trigger and with its webhook paths suffixed by `-<language>`. Unpublished
- * at the end of the scenario.
- */
-export async function useLocalisedCopy(
-	ctx: ScenarioContext,
-	file: string,
-	language: Language,
-): Promise<{ id: string; path(original: string): string }> {
-	const wf = JSON.parse(readFileSync(join(REPO_ROOT, 'workflows', file), 'utf8')) as WorkflowJson;
-	const suffix = language.toLowerCase().replace('_', '-');
-	wf.name = `${wf.name} (${language} copy, e2e)`;
-	const schedules = wf.nodes.filter((n) => n.type === 'n8n-nodes-base.scheduleTrigger').map((n) => n.name);
-	wf.nodes = wf.nodes.filter((n) => !schedules.includes(n.name));
-	for (const name of schedules) delete (wf.connections as Record<string, unknown>)[name];
-	let templates = 0;
-	for (const node of wf.nodes) {
-		delete node.id;
-		const p = node.parameters as Record<string, any>;
-		if (node.type === 'n8n-nodes-base.webhook') {
-			p.path = `${p.path}-${suffix}`;
-			node.webhookId = `${String(node.webhookId ?? 'e2e').slice(0, 24)}-${suffix}`;
-		}
-		if (typeof p.template?.value === 'string' && p.template.value.endsWith('|en_US')) {
-			p.template = { ...p.template, value: p.template.value.replace(/\|en_US$/, `|${language}`) };
-			templates++;
-		}
-	}
-	assert(templates > 0, `${file} has en_US templates to localise`);
-	const id = await useWorkflow(ctx, wf);
-	return { id, path: (original) => `${original}-${suffix}` };
 }
 
 /** The appointment a node of workflow 01 (Book, Reschedule) output for `appointmentId`, from n8n's executions. */

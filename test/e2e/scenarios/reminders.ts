@@ -1,8 +1,11 @@
 /**
- * Workflow 02 end to end, with the consent race of issue 8: a reminder batch is running (simulator latency makes
- * it last several seconds) when one patient sends PARAR → after the opt-out is recorded no message reaches that
- * patient except the opt-out confirmation. Then the reply buttons: Confirm, Cancel and Reschedule (which re-enters
- * the free-time list) update the appointment and answer.
+ * Workflow 02 end to end, with the consent race of issue 8: the whole batch goes through Send Template with Require
+ * Consent for Purpose (one consent read right before the batch is sent). A patient who sent PARAR before the batch
+ * is blocked (no reminder, audited as consent.blocked); a patient who sends PARAR while the batch is running
+ * (simulator latency makes it last several seconds) gets nothing whose consent was checked after the opt-out was
+ * recorded, and the opt-out confirmation in Portuguese. Reminders are in the patients' language (Brazilian numbers:
+ * pt_BR). Then the reply buttons: Confirm, Cancel and Reschedule (which re-enters the free-time list) update the
+ * appointment and answer in Portuguese.
  */
 import { CLINIC_RULES } from '../../../scripts/workflows/clinic-settings';
 import { waitUntil } from '../../stack/proc';
@@ -17,7 +20,7 @@ const BATCH = 12;
 export const remindersScenario: Scenario = {
 	name: 'reminders-consent-race',
 	description:
-		'Workflow 02: batch of reminders; PARAR mid-batch → nothing more to that patient; Confirm/Cancel/Reschedule buttons work',
+		'Workflow 02: reminders in pt_BR through one consent-gated batch send; PARAR before → blocked, mid-batch → nothing checked after it; Confirm/Cancel/Reschedule answered in pt',
 	requires: {
 		nodes: [
 			'whatsAppClinicTrigger',
@@ -26,6 +29,7 @@ export const remindersScenario: Scenario = {
 			'appointmentSlotLookup',
 			'consentCheck',
 			'auditLog',
+			'clinicConversation',
 		],
 	},
 	async run(ctx) {
@@ -35,18 +39,30 @@ export const remindersScenario: Scenario = {
 			{ length: BATCH },
 			(_, i) => new Patient(ctx, patientPhone(), `Patient ${String.fromCharCode(65 + i)} Test`),
 		);
+		// One more patient, who opts out before the batch runs.
+		const early = new Patient(ctx, patientPhone(), 'Paciente Antes Saiu');
 		const seeded = await callWebhook(ctx, SEED_PATH, {
-			patients: patients.map((p) => ({ phone: p.phone, name: p.name })),
+			patients: [...patients, early].map((p) => ({ phone: p.phone, name: p.name })),
 			fromHours: 25,
 			toHours: 47,
 		});
 		const appointments = (Array.isArray(seeded) ? seeded : [seeded]).map((s: any) => s.appointment);
-		assertEqual(appointments.filter((a: any) => a?.id).length, BATCH, 'appointments seeded 24–48 h ahead');
+		assertEqual(
+			appointments.filter((a: any) => a?.id).length,
+			BATCH + 1,
+			'appointments seeded 24–48 h ahead',
+		);
 		const byPhone = new Map<string, any>(
 			appointments.map((a: any) => [String(a.patient.phone).replace(/\D/g, ''), a]),
 		);
 
-		// Slow the Graph API down so the batch (one consent check + one send per patient) takes several seconds.
+		const earlyReply = await early.say('PARAR');
+		assert(
+			/não vai mais receber mensagens/.test(textOf(earlyReply[0])),
+			`PARAR confirmed in Portuguese: "${textOf(earlyReply[0])}"`,
+		);
+
+		// Slow the Graph API down so the batch (one send per patient) takes several seconds.
 		await ctx.sim.control('POST', '/config', { latencyMs: 250 });
 		ctx.defer(async () => await ctx.sim.control('POST', '/config', { latencyMs: 0 }));
 		const target = patients[BATCH - 1];
@@ -92,68 +108,79 @@ export const remindersScenario: Scenario = {
 		const [run] = (await ctx.n8n.waitForExecutions(remindersId, runsBefore + 1, 180_000)).slice(-1);
 		assertEqual(run.status, 'success', 'reminder batch execution');
 
-		// Each loop iteration is one run of "Consent: reminders": find the target's.
-		const checks = (run.data?.resultData.runData['Consent: reminders'] ?? []).map((r: any) => ({
-			startTime: Number(r.startTime),
-			allowed: (r.data?.main?.[0] ?? []).map((i: any) => i.json),
-			blocked: (r.data?.main?.[1] ?? []).map((i: any) => i.json),
-		}));
-		const phoneOf = (j: any) => String(j?.patient?.phone ?? '').replace(/\D/g, '');
-		const targetCheck = checks.find((c: any) =>
-			[...c.allowed, ...c.blocked].some((j: any) => phoneOf(j) === target.phone),
+		// One run of "Send reminder" decided every patient with one consent read right before sending.
+		const digits = (v: unknown) => String(v ?? '').replace(/\D/g, '');
+		const decided = (run.data?.resultData.runData['Send reminder']?.[0]?.data?.main?.[0] ?? []).map(
+			(i: any) => i.json,
 		);
-		assert(targetCheck, 'the batch checked the patient who opted out');
-		const targetAllowed = targetCheck.allowed.some((j: any) => phoneOf(j) === target.phone);
+		const targetItem = decided.find((j: any) => digits(j.recipient) === target.phone);
+		assert(targetItem?.consent, 'the batch decided the patient who opted out');
+		const checkedAt = Date.parse(targetItem.consent.checkedAt);
+		const targetAllowed = targetItem.consent.allowed === true;
 		ctx.log(
-			`target checked ${targetCheck.startTime - recordedAt} ms after the opt-out → ${targetAllowed ? 'allowed' : 'blocked'}`,
+			`target checked ${checkedAt - recordedAt} ms after the opt-out → ${targetAllowed ? 'allowed' : 'blocked'}`,
 		);
-		if (targetCheck.startTime > recordedAt) assert(!targetAllowed, 'a check after the opt-out must block');
+		if (checkedAt > recordedAt) assert(!targetAllowed, 'a check after the opt-out must block');
+		const earlyItem = decided.find((j: any) => digits(j.recipient) === early.phone);
+		assertEqual(
+			[earlyItem?.sent, earlyItem?.consent?.allowed, earlyItem?.consent?.reason],
+			[false, false, 'opted_out'],
+			'the patient who opted out before the batch',
+		);
+		const blockedAudit = nodeOutput(run, 'Audit blocked by consent');
+		assert(
+			blockedAudit.length >= 1,
+			`blocked patients audited as consent.blocked: ${JSON.stringify(blockedAudit).slice(0, 200)}`,
+		);
 		const all = await ctx.sim.messages();
 		const reminders = all.filter((m) => m.templateName === 'appointment_reminder');
 		const toTarget = reminders.filter((m) => String(m.to).replace(/\D/g, '') === target.phone);
 		// Nothing reaches the patient after the opt-out, except a send whose check had already passed before it.
 		const late = toTarget.filter(
-			(m) =>
-				Date.parse(String(m.acceptedAt)) > recordedAt &&
-				!(targetAllowed && targetCheck.startTime < recordedAt),
+			(m) => Date.parse(String(m.acceptedAt)) > recordedAt && !(targetAllowed && checkedAt < recordedAt),
+		);
+		assertEqual(
+			reminders.filter((m) => digits(m.to) === early.phone).length,
+			0,
+			'reminders to the patient who opted out before the batch',
 		);
 		assertEqual(late.length, 0, 'reminders to the patient after the opt-out was recorded');
 		// Each reminder's date and time: typed date_time values in the template's language and the clinic's zone.
 		for (const m of reminders) {
 			const appointment = byPhone.get(String(m.to).replace(/\D/g, ''));
 			if (!appointment) continue; // an appointment of another scenario in the same window
-			assertTemplateDate(m, 1, appointment.start, 'en_US', 'date', `reminder to ${m.to}`);
-			assertTemplateDate(m, 2, appointment.start, 'en_US', 'time', `reminder to ${m.to}`);
+			assertTemplateDate(m, 1, appointment.start, 'pt_BR', 'date', `reminder to ${m.to}`);
+			assertTemplateDate(m, 2, appointment.start, 'pt_BR', 'time', `reminder to ${m.to}`);
 		}
 		ctx.log(`reminder text: "${textOf(reminders[0])}"`);
 		const others = patients.filter((p) => p !== target);
 		const missing = others.filter((p) => !reminders.some((m) => String(m.to).replace(/\D/g, '') === p.phone));
 		assertEqual(missing.length, 0, 'patients without a reminder (excluding the one who opted out)');
 		ctx.log(
-			`batch: ${reminders.length} reminders, ${checks.length} consent checks; reminders to the opted-out patient: ${toTarget.length}`,
+			`batch: ${reminders.length} reminders, ${decided.length} patients decided by one consent read; reminders to the opted-out patient: ${toTarget.length}`,
 		);
 		await ctx.sim.control('POST', '/config', { latencyMs: 0 });
 
 		// Reply buttons on the reminders.
 		const [p1, p2, p3] = others;
-		let answer = await p1.tapQuickReply(`CONFIRM:${byPhone.get(p1.phone).id}`, 'Confirm');
-		assert(/confirmed/i.test(textOf(answer[0])), `confirm answered: "${textOf(answer[0])}"`);
-		answer = await p2.tapQuickReply(`CANCEL:${byPhone.get(p2.phone).id}`, 'Cancel');
-		assert(/cancelled/i.test(textOf(answer[0])), `cancel answered: "${textOf(answer[0])}"`);
-		answer = await p3.tapQuickReply(`RESCHEDULE:${byPhone.get(p3.phone).id}`, 'Reschedule');
+		let answer = await p1.tapQuickReply(`CONFIRM:${byPhone.get(p1.phone).id}`, 'Confirmar');
+		assert(/consulta está confirmada/i.test(textOf(answer[0])), `confirm answered: "${textOf(answer[0])}"`);
+		answer = await p2.tapQuickReply(`CANCEL:${byPhone.get(p2.phone).id}`, 'Cancelar');
+		assert(/consulta foi cancelada/i.test(textOf(answer[0])), `cancel answered: "${textOf(answer[0])}"`);
+		answer = await p3.tapQuickReply(`RESCHEDULE:${byPhone.get(p3.phone).id}`, 'Remarcar');
 		const list = answer.find((m) => listRows(m).length > 0);
 		assert(list, `reschedule shows free times: ${answer.map((m) => m.type).join(', ')}`);
 		const row = listRows(list)[1];
 		answer = await p3.pickRow(row.id, row.title);
-		// The in-session answer is English like the rest of the bot: the new time in English, clinic time zone.
+		// The in-session answer is in the patient's language (Brazilian number: pt_BR), clinic time zone.
 		const moved = await appointmentFromInbox(ctx, 'Reschedule', byPhone.get(p3.phone).id);
 		assertEqual(
 			textOf(answer[0]),
-			`Done! Your appointment is now on ${expectedDate(moved.start, 'en_US', 'date_time')}.`,
+			`Pronto! Sua consulta foi remarcada para ${expectedDate(moved.start, 'pt_BR', 'date_time')}.`,
 			'reschedule answer',
 		);
 		assert(
-			textOf(answer[0]).includes(`at ${row.title.split(' · ')[0]}.`),
+			textOf(answer[0]).includes(`às ${row.title.split(' · ')[0]}.`),
 			`the new time is the row picked ("${row.title}"): "${textOf(answer[0])}"`,
 		);
 
