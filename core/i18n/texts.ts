@@ -6,7 +6,8 @@
  *   { "ask_name": { "pt_BR": "Qual é o seu nome?", "es": "¿Cómo se llama?", "en": "What is your name?" } }
  *
  * `{placeholders}` are filled in when the text is used (the ones each text may use are listed in TEXT_VARIABLES).
- * Button and list labels are at most 20 characters (WhatsApp's limit); everything else at most 1024.
+ * Button and list labels are at most 20 characters (WhatsApp's limit); everything else at most 1024. The booking
+ * Flow's screen texts join the table as `flow_*` entries (flow-texts.ts).
  */
 import type { Language } from './languages';
 

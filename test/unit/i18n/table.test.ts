@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import {
 	DEFAULT_TEXTS,
+	FLOW_TEXT_ENTRIES,
 	LABEL_KEYS,
 	LANGUAGES,
 	TEXT_VARIABLES,
@@ -32,6 +33,19 @@ describe('the built-in text table', () => {
 		});
 		expect(table.text('menu', 'es')).toBe(DEFAULT_TEXTS.menu.es);
 		expect(Object.keys(TEXT_VARIABLES).every((k) => k in DEFAULT_TEXTS)).toBe(true);
+	});
+
+	it('folds in the booking Flow’s screen texts (flow_*), every language present, the CTA a label', () => {
+		const table = buildTextTable({ defaultLanguage: 'pt_BR' });
+		expect(table.text('flow_slot_taken', 'es')).toMatch(/^Otra persona acaba de reservar/);
+		expect(table.text('flow_cta', 'en')).toBe('Book appointment');
+		expect(Object.keys(FLOW_TEXT_ENTRIES).length).toBeGreaterThan(20);
+		expect(() =>
+			buildTextTable({
+				defaultLanguage: 'pt_BR',
+				overrides: { flow_cta: { en: 'Book your appointment now' } },
+			}),
+		).toThrow(/WhatsApp allows 20 on a button/);
 	});
 
 	it('is where the consent confirmations come from (Detect Keywords keeps its replies)', () => {
@@ -124,7 +138,7 @@ describe('language codes', () => {
 describe('docs/language.md', () => {
 	it('lists every built-in text with its Brazilian Portuguese wording', () => {
 		const page = readFileSync(join(__dirname, '../../../docs/language.md'), 'utf8');
-		const missing = Object.entries(DEFAULT_TEXTS)
+		const missing = Object.entries({ ...DEFAULT_TEXTS, ...FLOW_TEXT_ENTRIES })
 			.filter(([key, texts]) => !page.includes(`| \`${key}\` | ${texts.pt_BR.replace(/\|/g, '\\|')} |`))
 			.map(([key]) => key);
 		expect(missing).toEqual([]);
