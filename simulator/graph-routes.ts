@@ -6,6 +6,7 @@ import type { SimContext } from './context';
 import { findPhone } from './context';
 import { Errors } from './errors';
 import { handleCallingGraph } from './calling-graph';
+import { handleFlowsEncryptionGraph } from './flows-encryption';
 import { handleGroupsGraph } from './groups-graph';
 import { isRecord, parseForm, parseJson } from './http-util';
 import { deleteMedia, getMediaInfo, uploadMedia } from './media';
@@ -210,7 +211,8 @@ async function subscribedApps(ctx: SimContext, req: GraphRequest): Promise<Graph
 }
 
 export async function handleGraph(ctx: SimContext, req: GraphRequest): Promise<GraphResponse> {
-	const extra = handleGroupsGraph(ctx, req) ?? handleCallingGraph(ctx, req);
+	const extra =
+		handleGroupsGraph(ctx, req) ?? handleCallingGraph(ctx, req) ?? handleFlowsEncryptionGraph(ctx, req);
 	if (extra) return extra;
 	const [objectId, edge, ...rest] = req.segments;
 	const method = req.method;
