@@ -8,13 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 
 import { type AuditEntryInput, appendAuditEntries, verifyAuditChain } from '../core/audit';
 import { appendPrepared, prepareEntry } from '../core/audit/chain';
 import { AUDIT_LOCK_KEY } from '../core/audit/schema';
 import { openClinicStore } from '../core/store';
 import type { ClinicStore, ClinicStoreConfig } from '../core/store/ports';
+import { scratchSchemas } from './pg-schemas';
 import type { BenchContext, BenchResult, Benchmark } from './types';
 
 const PHI = { key: randomBytes(32).toString('base64'), keyId: 'bench' };
@@ -214,28 +214,14 @@ const bench: Benchmark = {
 			);
 			const url = postgresUrl(ctx);
 			if (url) {
-				const schemas: string[] = [];
-				const makeConfig = async (): Promise<ClinicStoreConfig> => {
-					const schema = `wac_bench_${randomBytes(4).toString('hex')}`;
-					const c = new Client({ connectionString: url });
-					await c.connect();
-					await c.query(`CREATE SCHEMA ${schema}`);
-					await c.end();
-					schemas.push(schema);
-					const u = new URL(url);
-					u.searchParams.set('options', `-c search_path=${schema}`);
-					return { backend: 'postgres', connectionString: u.toString(), phi: PHI };
-				};
+				const schemas = scratchSchemas(url, 'wac_bench', PHI);
 				const pg = ctx.quick
 					? { batched: 2000, unbatched: 200, verify: 50_000 }
 					: { batched: 20_000, unbatched: 1000, verify: 1_000_000 };
 				try {
-					results.push(...(await suite('postgres', makeConfig, pg, ctx, false)));
+					results.push(...(await suite('postgres', () => schemas.config(), pg, ctx, false)));
 				} finally {
-					const c = new Client({ connectionString: url });
-					await c.connect();
-					for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-					await c.end();
+					await schemas.drop();
 				}
 			} else {
 				results.push({

@@ -7,12 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 
 import { verifyAuditChain } from '../core/audit';
 import { buildKpiReport, kpiCsv, kpiHtml, storedAppointments } from '../core/kpi';
 import { openClinicStore } from '../core/store';
 import type { ClinicStore, ClinicStoreConfig } from '../core/store/ports';
+import { scratchSchemas } from './pg-schemas';
 import { ENTRIES_PER_APPOINTMENT, countedEntries, plan, writeAuditLog, writeBookings } from './kpi/seed';
 import type { BenchContext, BenchResult, Benchmark } from './types';
 
@@ -136,27 +136,6 @@ async function suite(
 	}
 }
 
-async function postgresConfig(
-	url: string,
-): Promise<{ config: ClinicStoreConfig; drop: () => Promise<void> }> {
-	const schema = `wac_kpi_bench_${randomBytes(4).toString('hex')}`;
-	const admin = new Client({ connectionString: url });
-	await admin.connect();
-	await admin.query(`CREATE SCHEMA ${schema}`);
-	await admin.end();
-	const u = new URL(url);
-	u.searchParams.set('options', `-c search_path=${schema}`);
-	return {
-		config: { backend: 'postgres', connectionString: u.toString(), phi: PHI },
-		drop: async () => {
-			const c = new Client({ connectionString: url });
-			await c.connect();
-			await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-			await c.end();
-		},
-	};
-}
-
 /** Load average, so a figure measured on a busy machine can be read as such. */
 const load = () =>
 	loadavg()
@@ -177,9 +156,9 @@ const bench: Benchmark = {
 			results.push(...(await suite('sqlite', sqlite, appointments, !ctx.quick, ctx)));
 			const url = process.env.WAC_PG_URL;
 			if (url) {
-				const pg = await postgresConfig(url);
+				const pg = scratchSchemas(url, 'wac_kpi_bench', PHI);
 				try {
-					results.push(...(await suite('postgres', pg.config, appointments, false, ctx)));
+					results.push(...(await suite('postgres', await pg.config(), appointments, false, ctx)));
 				} finally {
 					await pg.drop();
 				}
