@@ -13,8 +13,7 @@ import { createPublicKey } from 'node:crypto';
 import type { SimContext } from './context';
 import { findPhone } from './context';
 import { Errors } from './errors';
-import type { GraphRequest, GraphResponse } from './graph-routes';
-import { isRecord, parseForm, parseJson } from './http-util';
+import { params, type GraphRequest, type GraphResponse } from './graph-routes';
 import { parseMultipart } from './media';
 
 const EDGE = 'whatsapp_business_encryption';
@@ -31,21 +30,12 @@ export function flowPublicKey(ctx: SimContext, phoneNumberId: string): string | 
 	return keysOf(ctx).get(phoneNumberId);
 }
 
+/** Graph parameters (query, form or JSON), and multipart fields (how the WhatsApp Flow node uploads the key). */
 function bodyFields(req: GraphRequest): Record<string, unknown> {
-	const out: Record<string, unknown> = Object.fromEntries(req.query);
-	if (!req.body.length) return out;
-	if (/multipart\/form-data/i.test(req.contentType)) {
-		for (const part of parseMultipart(req.body, req.contentType)) out[part.name] = part.data.toString('utf8');
-		return out;
-	}
-	if (/application\/x-www-form-urlencoded/i.test(req.contentType)) return { ...out, ...parseForm(req.body) };
-	let parsed: unknown;
-	try {
-		parsed = parseJson(req.body);
-	} catch {
-		throw Errors.invalidParameter('The request body is not valid JSON.');
-	}
-	return isRecord(parsed) ? { ...out, ...parsed } : out;
+	if (!/multipart\/form-data/i.test(req.contentType)) return params(req);
+	const out: Record<string, unknown> = {};
+	for (const part of parseMultipart(req.body, req.contentType)) out[part.name] = part.data.toString('utf8');
+	return out;
 }
 
 /** Handles the business-encryption edge; undefined for every other path. */

@@ -35,7 +35,7 @@ function ok(body: unknown): GraphResponse {
 }
 
 /** JSON or form body merged over the query string (Graph accepts parameters in either place). */
-function params(req: GraphRequest): Record<string, unknown> {
+export function params(req: GraphRequest): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
 	for (const [k, v] of req.query) if (k !== 'access_token') out[k] = v;
 	if (!req.body.length) return out;
