@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import {
-	type Action,
+	ANSWER_OUTPUTS,
 	type ConversationService,
 	DEFAULT_NURSE_WORDS,
 	DEFAULT_QUESTIONS,
@@ -21,20 +21,7 @@ import {
 import { failItem } from '../../shared/items';
 import { readHours, readLanguageSettings, readScript } from './settings';
 
-/** The outputs of Answer Message, in order: each decision leaves by its own (ignored messages by none). */
-export const ANSWER_OUTPUTS: ReadonlyArray<{ action: Exclude<Action, 'ignore'>; name: string }> = [
-	{ action: 'reply', name: 'Reply' },
-	{ action: 'buttons', name: 'Buttons' },
-	{ action: 'slots', name: 'Free Times' },
-	{ action: 'book', name: 'Book' },
-	{ action: 'reschedule', name: 'Reschedule' },
-	{ action: 'confirm', name: 'Confirm' },
-	{ action: 'cancel', name: 'Cancel' },
-	{ action: 'staff', name: 'Staff' },
-	{ action: 'lab_dob', name: 'Lab Date of Birth' },
-	{ action: 'csat', name: 'Survey Answer' },
-	{ action: 'consent', name: 'Consent Reply' },
-];
+export { ANSWER_OUTPUTS };
 
 const show = { operation: ['answer'] };
 

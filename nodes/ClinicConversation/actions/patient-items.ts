@@ -4,9 +4,16 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { type PatientConversation, conversationJson } from '../../../core/conversation';
+import {
+	type ConversationService,
+	type LanguageSettings,
+	type PatientConversation,
+	conversationJson,
+} from '../../../core/conversation';
 import type { TextTable } from '../../../core/i18n';
 import { failItem } from '../../shared/items';
+import type { OperationHandler } from '../../shared/router';
+import { readLanguageSettings, readTexts } from './settings';
 import { type TextRequest, readTextRequest } from './text-option';
 
 export async function patientItems<T>(
@@ -36,4 +43,28 @@ export async function patientItems<T>(
 		}
 	});
 	return [out];
+}
+
+/**
+ * A Get / Set Conversation operation: `read` one item's request (its patient…), `call` the service once with all
+ * of them; the language settings and the text table are read once.
+ */
+export function patientOperation<T>(
+	read: (ctx: IExecuteFunctions, itemIndex: number) => T,
+	call: (
+		service: ConversationService,
+		requests: T[],
+		settings: LanguageSettings,
+	) => Promise<PatientConversation[]>,
+): OperationHandler<ConversationService> {
+	return async function (this: IExecuteFunctions, items, service) {
+		const settings = readLanguageSettings(this);
+		return await patientItems(
+			this,
+			items,
+			readTexts(this, settings),
+			(i) => read(this, i),
+			async (requests) => await call(service, requests, settings),
+		);
+	};
 }

@@ -3,13 +3,13 @@
  * report, with the report's link and a hash of the expected date as context) or `idle` (a nurse closed the
  * handoff: back to the bot). The patient's language is kept; the item gets it like Get Conversation does.
  */
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { type ConversationService, type StateUpdate, patientKey } from '../../../core/conversation';
+import { type StateUpdate, patientKey } from '../../../core/conversation';
 import { ClinicError } from '../../../core/errors';
 import { addTextFields, patientField } from './fields';
-import { patientItems } from './patient-items';
-import { readHours, readLanguageSettings, readTexts } from './settings';
+import { patientOperation } from './patient-items';
+import { readHours } from './settings';
 
 const show = { operation: ['setState'] };
 
@@ -77,22 +77,12 @@ function readContext(ctx: IExecuteFunctions, itemIndex: number): Record<string, 
 	return raw as Record<string, unknown>;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	service: ConversationService,
-): Promise<INodeExecutionData[][]> {
-	const settings = readLanguageSettings(this);
-	return await patientItems(
-		this,
-		items,
-		readTexts(this, settings),
-		(i): StateUpdate => ({
-			patient: patientKey(this.getNodeParameter('patient', i), 'Patient'),
-			step: String(this.getNodeParameter('step', i, 'idle')),
-			context: readContext(this, i),
-			keepMs: readHours(this, 'keepHours', 'Keep For (Hours)', i),
-		}),
-		async (updates) => await service.set(updates, settings),
-	);
-}
+export const execute = patientOperation(
+	(ctx, i): StateUpdate => ({
+		patient: patientKey(ctx.getNodeParameter('patient', i), 'Patient'),
+		step: String(ctx.getNodeParameter('step', i, 'idle')),
+		context: readContext(ctx, i),
+		keepMs: readHours(ctx, 'keepHours', 'Keep For (Hours)', i),
+	}),
+	async (service, updates, settings) => await service.set(updates, settings),
+);
