@@ -5,10 +5,10 @@
  * survey answer or an opt-out), in time order, hash-chained as the audit log chains them.
  *
  * Shortcuts (the KPI report never decrypts, so they do not change what it reads or how much): message-ID digests
- * are counters in hex and the PHI ciphertexts are random text of the real length, instead of an HMAC and an
+ * are unkeyed SHA-256 of a counter and the PHI ciphertexts are filler of the real length, instead of an HMAC and an
  * AES-GCM encryption per entry (~40 µs each here, minutes for a million entries).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 import '../../core/scheduling/schema';
 
@@ -135,7 +135,11 @@ function entryOf(p: SeedPlan, n: number, slot: number, patient: string): [number
 	const answerAt = reminderAt + 30 * MINUTE;
 	const freedAt = b.startMs - 10 * HOUR;
 	const questionAt = b.startMs - 3 * HOUR;
-	const msg = (k: number) => (n * 4 + k).toString(16).padStart(64, '0');
+	// 64 hex digits like a keyed digest (the report compares their first 20).
+	const msg = (k: number) =>
+		createHash('sha256')
+			.update(`m${n * 4 + k}`)
+			.digest('hex');
 	const base: Entry = {
 		direction: 'system',
 		event: null,

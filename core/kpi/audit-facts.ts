@@ -20,8 +20,9 @@ import type { ClinicStore, PhiCipher } from '../store/ports';
 import { DETAIL_EVENTS, KPI_EVENTS, REMINDER_PURPOSE } from './events';
 
 /**
- * The values an AuditFact is built from, in this order (a projected SQL row). `reminder`, `failed` and `system` are
- * 0/1 flags computed from purpose, outcome and direction, so the page carries numbers instead of repeated text.
+ * The values an AuditFact is built from, in this order (a projected SQL row). `reminder` and `failed` are 0/1 flags
+ * computed from purpose and outcome, `direction` a small number (DIRECTIONS), so the page carries numbers instead of
+ * repeated text.
  */
 const COLUMNS = [
 	'seq',
@@ -33,7 +34,7 @@ const COLUMNS = [
 	'message_id',
 	'reminder',
 	'failed',
-	'system',
+	'direction',
 	'template',
 	'details',
 ] as const;
@@ -41,7 +42,12 @@ type Column = (typeof COLUMNS)[number];
 const at = Object.fromEntries(COLUMNS.map((c, i) => [c, i])) as Record<Column, number>;
 const DIGEST_CHARS = 20;
 
-/** Events the report counts; system entries are read too (their details tie patients to practitioners). */
+const DIRECTIONS = ['inbound', 'outbound', 'status', 'system'] as const;
+
+/**
+ * Events the report counts whatever their direction; every outbound entry (a message sent, whatever the event) and
+ * every system entry (their details tie patients to practitioners) is read too.
+ */
 const COUNTED_EVENTS: readonly string[] = [
 	KPI_EVENTS.messageReceived,
 	KPI_EVENTS.messageSent,
@@ -64,8 +70,7 @@ export class AuditFact {
 	readonly reminder: boolean;
 	/** Outcome other than success. */
 	readonly failed: boolean;
-	/** Direction `system` (consent changes, bookings, waitlist, anything a workflow records). */
-	readonly system: boolean;
+	readonly direction: (typeof DIRECTIONS)[number];
 	private readonly detailsText: string | null;
 	private parsedDetails?: Record<string, unknown> | null;
 
@@ -83,7 +88,7 @@ export class AuditFact {
 			text(at.message_digest) ?? (legacyId ? cipher.digest(legacyId).slice(0, DIGEST_CHARS) : null);
 		this.reminder = Number(values[at.reminder]) === 1 && text(at.template) !== null;
 		this.failed = Number(values[at.failed]) === 1;
-		this.system = Number(values[at.system]) === 1;
+		this.direction = DIRECTIONS[Number(values[at.direction])] ?? 'system';
 		this.detailsText = text(at.details);
 	}
 
@@ -98,9 +103,9 @@ export class AuditFact {
 			user_id: r.user_id,
 			message_digest: r.message_digest?.slice(0, DIGEST_CHARS) ?? null,
 			message_id: r.message_id ?? null,
-			reminder: r.event === KPI_EVENTS.messageSent && r.purpose === REMINDER_PURPOSE ? 1 : 0,
+			reminder: r.direction === 'outbound' && r.purpose === REMINDER_PURPOSE ? 1 : 0,
 			failed: r.outcome === 'success' ? 0 : 1,
-			system: r.direction === 'system' ? 1 : 0,
+			direction: DIRECTIONS.indexOf(r.direction),
 			template: r.template ?? null,
 			details: r.details ?? null,
 		};
@@ -156,7 +161,7 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', 
 
 /** The SQL of a page: see the module comment. */
 function projectionSql(dialect: ClinicStore['dialect']): string {
-	const reminder = `event = '${KPI_EVENTS.messageSent}' AND purpose = '${REMINDER_PURPOSE}'`;
+	const reminder = `direction = 'outbound' AND purpose = '${REMINDER_PURPOSE}'`;
 	const withDetails = `direction = 'system' OR event IN (${list(DETAIL_EVENTS)}) OR (${reminder})`;
 	/** The field out of the sealed entry when `when` holds; rows written before the seal keep it in its column. */
 	const sealed = (column: 'template' | 'details', when: string) => {
@@ -175,14 +180,14 @@ function projectionSql(dialect: ClinicStore['dialect']): string {
 		message_id: 'message_id',
 		reminder: flag(reminder),
 		failed: flag("outcome <> 'success'"),
-		system: flag("direction = 'system'"),
+		direction: `CASE direction ${DIRECTIONS.map((d, i) => `WHEN '${d}' THEN ${i}`).join(' ')} ELSE 3 END`,
 		template: sealed('template', reminder),
 		details: sealed('details', withDetails),
 	};
 	return (
 		`SELECT ${COLUMNS.map((c) => select[c]).join(', ')} FROM ${AUDIT_TABLE}` +
 		` WHERE seq > $1 AND seq < $2 AND kind <> 'anchor'` +
-		` AND (direction = 'system' OR event IN (${list(COUNTED_EVENTS)}))` +
+		` AND (direction IN ('outbound', 'system') OR event IN (${list(COUNTED_EVENTS)}))` +
 		' ORDER BY seq LIMIT $3'
 	);
 }
@@ -234,7 +239,12 @@ export async function* auditFacts(
 			page = rows.filter((r) => r.kind !== 'anchor').map((r) => AuditFact.fromRow(r, repo.cipher));
 		}
 		const inPeriod = page.filter(
-			(f) => f.ms >= fromMs && f.ms < toMs && (f.system || (f.event !== null && COUNTED.has(f.event))),
+			(f) =>
+				f.ms >= fromMs &&
+				f.ms < toMs &&
+				(f.direction === 'outbound' ||
+					f.direction === 'system' ||
+					(f.event !== null && COUNTED.has(f.event))),
 		);
 		if (inPeriod.length) yield inPeriod;
 	}

@@ -113,7 +113,13 @@ function daily(report: KpiReport): ChartSpec {
 					timeUnit: 'utcyearmonthdate',
 					axis: { format: '%d %b' },
 				},
-				y: { field: 'minutes', type: 'quantitative', title: 'Minutes' },
+				// Medians of seconds and 90th percentiles of hours side by side: a log-like scale that also takes 0.
+				y: {
+					field: 'minutes',
+					type: 'quantitative',
+					title: 'Minutes (log scale)',
+					scale: { type: 'symlog' },
+				},
 				color: {
 					field: 'measure',
 					type: 'nominal',

@@ -15,6 +15,7 @@ import {
 	APPOINTMENT_DETAILS,
 	FREED_SLOT_DETAIL,
 	KPI_EVENTS,
+	NOT_SENT_EVENTS,
 	PRACTITIONER_DETAIL,
 	isSatisfied,
 } from './events';
@@ -90,11 +91,9 @@ export class KpiCollector {
 		if (status === 'cancelled') {
 			t.cancellations++;
 			if (a.updatedMs !== null) t.cancelLeadHours.push((a.startMs - a.updatedMs) / 3_600_000);
-		} else if (a.startMs < this.nowMs && !NOT_DUE_STATUSES.includes(status)) {
-			if (NO_SHOW_STATUSES.includes(status)) t.noShows++;
-			else if (ATTENDED_STATUSES.includes(status)) t.attended++;
-			else t.unmarked++;
-		}
+		} else if (NO_SHOW_STATUSES.includes(status)) t.noShows++;
+		else if (ATTENDED_STATUSES.includes(status)) t.attended++;
+		else if (a.startMs < this.nowMs && !NOT_DUE_STATUSES.includes(status)) t.unmarked++;
 	}
 
 	/** The practitioner an entry's details name (directly or through an appointment), or null. */
@@ -124,12 +123,12 @@ export class KpiCollector {
 		this.entriesRead++;
 		const week = this.calendar.weekIndex(f.ms);
 		if (week < 0) return;
+		if (f.direction === 'outbound' && !f.failed && f.message && !NOT_SENT_EVENTS.includes(f.event ?? ''))
+			this.sentMessage(f, week);
 		const e = KPI_EVENTS;
 		switch (f.event) {
 			case e.messageReceived:
 				return this.received(f, week);
-			case e.messageSent:
-				return f.failed ? undefined : this.sentMessage(f, week);
 			case e.statusDelivered:
 				return this.status(f, DELIVERED);
 			case e.statusRead:
@@ -169,7 +168,7 @@ export class KpiCollector {
 				return;
 			}
 			default:
-				if (f.system && f.patient) this.attribute(f);
+				if (f.direction === 'system' && f.patient) this.attribute(f);
 		}
 	}
 
@@ -180,7 +179,7 @@ export class KpiCollector {
 
 	private sentMessage(f: AuditFact, week: number): void {
 		const reminder = f.reminder;
-		const p = reminder ? this.attribute(f) : this.conversationPractitioner(f);
+		const p = this.attribute(f);
 		const key = KpiCollector.key(week, p);
 		const t = this.cell(key);
 		t.messagesSent++;

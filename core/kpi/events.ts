@@ -24,6 +24,18 @@ export const KPI_EVENTS = {
 	waitlistClaimed: 'waitlist.claimed',
 } as const;
 
+/**
+ * Outbound entries that are not a message the patient was sent. Every other outbound entry with a message ID is one,
+ * whatever its event: workflow 01 records its answer to a reminder button as `appointment.confirmed` (the send
+ * result of the reply, with the event set by the workflow).
+ */
+export const NOT_SENT_EVENTS: readonly string[] = [
+	'message.failed',
+	'message.blocked',
+	'message.skipped',
+	'message.unknown',
+];
+
 /** Events whose details the report reads (the others are counted from their lookup columns alone). */
 export const DETAIL_EVENTS: readonly string[] = [
 	KPI_EVENTS.appointmentConfirmed,

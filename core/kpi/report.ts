@@ -46,7 +46,7 @@ export interface KpiReport {
 	to: string;
 	timeZone: string;
 	generatedAt: string;
-	/** Entries of the period the report read: the events it counts and every system entry. */
+	/** Entries of the period the report read: the events it counts, every outbound and every system entry. */
 	auditEntriesRead: number;
 	appointmentsRead: number;
 	weeks: string[];

@@ -20,7 +20,7 @@ export class Tally {
 	cancelLeadHours: number[] = [];
 	attended = 0;
 	noShows = 0;
-	/** Past appointments still `booked`/`pending`: nobody recorded whether the patient came. */
+	/** Appointments whose start has passed still `booked`/`pending`: nobody recorded whether the patient came. */
 	unmarked = 0;
 	slotsFreed = 0;
 	slotsRefilled = 0;

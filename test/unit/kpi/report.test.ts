@@ -26,8 +26,8 @@ describe('KPI Report', () => {
 	it('reads exactly the period, in clinic time, and names its weeks by their Monday', () => {
 		expect(report.from).toBe('2026-03-02T03:00:00.000Z');
 		expect(report.to).toBe('2026-03-16T03:00:00.000Z');
-		// Not read: the entries before and at the end, and the failed send (an event no KPI counts).
-		expect(report.auditEntriesRead).toBe(ENTRIES.length - 3);
+		// Not read: the entries before and at the end of the period.
+		expect(report.auditEntriesRead).toBe(ENTRIES.length - 2);
 		expect(report.appointmentsRead).toBe(7);
 		expect(report.weeks).toEqual([W1, W2]);
 		expect(report.practitioners).toEqual(['dr-ana', 'dr-bruno', 'unassigned']);
@@ -203,6 +203,86 @@ describe('KPI Report', () => {
 			remindersConfirmed: 1,
 		});
 		expect(r.practitioners).toEqual(['unassigned']);
+	});
+});
+
+describe('messages recorded under another event', () => {
+	it("workflow 01's answer to Confirm (an outbound send result recorded as appointment.confirmed) is a sent message, a reply and a confirmation", async () => {
+		const repo = await auditLog([
+			[
+				'2026-03-02T10:00',
+				{ direction: 'inbound', event: 'message.received', patientPhone: '+5511944444444' },
+			],
+			[
+				'2026-03-02T10:00:05',
+				{
+					direction: 'outbound',
+					event: 'appointment.confirmed',
+					patientPhone: '+5511944444444',
+					messageId: 'wamid.reply',
+					purpose: 'appointment-reminder',
+					details: { appointmentId: 'a1' },
+				},
+			],
+			['2026-03-02T10:00:09', { direction: 'status', event: 'status.delivered', messageId: 'wamid.reply' }],
+			[
+				'2026-03-02T10:01',
+				{
+					direction: 'outbound',
+					event: 'message.blocked',
+					patientPhone: '+5511944444444',
+					messageId: 'wamid.b',
+				},
+			],
+		]);
+		const { source } = appointmentsFromItems([
+			{ id: 'a1', start: '2026-03-04T12:00:00Z', status: 'booked', practitionerId: 'dr-ana' },
+		]);
+		const r = await buildKpiReport(repo, {
+			from: '2026-03-02',
+			to: '2026-03-09',
+			timeZone: ZONE,
+			appointments: source,
+			now: local('2026-03-03T00:00'),
+		});
+		expect(r.totals).toMatchObject({
+			messagesSent: 1,
+			responses: 1,
+			responseMedianSeconds: 5,
+			deliveryRatePct: 100,
+			remindersSent: 0,
+			remindersConfirmed: 1,
+		});
+		expect(r.rows.find((x) => x.week === '2026-03-02' && x.practitioner === 'dr-ana')).toMatchObject({
+			messagesSent: 1,
+			remindersConfirmed: 1,
+			responses: 1,
+		});
+	});
+});
+
+describe('appointment outcomes', () => {
+	it('a recorded outcome counts whenever it is recorded; only an unmarked past appointment waits for one', async () => {
+		const { source } = appointmentsFromItems([
+			{ id: 'n', start: '2026-03-05T12:00:00Z', status: 'noshow', practitionerId: 'p' },
+			{ id: 'f', start: '2026-03-05T13:00:00Z', status: 'fulfilled', practitionerId: 'p' },
+			{ id: 'b', start: '2026-03-05T14:00:00Z', status: 'booked', practitionerId: 'p' },
+			{ id: 'old', start: '2026-03-03T14:00:00Z', status: 'pending', practitionerId: 'p' },
+		]);
+		const r = await buildKpiReport(await auditLog([]), {
+			from: '2026-03-02',
+			to: '2026-03-09',
+			timeZone: ZONE,
+			appointments: source,
+			now: local('2026-03-04T12:00'), // before n, f and b start
+		});
+		expect(r.totals).toMatchObject({
+			appointments: 4,
+			noShows: 1,
+			attended: 1,
+			unmarked: 1,
+			noShowRatePct: 50,
+		});
 	});
 });
 
