@@ -27,7 +27,9 @@ export {
 	patientKey,
 } from './service';
 export {
+	ANSWER_OUTPUTS,
 	type Action,
+	type AnswerOutput,
 	type ConversationState,
 	type Decision,
 	IDLE,

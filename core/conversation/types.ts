@@ -84,3 +84,23 @@ export interface Decision {
 	/** For `lab_dob`: the date of birth typed (YYYY-MM-DD), or `invalid`. */
 	candidateDob?: string;
 }
+
+/**
+ * The outputs of Clinic Conversation · Answer Message, in order: each decision leaves by its own output (ignored
+ * messages by none). The workflow builder wires branches by these names.
+ */
+export const ANSWER_OUTPUTS = [
+	{ action: 'reply', name: 'Reply' },
+	{ action: 'buttons', name: 'Buttons' },
+	{ action: 'slots', name: 'Free Times' },
+	{ action: 'book', name: 'Book' },
+	{ action: 'reschedule', name: 'Reschedule' },
+	{ action: 'confirm', name: 'Confirm' },
+	{ action: 'cancel', name: 'Cancel' },
+	{ action: 'staff', name: 'Staff' },
+	{ action: 'lab_dob', name: 'Lab Date of Birth' },
+	{ action: 'csat', name: 'Survey Answer' },
+	{ action: 'consent', name: 'Consent Reply' },
+] as const satisfies ReadonlyArray<{ action: Exclude<Action, 'ignore'>; name: string }>;
+
+export type AnswerOutput = (typeof ANSWER_OUTPUTS)[number]['name'];
