@@ -15,6 +15,12 @@ async function flowsClient(service: FlowService) {
 	return { flows: new FlowsClient(context.client), context };
 }
 
+/** A client and the Flow ID of item `i`, for the operations on one existing Flow. */
+async function chosenFlow(ctx: IExecuteFunctions, i: number, service: FlowService) {
+	const { flows } = await flowsClient(service);
+	return { flows, flowId: String(ctx.getNodeParameter('flowId', i, '')).trim() };
+}
+
 /** The Flow JSON text of item `i` (text field or binary file). */
 export async function readFlowJson(ctx: IExecuteFunctions, i: number): Promise<string> {
 	const source = ctx.getNodeParameter('flowJsonSource', i, 'text') as string;
@@ -83,8 +89,7 @@ export async function publish(
 	i: number,
 	service: FlowService,
 ): Promise<IDataObject> {
-	const { flows } = await flowsClient(service);
-	const flowId = String(this.getNodeParameter('flowId', i, '')).trim();
+	const { flows, flowId } = await chosenFlow(this, i, service);
 	return { flowId, published: await flows.publish(flowId), status: (await flows.get(flowId)).status };
 }
 
@@ -93,8 +98,7 @@ export async function deprecate(
 	i: number,
 	service: FlowService,
 ): Promise<IDataObject> {
-	const { flows } = await flowsClient(service);
-	const flowId = String(this.getNodeParameter('flowId', i, '')).trim();
+	const { flows, flowId } = await chosenFlow(this, i, service);
 	return { flowId, deprecated: await flows.deprecate(flowId), status: (await flows.get(flowId)).status };
 }
 
@@ -103,8 +107,7 @@ export async function getPreviewUrl(
 	i: number,
 	service: FlowService,
 ): Promise<IDataObject> {
-	const { flows } = await flowsClient(service);
-	const flowId = String(this.getNodeParameter('flowId', i, '')).trim();
+	const { flows, flowId } = await chosenFlow(this, i, service);
 	return { flowId, ...(await flows.previewUrl(flowId)) };
 }
 
