@@ -43,24 +43,44 @@ export function localDateKey(ms: number, zone: string): string {
 	return DateTime.fromMillis(ms, { zone }).toISODate() ?? '';
 }
 
-const TEXTS: Record<SlotLocale, { button: string; body: string; noSlots: string; with: string }> = {
+interface ListTexts {
+	button: string;
+	body: string;
+	noSlots: string;
+	with: string;
+	/** The "none of these — join the waitlist" row (title ≤ 24, description ≤ 72 characters) and its section. */
+	waitlistSection: string;
+	waitlistTitle: string;
+	waitlistDescription: string;
+}
+
+const TEXTS: Record<SlotLocale, ListTexts> = {
 	'pt-BR': {
 		button: 'Ver horários',
 		body: 'Escolha um horário disponível:',
 		noSlots: 'Não há horários disponíveis neste período.',
 		with: 'com',
+		waitlistSection: 'Nenhum serve?',
+		waitlistTitle: 'Lista de espera',
+		waitlistDescription: 'Nenhum destes horários serve: avisamos quando abrir um antes',
 	},
 	es: {
 		button: 'Ver horarios',
 		body: 'Elija un horario disponible:',
 		noSlots: 'No hay horarios disponibles en este período.',
 		with: 'con',
+		waitlistSection: '¿Ninguno le sirve?',
+		waitlistTitle: 'Lista de espera',
+		waitlistDescription: 'Ninguno de estos horarios: le avisamos cuando se libere uno antes',
 	},
 	en: {
 		button: 'See times',
 		body: 'Choose an available time:',
 		noSlots: 'No free times in this period.',
 		with: 'with',
+		waitlistSection: 'None of these?',
+		waitlistTitle: 'Join the waitlist',
+		waitlistDescription: 'None of these times suits: we tell you when an earlier one frees up',
 	},
 };
 

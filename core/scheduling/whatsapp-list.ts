@@ -34,6 +34,9 @@ export interface InteractiveList {
 	action: { button: string; sections: Array<{ title: string; rows: InteractiveListRow[] }> };
 }
 
+/** Row id of the "join the waitlist" row: a workflow routes a list reply with this id to Waitlist → Join. */
+export const WAITLIST_JOIN_ROW_ID = 'WAITLIST_JOIN';
+
 export interface SlotListOptions {
 	locale: SlotLocale;
 	header?: string;
@@ -42,6 +45,11 @@ export interface SlotListOptions {
 	button?: string;
 	/** Rows to show (1–10). */
 	maxRows?: number;
+	/**
+	 * Add a last row "None of these — join the waitlist" (id WAITLIST_JOIN_ROW_ID) in the locale's words; one slot
+	 * fewer is shown (WhatsApp lists hold 10 rows).
+	 */
+	waitlistRow?: boolean;
 	/** Put the practitioner's name in the row title (when several practitioners are offered). */
 	showPractitioner?: boolean;
 }
@@ -71,7 +79,8 @@ export interface SlotListResult {
 
 export function buildSlotList(slots: FreeSlot[], options: SlotListOptions): SlotListResult {
 	const texts = defaultTexts(options.locale);
-	const maxRows = Math.min(Math.max(1, options.maxRows ?? LIST_LIMITS.rows), LIST_LIMITS.rows);
+	const rowLimit = options.waitlistRow ? LIST_LIMITS.rows - 1 : LIST_LIMITS.rows;
+	const maxRows = Math.min(Math.max(1, options.maxRows ?? rowLimit), rowLimit);
 	const shown = slots.slice(0, maxRows);
 	const emptyText = texts.noSlots;
 	if (shown.length === 0) return { interactive: null, shown, omitted: 0, emptyText };
@@ -109,6 +118,19 @@ export function buildSlotList(slots: FreeSlot[], options: SlotListOptions): Slot
 		});
 	}
 	// More than 10 distinct days cannot happen with ≤ 10 rows, but keep the invariant explicit.
+	if (options.waitlistRow) {
+		if (sections.length >= LIST_LIMITS.sections) sections.length = LIST_LIMITS.sections - 1;
+		sections.push({
+			title: fit(texts.waitlistSection, LIST_LIMITS.sectionTitle),
+			rows: [
+				{
+					id: WAITLIST_JOIN_ROW_ID,
+					title: fit(texts.waitlistTitle, LIST_LIMITS.rowTitle),
+					description: fit(texts.waitlistDescription, LIST_LIMITS.rowDescription),
+				},
+			],
+		});
+	}
 	if (sections.length > LIST_LIMITS.sections) sections.length = LIST_LIMITS.sections;
 
 	const interactive: InteractiveList = {

@@ -4,7 +4,7 @@ import './schema';
 export * from './types';
 export { readFreedSlot, timeOfDay } from './freed-slot';
 export { readWish, parseTimesOfDay, type JoinInput } from './entries';
-export { claimReply } from './replies';
+export { claimReply, joinReply } from './replies';
 export { WaitlistAudit, WAITLIST_PURPOSE, type WaitlistActor } from './audit';
 export type { WaveOptions } from './offers';
 export { pollFreedSlots, watchKey, type FreedPoll, type PolledSlot, type PollRequest } from './freed-watch';

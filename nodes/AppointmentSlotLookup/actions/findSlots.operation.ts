@@ -145,6 +145,14 @@ export const description: INodeProperties[] = [
 				description: 'Up to 60 characters',
 			},
 			{
+				displayName: 'Join Waitlist Row',
+				name: 'waitlistRow',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to end the list with a "None of these — join the waitlist" row (ID WAITLIST_JOIN, in the Language); one time fewer is shown. Route a list reply with that ID to Waitlist → Join Waitlist.',
+			},
+			{
 				displayName: 'Show Practitioner in Title',
 				name: 'showPractitioner',
 				type: 'options',
@@ -203,6 +211,7 @@ export async function execute(
 		footer: opts.footer ? String(opts.footer) : undefined,
 		button: opts.button ? String(opts.button) : undefined,
 		showPractitioner: show === 'auto' ? undefined : show === 'always',
+		waitlistRow: opts.waitlistRow === true,
 	});
 	return warnings.apply(this, [
 		{

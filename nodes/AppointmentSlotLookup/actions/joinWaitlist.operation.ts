@@ -1,6 +1,8 @@
 /** Join Waitlist: a patient waits for an earlier time (practitioner and/or service, dates, times of day). */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { joinReply } from '../../../core/waitlist';
+import { readLocale } from './provider-factory';
 import { entryJson, practitionerFor, type WaitlistItem } from './waitlist-access';
 import { waitlistPatientPhone, waitlistShow, waitlistWho } from './waitlist-fields';
 
@@ -101,5 +103,5 @@ export async function execute(this: IExecuteFunctions, w: WaitlistItem, i: numbe
 		notes: field('notes'),
 		timeZone: w.provider.timeZone,
 	});
-	return [{ joined: true, updated, ...entryJson(entry) }];
+	return [{ joined: true, updated, ...entryJson(entry), replyText: joinReply(readLocale(this, i)) }];
 }

@@ -3,6 +3,7 @@
  * the time the patient taps (confirmation template in the patient's language, or other times when it was just
  * taken).
  */
+import { WAITLIST_JOIN_ROW_ID } from '../../../core/scheduling/whatsapp-list';
 import { templateDate } from '../clinic-settings';
 import { CRED, PKG } from '../flow';
 import { audit, builtinScheduler, sendText, slotListParams, slotLookup, switchNode } from '../nodes';
@@ -68,7 +69,12 @@ function buttonsBranch(b: InboxBranch): void {
 function slotsBranch(b: InboxBranch): void {
 	const f = b.f;
 	const y = b.row();
-	const find = slotLookup(f, 'Find free slots', [BRANCH(0), y], slotListParams());
+	// The list ends with "None of these — join the waitlist" (row ID WAITLIST_JOIN; the Book branch routes it).
+	const params: Record<string, unknown> = slotListParams();
+	const find = slotLookup(f, 'Find free slots', [BRANCH(0), y], {
+		...params,
+		listOptions: { ...(params.listOptions as Record<string, unknown>), waitlistRow: true },
+	});
 	const list = f.add(
 		'Send slot list',
 		`${PKG}.whatsAppSendMessage`,
@@ -87,15 +93,50 @@ function slotsBranch(b: InboxBranch): void {
 	f.connect(find, list);
 }
 
-/** Book: book the tapped time and send the confirmation template, or other times when it was just taken. */
+/**
+ * Book: book the tapped time and send the confirmation template, or other times when it was just taken. The list's
+ * "join the waitlist" row instead puts the patient on the waitlist (Appointment Slot Lookup · Waitlist → Join) and
+ * says so in their language.
+ */
 function bookBranch(b: InboxBranch): void {
 	const f = b.f;
+	const yJoin = b.row();
 	const y = b.row();
 	const yTaken = b.row();
+	const isJoin = switchNode(
+		f,
+		'Join waitlist?',
+		[BRANCH(0), y],
+		`$json.slotId === '${WAITLIST_JOIN_ROW_ID}' ? 0 : 1`,
+		2,
+	);
+	const join = slotLookup(
+		f,
+		'Join waitlist',
+		[BRANCH(1), yJoin],
+		builtinScheduler('joinWaitlist', {
+			resource: 'waitlist',
+			waitlistPatientName: `={{ $json.context.name || $json.firstName || '' }}`,
+			waitlistPatientPhone: '={{ $json.recipient }}',
+			waitlistServiceId: 'consultation',
+			waitlistTimesOfDay: [],
+			locale: '={{ $json.locale }}',
+		}),
+	);
+	const joined = sendText(
+		f,
+		'Say joined',
+		[BRANCH(2), yJoin],
+		CONVERSATION_RECIPIENT,
+		'={{ $json.replyText }}',
+	);
+	f.connect(isJoin, join, 0);
+	f.connect(join, joined);
+	f.connect(joined, audit(f, 'Audit waitlist join', [BRANCH(3), yJoin], 'appointment-booking'));
 	const book = slotLookup(
 		f,
 		'Book',
-		[BRANCH(0), y],
+		[BRANCH(1), y],
 		builtinScheduler('book', {
 			slotId: '={{ $json.slotId }}',
 			patientName: '={{ $json.context.name }}',
@@ -104,12 +145,12 @@ function bookBranch(b: InboxBranch): void {
 			locale: '={{ $json.locale }}',
 		}),
 	);
-	const booked = switchNode(f, 'Booked?', [BRANCH(1), y], '$json.booked ? 0 : 1', 2);
+	const booked = switchNode(f, 'Booked?', [BRANCH(2), y], '$json.booked ? 0 : 1', 2);
 	const confirmation = f.add(
 		'Send confirmation',
 		`${PKG}.whatsAppSendTemplate`,
 		1,
-		[BRANCH(2), y],
+		[BRANCH(3), y],
 		{
 			recipient: CONVERSATION_RECIPIENT,
 			template: {
@@ -123,14 +164,15 @@ function bookBranch(b: InboxBranch): void {
 		},
 		{ credentials: wa },
 	);
-	b.from('Book', book);
+	b.from('Book', isJoin);
+	f.connect(isJoin, book, 1);
 	f.connect(book, booked);
 	f.connect(booked, confirmation, 0);
-	f.connect(confirmation, audit(f, 'Audit booking', [BRANCH(3), y], 'appointment-booking'));
+	f.connect(confirmation, audit(f, 'Audit booking', [BRANCH(4), y], 'appointment-booking'));
 	const taken = sendText(
 		f,
 		'Slot just taken',
-		[BRANCH(2), yTaken],
+		[BRANCH(3), yTaken],
 		CONVERSATION_RECIPIENT,
 		text('slot_taken'),
 	);
@@ -138,7 +180,7 @@ function bookBranch(b: InboxBranch): void {
 		'Send other times',
 		`${PKG}.whatsAppSendMessage`,
 		1,
-		[BRANCH(3), yTaken],
+		[BRANCH(4), yTaken],
 		{
 			operation: 'list',
 			recipient: CONVERSATION_RECIPIENT,

@@ -3,13 +3,15 @@
  * (workflow 01's Cancel); the Cancel output reaches workflow 08 (as the reminder-answer path posts it), both
  * waitlisted patients get the waitlist_offer template (pt_BR, "Quero este horário"); both tap at once; one gets the
  * booking ("Pronto! …"), the other "Que pena: …" and stays on the waitlist. The freed time is booked exactly once.
+ * Then a patient of workflow 01 for whom no time suits picks the list's last row, "Lista de espera", and is put on
+ * the waitlist (Waitlist → Join) with a pt_BR answer.
  */
 import { CLINIC_RULES } from '../../../scripts/workflows/clinic-settings';
 import type { WorkflowJson } from '../../stack/n8n';
 import { waitUntil } from '../../stack/proc';
 import type { SimOutbound } from '../../stack/sim';
 import { assert, assertEqual, type Scenario, type ScenarioContext } from '../scenario';
-import { Patient, textOf } from './patient';
+import { Patient, listRows, textOf } from './patient';
 import { SEED_PATH, ensureSeedWorkflows } from './seed';
 import {
 	T,
@@ -173,6 +175,33 @@ export const waitlistBackfillScenario: Scenario = {
 		assertEqual(booked.length, 1, `claims that booked (of ${claims.length}, ${runs.length} runs)`);
 		assertEqual(booked[0].appointment.start, appointment.start, 'the booking is at the freed time');
 		assertEqual(claims.filter((c) => c.reason === 'taken').length, 1, 'claims told "taken"');
+
+		// Workflow 01: no time suits → the list's last row "Lista de espera" joins the waitlist (pt_BR answer).
+		if (ctx.stack.inboxWebhookUrl) await ctx.sim.setCallback(ctx.stack.inboxWebhookUrl);
+		const elisa = new Patient(ctx, patientPhone(), 'Elisa Prado');
+		await elisa.say('Oi');
+		await elisa.tapButton('BOOK', 'Agendar consulta');
+		await elisa.say('Elisa Prado');
+		await elisa.say('25/03/1984');
+		const out = await elisa.say('Unimed');
+		const list = out.find((m) => m.type === 'interactive' && listRows(m).length > 0);
+		assert(list, `a list of free times, got ${out.map((m) => m.type).join(', ')}`);
+		const rows = listRows(list);
+		const last = rows[rows.length - 1];
+		assert(rows.length >= 2 && rows.length <= 10, `2–10 rows, got ${rows.length}`);
+		assertEqual([last.id, last.title], ['WAITLIST_JOIN', 'Lista de espera'], 'last row joins the waitlist');
+		const [joinedText] = await elisa.pickRow(last.id, last.title);
+		ctx.log(`join answer: "${textOf(joinedText)}"`);
+		assert(
+			textOf(joinedText).startsWith('Pronto! Você está na lista de espera'),
+			`pt_BR join answer: "${textOf(joinedText)}"`,
+		);
+		const inboxRuns = await ctx.n8n.executions({ workflowId: workflowId(ctx, WF.inbox), includeData: true });
+		const entries = inboxRuns.flatMap((e) => nodeOutput(e, 'Join waitlist')).filter(Boolean);
+		assert(
+			entries.some((e) => e.status === 'waiting' && e.patient?.name === 'Elisa Prado'),
+			`Elisa's waitlist entry from workflow 01: ${JSON.stringify(entries).slice(0, 300)}`,
+		);
 		await assertNoFailedExecutions(ctx, [WF.inbox, WAITLIST_WF], since);
 	},
 };

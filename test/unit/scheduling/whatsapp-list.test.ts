@@ -1,4 +1,9 @@
-import { buildSlotList, fit, LIST_LIMITS } from '../../../core/scheduling/whatsapp-list';
+import {
+	buildSlotList,
+	fit,
+	LIST_LIMITS,
+	WAITLIST_JOIN_ROW_ID,
+} from '../../../core/scheduling/whatsapp-list';
 import { MemoryBookingRepository } from '../../../core/scheduling/repositories/memory';
 import { BuiltinSchedulingProvider } from '../../../core/scheduling/providers/builtin';
 import { decodeSlotId } from '../../../core/scheduling/slot-id';
@@ -65,6 +70,29 @@ describe('WhatsApp interactive list from free slots', () => {
 		expect(row.description).toBe('vie, 11 ene · 11:00–11:15 · Retorno · con Dra. Ana Souza');
 		expect(interactive!.action.button).toBe('Un botón demasiado…');
 		expect(Array.from(interactive!.action.button).length).toBeLessThanOrEqual(20);
+	});
+
+	it('Join Waitlist Row: 9 times, then "None of these — join the waitlist" in the locale, within Meta limits', async () => {
+		const slots = await provider().findFreeSlots({ serviceId: 'consulta', limit: 25 });
+		for (const [locale, title] of [
+			['pt-BR', 'Lista de espera'],
+			['es', 'Lista de espera'],
+			['en', 'Join the waitlist'],
+		] as const) {
+			const { interactive, shown } = buildSlotList(slots, { locale, waitlistRow: true });
+			expect(shown).toHaveLength(9);
+			const sections = interactive!.action.sections;
+			const rows = sections.flatMap((s) => s.rows);
+			expect(rows).toHaveLength(10);
+			expect(sections.length).toBeLessThanOrEqual(LIST_LIMITS.sections);
+			expect(rows[9]).toMatchObject({ id: WAITLIST_JOIN_ROW_ID, title });
+			for (const r of rows) {
+				expect(Array.from(r.title).length).toBeLessThanOrEqual(LIST_LIMITS.rowTitle);
+				expect(Array.from(r.description ?? '').length).toBeLessThanOrEqual(LIST_LIMITS.rowDescription);
+			}
+			for (const section of sections)
+				expect(Array.from(section.title ?? '').length).toBeLessThanOrEqual(LIST_LIMITS.sectionTitle);
+		}
 	});
 
 	it('returns no list (and a localised text) when there is no slot', () => {

@@ -85,6 +85,7 @@ it('cancel → Offer Freed Slot → two taps: one booking, one "taken"; list and
 			updated: false,
 			status: 'waiting',
 			timesOfDay: ['morning'],
+			replyText: 'Pronto! Você está na lista de espera: avisaremos aqui assim que abrir um horário antes.',
 		});
 	}
 	// Someone else's appointment at 08:00 is cancelled.
