@@ -8,66 +8,42 @@
  */
 import { registerMigrations } from '../store';
 
+/** The consent tables in one dialect: `serial` is its auto-increment primary key, `int` its 64-bit integer. */
+const consentTables = (serial: string, int: string) => `
+CREATE TABLE IF NOT EXISTS consent_subject (
+	id ${serial},
+	phone_digest TEXT UNIQUE,
+	phone_enc TEXT,
+	bsuid_digest TEXT UNIQUE,
+	bsuid_enc TEXT,
+	created_at ${int} NOT NULL,
+	updated_at ${int} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS consent_event (
+	id ${serial},
+	subject_id ${int} NOT NULL REFERENCES consent_subject(id),
+	action TEXT NOT NULL CHECK (action IN ('opt_in', 'opt_out')),
+	purpose TEXT NOT NULL,
+	recorded_at ${int} NOT NULL,
+	expires_at ${int},
+	evidence_at ${int} NOT NULL,
+	channel TEXT NOT NULL,
+	source_message_id TEXT,
+	keyword TEXT,
+	text_enc TEXT,
+	actor_workflow_id TEXT,
+	actor_execution_id TEXT,
+	actor_node TEXT
+);
+CREATE INDEX IF NOT EXISTS consent_event_subject ON consent_event (subject_id, recorded_at);
+`;
+
 export const CONSENT_MIGRATIONS = [
 	{
 		id: 'consent-001',
-		sqlite: `
-CREATE TABLE IF NOT EXISTS consent_subject (
-	id INTEGER PRIMARY KEY AUTOINCREMENT,
-	phone_digest TEXT UNIQUE,
-	phone_enc TEXT,
-	bsuid_digest TEXT UNIQUE,
-	bsuid_enc TEXT,
-	created_at INTEGER NOT NULL,
-	updated_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS consent_event (
-	id INTEGER PRIMARY KEY AUTOINCREMENT,
-	subject_id INTEGER NOT NULL REFERENCES consent_subject(id),
-	action TEXT NOT NULL CHECK (action IN ('opt_in', 'opt_out')),
-	purpose TEXT NOT NULL,
-	recorded_at INTEGER NOT NULL,
-	expires_at INTEGER,
-	evidence_at INTEGER NOT NULL,
-	channel TEXT NOT NULL,
-	source_message_id TEXT,
-	keyword TEXT,
-	text_enc TEXT,
-	actor_workflow_id TEXT,
-	actor_execution_id TEXT,
-	actor_node TEXT
-);
-CREATE INDEX IF NOT EXISTS consent_event_subject ON consent_event (subject_id, recorded_at);
-`,
-		postgres: `
-CREATE TABLE IF NOT EXISTS consent_subject (
-	id BIGSERIAL PRIMARY KEY,
-	phone_digest TEXT UNIQUE,
-	phone_enc TEXT,
-	bsuid_digest TEXT UNIQUE,
-	bsuid_enc TEXT,
-	created_at BIGINT NOT NULL,
-	updated_at BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS consent_event (
-	id BIGSERIAL PRIMARY KEY,
-	subject_id BIGINT NOT NULL REFERENCES consent_subject(id),
-	action TEXT NOT NULL CHECK (action IN ('opt_in', 'opt_out')),
-	purpose TEXT NOT NULL,
-	recorded_at BIGINT NOT NULL,
-	expires_at BIGINT,
-	evidence_at BIGINT NOT NULL,
-	channel TEXT NOT NULL,
-	source_message_id TEXT,
-	keyword TEXT,
-	text_enc TEXT,
-	actor_workflow_id TEXT,
-	actor_execution_id TEXT,
-	actor_node TEXT
-);
-CREATE INDEX IF NOT EXISTS consent_event_subject ON consent_event (subject_id, recorded_at);
-`,
+		sqlite: consentTables('INTEGER PRIMARY KEY AUTOINCREMENT', 'INTEGER'),
+		postgres: consentTables('BIGSERIAL PRIMARY KEY', 'BIGINT'),
 	},
-] as const;
+];
 
 registerMigrations('consent', CONSENT_MIGRATIONS);
