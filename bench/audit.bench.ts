@@ -15,6 +15,7 @@ import { AUDIT_LOCK_KEY } from '../core/audit/schema';
 import { openClinicStore } from '../core/store';
 import type { ClinicStore, ClinicStoreConfig } from '../core/store/ports';
 import { scratchSchemas } from './pg-schemas';
+import { notMeasured, timed } from './measure';
 import type { BenchContext, BenchResult, Benchmark } from './types';
 
 const PHI = { key: randomBytes(32).toString('base64'), keyId: 'bench' };
@@ -31,15 +32,6 @@ function entry(i: number): AuditEntryInput {
 		actor: { workflowId: 'wf-42', executionId: `ex-${Math.floor(i / 100)}`, node: 'Audit Log' },
 		content: `Olá! Sua consulta está confirmada para amanhã às 14h30 (mensagem ${i}).`,
 	};
-}
-
-/** Wall time and this process's CPU time (user + system). On a loaded machine CPU time shows the cost itself. */
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
-	const c0 = process.cpuUsage();
-	const t0 = performance.now();
-	const value = await fn();
-	const c = process.cpuUsage(c0);
-	return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, value };
 }
 
 /** Batched: one appendAuditEntries call (= one transaction) per "execution" of `batch` entries. */
@@ -224,13 +216,7 @@ const bench: Benchmark = {
 					await schemas.drop();
 				}
 			} else {
-				results.push({
-					metric: 'postgres (not available)',
-					value: NaN,
-					unit: '',
-					target: 'info',
-					pass: true,
-				});
+				results.push(notMeasured('postgres (not available)'));
 			}
 		} finally {
 			rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { verifyAuditChain } from '../core/audit';
@@ -14,20 +14,13 @@ import { openClinicStore } from '../core/store';
 import type { ClinicStore, ClinicStoreConfig } from '../core/store/ports';
 import { scratchSchemas } from './pg-schemas';
 import { ENTRIES_PER_APPOINTMENT, countedEntries, plan, writeAuditLog, writeBookings } from './kpi/seed';
+import { loadAverage, notMeasured, timed } from './measure';
 import type { BenchContext, BenchResult, Benchmark } from './types';
 
 const PHI = { key: randomBytes(32).toString('base64'), keyId: 'bench' };
 /** Monday 2026-03-30 00:00 in São Paulo: the report covers the 13 weeks before. */
 const NOW = Date.parse('2026-03-30T03:00:00Z');
 const ZONE = 'America/Sao_Paulo';
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
-	const c0 = process.cpuUsage();
-	const t0 = performance.now();
-	const value = await fn();
-	const c = process.cpuUsage(c0);
-	return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, value };
-}
 
 /** One full KPI Report as the node runs it: figures, CSV, HTML with charts (and how long the pictures took). */
 async function report(store: ClinicStore) {
@@ -136,19 +129,13 @@ async function suite(
 	}
 }
 
-/** Load average, so a figure measured on a busy machine can be read as such. */
-const load = () =>
-	loadavg()
-		.map((l) => l.toFixed(1))
-		.join(' ');
-
 const bench: Benchmark = {
 	name: 'kpi',
 	description:
 		'KPI Report (figures + CSV + HTML with 4 charts) over 1,000,000 audit entries and 100,000 appointments < 5 s on SQLite; Postgres reported when WAC_PG_URL is set',
 	async run(ctx) {
 		const appointments = ctx.quick ? 1000 : 100_000;
-		ctx.log(`load average at start: ${load()} on ${cpus().length} CPUs`);
+		ctx.log(`load average at start: ${loadAverage()} on ${cpus().length} CPUs`);
 		const dir = mkdtempSync(join(tmpdir(), 'wac-kpi-bench-'));
 		const results: BenchResult[] = [];
 		try {
@@ -163,18 +150,12 @@ const bench: Benchmark = {
 					await pg.drop();
 				}
 			} else {
-				results.push({
-					metric: 'postgres (WAC_PG_URL not set)',
-					value: NaN,
-					unit: '',
-					target: 'info',
-					pass: true,
-				});
+				results.push(notMeasured('postgres (WAC_PG_URL not set)'));
 			}
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
-		ctx.log(`load average at the end: ${load()}`);
+		ctx.log(`load average at the end: ${loadAverage()}`);
 		return results;
 	},
 };

@@ -2,36 +2,18 @@
  * The demo promise, in headless Chromium: a person books an appointment from the simulator's patient chat page
  * (workflow 01 in real n8n behind it), within a minute.
  */
-import { existsSync } from 'node:fs';
-
-import { chromium, type Browser } from 'playwright-core';
-
 import { assert, type Scenario } from '../scenario';
+import { launchChromium } from './chromium';
 import { WF, assertNoFailedExecutions, patientPhone } from './util';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const chatPageScenario: Scenario = {
 	name: 'chat-page-booking',
 	description: 'Headless Chromium books an appointment from the patient chat page (demo path) in < 60 s',
 	requires: { nodes: ['whatsAppClinicTrigger', 'appointmentSlotLookup'] },
 	async run(ctx) {
-		assert(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install -y chromium`);
 		const since = Date.now();
 		const phone = patientPhone();
-		const browser: Browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--no-first-run',
-			],
-		});
-		ctx.defer(async () => await browser.close());
+		const browser = await launchChromium(ctx);
 		const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
 		await page.goto(`${ctx.sim.url}/?phone=${phone}&name=Ana%20Pereira`, { waitUntil: 'domcontentloaded' });
 		const t0 = Date.now();

@@ -12,7 +12,8 @@ import { sendConsentScenario } from './send-consent';
 import { sendContactsScenario } from './send-contacts';
 import { sendFaultsScenario } from './send-faults';
 import { sendTypedVariablesScenario } from './send-typed';
-import { auditScenario, followUpScenario, kpiScenario, labScenario, telemedicineScenario } from './services';
+import { kpiReportScenario } from './kpi-report';
+import { auditScenario, followUpScenario, labScenario, telemedicineScenario } from './services';
 import { triggerScenario } from './trigger';
 import { waitlistBackfillScenario } from './waitlist-backfill';
 
@@ -37,6 +38,6 @@ export const scenarios: Scenario[] = [
 	consentFailClosedScenario,
 	flowEndpointScenario,
 	sendFaultsScenario,
-	kpiScenario,
+	kpiReportScenario,
 	auditScenario,
 ];

@@ -1,4 +1,4 @@
-/** Workflows 03 (lab results), 04 (telemedicine handoff), 05 (follow-up + CSAT), 06 (KPI report) and the audit chain. */
+/** Workflows 03 (lab results), 04 (telemedicine handoff), 05 (follow-up + CSAT) and the audit chain (06: kpi-report.ts). */
 import type { WorkflowJson } from '../../stack/n8n';
 import { sleep, waitUntil } from '../../stack/proc';
 import { assert, assertEqual, type Scenario } from '../scenario';
@@ -231,39 +231,6 @@ export const followUpScenario: Scenario = {
 		assert(diaDaConsulta !== visitDay, `pt_BR date "${diaDaConsulta}" differs from the en_US "${visitDay}"`);
 		ctx.log(`en_US survey: "${textOf(surveyEn)}"`);
 		await assertNoFailedExecutions(ctx, [WF.inbox, WF.followUp], since);
-	},
-};
-
-export const kpiScenario: Scenario = {
-	name: 'kpi-report',
-	description:
-		'Workflow 06: summary from the audit log (response time, delivery/read, confirmation, no-show, CSAT) + CSV',
-	requires: { nodes: ['auditLog', 'appointmentSlotLookup'] },
-	async run(ctx) {
-		const result = await callWebhook(ctx, 'clinic-kpi-report', {});
-		const first = Array.isArray(result) ? result[0] : result;
-		const summary = first?.summary ?? first;
-		ctx.log(`KPIs: ${JSON.stringify(summary)}`);
-		assert(summary, `summary returned: ${JSON.stringify(result).slice(0, 300)}`);
-		assert(summary.messagesSent > 0 && summary.messagesReceived > 0, 'counts messages');
-		assert(
-			summary.deliveryRatePct !== null && summary.deliveryRatePct > 0,
-			`delivery rate computed (${summary.deliveryRatePct})`,
-		);
-		assert(summary.medianResponseSeconds !== null, 'response time computed');
-		assert(summary.appointments > 0 && summary.confirmationRatePct !== null, 'confirmation rate computed');
-		const [run] = (await ctx.n8n.waitForExecutions(workflowId(ctx, WF.kpi), 1)).slice(-1);
-		const csv = run.data?.resultData.runData['Report']?.[0]?.data?.main?.[0]?.[0] as any;
-		assert(
-			String(csv?.binary?.data?.fileName ?? '').endsWith('.csv'),
-			`CSV file produced: ${JSON.stringify(csv?.binary ?? null).slice(0, 200)}`,
-		);
-		if (ctx.loaded.nodes.length) {
-			assert(
-				summary.csatAnswers >= 1,
-				`CSAT answers counted (${summary.csatAnswers}); run after follow-up-csat`,
-			);
-		}
 	},
 };
 
