@@ -5,6 +5,7 @@ import { type AuditQuery, type AuditView, queryAuditEntries } from '../../../cor
 import type { ClinicStore } from '../../../core/store/ports';
 import { perItem } from '../../shared/router';
 import { filterFields, readFilters } from './filter-fields';
+import { operationOptions } from '../../shared/operation-options';
 
 const show = { operation: ['query'] };
 const MAX_RETURN_ALL = 100_000;
@@ -28,48 +29,40 @@ export const description: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { ...show, returnAll: [false] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Cursor',
-				name: 'cursor',
-				type: 'string',
-				default: '',
-				description: 'The "nextCursor" of the previous page, to continue where it stopped',
-			},
-			{
-				displayName: 'Include Message Text and Phone',
-				name: 'includeContent',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to decrypt the message text, the patient phone number and the WhatsApp message ID (health data: only for a legitimate request). Off: entries show keyed digests instead.',
-			},
-			{
-				displayName: 'Newest First',
-				name: 'newestFirst',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to list the most recent entries first',
-			},
-			{
-				displayName: 'Output',
-				name: 'output',
-				type: 'options',
-				default: 'entries',
-				options: [
-					{ name: 'One Item per Entry', value: 'entries' },
-					{ name: 'One Item per Page', value: 'page', description: 'Entries plus nextCursor in one item' },
-				],
-			},
-		],
-	},
+	operationOptions(show, [
+		{
+			displayName: 'Cursor',
+			name: 'cursor',
+			type: 'string',
+			default: '',
+			description: 'The "nextCursor" of the previous page, to continue where it stopped',
+		},
+		{
+			displayName: 'Include Message Text and Phone',
+			name: 'includeContent',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to decrypt the message text, the patient phone number and the WhatsApp message ID (health data: only for a legitimate request). Off: entries show keyed digests instead.',
+		},
+		{
+			displayName: 'Newest First',
+			name: 'newestFirst',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to list the most recent entries first',
+		},
+		{
+			displayName: 'Output',
+			name: 'output',
+			type: 'options',
+			default: 'entries',
+			options: [
+				{ name: 'One Item per Entry', value: 'entries' },
+				{ name: 'One Item per Page', value: 'page', description: 'Entries plus nextCursor in one item' },
+			],
+		},
+	]),
 ];
 
 /** One query per input item: one output item per entry, or one per page. */

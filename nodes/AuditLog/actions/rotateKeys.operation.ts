@@ -11,6 +11,7 @@ import type { ClinicStore } from '../../../core/store/ports';
 import { rotatePhiKeys, summarizeRotation } from '../../../core/store/rotate-keys';
 import { auditActor } from '../../shared/audit';
 import { allInputs, failItem } from '../../shared/items';
+import { operationOptions } from '../../shared/operation-options';
 
 const show = { operation: ['rotateKeys'] };
 
@@ -33,25 +34,17 @@ export const description: INodeProperties[] = [
 			'Stops after this many rows so one run stays short. Run the operation again to continue: what was done stays done.',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Rows per Transaction',
-				name: 'batchSize',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 5000 },
-				default: 200,
-				description:
-					'How many rows are rewritten together. Smaller batches hold the database for less time next to running workflows.',
-			},
-		],
-	},
+	operationOptions(show, [
+		{
+			displayName: 'Rows per Transaction',
+			name: 'batchSize',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 5000 },
+			default: 200,
+			description:
+				'How many rows are rewritten together. Smaller batches hold the database for less time next to running workflows.',
+		},
+	]),
 ];
 
 export async function execute(

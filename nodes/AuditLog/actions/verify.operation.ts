@@ -5,6 +5,7 @@ import { AuditChainBrokenError, verifyAuditChain } from '../../../core/audit/ver
 import type { ClinicStore } from '../../../core/store/ports';
 import { settle } from '../../../core/settle';
 import { allInputs, failItem } from '../../shared/items';
+import { operationOptions } from '../../shared/operation-options';
 
 const show = { operation: ['verify'] };
 
@@ -18,31 +19,23 @@ export const description: INodeProperties[] = [
 			'Whether to stop the workflow with an error when the chain is broken (otherwise the result item says valid: false)',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Checkpoint Hash',
-				name: 'checkpointHash',
-				type: 'string',
-				default: '',
-				description: 'The headHash of an earlier Verify, kept outside the database',
-			},
-			{
-				displayName: 'Checkpoint Seq',
-				name: 'checkpointSeq',
-				type: 'number',
-				default: 0,
-				description:
-					'The headSeq of an earlier Verify. With the hash, this also detects deletion of the newest entries.',
-			},
-		],
-	},
+	operationOptions(show, [
+		{
+			displayName: 'Checkpoint Hash',
+			name: 'checkpointHash',
+			type: 'string',
+			default: '',
+			description: 'The headHash of an earlier Verify, kept outside the database',
+		},
+		{
+			displayName: 'Checkpoint Seq',
+			name: 'checkpointSeq',
+			type: 'number',
+			default: 0,
+			description:
+				'The headSeq of an earlier Verify. With the hash, this also detects deletion of the newest entries.',
+		},
+	]),
 ];
 
 export async function execute(

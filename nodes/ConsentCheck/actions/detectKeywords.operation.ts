@@ -30,6 +30,7 @@ import { iso, policyOverridesField } from '../../shared/consent-fields';
 import { failItem } from '../../shared/items';
 import { BUILT_IN_PURPOSE_OPTIONS, defaultCountryField } from './fields';
 import { actorOf, readDefaultCountry, readPurposeList } from './parameters';
+import { operationOptions } from '../../shared/operation-options';
 
 const show = { operation: ['detectKeywords'] };
 const LANGUAGE_OPTIONS = [
@@ -71,145 +72,137 @@ export const description: INodeProperties[] = [
 			'What an opt-in word (START, VOLTAR…) turns back on. Marketing and lab results normally need a specific opt-in (e.g. a template button with payload OPT_IN:marketing), not a generic word.',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Confirmation Texts',
-				name: 'replies',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				default: {},
-				placeholder: 'Add Text',
-				description: 'Replace the built-in confirmation reply for a language and action',
-				options: [
-					{
-						displayName: 'Text',
-						name: 'reply',
-						values: [
-							{
-								displayName: 'Language',
-								name: 'language',
-								type: 'options',
-								options: LANGUAGE_OPTIONS,
-								default: 'pt',
-							},
-							{
-								displayName: 'Action',
-								name: 'action',
-								type: 'options',
-								default: 'opt_out',
-								options: [
-									{ name: 'Opt-Out', value: 'opt_out' },
-									{ name: 'Opt-In', value: 'opt_in' },
-								],
-							},
-							{ displayName: 'Text', name: 'text', type: 'string', typeOptions: { rows: 2 }, default: '' },
-						],
-					},
-				],
-			},
-			{
-				displayName: 'Extra Opt-in Words',
-				name: 'additionalOptIn',
-				type: 'string',
-				default: '',
-				placeholder: 'quero receber',
-				description: 'Comma-separated; the whole message must be the word',
-			},
-			{
-				displayName: 'Extra Opt-Out Words',
-				name: 'additionalOptOut',
-				type: 'string',
-				default: '',
-				placeholder: 'não quero mais, remover',
-				description: 'Comma-separated; matched at the start of short messages',
-			},
-			{
-				displayName: 'Keyword Languages',
-				name: 'languages',
-				type: 'multiOptions',
-				options: LANGUAGE_OPTIONS,
-				default: ['pt', 'es', 'en'],
-				description: 'Which built-in word lists are active',
-			},
-			{
-				displayName: 'Keyword Matching',
-				name: 'keywordOverrides',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				default: {},
-				placeholder: 'Add Rule',
-				description:
-					'Change how one word matches, e.g. CANCELAR → Off if your patients use it to cancel appointments',
-				options: [
-					{
-						displayName: 'Rule',
-						name: 'rule',
-						values: [
-							{ displayName: 'Word', name: 'phrase', type: 'string', default: '', placeholder: 'CANCELAR' },
-							{
-								displayName: 'Match',
-								name: 'match',
-								type: 'options',
-								default: 'exact',
-								options: [
-									{ name: 'Whole Message Only', value: 'exact' },
-									{ name: 'At Start of a Short Message', value: 'leading' },
-									{ name: 'Off', value: 'off' },
-								],
-							},
-						],
-					},
-				],
-			},
-			{
-				displayName: 'Opt-in Button Payloads',
-				name: 'optInPayloads',
-				type: 'string',
-				default: 'OPT_IN',
-				description: 'Comma-separated payloads that mean opt-in; OPT_IN:marketing records that purpose only',
-			},
-			{
-				displayName: 'Opt-Out Button Payloads',
-				name: 'optOutPayloads',
-				type: 'string',
-				default: 'OPT_OUT, STOP',
-				description: 'Comma-separated quick-reply payloads / interactive reply IDs that mean opt-out',
-			},
-			{
-				displayName: 'Record Meta Marketing Stop/Resume',
-				name: 'recordUserPreferences',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether user_preference events (the patient stopped or resumed marketing messages in WhatsApp) are recorded as a marketing opt-out / opt-in',
-			},
-			{
-				displayName: 'Reply Language When Unknown',
-				name: 'defaultLanguage',
-				type: 'options',
-				options: LANGUAGE_OPTIONS,
-				default: 'pt',
-				description:
-					'Language of the confirmation when neither the word (e.g. STOP) nor the phone country tells it',
-			},
-			{
-				displayName: 'Short Message Max Words',
-				name: 'maxWords',
-				type: 'number',
-				default: 4,
-				description: 'A leading keyword counts only in messages of at most this many words',
-			},
-			defaultCountryField,
-			policyOverridesField,
-		],
-	},
+	operationOptions(show, [
+		{
+			displayName: 'Confirmation Texts',
+			name: 'replies',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			default: {},
+			placeholder: 'Add Text',
+			description: 'Replace the built-in confirmation reply for a language and action',
+			options: [
+				{
+					displayName: 'Text',
+					name: 'reply',
+					values: [
+						{
+							displayName: 'Language',
+							name: 'language',
+							type: 'options',
+							options: LANGUAGE_OPTIONS,
+							default: 'pt',
+						},
+						{
+							displayName: 'Action',
+							name: 'action',
+							type: 'options',
+							default: 'opt_out',
+							options: [
+								{ name: 'Opt-Out', value: 'opt_out' },
+								{ name: 'Opt-In', value: 'opt_in' },
+							],
+						},
+						{ displayName: 'Text', name: 'text', type: 'string', typeOptions: { rows: 2 }, default: '' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Extra Opt-in Words',
+			name: 'additionalOptIn',
+			type: 'string',
+			default: '',
+			placeholder: 'quero receber',
+			description: 'Comma-separated; the whole message must be the word',
+		},
+		{
+			displayName: 'Extra Opt-Out Words',
+			name: 'additionalOptOut',
+			type: 'string',
+			default: '',
+			placeholder: 'não quero mais, remover',
+			description: 'Comma-separated; matched at the start of short messages',
+		},
+		{
+			displayName: 'Keyword Languages',
+			name: 'languages',
+			type: 'multiOptions',
+			options: LANGUAGE_OPTIONS,
+			default: ['pt', 'es', 'en'],
+			description: 'Which built-in word lists are active',
+		},
+		{
+			displayName: 'Keyword Matching',
+			name: 'keywordOverrides',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			default: {},
+			placeholder: 'Add Rule',
+			description:
+				'Change how one word matches, e.g. CANCELAR → Off if your patients use it to cancel appointments',
+			options: [
+				{
+					displayName: 'Rule',
+					name: 'rule',
+					values: [
+						{ displayName: 'Word', name: 'phrase', type: 'string', default: '', placeholder: 'CANCELAR' },
+						{
+							displayName: 'Match',
+							name: 'match',
+							type: 'options',
+							default: 'exact',
+							options: [
+								{ name: 'Whole Message Only', value: 'exact' },
+								{ name: 'At Start of a Short Message', value: 'leading' },
+								{ name: 'Off', value: 'off' },
+							],
+						},
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Opt-in Button Payloads',
+			name: 'optInPayloads',
+			type: 'string',
+			default: 'OPT_IN',
+			description: 'Comma-separated payloads that mean opt-in; OPT_IN:marketing records that purpose only',
+		},
+		{
+			displayName: 'Opt-Out Button Payloads',
+			name: 'optOutPayloads',
+			type: 'string',
+			default: 'OPT_OUT, STOP',
+			description: 'Comma-separated quick-reply payloads / interactive reply IDs that mean opt-out',
+		},
+		{
+			displayName: 'Record Meta Marketing Stop/Resume',
+			name: 'recordUserPreferences',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether user_preference events (the patient stopped or resumed marketing messages in WhatsApp) are recorded as a marketing opt-out / opt-in',
+		},
+		{
+			displayName: 'Reply Language When Unknown',
+			name: 'defaultLanguage',
+			type: 'options',
+			options: LANGUAGE_OPTIONS,
+			default: 'pt',
+			description:
+				'Language of the confirmation when neither the word (e.g. STOP) nor the phone country tells it',
+		},
+		{
+			displayName: 'Short Message Max Words',
+			name: 'maxWords',
+			type: 'number',
+			default: 4,
+			description: 'A leading keyword counts only in messages of at most this many words',
+		},
+		defaultCountryField,
+		policyOverridesField,
+	]),
 ];
 
 interface Pending {

@@ -7,6 +7,7 @@ import type { ConsentService } from '../../../core/consent/service';
 import { iso, policyOverridesField } from '../../shared/consent-fields';
 import { defaultCountryField, recipientFields } from './fields';
 import { readIdentity } from './parameters';
+import { operationOptions } from '../../shared/operation-options';
 
 const show = { operation: ['getHistory'] };
 
@@ -28,26 +29,18 @@ export const description: INodeProperties[] = [
 		],
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Include Evidence Text',
-				name: 'includeEvidenceText',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to include the text shown to or sent by the patient (health data: only for a legitimate request, e.g. proof of consent)',
-			},
-			defaultCountryField,
-			policyOverridesField,
-		],
-	},
+	operationOptions(show, [
+		{
+			displayName: 'Include Evidence Text',
+			name: 'includeEvidenceText',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to include the text shown to or sent by the patient (health data: only for a legitimate request, e.g. proof of consent)',
+		},
+		defaultCountryField,
+		policyOverridesField,
+	]),
 ];
 
 /** One patient's timeline (events, current state per purpose) and/or FHIR Consent Bundle. */
