@@ -18,6 +18,11 @@ import { readFlowPrivateKey, testFlowKey } from '../shared/flow-key';
  * The data endpoint of WhatsApp Flows: verifies Meta's signature, decrypts the request, answers health checks and
  * client error notifications itself, and starts the workflow with one item per screen request; WhatsApp Flow →
  * Respond sends the encrypted next screen (responseNode mode).
+ *
+ * No actions/router.ts with `createRouter`: like the WhatsApp Clinic Trigger (its actions/router.ts says why in
+ * full), a webhook trigger has no `execute()`, no input items and no operation parameter; n8n calls `webhook()`,
+ * which must answer Meta with a deliberate HTTP status instead of throwing. Its one webhook goes straight to
+ * actions/endpoint.ts.
  */
 export class WhatsAppFlowTrigger implements INodeType {
 	description: INodeTypeDescription = {
