@@ -122,7 +122,10 @@ export const waitlistBackfillScenario: Scenario = {
 
 		// Carla taps Cancel on her reminder: workflow 01 cancels; its Cancel output goes to workflow 08.
 		const answer = await carla.tapQuickReply(`CANCEL:${appointment.id}`, 'Cancelar');
-		assert(/cancelled/i.test(textOf(answer[0])), `cancel answered: "${textOf(answer[0])}"`);
+		assert(
+			/consulta foi cancelada/i.test(textOf(answer[0])),
+			`cancel answered in pt_BR: "${textOf(answer[0])}"`,
+		);
 		const cancelled = await cancelOutput(ctx, appointment.id);
 		assertEqual(cancelled.cancelled, true, 'Cancel output');
 		const offersBefore = (await ctx.n8n.executions({ workflowId: waitlistId })).length;
