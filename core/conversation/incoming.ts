@@ -2,7 +2,8 @@
  * The message a WhatsApp Clinic Trigger item carries, as the conversation reads it (after Consent Check · Detect
  * Keywords, whose `consentKeyword` says a recorded opt-out / opt-in). A tapped button or list row is not typed
  * text: its caption is ignored, only its payload / id counts. Items that are not messages (statuses…) and messages
- * written in a care team group (`groupId`: for the care team, workflow 07, not for the bot) give null.
+ * written in a care team group (`groupId`: for the care team, workflow 07, not for the bot) give null, except an
+ * opt-out / opt-in recorded from one (STOP / PARAR in a group): its confirmation goes to the writer, one to one.
  */
 import type { IncomingMessage } from './types';
 
@@ -13,7 +14,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 
 export function incomingMessage(json: Json): IncomingMessage | null {
 	if (json.event !== undefined && json.event !== 'message') return null;
-	if (str(json.groupId)) return null;
+	if (str(json.groupId) && !obj(json.consentKeyword)) return null;
 	const button = obj(json.button);
 	const interactive = obj(json.interactive);
 	const listId = str(obj(interactive?.listReply)?.id);

@@ -1,6 +1,69 @@
 /** 04 · Telemedicine handoff (staff desk): handoffs and messages from 01, staff replies, closing a handoff. */
-import { Flow, X } from './flow';
-import { audit, patientLanguage, sendText, setConversation, webhook } from './nodes';
+import { CRED, Flow, PKG, X, type Position } from './flow';
+import { audit, patientLanguage, sendText, setConversation, switchNode, webhook } from './nodes';
+
+/** A text in the patient's language (the staff desk body's `language`), Portuguese by default. */
+const inLanguage = (texts: { pt_BR: string; es: string; en: string }) =>
+	`={{ (${JSON.stringify(texts)})[$('Staff desk').item.json.body.language] || ${JSON.stringify(texts.pt_BR)} }}`;
+
+/** WhatsApp Calling (a send: consent checked for telemedicine, audited); a refusal must not stop the desk. */
+const calling = (f: Flow, name: string, position: Position, parameters: Record<string, unknown>) =>
+	f.add(
+		name,
+		`${PKG}.whatsAppCalling`,
+		1,
+		position,
+		{
+			recipient: `={{ $('Staff desk').item.json.body.patient }}`,
+			...parameters,
+			requireConsent: 'telemedicine',
+			auditToStore: true,
+			auditPurpose: 'telemedicine',
+			options: {},
+		},
+		{ credentials: { ...CRED.whatsApp, ...CRED.store }, onError: 'continueRegularOutput' },
+	);
+
+/**
+ * "Call me": a new handoff also asks the patient for permission to call them; when they allow it (their answer comes
+ * back through 01 as a message with callPermission "accept"), staff are told and the patient gets a call button.
+ */
+function callMe(f: Flow, desk: string): void {
+	const y = -120;
+	const which = switchNode(
+		f,
+		'Call me?',
+		[X(1), y],
+		`$json.body.kind === 'handoff' ? 0 : $json.body.callPermission === 'accept' ? 1 : 2`,
+		3,
+	);
+	const ask = calling(f, 'Ask permission to call', [X(2), y - 140], {
+		operation: 'sendPermissionRequest',
+		permissionBody: inLanguage({
+			pt_BR:
+				'Quer que a enfermagem ligue para você pelo WhatsApp? Toque em Permitir e ligaremos em seguida (você também pode continuar escrevendo aqui).',
+			es: '¿Quiere que enfermería le llame por WhatsApp? Toque Permitir y le llamaremos enseguida (también puede seguir escribiendo aquí).',
+			en: 'Would you like the nurse to call you on WhatsApp? Tap Allow and we will call you shortly (you can also keep writing here).',
+		}),
+	});
+	const told = f.add('Tell staff: patient can be called', 'n8n-nodes-base.noOp', 1, [X(2), y + 60], {});
+	const button = calling(f, 'Send call button', [X(3), y + 60], {
+		operation: 'sendCallButton',
+		callButtonBody: inLanguage({
+			pt_BR:
+				'A enfermagem pode falar com você agora: toque no botão para ligar para a clínica pelo WhatsApp.',
+			es: 'Enfermería puede hablar con usted ahora: toque el botón para llamar a la clínica por WhatsApp.',
+			en: 'The nurse can talk to you now: tap the button to call the clinic on WhatsApp.',
+		}),
+		buttonText: inLanguage({ pt_BR: 'Ligar p/ enfermagem', es: 'Llamar a enfermería', en: 'Call the nurse' }),
+		ttlMinutes: 240,
+		payload: 'telemedicine-handoff',
+	});
+	f.connect(desk, which);
+	f.connect(which, ask, 0);
+	f.connect(which, told, 1);
+	f.chain(told, button);
+}
 
 export function telemedicine(): Flow {
 	const f = new Flow('04 · Telemedicine handoff (staff desk)', 'wac-telemedicine');
@@ -12,6 +75,7 @@ export function telemedicine(): Flow {
 			'- **Staff desk** receives each handoff and message (with the conversation context and the patient’s language). Replace *Notify staff* by your Slack / Teams / e-mail node.',
 			'- **Staff reply** (POST `{ "patient": "5511…", "text": "…" }`) sends the nurse\'s answer to the patient ("Enfermagem: …" in the patient’s language).',
 			'- **Close handoff** (POST `{ "patient": "5511…" }`) gives the patient back to the bot.',
+			'- **Call me**: each new handoff also asks the patient for permission to call them on WhatsApp; when they allow it, *Tell staff: patient can be called* runs (put your notification there; call them from your WebRTC/SIP phone with WhatsApp Calling · Start Call) and the patient gets a call button to call the nurse.',
 			'Everything is written to the audit log.',
 		].join('\n'),
 		[-640, -80],
@@ -31,6 +95,7 @@ export function telemedicine(): Flow {
 		},
 	});
 	f.chain(desk, notify, auditDesk);
+	callMe(f, desk);
 
 	const replyHook = webhook(f, 'Staff reply', [X(0), 460], 'clinic-staff-reply');
 	const answerText = patientLanguage(f, 'Staff answer text', [X(1), 460], '$json.body.patient', {

@@ -50,7 +50,7 @@ export function inbox(): Flow {
 		[X(0), INTAKE_Y],
 		{
 			webhookRegistration: 'manual',
-			events: ['message', 'status.delivered', 'status.read', 'status.failed'],
+			events: ['message', 'status.delivered', 'status.read', 'status.failed', 'call'],
 			phoneNumberIds: '',
 			options: {},
 		},
@@ -59,9 +59,14 @@ export function inbox(): Flow {
 	const kind = switchNode(f, 'Message or status?', [X(1), INTAKE_Y], `$json.event === 'message' ? 0 : 1`, 2);
 	f.connect(trigger, kind);
 
-	const auditStatus = audit(f, 'Audit delivery status', [X(2), INTAKE_Y + 200], 'delivery-status', {
-		includeContent: false,
-	});
+	// Statuses, and calls: who called, when, how long, answered or missed (core/whatsapp/calling-audit.ts).
+	const auditStatus = audit(
+		f,
+		'Audit delivery status',
+		[X(2), INTAKE_Y + 200],
+		`={{ $json.event === 'call' ? 'call' : 'delivery-status' }}`,
+		{ includeContent: false },
+	);
 	f.connect(kind, auditStatus, 1);
 
 	const auditIn = audit(f, 'Audit patient message', [X(2), INTAKE_Y - 200], 'patient-message');

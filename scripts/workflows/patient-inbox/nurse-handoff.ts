@@ -28,7 +28,8 @@ export function nurseHandoffBranch(b: InboxBranch): void {
 		url: '={{ $json.staffDeskUrl }}',
 		sendBody: true,
 		specifyBody: 'json',
-		jsonBody: `={{ JSON.stringify({ kind: $json.handoff === 'new' ? 'handoff' : 'message', patient: $json.patient, name: $json.profileName, topic: $json.topic, videoLink: $json.videoLink, language: $json.language }) }}`,
+		// callPermission: the patient's answer to the nurse's call permission request (workflow 04's "Call me").
+		jsonBody: `={{ JSON.stringify({ kind: $json.handoff === 'new' ? 'handoff' : 'message', patient: $json.patient, name: $json.profileName, topic: $json.topic, videoLink: $json.videoLink, language: $json.language, callPermission: (($('Opt-out words').item.json.interactive || {}).callPermissionReply || {}).response || null }) }}`,
 		options: {},
 	});
 	const handoffKind = switchNode(

@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario';
 import { bookingScenario } from './booking';
+import { callMeScenario } from './call-me';
 import { chatPageScenario } from './chat-page';
 import { consentFailClosedScenario } from './consent-fail-closed';
 import { flowEndpointScenario } from './flow-endpoint';
@@ -31,6 +32,7 @@ export const scenarios: Scenario[] = [
 	followUpScenario,
 	chatPageScenario,
 	groupCareTeamScenario,
+	callMeScenario,
 	...sendScenarios,
 	sendContactsScenario,
 	sendTypedVariablesScenario,

@@ -5,6 +5,7 @@
  * participant.
  */
 import { detectAuditEntry } from '../../../core/audit/detect';
+import { incomingMessage } from '../../../core/conversation/incoming';
 import {
 	extractInbound,
 	keywordChange,
@@ -68,6 +69,15 @@ describe('group messages', () => {
 		expect(change.replyTo).toBe('+5511911110002');
 		expect(change.language).toBe('pt');
 		expect(change.evidence.sourceMessageId).toBe('wamid.GROUP1');
+	});
+
+	it('the bot ignores group messages, except to confirm an opt-out recorded from one (to its writer)', () => {
+		expect(incomingMessage({ ...groupMessage, text: 'Hello team' })).toBeNull();
+		const optOut = incomingMessage({
+			...groupMessage,
+			consentKeyword: { action: 'opt_out', language: 'pt', replyTo: '+5511911110002' },
+		});
+		expect(optOut?.consent).toEqual({ action: 'opt_out', language: 'pt', replyTo: '+5511911110002' });
 	});
 
 	it('the audit entry of a group message names the group; a group status names the participant', () => {

@@ -1,0 +1,179 @@
+/**
+ * Issue 16 part 2 end to end in real n8n: workflow 04's "Call me". A patient asks for a nurse (01 → 04); 04 asks for
+ * call permission; the patient taps "Allow calls" on the simulator's chat page (headless Chromium); the permission
+ * reply reaches workflow 04 through 01 (staff told, the patient gets a call button); the patient taps the call
+ * button: the `calls` webhook (connect with an SDP offer) reaches 01's trigger as a typed `call` item; hanging up
+ * (nobody answered) gives a terminate item; the audit log holds call_permission.granted, call.incoming and call.missed
+ * for the patient.
+ */
+import { existsSync } from 'node:fs';
+
+import { chromium, type Browser } from 'playwright-core';
+
+import type { WorkflowJson } from '../../stack/n8n';
+import { waitUntil } from '../../stack/proc';
+import { assert, assertEqual, type Scenario } from '../scenario';
+import { Patient } from './patient';
+import {
+	T,
+	WF,
+	assertNoFailedExecutions,
+	callWebhook,
+	nodeOutput,
+	nodeRan,
+	patientPhone,
+	useWorkflow,
+	workflowId,
+} from './util';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Webhook → Audit Log · Query (one page) for a patient and an event. */
+function auditQuery(): WorkflowJson {
+	return {
+		name: 'E2E audit of calls',
+		nodes: [
+			{
+				name: 'Query calls',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: 'e2e-call-audit-0000-0000-000000000001',
+				parameters: { httpMethod: 'POST', path: 'e2e-call-audit', responseMode: 'lastNode', options: {} },
+			},
+			{
+				name: 'Audit entries',
+				type: T('auditLog'),
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: {
+					operation: 'query',
+					filters: { patientPhone: '={{ $json.body.patient }}', event: '={{ $json.body.event }}' },
+					returnAll: false,
+					limit: 50,
+					options: { output: 'page' },
+				},
+				credentials: { clinicStoreApi: { name: 'Clinic Store (SQLite)' } },
+			},
+		],
+		connections: { 'Query calls': { main: [[{ node: 'Audit entries', type: 'main', index: 0 }]] } },
+	};
+}
+
+export const callMeScenario: Scenario = {
+	name: 'call-me',
+	description:
+		'Workflow 04 "Call me": permission request, the patient allows calls on the chat page → reaches 04 (call button sent), the patient calls → typed call webhook in 01, audited (granted, incoming, missed)',
+	requires: { nodes: ['whatsAppCalling', 'whatsAppClinicTrigger', 'auditLog'] },
+	async run(ctx) {
+		assert(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install -y chromium`);
+		const since = Date.now();
+		const inbox = workflowId(ctx, WF.inbox);
+		const desk = workflowId(ctx, WF.telemedicine);
+		const lia = new Patient(ctx, patientPhone(), 'Lia Moreira');
+
+		// 1. The patient asks for a nurse: 04 asks for call permission.
+		await lia.say('Olá');
+		await lia.tapButton('NURSE', 'Falar com a enfermagem');
+		const [request] = await waitUntil(
+			'call permission request',
+			async () => {
+				const found = (await lia.messages()).filter(
+					(m) => m.request?.interactive?.type === 'call_permission_request',
+				);
+				return found.length ? found : undefined;
+			},
+			30_000,
+		);
+		ctx.log(`permission request: "${String(request.request.interactive.body.text).slice(0, 60)}…"`);
+
+		// 2. The patient allows calls on the chat page.
+		const browser: Browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
+		});
+		ctx.defer(async () => await browser.close());
+		const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+		page.on('pageerror', (e) => ctx.log(`chat page error: ${e.message}`));
+		await page.goto(`${ctx.sim.url}/?phone=${lia.phone}&name=Lia%20Moreira`, {
+			waitUntil: 'domcontentloaded',
+		});
+		await page
+			.locator('[data-testid="clinic-message"]')
+			.first()
+			.waitFor({ timeout: 45_000 })
+			.catch(async () => ctx.log(`chat page: ${(await page.locator('body').innerText()).slice(0, 400)}`));
+		await page.locator('button[data-kind="call-permission-accept"]').last().click({ timeout: 45_000 });
+
+		// 3. The answer reaches workflow 04: staff told, call button sent.
+		const granted = await waitUntil(
+			'workflow 04 gets the permission',
+			async () => {
+				const runs = await ctx.n8n.executions({ workflowId: desk, includeData: true });
+				return runs.find(
+					(e) =>
+						nodeOutput(e, 'Staff desk')[0]?.body?.callPermission === 'accept' &&
+						nodeOutput(e, 'Staff desk')[0]?.body?.patient === lia.phone,
+				);
+			},
+			45_000,
+		);
+		assert(nodeRan(granted, 'Tell staff: patient can be called'), 'staff told the patient can be called');
+		const button = await waitUntil(
+			'call button',
+			async () =>
+				(await lia.messages()).find((m) => m.request?.interactive?.type === 'voice_call') ?? undefined,
+			30_000,
+		);
+		ctx.log(`call button: "${button.request.interactive.action.parameters.display_text}"`);
+
+		// 4. The patient taps the call button: a typed call item in 01.
+		await page.locator('button[data-kind="voice-call"]').last().click({ timeout: 45_000 });
+		await page.locator('[data-testid="call-state"]').waitFor({ timeout: 45_000 });
+		const callItem = await waitUntil(
+			'typed call item in workflow 01',
+			async () => {
+				const runs = await ctx.n8n.executions({ workflowId: inbox, includeData: true });
+				return runs
+					.flatMap((e) => nodeOutput(e, 'WhatsApp Clinic Trigger'))
+					.find((i) => i.event === 'call' && i.callEvent === 'connect' && i.from === lia.phone);
+			},
+			45_000,
+		);
+		assertEqual(
+			[callItem.direction, callItem.from, callItem.sdpType],
+			['USER_INITIATED', lia.phone, 'offer'],
+			'typed call item (direction, from, sdpType)',
+		);
+		assert(/^v=0\r\n/.test(String(callItem.sdp)), 'the SDP offer is passed through');
+		assert(/^wacid\./.test(String(callItem.callId)), `call ID: ${callItem.callId}`);
+
+		// 5. Nobody answers; the patient hangs up: a missed call.
+		await page.locator('button[data-kind="hang-up"]').click();
+		await waitUntil(
+			'terminate item in workflow 01',
+			async () => {
+				const runs = await ctx.n8n.executions({ workflowId: inbox, includeData: true });
+				return runs
+					.flatMap((e) => nodeOutput(e, 'WhatsApp Clinic Trigger'))
+					.find((i) => i.callId === callItem.callId && i.callEvent === 'terminate');
+			},
+			30_000,
+		);
+
+		// 6. The audit log has the permission, the call and that it was missed.
+		await useWorkflow(ctx, auditQuery());
+		for (const event of ['call_permission.granted', 'call.incoming', 'call.missed']) {
+			const page1 = await waitUntil(
+				`audit entry ${event}`,
+				async () => {
+					const r = await callWebhook(ctx, 'e2e-call-audit', { patient: `+${lia.phone}`, event });
+					return Number(r.count) > 0 ? r : undefined;
+				},
+				20_000,
+			);
+			ctx.log(`audit ${event}: ${JSON.stringify(page1.entries[0].details)}`);
+		}
+		await assertNoFailedExecutions(ctx, [WF.inbox, WF.telemedicine], since);
+	},
+};
