@@ -22,27 +22,12 @@ import type { SimContext } from './context';
 import { defaultPhone } from './context';
 import type { ControlResponse } from './control-routes';
 import { Errors, GraphError } from './errors';
-import { isRecord, parseJson } from './http-util';
+import { jsonObject, personOf } from './request-body';
 import type { SimUser } from './state';
-import { BSUID_PATTERN, newWamid } from './state';
+import { newWamid } from './state';
 import { displayDigits } from './webhook-sender';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-function personOf(ctx: SimContext, b: Record<string, unknown>): SimUser {
-	const from = typeof b.from === 'string' ? b.from.replace(/[\s\-().+]/g, '') : undefined;
-	const userId = typeof b.userId === 'string' ? b.userId.trim() : undefined;
-	if (from && !/^\d{7,15}$/.test(from))
-		throw Errors.invalidParameter('from must be a phone number with 7 to 15 digits');
-	if (userId && !BSUID_PATTERN.test(userId))
-		throw Errors.invalidParameter('userId must look like BR.1234567890');
-	if (!from && !userId) throw Errors.requiredParameter('from or userId');
-	return ctx.state.upsertUser({
-		waId: from,
-		userId,
-		name: typeof b.name === 'string' && b.name ? b.name : undefined,
-	}).user;
-}
 
 /** The patient's answer: a `call_permission_reply` message webhook; a grant lasts 7 days. */
 async function answerPermission(
@@ -155,17 +140,6 @@ function view(call: SimCall): Record<string, unknown> {
 	};
 }
 
-function jsonBody(body: Buffer): Record<string, unknown> {
-	let parsed: unknown;
-	try {
-		parsed = parseJson(body);
-	} catch {
-		throw Errors.invalidParameter('The request body is not valid JSON.');
-	}
-	if (!isRecord(parsed)) throw Errors.invalidParameter('The request body must be a JSON object.');
-	return parsed;
-}
-
 /** The call control routes; undefined for any other path. */
 export async function handleCallingControl(
 	ctx: SimContext,
@@ -183,11 +157,11 @@ export async function handleCallingControl(
 			});
 		}
 		case 'POST /_sim/calls/permission':
-			return ok(await answerPermission(ctx, jsonBody(body)));
+			return ok(await answerPermission(ctx, jsonObject(body)));
 		case 'POST /_sim/calls/start':
-			return ok(startCall(ctx, jsonBody(body)));
+			return ok(startCall(ctx, jsonObject(body)));
 		case 'POST /_sim/calls/answer': {
-			const b = jsonBody(body);
+			const b = jsonObject(body);
 			const { call, user } = callOf(ctx, b);
 			if (call.direction !== 'BUSINESS_INITIATED' || call.state !== 'ringing')
 				throw Errors.invalidParameter('Only a ringing call from the clinic can be answered here.');
@@ -203,7 +177,7 @@ export async function handleCallingControl(
 			return ok(view(call));
 		}
 		case 'POST /_sim/calls/hangup': {
-			const { call, user } = callOf(ctx, jsonBody(body));
+			const { call, user } = callOf(ctx, jsonObject(body));
 			endCall(ctx, call, user);
 			return ok(view(call));
 		}

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { SimContext } from './context';
 import { findPhone } from './context';
+import { sendFieldWebhook } from './field-webhook';
 import type { SimState, SimUser } from './state';
 import { displayDigits } from './webhook-sender';
 
@@ -149,29 +150,7 @@ export function sendCallWebhook(
 	value: { calls?: Array<Record<string, unknown>>; statuses?: Array<Record<string, unknown>> },
 	eventId: string,
 ): void {
-	const phone = findPhone(ctx, phoneNumberId);
-	const target = phone && ctx.sender.resolveTarget(phone.id);
-	if (!phone || !target) return;
-	const body = {
-		object: 'whatsapp_business_account',
-		entry: [
-			{
-				id: ctx.options.wabaId,
-				changes: [
-					{
-						field: 'calls',
-						value: {
-							messaging_product: 'whatsapp',
-							metadata: { display_phone_number: displayDigits(phone), phone_number_id: phone.id },
-							contacts: [contactOf(user)],
-							...value,
-						},
-					},
-				],
-			},
-		],
-	};
-	ctx.sender.deliver('calls', target.url, Buffer.from(JSON.stringify(body)), [eventId]);
+	sendFieldWebhook(ctx, phoneNumberId, 'calls', 'calls', { contacts: [contactOf(user)], ...value }, eventId);
 }
 
 const seconds = (ms: number) => String(Math.floor(ms / 1000));
@@ -184,6 +163,26 @@ function ends(ctx: SimContext, call: SimCall, user: SimUser): { from: string; to
 	return call.direction === 'USER_INITIATED'
 		? { from: patient, to: business }
 		: { from: business, to: patient };
+}
+
+/** One `value.calls[]` entry of this call: its ends, the event, and what the call carries (button payload, callback data). */
+function callEntry(
+	ctx: SimContext,
+	call: SimCall,
+	user: SimUser,
+	event: 'connect' | 'terminate',
+	extra: Record<string, unknown>,
+): Record<string, unknown> {
+	return {
+		id: call.id,
+		...ends(ctx, call, user),
+		event,
+		direction: call.direction,
+		timestamp: seconds(ctx.clock.now()),
+		...extra,
+		...(call.ctaPayload ? { cta_payload: call.ctaPayload } : {}),
+		...(call.bizOpaqueCallbackData ? { biz_opaque_callback_data: call.bizOpaqueCallbackData } : {}),
+	};
 }
 
 /** connect webhook: the user's SDP offer (their call) or answer (they took the clinic's call). */
@@ -199,16 +198,7 @@ export function sendConnect(
 		user,
 		{
 			calls: [
-				{
-					id: call.id,
-					...ends(ctx, call, user),
-					event: 'connect',
-					timestamp: seconds(ctx.clock.now()),
-					direction: call.direction,
-					session: { sdp_type: sdpType, sdp: fakeSdp(sdpType) },
-					...(call.ctaPayload ? { cta_payload: call.ctaPayload } : {}),
-					...(call.bizOpaqueCallbackData ? { biz_opaque_callback_data: call.bizOpaqueCallbackData } : {}),
-				},
+				callEntry(ctx, call, user, 'connect', { session: { sdp_type: sdpType, sdp: fakeSdp(sdpType) } }),
 			],
 		},
 		`${call.id}:connect:${sdpType}`,
@@ -250,12 +240,7 @@ export function endCall(ctx: SimContext, call: SimCall, user: SimUser): void {
 		user,
 		{
 			calls: [
-				{
-					id: call.id,
-					...ends(ctx, call, user),
-					event: 'terminate',
-					direction: call.direction,
-					timestamp: seconds(now),
+				callEntry(ctx, call, user, 'terminate', {
 					status: talked ? 'COMPLETED' : 'FAILED',
 					...(talked
 						? {
@@ -264,9 +249,7 @@ export function endCall(ctx: SimContext, call: SimCall, user: SimUser): void {
 								duration: Math.max(1, Math.round((now - (call.acceptedAt as number)) / 1000)),
 							}
 						: {}),
-					...(call.ctaPayload ? { cta_payload: call.ctaPayload } : {}),
-					...(call.bizOpaqueCallbackData ? { biz_opaque_callback_data: call.bizOpaqueCallbackData } : {}),
-				},
+				}),
 			],
 		},
 		`${call.id}:terminate`,

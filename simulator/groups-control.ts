@@ -23,24 +23,8 @@ import {
 	userKeyOf,
 	type SimGroup,
 } from './groups';
-import { isRecord, parseJson } from './http-util';
+import { jsonObject, personOf } from './request-body';
 import type { SimUser } from './state';
-import { BSUID_PATTERN } from './state';
-
-function personOf(ctx: SimContext, b: Record<string, unknown>): SimUser {
-	const from = typeof b.from === 'string' ? b.from.replace(/[\s\-().+]/g, '') : undefined;
-	const userId = typeof b.userId === 'string' ? b.userId.trim() : undefined;
-	if (from && !/^\d{7,15}$/.test(from))
-		throw Errors.invalidParameter('from must be a phone number with 7 to 15 digits');
-	if (userId && !BSUID_PATTERN.test(userId))
-		throw Errors.invalidParameter('userId must look like BR.1234567890');
-	if (!from && !userId) throw Errors.requiredParameter('from or userId');
-	return ctx.state.upsertUser({
-		waId: from,
-		userId,
-		name: typeof b.name === 'string' && b.name ? b.name : undefined,
-	}).user;
-}
 
 function isMember(g: SimGroup, user: SimUser): boolean {
 	return g.participants.has(userKeyOf(user));
@@ -154,17 +138,6 @@ function conversation(ctx: SimContext, groupId: string): Array<Record<string, un
 		.map((m) => ({ ...m, at: new Date(m.at).toISOString() }));
 }
 
-function jsonBody(body: Buffer): Record<string, unknown> {
-	let parsed: unknown;
-	try {
-		parsed = parseJson(body);
-	} catch {
-		throw Errors.invalidParameter('The request body is not valid JSON.');
-	}
-	if (!isRecord(parsed)) throw Errors.invalidParameter('The request body must be a JSON object.');
-	return parsed;
-}
-
 /** The group control routes; undefined for any other path. */
 export function handleGroupsControl(
 	ctx: SimContext,
@@ -196,9 +169,9 @@ export function handleGroupsControl(
 			return ok({ data: conversation(ctx, group) });
 		}
 		case 'POST /_sim/groups/join':
-			return ok(join(ctx, jsonBody(body)));
+			return ok(join(ctx, jsonObject(body)));
 		case 'POST /_sim/groups/leave':
-			return ok(leave(ctx, jsonBody(body)));
+			return ok(leave(ctx, jsonObject(body)));
 	}
 	return undefined;
 }

@@ -10,12 +10,11 @@
 import { randomBytes } from 'node:crypto';
 
 import type { SimContext } from './context';
-import { findPhone } from './context';
 import { Errors, GraphError } from './errors';
 import type { GraphRequest } from './graph-routes';
-import { isRecord, parseJson } from './http-util';
+import { sendFieldWebhook } from './field-webhook';
+import { jsonObject } from './request-body';
 import type { SimState, SimUser } from './state';
-import { displayDigits } from './webhook-sender';
 
 export const MAX_PARTICIPANTS = 8;
 export const MAX_GROUPS_PER_NUMBER = 10_000;
@@ -95,41 +94,19 @@ export function sendGroupWebhook(
 	field: string,
 	update: Record<string, unknown>,
 ): void {
-	const phone = findPhone(ctx, phoneNumberId);
-	const target = phone && ctx.sender.resolveTarget(phone.id);
-	if (!phone || !target) return;
-	const body = {
-		object: 'whatsapp_business_account',
-		entry: [
-			{
-				id: ctx.options.wabaId,
-				changes: [
-					{
-						field,
-						value: {
-							messaging_product: 'whatsapp',
-							metadata: { display_phone_number: displayDigits(phone), phone_number_id: phone.id },
-							groups: [{ timestamp: String(Math.floor(ctx.clock.now() / 1000)), ...update }],
-						},
-					},
-				],
-			},
-		],
-	};
 	const eventId = `${field}:${String(update.group_id ?? '')}:${String(update.type ?? '')}:${Date.now()}`;
-	ctx.sender.deliver('groups', target.url, Buffer.from(JSON.stringify(body)), [eventId]);
+	sendFieldWebhook(
+		ctx,
+		phoneNumberId,
+		field,
+		'groups',
+		{ groups: [{ timestamp: String(Math.floor(ctx.clock.now() / 1000)), ...update }] },
+		eventId,
+	);
 }
 
 export function bodyOf(req: GraphRequest): Record<string, unknown> {
-	if (!req.body.length) return {};
-	let parsed: unknown;
-	try {
-		parsed = parseJson(req.body);
-	} catch {
-		throw Errors.invalidParameter('The request body is not valid JSON.');
-	}
-	if (!isRecord(parsed)) throw Errors.invalidParameter('The request body must be a JSON object.');
-	return parsed;
+	return jsonObject(req.body, true);
 }
 
 export function requireMessagingProduct(p: Record<string, unknown>): void {

@@ -86,39 +86,33 @@ export function parseGroupId(raw: unknown, field = 'Group ID'): string {
 	return value;
 }
 
-export function parseGroupSubject(raw: unknown, field = 'Subject'): string {
+/** Trimmed text of at most `max` characters (Meta counts characters, not bytes), or undefined when empty. */
+function limitedText(raw: unknown, field: string, max: number): string | undefined {
 	const value = typeof raw === 'string' ? raw.trim() : '';
+	if (!value) return undefined;
+	const length = [...value].length;
+	if (length > max)
+		throw new ClinicError(`${field} is ${length} characters; WhatsApp allows ${max}`, {
+			code: 'invalid_input',
+			field,
+			hint: `Shorten it to at most ${max} characters (Meta Groups API limit).`,
+		});
+	return value;
+}
+
+export function parseGroupSubject(raw: unknown, field = 'Subject'): string {
+	const value = limitedText(raw, field, MAX_GROUP_SUBJECT);
 	if (!value)
 		throw new ClinicError(`${field} is empty`, {
 			code: 'invalid_input',
 			field,
 			hint: 'Give the group a name the participants will see, e.g. "Care team · Maria S.". Avoid diagnoses in it.',
 		});
-	if ([...value].length > MAX_GROUP_SUBJECT)
-		throw new ClinicError(
-			`${field} is ${[...value].length} characters; WhatsApp allows ${MAX_GROUP_SUBJECT}`,
-			{
-				code: 'invalid_input',
-				field,
-				hint: `Shorten it to at most ${MAX_GROUP_SUBJECT} characters (Meta Groups API limit).`,
-			},
-		);
 	return value;
 }
 
 export function parseGroupDescription(raw: unknown, field = 'Description'): string | undefined {
-	const value = typeof raw === 'string' ? raw.trim() : '';
-	if (!value) return undefined;
-	if ([...value].length > MAX_GROUP_DESCRIPTION)
-		throw new ClinicError(
-			`${field} is ${[...value].length} characters; WhatsApp allows ${MAX_GROUP_DESCRIPTION}`,
-			{
-				code: 'invalid_input',
-				field,
-				hint: `Shorten it to at most ${MAX_GROUP_DESCRIPTION} characters (Meta Groups API limit).`,
-			},
-		);
-	return value;
+	return limitedText(raw, field, MAX_GROUP_DESCRIPTION);
 }
 
 export function parseJoinApprovalMode(raw: unknown, field = 'Join Approval'): JoinApprovalMode | undefined {

@@ -9,17 +9,8 @@ window.SimChatGroups = (function () {
 	var R = window.SimChatRender;
 	var el = R.el;
 
-	function me() {
-		var p = window.SimChat.patient();
-		if (!p) return null;
-		var who = { name: p.name || 'Patient' };
-		if (/^[A-Z]{2}\./.test(p.key)) who.userId = p.key;
-		else who.from = p.key;
-		return who;
-	}
-
 	function join(link) {
-		var body = me();
+		var body = window.SimChat.sender();
 		if (!body) return;
 		body.inviteLink = link;
 		window.SimChat.api('POST', '/_sim/groups/join', body)

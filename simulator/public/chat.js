@@ -40,10 +40,17 @@
 		});
 	}
 
-	function sendInbound(fields) {
+	/* Who the page plays, as the control routes take it: { name, from } or { name, userId }. */
+	function sender() {
+		if (!patient) return null;
 		var body = { name: patient.name || 'Patient' };
 		if (BSUID.test(patient.key)) body.userId = patient.key;
 		else body.from = patient.key;
+		return body;
+	}
+
+	function sendInbound(fields) {
+		var body = sender();
 		if (group) body.groupId = group.id;
 		Object.keys(fields).forEach(function (k) {
 			body[k] = fields[k];
@@ -286,6 +293,7 @@
 		poll: poll,
 		openThread: openThread,
 		send: sendInbound,
+		sender: sender,
 		patient: function () {
 			return patient;
 		},

@@ -151,7 +151,9 @@ describe('WhatsApp Calling node', () => {
 		}
 		const [[ended]] = await node.execute.call(ctx({ operation: 'terminateCall', callId: started.callId }));
 		expect(ended.json).toEqual({ callId: started.callId, action: 'terminate', success: true });
-		const list = await (await fetch(`${sim.url}/_sim/calls?user=${PATIENT}`)).json();
+		const list = (await (await fetch(`${sim.url}/_sim/calls?user=${PATIENT}`)).json()) as {
+			data: Array<{ state: string }>;
+		};
 		expect(list.data[0].state).toBe('ended');
 	});
 
