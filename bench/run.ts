@@ -69,7 +69,9 @@ async function main(): Promise<void> {
 	}
 	// Long runs only when named (npm run bench -- scale-100k): never in --quick or in a plain `npm run bench`.
 	const onlyWhenNamed = new Set(['scale-100k']);
-	const selected = names.length ? all.filter((b) => names.includes(b.name)) : all.filter((b) => !onlyWhenNamed.has(b.name));
+	const selected = names.length
+		? all.filter((b) => names.includes(b.name))
+		: all.filter((b) => !onlyWhenNamed.has(b.name));
 	const rows: Row[] = [];
 	let failed = false;
 	for (const bench of selected) {

@@ -13,12 +13,7 @@ import {
 } from './api-version';
 import { systemClock, type Clock } from './clock';
 import { CloudApiError, networkError, parseGraphError } from './errors';
-import {
-	getSharedLimiter,
-	getSharedPairGuard,
-	type PairLimitGuard,
-	type SendLimiter,
-} from './rate-limiter';
+import { getSharedLimiter, getSharedPairGuard, type PairLimitGuard, type SendLimiter } from './rate-limiter';
 import { resolveRetryOptions, withRetry, type RetryOptions } from './retry';
 import { sendFailure } from './send-outcome';
 import * as management from './graph-management';

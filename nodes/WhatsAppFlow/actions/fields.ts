@@ -117,7 +117,8 @@ export const flowJsonFields: INodeProperties[] = [
 		name: 'flowJson',
 		type: 'json',
 		default: '{\n  "version": "7.3",\n  "screens": []\n}',
-		description: 'The Flow JSON text, e.g. the shipped appointment-booking Flow from the workflows/flows folder',
+		description:
+			'The Flow JSON text, e.g. the shipped appointment-booking Flow from the workflows/flows folder',
 		displayOptions: { show: { operation: ['createOrUpdate', 'validate'], flowJsonSource: ['text'] } },
 	},
 	{
