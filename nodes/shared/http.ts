@@ -22,6 +22,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { HttpFormData, HttpRequest, HttpResponse, HttpSender } from '../../core/http';
+import { settle } from '../../core/settle';
 
 export type HttpFunctions = IExecuteFunctions | IWebhookFunctions | IHookFunctions | ILoadOptionsFunctions;
 
@@ -153,22 +154,23 @@ export function createHttpSender(
 					},
 				}
 			: undefined;
-		let response: RawResponse;
-		try {
-			response = (await context.helpers.httpRequestWithAuthentication.call(
-				context,
-				credentialType,
-				n8nOptions,
-				extra,
-			)) as RawResponse;
-		} catch (error) {
-			const recovered = options.refreshOn401 ? responseFromError(error) : undefined;
+		const outcome = await settle(
+			async () =>
+				(await context.helpers.httpRequestWithAuthentication.call(
+					context,
+					credentialType,
+					n8nOptions,
+					extra,
+				)) as RawResponse,
+		);
+		if (!outcome.ok) {
+			const recovered = options.refreshOn401 ? responseFromError(outcome.error) : undefined;
 			if (recovered) return recovered;
 			// core's clients read the network error (ECONNRESET, ETIMEDOUT…) to decide whether the request may have
 			// reached the server; they translate it, and the node layer then goes through nodes/shared/errors.ts.
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-			throw error;
+			throw outcome.error;
 		}
+		const response = outcome.value;
 		let body = response?.body;
 		if (request.returnBuffer && body instanceof ArrayBuffer) body = Buffer.from(body);
 		else if (options.refreshOn401) body = parseBody(body);
