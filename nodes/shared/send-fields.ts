@@ -39,7 +39,7 @@ export const messagesPerSecondOption: INodeProperties = {
 	default: DEFAULT_MPS,
 	typeOptions: { minValue: 1, maxValue: MAX_MPS },
 	description:
-		'Sending pace for this WhatsApp number, shared by every workflow in this n8n process. WhatsApp allows 80 per second by default and up to 1,000 after Meta upgrades the number; going over makes Meta reject messages (error 130429).',
+		'Sending pace for this WhatsApp number, shared by every workflow in this n8n process; in queue mode with a PostgreSQL Clinic Store credential, by every worker. WhatsApp allows 80 per second by default and up to 1,000 after Meta upgrades the number; going over makes Meta reject messages (error 130429).',
 };
 
 export const callbackDataOption: INodeProperties = {
