@@ -152,7 +152,11 @@ export class PostgresClinicStore implements ClinicStore {
 		throw this.wrap(outcome.error);
 	}
 
+	private closing?: Promise<void>;
+
+	/** Idempotent, like the SQLite store's: closing twice (e.g. a test's cleanup after a shared one) is a no-op. */
 	async close(): Promise<void> {
-		await this.pool.end();
+		this.closing ??= this.pool.end();
+		await this.closing;
 	}
 }
