@@ -6,43 +6,36 @@
  * (filtering every page by time would make the database sort the whole period again for each page). An entry in
  * that seq range recorded outside the period (clocks of two n8n processes disagreeing) is skipped.
  *
- * On a clinic store (SQLite, Postgres) a page is a projection of the audit table: the lookup columns, and the
- * template and details — taken out of the sealed entry by the database's JSON functions — only for the entries
- * whose template or details are counted. Digests are shortened to 20 hex digits (80 bits: no two patients or
- * messages of one clinic share them) so a million entries stay a few seconds. Any other AuditRepository (memory)
+ * On a clinic store (SQLite, Postgres) a page is a projection of the audit table: the lookup columns of the entries
+ * a figure looks at, and the template and details — taken out of the sealed entry by the database's JSON functions —
+ * only of the entries whose template or details are counted, so a million entries stay a few seconds (plain
+ * columns, measured: cheaper than computing flags or shortening digests in SQL). Any other AuditRepository (memory)
  * is read through the repository port.
  */
-import { CANONICAL_VERSION, canonicalPositions, rowFromSealed } from '../audit/entry';
+import { type AuditDirection, CANONICAL_VERSION, canonicalPositions, rowFromSealed } from '../audit/entry';
 import { type AuditSource, auditRepository } from '../audit/repositories';
 import type { AuditRepository, StoredRow } from '../audit/repositories/port';
 import { AUDIT_TABLE } from '../audit/schema';
 import type { ClinicStore, PhiCipher } from '../store/ports';
 import { DETAIL_EVENTS, KPI_EVENTS, REMINDER_PURPOSE } from './events';
 
-/**
- * The values an AuditFact is built from, in this order (a projected SQL row). `reminder` and `failed` are 0/1 flags
- * computed from purpose and outcome, `direction` a small number (DIRECTIONS), so the page carries numbers instead of
- * repeated text.
- */
+/** The values an AuditFact is built from, in this order (a projected SQL row). */
 const COLUMNS = [
 	'seq',
 	'ts',
+	'direction',
 	'event',
 	'patient_digest',
 	'user_id',
 	'message_digest',
 	'message_id',
-	'reminder',
-	'failed',
-	'direction',
+	'purpose',
+	'outcome',
 	'template',
 	'details',
 ] as const;
 type Column = (typeof COLUMNS)[number];
 const at = Object.fromEntries(COLUMNS.map((c, i) => [c, i])) as Record<Column, number>;
-const DIGEST_CHARS = 20;
-
-const DIRECTIONS = ['inbound', 'outbound', 'status', 'system'] as const;
 
 /**
  * Events the report counts whatever their direction; every outbound entry (a message sent, whatever the event) and
@@ -58,59 +51,47 @@ const COUNTED_EVENTS: readonly string[] = [
 
 const COUNTED = new Set(COUNTED_EVENTS);
 
+/** A column value as text, or null. */
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
 export class AuditFact {
 	readonly seq: number;
 	readonly ms: number;
+	readonly direction: AuditDirection;
 	readonly event: string | null;
-	/** The patient's keyed phone digest (shortened), else `user:` + their WhatsApp User ID, else null. */
+	/** The patient's keyed phone digest, else `user:` + their WhatsApp User ID, else null. */
 	readonly patient: string | null;
-	/** Keyed digest (shortened) of the WhatsApp message ID, or null. */
+	/** Keyed digest of the WhatsApp message ID, or null. */
 	readonly message: string | null;
 	/** A template sent with the reminder purpose. */
 	readonly reminder: boolean;
 	/** Outcome other than success. */
 	readonly failed: boolean;
-	readonly direction: (typeof DIRECTIONS)[number];
 	private readonly detailsText: string | null;
 	private parsedDetails?: Record<string, unknown> | null;
 
 	/** `values` in COLUMNS order. */
 	constructor(values: readonly unknown[], cipher: PhiCipher) {
-		const text = (i: number) => (values[i] === null || values[i] === undefined ? null : String(values[i]));
 		this.seq = Number(values[at.seq]);
-		this.ms = Date.parse(String(values[at.ts]));
-		this.event = text(at.event);
-		const userId = text(at.user_id);
-		this.patient = text(at.patient_digest) ?? (userId ? `user:${userId}` : null);
+		this.ms = Date.parse(values[at.ts] as string);
+		this.direction = values[at.direction] as AuditDirection;
+		this.event = text(values[at.event]);
+		const userId = text(values[at.user_id]);
+		this.patient = text(values[at.patient_digest]) ?? (userId ? `user:${userId}` : null);
 		// Entries written before message IDs were encrypted keep the ID in clear: compare them by its digest too.
-		const legacyId = text(at.message_id);
-		this.message =
-			text(at.message_digest) ?? (legacyId ? cipher.digest(legacyId).slice(0, DIGEST_CHARS) : null);
-		this.reminder = Number(values[at.reminder]) === 1 && text(at.template) !== null;
-		this.failed = Number(values[at.failed]) === 1;
-		this.direction = DIRECTIONS[Number(values[at.direction])] ?? 'system';
-		this.detailsText = text(at.details);
+		const legacyId = text(values[at.message_id]);
+		this.message = text(values[at.message_digest]) ?? (legacyId ? cipher.digest(legacyId) : null);
+		this.reminder =
+			this.direction === 'outbound' && values[at.purpose] === REMINDER_PURPOSE && values[at.template] != null;
+		this.failed = values[at.outcome] !== 'success';
+		this.detailsText = text(values[at.details]);
 	}
 
 	/** A stored row (the repository port's shape): template and details from its sealed entry when it has one. */
 	static fromRow(row: StoredRow, cipher: PhiCipher): AuditFact {
 		const r = row.entry ? rowFromSealed({ ...row, entry: row.entry }) : row;
-		const values: Record<Column, unknown> = {
-			seq: r.seq,
-			ts: r.ts,
-			event: r.event,
-			patient_digest: r.patient_digest?.slice(0, DIGEST_CHARS) ?? null,
-			user_id: r.user_id,
-			message_digest: r.message_digest?.slice(0, DIGEST_CHARS) ?? null,
-			message_id: r.message_id ?? null,
-			reminder: r.direction === 'outbound' && r.purpose === REMINDER_PURPOSE ? 1 : 0,
-			failed: r.outcome === 'success' ? 0 : 1,
-			direction: DIRECTIONS.indexOf(r.direction),
-			template: r.template ?? null,
-			details: r.details ?? null,
-		};
 		return new AuditFact(
-			COLUMNS.map((c) => values[c]),
+			COLUMNS.map((c) => r[c] ?? null),
 			cipher,
 		);
 	}
@@ -169,23 +150,10 @@ function projectionSql(dialect: ClinicStore['dialect']): string {
 		const value = dialect === 'sqlite' ? `json_extract(entry, '$[${i}]')` : `(entry::json ->> ${i})`;
 		return `CASE WHEN ${when} THEN COALESCE(${value}, ${column}) ELSE NULL END`;
 	};
-	const flag = (condition: string) => `CASE WHEN ${condition} THEN 1 ELSE 0 END`;
-	const select: Record<Column, string> = {
-		seq: 'seq',
-		ts: 'ts',
-		event: 'event',
-		patient_digest: `substr(patient_digest, 1, ${DIGEST_CHARS})`,
-		user_id: 'user_id',
-		message_digest: `substr(message_digest, 1, ${DIGEST_CHARS})`,
-		message_id: 'message_id',
-		reminder: flag(reminder),
-		failed: flag("outcome <> 'success'"),
-		direction: `CASE direction ${DIRECTIONS.map((d, i) => `WHEN '${d}' THEN ${i}`).join(' ')} ELSE 3 END`,
-		template: sealed('template', reminder),
-		details: sealed('details', withDetails),
-	};
+	const select = (c: Column) =>
+		c === 'template' ? sealed('template', reminder) : c === 'details' ? sealed('details', withDetails) : c;
 	return (
-		`SELECT ${COLUMNS.map((c) => select[c]).join(', ')} FROM ${AUDIT_TABLE}` +
+		`SELECT ${COLUMNS.map(select).join(', ')} FROM ${AUDIT_TABLE}` +
 		` WHERE seq > $1 AND seq < $2 AND kind <> 'anchor'` +
 		` AND (direction IN ('outbound', 'system') OR event IN (${list(COUNTED_EVENTS)}))` +
 		' ORDER BY seq LIMIT $3'
