@@ -21,6 +21,7 @@ import type { ClinicStore } from '../core/store/ports';
 import { SqlBookingRepository } from '../core/scheduling/repositories/sql';
 import '../core/scheduling/schema';
 import { TEST_PHI_KEY, type WorkflowJson, type WorkflowNode } from '../test/stack';
+import { auditVerifyWorkflow } from '../test/stack/reminder-batch';
 import { startQueueCluster, type QueueCluster } from './queue/cluster';
 import type { BenchResult, Benchmark } from './types';
 
@@ -71,31 +72,6 @@ export function pagedReminders(): WorkflowJson {
 		Object.entries(wf.connections).filter(([from]) => !dropped.has(from)),
 	);
 	return { ...wf, name: '02 · Appointment reminders (paged)', nodes, connections };
-}
-
-function verifyWorkflow(): WorkflowJson {
-	return {
-		name: 'scale verify',
-		nodes: [
-			{
-				name: 'Verify now',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: 'scale-verify-0000-0000-0000-000000000001',
-				parameters: { httpMethod: 'POST', path: 'scale-verify', responseMode: 'lastNode', options: {} },
-			},
-			{
-				name: 'Verify chain',
-				type: 'n8n-nodes-whatsapp-clinic.auditLog',
-				typeVersion: 1,
-				position: [240, 0],
-				parameters: { operation: 'verify', failWhenBroken: false, options: {} },
-				credentials: { clinicStoreApi: { name: 'Clinic Store (PostgreSQL)' } },
-			},
-		],
-		connections: { 'Verify now': { main: [[{ node: 'Verify chain', type: 'main', index: 0 }]] } },
-	};
 }
 
 /** `count` booked appointments 25–45 h from now: practitioners × 30-minute slots, one patient each. */
@@ -173,7 +149,7 @@ const bench: Benchmark = {
 			const seedSeconds = await seed(store, total, ctx.log);
 			ctx.log(`seeded ${total} appointments in ${seedSeconds.toFixed(0)} s`);
 			const workflowId = await n8n.importWorkflow(pagedReminders());
-			await n8n.importWorkflow(verifyWorkflow());
+			await n8n.importWorkflow(auditVerifyWorkflow('scale-verify'));
 
 			const pages: Array<{ from: string; to: string }> = [];
 			for (let t = Date.now() + 24 * HOUR; t < Date.now() + 48 * HOUR; t += PAGE_MINUTES * 60_000)

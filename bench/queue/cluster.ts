@@ -11,7 +11,6 @@ import { join } from 'node:path';
 
 import { startSimulator, type Simulator } from '../../simulator';
 import {
-	CREDENTIAL_NAMES,
 	SIM,
 	buildPackage,
 	postgresStoreCredential,
@@ -24,6 +23,7 @@ import {
 	type PostgresService,
 	type ProcessStatus,
 	type RedisService,
+	whatsAppSimCredential,
 } from '../../test/stack';
 import { maxInWindow } from '../../test/stack/reminder-batch';
 
@@ -84,19 +84,7 @@ export async function startQueueCluster(options: {
 			queue: { database: n8nDb, redis, workers: 2, concurrency: 5, webhookProcessors: 1 },
 		});
 		options.log(`queue cluster up: ${n8n.processes.map((p) => p.name).join(', ')}; simulator ${sim.url}`);
-		await n8n.createCredential({
-			name: CREDENTIAL_NAMES.whatsApp,
-			type: 'whatsAppClinicApi',
-			data: {
-				accessToken: SIM.accessToken,
-				phoneNumberId: SIM.phoneNumberId,
-				businessAccountId: SIM.wabaId,
-				appSecret: SIM.appSecret,
-				webhookVerifyToken: SIM.verifyToken,
-				graphApiVersion: SIM.graphApiVersion,
-				baseUrl: sim.url,
-			},
-		});
+		await n8n.createCredential(whatsAppSimCredential(sim.url));
 		await n8n.createCredential(postgresStoreCredential(store));
 		const peakRss = new Map<string, number>();
 		const running = n8n;

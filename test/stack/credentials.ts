@@ -36,6 +36,23 @@ export function stackFlowKey(): ReturnType<typeof generateFlowKeyPair> & { passp
 /** A fixed 32-byte PHI key for tests and the demo (base64). Never use it for real data. */
 export const TEST_PHI_KEY = Buffer.alloc(32, 7).toString('base64');
 
+/** The WhatsApp credential pointing at a simulator's Graph API (`baseUrl`). */
+export function whatsAppSimCredential(baseUrl: string): CredentialSpec {
+	return {
+		name: CREDENTIAL_NAMES.whatsApp,
+		type: 'whatsAppClinicApi',
+		data: {
+			accessToken: SIM.accessToken,
+			phoneNumberId: SIM.phoneNumberId,
+			businessAccountId: SIM.wabaId,
+			appSecret: SIM.appSecret,
+			webhookVerifyToken: SIM.verifyToken,
+			graphApiVersion: SIM.graphApiVersion,
+			baseUrl,
+		},
+	};
+}
+
 /** The Clinic Store credential of a PostgreSQL database. */
 export function postgresStoreCredential(db: PgDatabase): CredentialSpec {
 	return {
@@ -63,19 +80,7 @@ export function credentialsFor(
 	store?: PgDatabase,
 ): CredentialSpec[] {
 	const specs: CredentialSpec[] = [
-		{
-			name: CREDENTIAL_NAMES.whatsApp,
-			type: 'whatsAppClinicApi',
-			data: {
-				accessToken: SIM.accessToken,
-				phoneNumberId: SIM.phoneNumberId,
-				businessAccountId: SIM.wabaId,
-				appSecret: SIM.appSecret,
-				webhookVerifyToken: SIM.verifyToken,
-				graphApiVersion: SIM.graphApiVersion,
-				baseUrl: sim.graphUrl,
-			},
-		},
+		whatsAppSimCredential(sim.graphUrl),
 		store
 			? postgresStoreCredential(store)
 			: {

@@ -25,6 +25,7 @@ export {
 	credentialsFor,
 	postgresStoreCredential,
 	stackFlowKey,
+	whatsAppSimCredential,
 } from './credentials';
 export { ensureN8nInstalled } from './install';
 export {

@@ -2,7 +2,8 @@
  * A reminder batch as e2e (queue-* scenarios) and the queue benchmarks run it: Webhook (POST body { count, offset?,
  * prefix, base }) → Code makes `count` due appointments (IDs prefix-i, phones +55119 base+i) → WhatsApp Send
  * Template "appointment_reminder" in bulk with the PostgreSQL Clinic Store credential, optionally with Idempotency
- * Key and Audit to Store; plus the counts both check (accepted per recipient, the busiest 1,000 ms).
+ * Key and Audit to Store; the Audit Log verification both run afterwards; plus the counts both check (accepted per
+ * recipient, the busiest 1,000 ms).
  */
 import { CREDENTIAL_NAMES } from './credentials';
 import type { WorkflowJson } from './n8n-types';
@@ -68,6 +69,32 @@ return Array.from({ length: count }, (_, k) => {
 			Run: { main: [[{ node: 'Due appointments', type: 'main', index: 0 }]] },
 			'Due appointments': { main: [[{ node: 'Send reminder', type: 'main', index: 0 }]] },
 		},
+	};
+}
+
+/** Webhook `path` → Audit Log "Verify Chain" on the PostgreSQL Clinic Store, answering with the report. */
+export function auditVerifyWorkflow(path: string): WorkflowJson {
+	return {
+		name: `Verify audit chain ${path}`,
+		nodes: [
+			{
+				name: 'Verify now',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: `${path}-0000-0000-0000-000000000000`.slice(0, 36),
+				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
+			},
+			{
+				name: 'Verify chain',
+				type: `${PACKAGE_NAME}.auditLog`,
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: { operation: 'verify', failWhenBroken: false, options: {} },
+				credentials: { clinicStoreApi: { name: CREDENTIAL_NAMES.storePostgres } },
+			},
+		],
+		connections: { 'Verify now': { main: [[{ node: 'Verify chain', type: 'main', index: 0 }]] } },
 	};
 }
 

@@ -7,42 +7,16 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { CREDENTIAL_NAMES } from '../../stack/credentials';
-import type { WorkflowJson } from '../../stack/n8n';
 import { waitUntil } from '../../stack/proc';
+import { auditVerifyWorkflow } from '../../stack/reminder-batch';
 import { assert, assertEqual, type Scenario } from '../scenario';
 import { bulkRemindersWorkflow, perRecipient, phoneBase, workerOf } from './queue-util';
-import { callWebhook, nodeOutput, T, useWorkflow } from './util';
+import { callWebhook, nodeOutput, useWorkflow } from './util';
 
 const COUNT = 120;
 const MPS = 10;
 /** Sends a run with Idempotency Keys keeps claimed at once (nodes/shared/send.ts): max(8, mps / 2). */
 const CONCURRENCY = Math.max(8, Math.ceil(MPS / 2));
-
-function verifyWorkflow(path: string): WorkflowJson {
-	return {
-		name: `E2E queue verify ${path}`,
-		nodes: [
-			{
-				name: 'Verify now',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: `${path}-0000-0000-0000-000000000000`.slice(0, 36),
-				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
-			},
-			{
-				name: 'Verify chain',
-				type: T('auditLog'),
-				typeVersion: 1,
-				position: [240, 0],
-				parameters: { operation: 'verify', failWhenBroken: false, options: {} },
-				credentials: { clinicStoreApi: { name: CREDENTIAL_NAMES.storePostgres } },
-			},
-		],
-		connections: { 'Verify now': { main: [[{ node: 'Verify chain', type: 'main', index: 0 }]] } },
-	};
-}
 
 export const queueCrashScenario: Scenario = {
 	name: 'queue-crash',
@@ -118,8 +92,7 @@ export const queueCrashScenario: Scenario = {
 		assertEqual(all.length, crashedCount + sent, 'accepted = crashed run + restarted run');
 		assert(alreadySent >= 30 - CONCURRENCY, `the crashed run's sends were recognised (${alreadySent})`);
 
-		const verify = await useWorkflow(ctx, verifyWorkflow(`${path}-verify`));
-		void verify;
+		await useWorkflow(ctx, auditVerifyWorkflow(`${path}-verify`));
 		const result = await callWebhook(ctx, `${path}-verify`, {});
 		const r = Array.isArray(result) ? result[0] : result;
 		log(`audit chain: ${JSON.stringify(r).slice(0, 200)}`);

@@ -10,44 +10,37 @@ import type { ClinicStore, PostgresStoreConfig } from '../../../core/store/ports
 import { SqlSendBudgetStore } from '../../../core/whatsapp/send-budget-sql';
 import { SendClaims } from '../../../core/whatsapp/send-claims';
 import { SharedSendBudget } from '../../../core/whatsapp/send-budget';
+import { maxInWindow } from '../../stack/reminder-batch';
 import { pgUrl, postgresBackend, type Backend } from './backends';
 
 const url = pgUrl();
 const describePg = url ? describe : describe.skip;
 
-function maxInWindow(times: number[], windowMs = 1000): number {
-	const sorted = [...times].sort((a, b) => a - b);
-	let max = 0;
-	let start = 0;
-	for (let end = 0; end < sorted.length; end++) {
-		while (sorted[end] - sorted[start] >= windowMs) start++;
-		max = Math.max(max, end - start + 1);
-	}
-	return max;
-}
-
-describePg('shared send budget on PostgreSQL', () => {
-	let backend: Backend;
-	let stores: ClinicStore[];
-
+/** A fresh schema opened by two stores with their own pools: two processes. */
+function twoProcesses(): { stores: () => ClinicStore[] } {
+	let backend: Backend | undefined;
+	let stores: ClinicStore[] = [];
 	beforeAll(async () => {
 		backend = postgresBackend(url!);
 		const config = (await backend.fresh()) as PostgresStoreConfig;
-		// Two stores with different pool settings = two processes (openClinicStore caches one per configuration).
 		stores = [
 			await openClinicStore(config, { cache: false }),
 			await openClinicStore({ ...config, maxConnections: 3 }, { cache: false }),
 		];
 	}, 60_000);
-
 	afterAll(async () => {
-		for (const s of stores ?? []) await s.close();
+		for (const s of stores) await s.close();
 		await closeAllClinicStores();
 		await backend?.cleanup();
 	});
+	return { stores: () => stores };
+}
+
+describePg('shared send budget on PostgreSQL', () => {
+	const processes = twoProcesses();
 
 	it('two processes at 50 msg/s: ≤ 50 departures in any 1,000 ms, ≥ 90 % of the cap, every send granted', async () => {
-		const budgets = stores.map(
+		const budgets = processes.stores().map(
 			(store) =>
 				new SharedSendBudget({
 					store: new SqlSendBudgetStore(store),
@@ -77,7 +70,7 @@ describePg('shared send budget on PostgreSQL', () => {
 	}, 60_000);
 
 	it('the pair limit holds across processes (GCRA in the same statement)', async () => {
-		const budgets = stores.map(
+		const budgets = processes.stores().map(
 			(store) =>
 				new SharedSendBudget({
 					store: new SqlSendBudgetStore(store),
@@ -104,9 +97,13 @@ describePg('shared send budget on PostgreSQL', () => {
 	}, 30_000);
 
 	it('holdPair keeps every process away from the recipient for the hold', async () => {
-		const [a, b] = stores.map(
+		const [a, b] = processes.stores().map(
 			(store) =>
-				new SharedSendBudget({ store: new SqlSendBudgetStore(store), budgetKey: 'http://sim|hold', mps: 80 }),
+				new SharedSendBudget({
+					store: new SqlSendBudgetStore(store),
+					budgetKey: 'http://sim|hold',
+					mps: 80,
+				}),
 		);
 		await a.holdPair('+5511900000001', 1200);
 		const started = Date.now();
@@ -115,7 +112,7 @@ describePg('shared send budget on PostgreSQL', () => {
 	}, 30_000);
 
 	it('lists every number with its next slot (status command)', async () => {
-		const numbers = await new SqlSendBudgetStore(stores[0]).numbers();
+		const numbers = await new SqlSendBudgetStore(processes.stores()[0]).numbers();
 		expect(numbers.map((n) => n.budgetKey)).toEqual(
 			expect.arrayContaining(['http://sim|100000000000001', 'http://sim|pair-test']),
 		);
@@ -123,25 +120,10 @@ describePg('shared send budget on PostgreSQL', () => {
 });
 
 describePg('send claims on PostgreSQL: two processes, one winner per key', () => {
-	let backend: Backend;
-	let stores: ClinicStore[];
-
-	beforeAll(async () => {
-		backend = postgresBackend(url!);
-		const config = (await backend.fresh()) as PostgresStoreConfig;
-		stores = [
-			await openClinicStore(config, { cache: false }),
-			await openClinicStore({ ...config, maxConnections: 3 }, { cache: false }),
-		];
-	}, 60_000);
-
-	afterAll(async () => {
-		for (const s of stores ?? []) await s.close();
-		await backend?.cleanup();
-	});
+	const processes = twoProcesses();
 
 	it('200 keys claimed by both at once: each key claimed exactly once; sent keys stay sent', async () => {
-		const [a, b] = stores.map((s) => new SendClaims(s));
+		const [a, b] = processes.stores().map((s) => new SendClaims(s));
 		const keys = Array.from({ length: 200 }, (_, i) => `100000000000001|appointment_reminder|APPT-${i}`);
 		const results = await Promise.all(
 			keys.flatMap((key) => [

@@ -13,6 +13,7 @@ import {
 	type BudgetReserveRequest,
 	type SendBudgetStore,
 } from '../../../core/whatsapp/send-budget';
+import { maxInWindow } from '../../stack/reminder-batch';
 import { FakeClock } from './helpers';
 
 /** Same arithmetic as the SQL store, on the fake clock (the "database server's" clock). */
@@ -61,18 +62,6 @@ function processClock(fake: FakeClock, origin: number, maxLateMs: number, seed =
 		now: () => fake.now() + origin,
 		sleep: async (ms) => await fake.sleep(ms + random() * maxLateMs),
 	};
-}
-
-/** The largest number of times inside any [t, t + windowMs). */
-function maxInWindow(times: number[], windowMs = 1000): number {
-	const sorted = [...times].sort((a, b) => a - b);
-	let max = 0;
-	let start = 0;
-	for (let end = 0; end < sorted.length; end++) {
-		while (sorted[end] - sorted[start] >= windowMs) start++;
-		max = Math.max(max, end - start + 1);
-	}
-	return max;
 }
 
 function budget(store: SendBudgetStore, clock: Clock, mps: number, extra = {}): SharedSendBudget {
