@@ -21,6 +21,7 @@
  */
 import { registerMigrations } from '../store/migrations';
 import type { ClinicStore } from '../store/ports';
+import { settle } from '../settle';
 
 registerMigrations('send', [
 	{
@@ -35,6 +36,9 @@ registerMigrations('send', [
 ]);
 
 export const CLAIM_TTL_MS = 35 * 24 * 3600 * 1000;
+/** Errors raised before a statement reached the database (pg pool timeout, refused or unknown host). */
+const NOT_REACHED =
+	/timeout exceeded when trying to connect|ECONNREFUSED|ENOTFOUND|Cannot reach the PostgreSQL/i;
 const CHUNK = 200;
 
 export type ClaimResult =
@@ -106,8 +110,17 @@ export class SendClaims {
 		return this.store.cipher.digest(`send-claim:${key}`);
 	}
 
+	/**
+	 * Claims one key. A store that could not even be reached (no free connection in time, connection refused: the
+	 * statement never ran) is tried again for up to about 30 s; any other error is thrown (the item is not sent).
+	 */
 	async claim(request: ClaimRequest): Promise<ClaimResult> {
-		return await this.claims.add(request);
+		for (let attempt = 0; ; attempt++) {
+			const result = await settle(async () => await this.claims.add(request));
+			if (result.ok) return result.value;
+			if (attempt >= 5 || !NOT_REACHED.test((result.error as Error)?.message ?? '')) throw result.error;
+			await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+		}
 	}
 
 	async settle(key: string, owner: string, state: 'sent' | 'failed'): Promise<void> {
