@@ -8,8 +8,19 @@ export const NODE_TYPES = [
 	'appointmentSlotLookup',
 	'consentCheck',
 	'auditLog',
+	'whatsAppGroup',
+	'whatsAppCalling',
+	'whatsAppFlowTrigger',
+	'whatsAppFlow',
+	'clinicConversation',
 ];
-export const CREDENTIAL_TYPES = ['whatsAppClinicApi', 'clinicStoreApi', 'fhirServerApi', 'calComApi'];
+export const CREDENTIAL_TYPES = [
+	'whatsAppClinicApi',
+	'clinicStoreApi',
+	'fhirServerApi',
+	'calComApi',
+	'whatsAppFlowKeyApi',
+];
 
 export const packageScenario: Scenario = {
 	name: 'package-loads',
