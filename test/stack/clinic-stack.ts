@@ -28,19 +28,6 @@ import { startSim, type SimHandle } from './sim';
 
 export const WORKFLOWS_DIR = join(REPO_ROOT, 'workflows');
 
-/** n8n data tables created in the stack (the shipped workflows keep conversation state in the Clinic Store now;
- * docs/workflows.md "Import and set up": clinics create nothing else). */
-export const CLINIC_DATA_TABLES = [
-	{
-		name: 'wac_conversations',
-		columns: [
-			{ name: 'patient', type: 'string' },
-			{ name: 'step', type: 'string' },
-			{ name: 'context', type: 'string' },
-		],
-	},
-];
-
 export interface Stack {
 	sim: SimHandle;
 	n8n: N8nInstance;
@@ -168,7 +155,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 		};
 		for (const spec of credentialsFor(sim, n8n.userFolder, loaded.credentials, queue?.storeDatabase))
 			await n8n.createCredential(spec);
-		for (const table of CLINIC_DATA_TABLES) await n8n.api('POST', '/data-tables', table);
 
 		const workflowFiles: Record<string, string> = {};
 		const importErrors: Record<string, string> = {};

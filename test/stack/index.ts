@@ -9,7 +9,6 @@
  */
 export { buildPackage, type BuiltPackage } from './build';
 export {
-	CLINIC_DATA_TABLES,
 	WORKFLOWS_DIR,
 	clinicTrigger,
 	shippedWorkflows,
