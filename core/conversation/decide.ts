@@ -7,7 +7,8 @@
  * 2. the clinic's own buttons (payload VERB:ref…), whatever the step: CONFIRM / CANCEL / RESCHEDULE from reminders,
  *    CSAT / FOLLOWUP from the follow-up and survey, BOOK / NURSE / LANG / MENU from the menu;
  * 3. words asking for a nurse ("enfermeira", "nurse"…); while with staff every message goes to staff;
- * 4. a tapped list row: the time to book, or the new time of a reschedule;
+ * 4. a tapped list row: the time to book, or the new time of a reschedule; the list's "join the waitlist" row (any
+ *    mode) and any row of the list offered after a reminder's Cancel (mode `rebook`) leave by the Book output;
  * 5. a language typed on its own ("English") outside the questions; a restart word ("menu") → the menu;
  * 6. the current step: a question (validated with its named validator: next question, or free times after the
  *    last one), the free-time list, the lab results' date of birth, a question after the lab report;
@@ -16,6 +17,7 @@
 import { type Language, matchLanguage } from '../i18n/languages';
 import { typedLanguagePick } from '../i18n/choose';
 import { normaliseText } from '../i18n/normalise';
+import { WAITLIST_JOIN_ROW_ID } from '../scheduling/whatsapp-list';
 import { type Question, type Script, askStep, nextQuestion } from './script';
 import { type ConversationState, type Decision, type IncomingMessage, IDLE } from './types';
 import { VALIDATORS, validDateOfBirth } from './validators';
@@ -60,6 +62,11 @@ const ask = (question: Question, context: Record<string, unknown>): Decision => 
 /** BOOK: the first question (answers of an earlier booking are forgotten). */
 const startQuestions = (script: Script): Decision => ask(script.questions[0], {});
 
+/** The context without what a step needed (`mode`, `appointmentId`): the answers to the questions. */
+function answersOnly(context: Record<string, unknown>): Record<string, unknown> {
+	return Object.fromEntries(Object.entries(context).filter(([k]) => k !== 'mode' && k !== 'appointmentId'));
+}
+
 /** Whether the normalised text contains one of the phrases as whole words. */
 function mentions(text: string, phrases: readonly string[]): boolean {
 	const padded = ` ${normaliseText(text)} `;
@@ -98,7 +105,8 @@ function buttonAnswer(
 		case 'CONFIRM':
 			return { action: 'confirm', appointmentId: ref, nextStep: IDLE, context: {} };
 		case 'CANCEL':
-			return { action: 'cancel', appointmentId: ref, nextStep: IDLE, context: {} };
+			// The workflow offers other times (and the waitlist) after cancelling: a row tapped then books anew.
+			return { action: 'cancel', appointmentId: ref, nextStep: IDLE, context: { mode: 'rebook' } };
 		case 'RESCHEDULE':
 			return { action: 'slots', nextStep: 'pick_slot', context: { mode: 'reschedule', appointmentId: ref } };
 		case 'CSAT':
@@ -180,6 +188,9 @@ export function decide(
 		};
 
 	if (message.listId) {
+		// Join the waitlist (a reschedule keeps its appointment), or rebook after a cancel: no questions asked.
+		if (message.listId === WAITLIST_JOIN_ROW_ID || context.mode === 'rebook')
+			return { action: 'book', slotId: message.listId, nextStep: IDLE, context: answersOnly(context) };
 		if (context.mode === 'reschedule' && typeof context.appointmentId === 'string')
 			return {
 				action: 'reschedule',

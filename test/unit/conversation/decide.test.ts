@@ -119,6 +119,44 @@ describe('decide: free times, booking, reschedule', () => {
 			context: {},
 		});
 	});
+
+	it('the waitlist row leaves by Book in any mode: a reschedule keeps its appointment', () => {
+		expect(run(pick('WAITLIST_JOIN'), at('pick_slot', answered))).toEqual({
+			action: 'book',
+			slotId: 'WAITLIST_JOIN',
+			nextStep: 'idle',
+			context: answered,
+		});
+		const rescheduling = { mode: 'reschedule', appointmentId: 'apt-7' };
+		expect(run(pick('WAITLIST_JOIN'), at('pick_slot', rescheduling))).toEqual({
+			action: 'book',
+			slotId: 'WAITLIST_JOIN',
+			nextStep: 'idle',
+			context: {},
+		});
+	});
+
+	it('CANCEL:<id> cancels; a row of the times offered then books without asking again', () => {
+		const d = run(tap('CANCEL:apt-3'));
+		expect(d).toEqual({
+			action: 'cancel',
+			appointmentId: 'apt-3',
+			nextStep: 'idle',
+			context: { mode: 'rebook' },
+		});
+		expect(run(pick('slot-4'), at('idle', d.context))).toEqual({
+			action: 'book',
+			slotId: 'slot-4',
+			nextStep: 'idle',
+			context: {},
+		});
+		expect(run(pick('WAITLIST_JOIN'), at('idle', d.context))).toMatchObject({
+			action: 'book',
+			slotId: 'WAITLIST_JOIN',
+		});
+		// Anything typed after the cancel goes to the menu (and forgets the offer).
+		expect(run(say('obrigada'), at('idle', d.context))).toMatchObject({ action: 'buttons', context: {} });
+	});
 });
 
 describe('decide: buttons of the other workflows win over the step', () => {
