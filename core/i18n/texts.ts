@@ -112,9 +112,15 @@ export const DEFAULT_TEXTS = {
 		en: 'Thank you, your appointment is confirmed. See you soon!',
 	},
 	cancel_done: {
-		pt_BR: 'Sua consulta foi cancelada. Digite MENU para agendar outro horário.',
-		es: 'Su cita fue cancelada. Escriba MENU para reservar otro horario.',
-		en: 'Your appointment was cancelled. Type MENU to book another time.',
+		pt_BR: 'Sua consulta foi cancelada.',
+		es: 'Su cita fue cancelada.',
+		en: 'Your appointment was cancelled.',
+	},
+	rebook_body: {
+		pt_BR:
+			'Quer marcar outro horário? Escolha um abaixo. Se nenhum servir, toque em "Lista de espera": avisamos quando abrir um horário.',
+		es: '¿Quiere reservar otro horario? Elija uno abajo. Si ninguno le sirve, toque "Lista de espera": le avisamos cuando se libere uno.',
+		en: 'Would you like another time? Pick one below. If none suits you, tap "Join the waitlist": we will tell you when a time opens up.',
 	},
 	followup_better: {
 		pt_BR: 'Que bom saber! Cuide-se.',
