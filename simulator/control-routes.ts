@@ -9,6 +9,7 @@ import { defaultPhone, findPhone } from './context';
 import { Errors, GraphError } from './errors';
 import { isRecord, parseJson } from './http-util';
 import { handleCallingControl } from './calling-control';
+import { handleFlowsControl } from './flows-control';
 import { handleGroupsControl } from './groups-control';
 import { receiveInbound } from './inbound';
 import { markReadByPatient } from './lifecycle';
@@ -339,7 +340,8 @@ export async function handleControl(
 	}
 	const extra =
 		handleGroupsControl(ctx, method, path, query, body) ??
-		(await handleCallingControl(ctx, method, path, query, body));
+		(await handleCallingControl(ctx, method, path, query, body)) ??
+		(await handleFlowsControl(ctx, method, path, query, body));
 	if (extra) return extra;
 	const media = /^\/_sim\/media\/([^/]+)$/.exec(path);
 	if (media && method === 'GET') {

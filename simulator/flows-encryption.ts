@@ -31,7 +31,7 @@ export function flowPublicKey(ctx: SimContext, phoneNumberId: string): string | 
 }
 
 /** Graph parameters (query, form or JSON), and multipart fields (how the WhatsApp Flow node uploads the key). */
-function bodyFields(req: GraphRequest): Record<string, unknown> {
+export function bodyFields(req: GraphRequest): Record<string, unknown> {
 	if (!/multipart\/form-data/i.test(req.contentType)) return params(req);
 	const out: Record<string, unknown> = {};
 	for (const part of parseMultipart(req.body, req.contentType)) out[part.name] = part.data.toString('utf8');

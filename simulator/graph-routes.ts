@@ -7,6 +7,7 @@ import { findPhone } from './context';
 import { Errors } from './errors';
 import { handleCallingGraph } from './calling-graph';
 import { handleFlowsEncryptionGraph } from './flows-encryption';
+import { handleFlowsGraph } from './flows-graph';
 import { handleGroupsGraph } from './groups-graph';
 import { isRecord, parseForm, parseJson } from './http-util';
 import { deleteMedia, getMediaInfo, uploadMedia } from './media';
@@ -212,7 +213,10 @@ async function subscribedApps(ctx: SimContext, req: GraphRequest): Promise<Graph
 
 export async function handleGraph(ctx: SimContext, req: GraphRequest): Promise<GraphResponse> {
 	const extra =
-		handleGroupsGraph(ctx, req) ?? handleCallingGraph(ctx, req) ?? handleFlowsEncryptionGraph(ctx, req);
+		handleGroupsGraph(ctx, req) ??
+		handleCallingGraph(ctx, req) ??
+		handleFlowsEncryptionGraph(ctx, req) ??
+		handleFlowsGraph(ctx, req);
 	if (extra) return extra;
 	const [objectId, edge, ...rest] = req.segments;
 	const method = req.method;

@@ -28,6 +28,7 @@ export const INBOUND_TYPES = [
 	'reaction',
 	'contacts',
 	'unsupported',
+	'nfm_reply',
 ] as const;
 
 export const InboundSchema = z
@@ -62,6 +63,8 @@ export const InboundSchema = z
 		emoji: z.string().optional(),
 		messageId: z.string().optional(),
 		contacts: z.array(z.record(z.unknown())).optional(),
+		/** nfm_reply (a WhatsApp Flow's completion): the Flow's response as a JSON string. */
+		responseJson: z.string().optional(),
 		/** Write in this WhatsApp group (the sender must be a participant): the message carries `group_id`. */
 		groupId: z.string().min(1).optional(),
 		/** Wait for the first webhook attempt before answering (default true). */
@@ -219,6 +222,14 @@ export async function receiveInbound(ctx: SimContext, raw: unknown): Promise<Inb
 					phones: [{ phone: '+55 11 91234-5678', wa_id: '5511912345678', type: 'CELL' }],
 				},
 			];
+			break;
+		case 'nfm_reply':
+			if (!v.responseJson) throw Errors.invalidParameter('nfm_reply needs responseJson (a JSON string)');
+			message.type = 'interactive';
+			message.interactive = {
+				type: 'nfm_reply',
+				nfm_reply: { response_json: v.responseJson, body: v.body ?? 'Sent', name: 'flow' },
+			};
 			break;
 		case 'unsupported':
 			message.type = 'unsupported';

@@ -4,6 +4,7 @@
  */
 import { CALLING_INTERACTIVE_TYPES, checkCallingInteractive } from './calling-messages';
 import { Errors } from './errors';
+import { checkFlowInteractive } from './flows-message';
 import { isRecord } from './http-util';
 import type { RenderedMessage } from './state';
 import type { MediaResolver } from './template-validation';
@@ -234,7 +235,9 @@ function checkInteractive(raw: unknown, resolveMedia: MediaResolver): RenderedMe
 		rendered.buttons = [{ type: 'reply', text: 'Send location', payload: 'send_location' }];
 	} else if (CALLING_INTERACTIVE_TYPES.includes(String(type))) {
 		checkCallingInteractive(raw, rendered);
-	} else if (type !== 'flow') {
+	} else if (type === 'flow') {
+		checkFlowInteractive(raw, rendered);
+	} else {
 		throw Errors.invalidParameter(
 			`Param interactive['type'] must be one of {button, list, cta_url, flow, location_request_message, voice_call, call_permission_request} - got "${String(type)}".`,
 		);

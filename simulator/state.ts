@@ -57,7 +57,8 @@ export interface RenderedButton {
 		| 'reply'
 		| 'cta_url'
 		| 'voice_call'
-		| 'call_permission';
+		| 'call_permission'
+		| 'flow';
 	text: string;
 	/** Template quick replies: the payload the tap will carry. Interactive reply buttons: the id. */
 	payload?: string;
