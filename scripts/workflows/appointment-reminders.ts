@@ -70,7 +70,12 @@ export function reminders(): Flow {
 		2,
 	);
 	f.connect(tpl, blocked);
-	const auditSent = audit(f, 'Audit reminder', [X(5), 200], 'appointment-reminder');
+	// The appointment (and its practitioner) in the details: the KPI report counts the reminder for that practitioner.
+	const auditSent = audit(f, 'Audit reminder', [X(5), 200], 'appointment-reminder', {
+		fields: {
+			details: `={{ JSON.stringify({ appointmentId: ${APPOINTMENT}.id, practitionerId: ${APPOINTMENT}.practitioner?.id ?? null }) }}`,
+		},
+	});
 	const auditBlocked = audit(f, 'Audit blocked by consent', [X(5), 420], 'appointment-reminder', {
 		direction: 'system',
 		includeContent: false,
@@ -78,7 +83,7 @@ export function reminders(): Flow {
 			event: 'consent.blocked',
 			outcome: 'minor-failure',
 			patientPhone: `={{ ${APPOINTMENT}.patient.phone }}`,
-			details: `={{ JSON.stringify({ appointmentId: ${APPOINTMENT}.id, reason: $json.consent.reason }) }}`,
+			details: `={{ JSON.stringify({ appointmentId: ${APPOINTMENT}.id, practitionerId: ${APPOINTMENT}.practitioner?.id ?? null, reason: $json.consent.reason }) }}`,
 		},
 	});
 	f.connect(blocked, auditSent, 0);

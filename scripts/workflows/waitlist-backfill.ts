@@ -2,12 +2,18 @@
  * 08 · Waitlist backfill: a cancelled (or moved) appointment's time is offered to waitlisted patients in waves, by
  * the approved utility template waitlist_offer (Brazilian Portuguese) with a "Quero este horário" button; the first
  * patient to tap gets it through the same no-double-booking path as Book, the others are told it was taken.
+ * Workflow 01 (the number's one webhook) posts its freed times to *Slot freed* and the taps to *Tap from workflow
+ * 01*; a clinic whose WhatsApp inbox is elsewhere points the number at this workflow's own trigger instead.
  */
+import { CLAIM_PAYLOAD_PREFIX } from '../../core/waitlist/types';
 import { CRED, Flow, PKG, X } from './flow';
 import { builtinScheduler, slotLookup, switchNode, webhook } from './nodes';
 
 /** Minutes a wave of offers stays open (also said in the template). */
 export const OFFER_WINDOW_MINUTES = 30;
+/** Webhook paths workflow 01 posts to: a Cancel / Reschedule output, and a "Quero este horário" tap. */
+export const FREED_PATH = 'waitlist-slot-freed';
+export const CLAIM_PATH = 'waitlist-claim';
 const WAVE_SIZE = 3;
 const TRIGGER = 'WhatsApp Clinic Trigger';
 
@@ -22,13 +28,13 @@ export function waitlistBackfill(): Flow {
 			'## Waitlist backfill',
 			'A freed time is worth something only if someone takes it. Patients join the waitlist (Appointment Slot Lookup → Waitlist → Join, e.g. from the bot when no time suits); when an appointment is cancelled or moved, its time is offered here.',
 			'',
-			`**Offer**: *Slot freed* receives the output item of a Cancel or Reschedule node (POST it from workflow 01's cancel path, or from staff tools). *Offer freed slot* picks the first ${WAVE_SIZE} waiting patients who fit (practitioner or service, dates, morning/afternoon/evening) and the approved **waitlist_offer** template goes out, checked for consent (appointment reminders). Every ${OFFER_WINDOW_MINUTES} minutes without a taker, *Next waves* asks the next ${WAVE_SIZE}.`,
+			`**Offer**: *Slot freed* receives the output item of a Cancel or Reschedule node (workflow 01 posts its reminder cancels and reschedules here; staff tools can too). *Offer freed slot* picks the first ${WAVE_SIZE} waiting patients who fit (practitioner or service, dates, morning/afternoon/evening) and the approved **waitlist_offer** template goes out, checked for consent (appointment reminders). Every ${OFFER_WINDOW_MINUTES} minutes without a taker, *Next waves* asks the next ${WAVE_SIZE}.`,
 			'',
 			'**Freed elsewhere**: every 5 minutes *Find freed slots* compares the free times of the next 14 days with the previous run (kept in the Clinic Store) and offers each time that became free since (cancelled in another system or directly on the FHIR server). The first run only records what is free.',
 			'',
 			'**Claim**: the patient taps *Quero este horário*. The first tap books the time (same no-double-booking path as Book); later taps are told it was taken and stay on the list; expired offers book nothing.',
 			'',
-			"**Setup**: same clinic rules and Calendar ID as workflow 01, your WhatsApp and Clinic Store credentials, the template approved in pt_BR. Meta sends a number's webhooks to one URL: point it (or the phone number's override) at this trigger, or forward button replies whose payload starts with WAITLIST_CLAIM: from workflow 01.",
+			"**Setup**: same clinic rules and Calendar ID as workflow 01, your WhatsApp and Clinic Store credentials, the template approved in pt_BR. Publish it next to workflow 01: Meta sends a number's webhooks to one URL (01's trigger), and 01 hands the taps to *Tap from workflow 01*. Only if your inbox is not workflow 01, point the number (or its phone-number override) at this workflow's *WhatsApp Clinic Trigger*.",
 		].join('\n'),
 		[-420, -80],
 		560,
@@ -36,7 +42,7 @@ export function waitlistBackfill(): Flow {
 	);
 
 	// Offers: a freed slot (POSTed) or the next waves due (schedule).
-	const freed = webhook(f, 'Slot freed', [X(0), 200], 'waitlist-slot-freed');
+	const freed = webhook(f, 'Slot freed', [X(0), 200], FREED_PATH);
 	const offer = slotLookup(
 		f,
 		'Offer freed slot',
@@ -111,7 +117,8 @@ export function waitlistBackfill(): Flow {
 	f.connect(due, send);
 	f.connect(offerPolled, send);
 
-	// Claims: the "Quero este horário" tap → Claim offer → "booked" or "taken".
+	// Claims: the "Quero este horário" tap (from workflow 01, or this number's own trigger) → Claim offer → "booked"
+	// or "taken".
 	const trigger = f.add(
 		TRIGGER,
 		`${PKG}.whatsAppClinicTrigger`,
@@ -120,33 +127,41 @@ export function waitlistBackfill(): Flow {
 		{ webhookRegistration: 'manual', events: ['message'], phoneNumberIds: '', options: {} },
 		{ credentials: CRED.whatsApp, webhookId: f.webhookId(TRIGGER) },
 	);
+	const fromInbox = webhook(f, 'Tap from workflow 01', [X(0), 1060], CLAIM_PATH);
+	// Workflow 01 posts the trigger's item (sender and button payload): the same item as the trigger's from here on.
+	const forwarded = f.add('Forwarded tap', 'n8n-nodes-base.set', 3.4, [X(1), 1060], {
+		mode: 'raw',
+		jsonOutput: '={{ JSON.stringify($json.body) }}',
+		includeOtherFields: false,
+		options: {},
+	});
 	const isClaim = switchNode(
 		f,
 		'Take this time?',
-		[X(1), 860],
-		`String($json.button?.payload ?? '').startsWith('WAITLIST_CLAIM:') ? 0 : 1`,
+		[X(2), 900],
+		`String($json.button?.payload ?? '').startsWith('${CLAIM_PAYLOAD_PREFIX}') ? 0 : 1`,
 		2,
 	);
 	const claim = slotLookup(
 		f,
 		'Claim offer',
-		[X(2), 800],
+		[X(3), 860],
 		waitlist('claimOffer', {
 			offerId: '={{ $json.button.payload }}',
 			claimPatientPhone: '={{ $json.from ?? "" }}',
 			claimUserId: '={{ $json.userId ?? "" }}',
 		}),
 	);
-	const answer = switchNode(f, 'Anything to say?', [X(3), 800], '$json.replyText ? 0 : 1', 2);
+	const answer = switchNode(f, 'Anything to say?', [X(4), 860], '$json.replyText ? 0 : 1', 2);
 	// In the 24-hour window the tap opened: a plain text answer, audited.
 	const reply = f.add(
 		'Reply booked or taken',
 		`${PKG}.whatsAppSendMessage`,
 		1,
-		[X(4), 760],
+		[X(5), 820],
 		{
 			operation: 'text',
-			recipient: `={{ $('${TRIGGER}').item.json.from }}`,
+			recipient: `={{ $('Take this time?').item.json.from }}`,
 			text: '={{ $json.replyText }}',
 			options: {},
 			auditToStore: true,
@@ -155,6 +170,7 @@ export function waitlistBackfill(): Flow {
 		{ credentials: { ...CRED.whatsApp, ...CRED.store } },
 	);
 	f.connect(trigger, isClaim);
+	f.chain(fromInbox, forwarded, isClaim);
 	f.connect(isClaim, claim, 0);
 	f.connect(claim, answer);
 	f.connect(answer, reply, 0);

@@ -5,7 +5,7 @@
  */
 import { WAITLIST_JOIN_ROW_ID } from '../../../core/scheduling/whatsapp-list';
 import { templateDate } from '../clinic-settings';
-import { CRED, PKG } from '../flow';
+import { CRED, type Flow, PKG, type Position, X } from '../flow';
 import { audit, builtinScheduler, sendText, slotListParams, slotLookup, switchNode } from '../nodes';
 import {
 	BRANCH,
@@ -67,19 +67,33 @@ function buttonsBranch(b: InboxBranch): void {
 
 /** Free Times: free times as a WhatsApp list, labelled in the patient's language. */
 function slotsBranch(b: InboxBranch): void {
-	const f = b.f;
 	const y = b.row();
-	// The list ends with "None of these — join the waitlist" (row ID WAITLIST_JOIN; the Book branch routes it).
-	const params: Record<string, unknown> = slotListParams();
-	const find = slotLookup(f, 'Find free slots', [BRANCH(0), y], {
+	b.from('Free Times', timesList(b.f, ['Find free slots', 'Send slot list'], [BRANCH(0), y]));
+}
+
+/**
+ * Find Free Slots as a WhatsApp list (labels in the patient's language) → send it. The list ends with "None of
+ * these — join the waitlist" (row ID WAITLIST_JOIN; the Book branch routes it). `from`: the conversation item as
+ * the first node sees it; `body`: the list's text (default: the conversation's reply, else slots_body). Returns the
+ * first node.
+ */
+export function timesList(
+	f: Flow,
+	[findName, sendName]: [string, string],
+	[x, y]: Position,
+	{ from = '$json', body }: { from?: string; body?: string } = {},
+): string {
+	const params: Record<string, unknown> = slotListParams(from);
+	const listOptions = params.listOptions as Record<string, unknown>;
+	const find = slotLookup(f, findName, [x, y], {
 		...params,
-		listOptions: { ...(params.listOptions as Record<string, unknown>), waitlistRow: true },
+		listOptions: { ...listOptions, ...(body ? { body } : {}), waitlistRow: true },
 	});
 	const list = f.add(
-		'Send slot list',
+		sendName,
 		`${PKG}.whatsAppSendMessage`,
 		1,
-		[BRANCH(1), y],
+		[x + X(1), y],
 		{
 			operation: 'list',
 			recipient: CONVERSATION_RECIPIENT,
@@ -89,8 +103,8 @@ function slotsBranch(b: InboxBranch): void {
 		},
 		{ credentials: wa },
 	);
-	b.from('Free Times', find);
 	f.connect(find, list);
+	return find;
 }
 
 /**
@@ -116,7 +130,8 @@ function bookBranch(b: InboxBranch): void {
 		[BRANCH(1), yJoin],
 		builtinScheduler('joinWaitlist', {
 			resource: 'waitlist',
-			waitlistPatientName: `={{ $json.context.name || $json.firstName || '' }}`,
+			// After a reminder's Cancel or during a Reschedule no name was asked: the WhatsApp profile name.
+			waitlistPatientName: '={{ $json.context.name || $json.profileName }}',
 			waitlistPatientPhone: '={{ $json.recipient }}',
 			waitlistServiceId: 'consultation',
 			waitlistTimesOfDay: [],
@@ -139,7 +154,7 @@ function bookBranch(b: InboxBranch): void {
 		[BRANCH(1), y],
 		builtinScheduler('book', {
 			slotId: '={{ $json.slotId }}',
-			patientName: '={{ $json.context.name }}',
+			patientName: '={{ $json.context.name || $json.profileName }}',
 			patientPhone: '={{ $json.recipient }}',
 			bookFields: { notes: '={{ $json.answersText }}' },
 			locale: '={{ $json.locale }}',
@@ -159,7 +174,7 @@ function bookBranch(b: InboxBranch): void {
 				value: `={{ 'appointment_confirmation|' + (${CONVERSATION}.templateLanguage || 'pt_BR') }}`,
 			},
 			parameterSource: 'json',
-			parametersJson: `={{ { first_name: ${CONVERSATION}.firstName, doctor_name: $json.appointment.practitioner.name, appointment_date: ${templateDate('$json.appointment.start', 'date')}, appointment_time: ${templateDate('$json.appointment.start', 'time')} } }}`,
+			parametersJson: `={{ { first_name: ${CONVERSATION}.firstName || $json.appointment.patient.name.split(' ')[0], doctor_name: $json.appointment.practitioner.name, appointment_date: ${templateDate('$json.appointment.start', 'date')}, appointment_time: ${templateDate('$json.appointment.start', 'time')} } }}`,
 			options: { bizOpaqueCallbackData: '={{ $json.appointment.id }}' },
 		},
 		{ credentials: wa },

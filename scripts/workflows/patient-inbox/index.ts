@@ -14,6 +14,7 @@ import { nurseHandoffBranch } from './nurse-handoff';
 import { reminderAnswerBranches } from './reminder-answers';
 import { inboxBranch } from './route';
 import { surveyAnswerBranch } from './survey-answer';
+import { claimTapRouting } from './waitlist';
 
 /** The intake row; the Conversation node's outputs fan out to branch rows above and below it. */
 const INTAKE_Y = 300;
@@ -34,7 +35,7 @@ export function inbox(): Flow {
 			'2. Open *Find free slots* and *Book* and edit the clinic rules: opening hours, doctors, services.',
 			"3. Publish, copy the trigger's Production URL into Meta (App Dashboard → WhatsApp → Configuration).",
 			'',
-			'**What it does**: opt-out words (STOP, PARAR, BAJA…) are recorded first; then the *Conversation* node answers each message in the patient’s language (Portuguese by default, Spanish, English), asks name, date of birth and insurance, shows free times as a list and books the one the patient taps. It also handles the buttons of the reminder, survey and follow-up messages and hands over to a nurse.',
+			'**What it does**: a tap on a waitlist offer (*Quero este horário*) goes to workflow 08 (*Claim in workflow 08*); opt-out words (STOP, PARAR, BAJA…) are recorded first; then the *Conversation* node answers each message in the patient’s language (Portuguese by default, Spanish, English), asks name, date of birth and insurance, shows free times as a list and books the one the patient taps. It also handles the buttons of the reminder, survey and follow-up messages and hands over to a nurse.',
 			'',
 			'**Change a question or a text**: open *Conversation* → *Questions* (add, remove, reorder; each with a validator) and *Texts* (every text the patient reads, pt_BR / es / en). Where each patient is in the conversation is kept in the Clinic Store: nothing to create.',
 		].join('\n'),
@@ -74,7 +75,7 @@ export function inbox(): Flow {
 		'Opt-out words',
 		`${PKG}.consentCheck`,
 		1,
-		[X(3), INTAKE_Y],
+		[X(4), INTAKE_Y],
 		{
 			operation: 'detectKeywords',
 			optOutPurposes: ['all'],
@@ -90,19 +91,22 @@ export function inbox(): Flow {
 		'Our buttons are not keywords',
 		'n8n-nodes-base.code',
 		2,
-		[X(2), INTAKE_Y],
+		[X(3), INTAKE_Y],
 		code(
 			"const OWN = /^(CONFIRM|CANCEL|RESCHEDULE|CSAT|FOLLOWUP|BOOK|NURSE|LANG|MENU)(:|$)/;\nreturn $input.all().map((item, i) => {\n\tconst e = item.json;\n\tconst payload = (e.button && e.button.payload) || (e.interactive && e.interactive.buttonReply && e.interactive.buttonReply.id) || '';\n\tif (!OWN.test(payload)) return { json: e, pairedItem: { item: i } };\n\treturn { json: { ...e, text: null, button: e.button ? { ...e.button, text: null } : e.button }, pairedItem: { item: i } };\n});",
 		),
 	);
-	f.connect(kind, [auditIn, ownButtons], 0);
+	// A waitlist offer's "Quero este horário" tap is claimed by workflow 08, not answered by the conversation.
+	const claimTap = claimTapRouting(f, [X(2), INTAKE_Y], [X(3), INTAKE_Y + 200]);
+	f.connect(kind, [auditIn, claimTap], 0);
+	f.connect(claimTap, ownButtons, 1);
 	f.connect(ownButtons, optOut);
 
 	// The dialogue: state in the Clinic Store, texts and questions as fields (no code).
 	const conversation = conversationNode(
 		f,
 		'Conversation',
-		[X(4), INTAKE_Y],
+		[X(5), INTAKE_Y],
 		{
 			operation: 'answer',
 			questions: { question: DEFAULT_QUESTIONS.map((q) => ({ ...q })) },

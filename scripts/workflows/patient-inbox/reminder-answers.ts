@@ -1,16 +1,22 @@
 /**
  * Patient inbox · answers to the buttons of workflow 02's reminder: reschedule, confirm, cancel. Each updates the
- * appointment, tells the patient in their language and is audited under appointment-reminder.
+ * appointment, tells the patient in their language and is audited under appointment-reminder. A time freed by a
+ * cancel or a reschedule goes to workflow 08, which offers it to the waitlist; after a cancel the patient is offered
+ * other times, the list ending with the waitlist row.
  */
 import { localDateTime } from '../clinic-settings';
 import { audit, builtinScheduler, sendText, slotLookup } from '../nodes';
+import { timesList } from './booking';
 import { BRANCH, CONVERSATION, CONVERSATION_RECIPIENT, type InboxBranch, text } from './route';
+import { offerFreedTime } from './waitlist';
 import type { AnswerOutput } from '../../../core/conversation/types';
 
 /** Outputs Reschedule, Confirm, Cancel, in that order. */
 export function reminderAnswerBranches(b: InboxBranch): void {
-	// Reschedule: move the appointment to the tapped time and say when it is now (written in the patient's language).
-	answer(b, {
+	const f = b.f;
+	// Reschedule: move the appointment to the tapped time and say when it is now (written in the patient's language);
+	// the old time goes to the waitlist (workflow 08).
+	const moved = answer(b, {
 		output: 'Reschedule',
 		update: [
 			'Reschedule',
@@ -27,6 +33,7 @@ export function reminderAnswerBranches(b: InboxBranch): void {
 		],
 		audit: ['Audit reschedule'],
 	});
+	f.connect(moved.update, offerFreedTime(f, 'Offer old time to waitlist', [BRANCH(1), b.row()]));
 	// Confirm: mark the appointment confirmed and thank the patient.
 	answer(b, {
 		output: 'Confirm',
@@ -37,8 +44,9 @@ export function reminderAnswerBranches(b: InboxBranch): void {
 		reply: ['Thank for confirming', text('confirm_thanks')],
 		audit: ['Audit confirmation', 'appointment.confirmed'],
 	});
-	// Cancel: cancel the appointment and tell the patient.
-	answer(b, {
+	// Cancel: cancel the appointment and tell the patient; offer other times (the list ends with the waitlist row:
+	// the Book output takes the tapped row, see core/conversation's `rebook`); the freed time goes to workflow 08.
+	const cancelled = answer(b, {
 		output: 'Cancel',
 		update: [
 			'Cancel appointment',
@@ -50,6 +58,13 @@ export function reminderAnswerBranches(b: InboxBranch): void {
 		reply: ['Confirm cancellation', text('cancel_done')],
 		audit: ['Audit cancellation', 'appointment.cancelled'],
 	});
+	const y = b.row();
+	const rebook = timesList(f, ['Find times to rebook', 'Send times to rebook'], [BRANCH(2), y], {
+		from: CONVERSATION,
+		body: text('rebook_body'),
+	});
+	f.connect(cancelled.reply, rebook);
+	f.connect(cancelled.update, offerFreedTime(f, 'Offer freed time to waitlist', [BRANCH(1), y]));
 }
 
 interface AppointmentAnswer {
@@ -63,7 +78,7 @@ interface AppointmentAnswer {
 }
 
 /** Conversation output → update the appointment → tell the patient → audit, on one canvas row. */
-function answer(b: InboxBranch, a: AppointmentAnswer): void {
+function answer(b: InboxBranch, a: AppointmentAnswer): { update: string; reply: string } {
 	const f = b.f;
 	const y = b.row();
 	const update = slotLookup(f, a.update[0], [BRANCH(0), y], a.update[1]);
@@ -80,4 +95,5 @@ function answer(b: InboxBranch, a: AppointmentAnswer): void {
 			}
 		: {};
 	f.connect(reply, audit(f, auditName, [BRANCH(2), y], 'appointment-reminder', fields));
+	return { update, reply };
 }

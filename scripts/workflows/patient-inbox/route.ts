@@ -17,8 +17,8 @@ export interface InboxBranch {
 
 /** Vertical distance between branch rows (a node and its label are 140 px tall). */
 export const ROW = 160;
-/** The first branch column (the Conversation node is in column 4). */
-export const BRANCH = (i: number) => X(5 + i);
+/** The first branch column (the Conversation node is in column 5). */
+export const BRANCH = (i: number) => X(6 + i);
 
 export function inboxBranch(f: Flow, conversation: string, firstRow: number): InboxBranch {
 	let y = firstRow - ROW;
