@@ -59,7 +59,9 @@ export async function startQueueCluster(options: {
 		await store?.drop();
 		await redis?.stop();
 		await postgres?.stop();
-		rmSync(work, { recursive: true, force: true });
+		// WAC_KEEP_BENCH_LOGS=1 keeps the n8n logs of every process (n8n*.log) for a post-mortem.
+		if (process.env.WAC_KEEP_BENCH_LOGS) options.log(`n8n logs kept in ${work}`);
+		else rmSync(work, { recursive: true, force: true });
 	};
 	try {
 		postgres = await startPostgres(options.log);

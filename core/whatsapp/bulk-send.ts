@@ -104,7 +104,7 @@ export interface BulkSendPlan<F extends SendFields, J extends BulkJob<F>> {
 	gate?(jobs: ReadonlyArray<PreparedSend<J>>): Promise<Array<GateDecision<F>>>;
 	/** Sees the settled outcomes once (Audit to Store hooks in here). */
 	onOutcomes?(outcomes: Array<SendOutcome<F>>): Promise<void>;
-	/** Streaming schedule: yield to the event loop after this many prepared items (default 20). */
+	/** Yield to the event loop after this many prepared items (default 20). */
 	yieldEvery?: number;
 	/** Default: a zero-delay timer, so pending network callbacks run. */
 	yieldToEventLoop?(): Promise<void>;
@@ -186,6 +186,17 @@ export async function runBulkSend<F extends SendFields, J extends BulkJob<F>>(
 	return { outcomes };
 }
 
+/** After every `yieldEvery`-th prepared item: a pause that lets timers and I/O callbacks run. */
+function pauser(
+	plan: Pick<BulkSendPlan<SendFields, BulkJob<SendFields>>, 'yieldEvery' | 'yieldToEventLoop'>,
+) {
+	const every = plan.yieldEvery ?? DEFAULT_YIELD_EVERY;
+	const pause = plan.yieldToEventLoop ?? (async () => await systemClock.sleep(0));
+	return async (itemIndex: number) => {
+		if (itemIndex % every === every - 1) await pause();
+	};
+}
+
 /** Streaming schedule: workers send while the remaining items are still being prepared. */
 async function streamSends<F extends SendFields, J extends BulkJob<F>>(
 	plan: BulkSendPlan<F, J>,
@@ -193,8 +204,7 @@ async function streamSends<F extends SendFields, J extends BulkJob<F>>(
 	invalid: (itemIndex: number, error: unknown) => void,
 ): Promise<void> {
 	plan.requireSender?.();
-	const yieldEvery = plan.yieldEvery ?? DEFAULT_YIELD_EVERY;
-	const pause = plan.yieldToEventLoop ?? (async () => await systemClock.sleep(0));
+	const pause = pauser(plan);
 	const queue = new JobQueue<PreparedSend<J>>();
 	const workers = Array.from({ length: plan.concurrency(plan.itemCount) }, async () => {
 		for (let next = await queue.take(); next; next = await queue.take()) await sendOne(next);
@@ -207,7 +217,7 @@ async function streamSends<F extends SendFields, J extends BulkJob<F>>(
 				invalid(i, error);
 			}
 			// Let started sends progress (their I/O callbacks) while preparation goes on.
-			if (i % yieldEvery === yieldEvery - 1) await pause();
+			await pause(i);
 		}
 	} finally {
 		queue.close();
@@ -221,6 +231,7 @@ async function prepareAll<F extends SendFields, J extends BulkJob<F>>(
 	invalid: (itemIndex: number, error: unknown) => void,
 ): Promise<{ jobs: Array<PreparedSend<J>> } | { stop: BulkSendStop }> {
 	const jobs: Array<PreparedSend<J>> = [];
+	const pause = pauser(plan);
 	for (let i = 0; i < plan.itemCount; i++) {
 		try {
 			jobs.push({ itemIndex: i, job: await plan.prepare(i) });
@@ -229,6 +240,10 @@ async function prepareAll<F extends SendFields, J extends BulkJob<F>>(
 				return { stop: { phase: 'prepare', itemIndex: i, error, accepted: 0, unknown: 0 } };
 			invalid(i, error);
 		}
+		// Preparing evaluates the node's expressions per item: thousands of items would hold the event loop for
+		// seconds (minutes on a busy machine), starving other executions' sends and, in queue mode, the worker's
+		// job lock renewal (n8n then fails the execution as "stalled").
+		await pause(i);
 	}
 	return { jobs };
 }

@@ -272,6 +272,23 @@ describe('runBulkSend: the gate', () => {
 		expect(result.outcomes.map((o) => o.ok)).toEqual([true, false, true]);
 	});
 
+	it('yields to the event loop every `yieldEvery` items while validating before the gate', async () => {
+		// A long synchronous preparation would starve timers (other executions' sends, a queue worker's job lock).
+		const { plan: p, log } = plan(['a', 'b', 'c', 'd', 'e'], { yieldEvery: 2 });
+		p.gate = gateFor(log, []);
+		await runBulkSend(p);
+		expect(log.slice(0, 8)).toEqual([
+			'prepare 0',
+			'prepare 1',
+			'yield',
+			'prepare 2',
+			'prepare 3',
+			'yield',
+			'prepare 4',
+			'gate 0,1,2,3,4',
+		]);
+	});
+
 	it('a gate that throws stops the run with nothing sent', async () => {
 		const { plan: p, log } = plan(['a', 'b'], {
 			gate: async () => {
