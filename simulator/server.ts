@@ -77,6 +77,8 @@ const STATIC: Record<string, { file: string; type: string }> = {
 	'/chat-groups.js': { file: 'chat-groups.js', type: 'text/javascript; charset=utf-8' },
 	'/chat-calls.js': { file: 'chat-calls.js', type: 'text/javascript; charset=utf-8' },
 	'/chat.css': { file: 'chat.css', type: 'text/css; charset=utf-8' },
+	'/chat-flow.js': { file: 'chat-flow.js', type: 'text/javascript; charset=utf-8' },
+	'/chat-flow.css': { file: 'chat-flow.css', type: 'text/css; charset=utf-8' },
 };
 
 function bearer(req: http.IncomingMessage, url: URL): string | undefined {

@@ -106,6 +106,7 @@ window.SimChatRender = (function () {
 				return msg.button.text;
 			case 'interactive': {
 				var reply = msg.interactive.button_reply || msg.interactive.list_reply;
+				if (msg.interactive.nfm_reply) return '▤ ' + (msg.interactive.nfm_reply.body || 'Sent');
 				return reply ? reply.title : 'interactive';
 			}
 			case 'location':

@@ -9,7 +9,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
@@ -19,6 +19,7 @@ import {
 	loadPrivateKey,
 } from '../../../core/flows/crypto';
 import { verifySignature } from '../../../core/webhook/signature';
+import { chromium } from 'playwright-core';
 import type { Simulator, WebhookReceiver } from '../../../simulator';
 import { startWebhookReceiver } from '../../../simulator';
 import { control, graph, PHONE_ID, start, WABA_ID } from './helpers';
@@ -434,3 +435,59 @@ describe('the patient plays the Flow (client side of the data endpoint)', () => 
 		expect(long.body.error.code).toBe(100);
 	});
 });
+
+const CHROMIUM = '/usr/bin/chromium';
+(existsSync(CHROMIUM) ? test : test.skip)(
+	'the chat page draws the Flow, posts the form and closes it with the reply (headless Chromium)',
+	async () => {
+		await uploadKey();
+		mode = 'ok';
+		taken = new Set();
+		const flowId = await createBooking();
+		const browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			args: ['--headless', '--no-sandbox', '--disable-gpu'],
+		});
+		try {
+			const page = await browser.newPage();
+			await page.goto(`${sim.url}/?phone=${PATIENT}&name=Ana`);
+			await sendFlow(flowId);
+			await page.locator('[data-kind="open-flow"]').last().click();
+			const title = page.locator('#flow-title');
+			await title.filter({ hasText: 'Agendar consulta' }).waitFor();
+			await page.locator('#flow-footer').click();
+			await page.locator('.flow-missing[data-field="specialty"]').waitFor();
+			await page.selectOption('[data-flow-input="specialty"]', 'c');
+			await page.locator('#flow-footer').click();
+			await title.filter({ hasText: 'Profissional' }).waitFor();
+			await page.selectOption('[data-flow-input="practitioner"]', 'p');
+			await page.locator('#flow-footer').click();
+			await title.filter({ hasText: 'Data' }).waitFor();
+			expect(await page.getAttribute('[data-flow-input="date"]', 'min')).toBe('2030-01-01');
+			await page.fill('[data-flow-input="date"]', '2030-01-02');
+			await page.locator('#flow-footer').click();
+			await title.filter({ hasText: 'Horário' }).waitFor();
+			await page.locator('[data-option-id="s2|2030-01-02T10:00"] input').check();
+			await page.locator('#flow-footer').click();
+			await title.filter({ hasText: 'Seus dados' }).waitFor();
+			await page.fill('[data-flow-input="name"]', 'Ana Souza');
+			await page.fill('[data-flow-input="birth_date"]', '1990-05-04');
+			await page.fill('[data-flow-input="phone"]', '+5511977770001');
+			await page.selectOption('[data-flow-input="insurance"]', 'x');
+			await page.locator('#flow-footer').click();
+			await page.locator('#flow-body', { hasText: 'Dra. Ana' }).waitFor();
+			await page.locator('#flow-footer', { hasText: 'Confirmar agendamento' }).click();
+			await page.locator('#flow-sheet').waitFor({ state: 'hidden' });
+			await page.locator('[data-testid="patient-message"]', { hasText: 'Sent' }).last().waitFor();
+			const details = seen.filter((r) => r.data?.step === 'details').at(-1);
+			expect(details?.data).toMatchObject({
+				name: 'Ana Souza',
+				birth_date: '1990-05-04',
+				slot: 's2|2030-01-02T10:00',
+			});
+		} finally {
+			await browser.close();
+		}
+	},
+	60_000,
+);
