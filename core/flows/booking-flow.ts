@@ -6,9 +6,19 @@
  *   the slot was taken meanwhile, answers TIME again with the alternatives and the "just taken" note.
  *
  * Every footer is a `data_exchange` whose payload carries `step` (what the patient just did) and everything chosen
- * so far, so the workflow needs no conversation state. Static texts come from texts.ts per language.
+ * so far, so the workflow needs no conversation state. Every text comes from the one text table (core/i18n, its
+ * `flow_*` entries): the built-in texts, or a table with the clinic's own entries on top (WhatsApp Flow → Create or
+ * Update Flow, Flow JSON source "Shipped Booking Flow", field Texts).
  */
-import { FLOW_TEXTS, type FlowLanguage } from './texts';
+import {
+	buildTextTable,
+	DEFAULT_LANGUAGE,
+	type Language,
+	matchLanguage,
+	type TextTable,
+	templateLanguage,
+} from '../i18n';
+import type { FlowTextKey } from '../i18n/flow-texts';
 import { RECOMMENDED_FLOW_JSON_VERSION } from './flow-json';
 
 export const BOOKING_SCREENS = ['SPECIALTY', 'PRACTITIONER', 'DATE', 'TIME', 'DETAILS', 'SUMMARY'] as const;
@@ -36,8 +46,48 @@ function footer(label: string, step: string, payload: Record<string, string>) {
 	};
 }
 
-export function appointmentBookingFlow(language: FlowLanguage) {
-	const t = FLOW_TEXTS[language];
+let builtIn: TextTable | undefined;
+/** The built-in text table (no clinic overrides), built once. */
+export const builtInTexts = (): TextTable =>
+	(builtIn ??= buildTextTable({ defaultLanguage: DEFAULT_LANGUAGE }));
+
+/**
+ * The 427 text ("this form has expired") in the flow token's language (any spelling: pt_BR, en_US…; the clinic
+ * default when unknown), from `texts` (default: the built-in table).
+ */
+export function flowTokenExpiredText(language: string | null | undefined, texts = builtInTexts()): string {
+	return texts.text('flow_token_expired', matchLanguage(language) ?? texts.defaultLanguage);
+}
+
+/** The booking Flow JSON in `language`, its texts from `texts` (default: the built-in table). */
+export function appointmentBookingFlow(language: Language, texts: TextTable = builtInTexts()) {
+	const text = (key: FlowTextKey) => texts.text(key, language);
+	const t = {
+		specialtyTitle: text('flow_specialty_title'),
+		specialtyHeading: text('flow_specialty_heading'),
+		specialtyLabel: text('flow_specialty_label'),
+		practitionerTitle: text('flow_practitioner_title'),
+		practitionerLabel: text('flow_practitioner_label'),
+		dateTitle: text('flow_date_title'),
+		dateLabel: text('flow_date_label'),
+		dateHelper: text('flow_date_helper'),
+		timeTitle: text('flow_time_title'),
+		timeLabel: text('flow_time_label'),
+		slotTaken: text('flow_slot_taken'),
+		noTimes: text('flow_no_times'),
+		detailsTitle: text('flow_details_title'),
+		nameLabel: text('flow_name_label'),
+		birthDateLabel: text('flow_birth_date_label'),
+		insuranceLabel: text('flow_insurance_label'),
+		phoneLabel: text('flow_phone_label'),
+		summaryTitle: text('flow_summary_title'),
+		summaryHeading: text('flow_summary_heading'),
+		summaryWhen: text('flow_summary_when'),
+		summaryWho: text('flow_summary_who'),
+		summaryPatient: text('flow_summary_patient'),
+		continue: text('flow_continue'),
+		confirm: text('flow_confirm'),
+	};
 	return {
 		version: RECOMMENDED_FLOW_JSON_VERSION,
 		data_api_version: '3.0',
@@ -222,7 +272,14 @@ export function appointmentBookingFlow(language: FlowLanguage) {
 	};
 }
 
-/** Flow names per language as the shipped workflow sends them (flow_name). */
-export function bookingFlowName(language: FlowLanguage): string {
-	return `appointment_booking_${language}`;
+/** Flow names per language as the shipped workflow sends them (flow_name): appointment_booking_pt_BR, _es, _en_US. */
+export function bookingFlowName(language: Language): string {
+	return `appointment_booking_${templateLanguage(language)}`;
+}
+
+/** The shipped Flow file of a language: appointment-booking.json (pt_BR), .es.json, .en_US.json. */
+export function bookingFlowFile(language: Language): string {
+	return language === 'pt_BR'
+		? 'appointment-booking.json'
+		: `appointment-booking.${templateLanguage(language)}.json`;
 }

@@ -15,7 +15,7 @@ import { FlowEndpointError } from './errors';
 import { verifyFlowToken, type FlowTokenClaims } from './flow-token';
 import { classifyRequest, parseEnvelope, type FlowAction } from './request';
 import { ACKNOWLEDGED_RESPONSE, PING_RESPONSE, invalidTokenBody } from './response';
-import { flowText } from './texts';
+import { flowTokenExpiredText } from './booking-flow';
 
 export type FlowTokenPolicy = 'signed' | 'any';
 
@@ -114,7 +114,7 @@ export function handleFlowRequest(
 		const check = verifyFlowToken(config.tokenKey, request.flowToken, config.now?.() ?? new Date());
 		if (!check.valid) {
 			const language = check.claims?.language;
-			const message = config.expiredMessage?.(language) ?? flowText(language, 'tokenExpired');
+			const message = config.expiredMessage?.(language) ?? flowTokenExpiredText(language);
 			return answer(427, invalidTokenBody(message), `flow token refused (${check.reason})`, 'warn');
 		}
 		claims = check.claims;

@@ -29,4 +29,4 @@ export {
 	type LanguageSource,
 } from './choose';
 export { normaliseText } from './normalise';
-export { FLOW_LABEL_KEYS, FLOW_TEXT_ENTRIES } from './flow-texts';
+export { FLOW_LABEL_KEYS, FLOW_TEXTS, type FlowTextKey } from './flow-texts';

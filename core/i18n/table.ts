@@ -8,7 +8,7 @@
  * question the clinic added) falls back to the clinic's default language, then to any language it has.
  */
 import { ClinicError } from '../errors';
-import { FLOW_LABEL_KEYS, FLOW_TEXT_ENTRIES } from './flow-texts';
+import { FLOW_LABEL_KEYS, FLOW_TEXTS, type FlowTextKey } from './flow-texts';
 import { LANGUAGES, type Language, matchLanguage } from './languages';
 import { DEFAULT_TEXTS, LABEL_KEYS, TEXT_VARIABLES, type TextKey } from './texts';
 
@@ -83,7 +83,10 @@ function checkEntry(
 	const where = `${options.field} → ${key} → ${language}`;
 	if (typeof text !== 'string' || text.trim() === '')
 		throw textError(where, 'must be a non-empty text', `Write the ${language} text in quotes, or remove it.`);
-	const max = LABEL_KEYS.includes(key as TextKey) || FLOW_LABEL_KEYS.includes(key) ? MAX_LABEL : MAX_TEXT;
+	const max =
+		LABEL_KEYS.includes(key as TextKey) || FLOW_LABEL_KEYS.includes(key as FlowTextKey)
+			? MAX_LABEL
+			: MAX_TEXT;
 	if (text.length > max)
 		throw textError(
 			where,
@@ -108,7 +111,7 @@ export function buildTextTable(options: TextTableOptions): TextTable {
 	const field = options.field ?? TEXTS_FIELD;
 	const answerFields = options.answerFields ?? [];
 	const table = new Map<string, Partial<Record<Language, string>>>(
-		Object.entries({ ...DEFAULT_TEXTS, ...FLOW_TEXT_ENTRIES }).map(([k, v]) => [k, { ...v }]),
+		Object.entries({ ...DEFAULT_TEXTS, ...FLOW_TEXTS }).map(([k, v]) => [k, { ...v }]),
 	);
 	for (const [key, entry] of Object.entries(parseOverrides(options.overrides, field))) {
 		if (!/^[a-z][a-z0-9_]*$/i.test(key))

@@ -7,7 +7,7 @@
  *
  * `{placeholders}` are filled in when the text is used (the ones each text may use are listed in TEXT_VARIABLES).
  * Button and list labels are at most 20 characters (WhatsApp's limit); everything else at most 1024. The booking
- * Flow's screen texts join the table as `flow_*` entries (flow-texts.ts).
+ * Flow's texts are the table's `flow_*` entries (flow-texts.ts).
  */
 import type { Language } from './languages';
 

@@ -8,13 +8,24 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { appointmentBookingFlow } from '../../core/flows/booking-flow';
-import { FLOW_LANGUAGES } from '../../core/flows/texts';
+import { appointmentBookingFlow, bookingFlowFile, builtInTexts } from '../../core/flows/booking-flow';
+import { LANGUAGES, localeOf, shortLanguage } from '../../core/i18n';
+import type { FlowTextKey } from '../../core/i18n/flow-texts';
 import { CLINIC_RULES } from './clinic-settings';
 import { CRED, Flow, PKG, X } from './flow';
 import { builtinScheduler, slotLookup, switchNode } from './nodes';
 
 export const FLOW_BOOKING_NAME = '09 · Flow booking (WhatsApp Flow data endpoint)';
+/**
+ * Meta expects every endpoint answer within 1 s: the endpoint does not save its successful executions (one per
+ * screen the patient opens; the booking itself is in the Clinic Store and its audit), nor their progress node by
+ * node. Failed executions are still saved, so a failing endpoint shows in n8n's Executions list.
+ */
+export const LEAN_ENDPOINT_SETTINGS = {
+	saveDataSuccessExecution: 'none',
+	saveDataErrorExecution: 'all',
+	saveExecutionProgress: false,
+};
 const FLOW_KEY = { whatsAppFlowKeyApi: { id: 'REPLACE_ME', name: 'WhatsApp Flow Key' } };
 const TRIGGER = 'Flow endpoint';
 const req = `$('${TRIGGER}').item.json.data`;
@@ -32,18 +43,32 @@ const PRACTITIONERS = Object.fromEntries(
 	]),
 );
 const NAMES = Object.fromEntries(rules.practitioners.map((p) => [p.id, p.name]));
-const INSURANCES = [
-	{ id: 'particular', title: 'Particular' },
+/**
+ * The patient's language in an expression: the signed flow token's (Send Flow's Flow Language), as its two-letter
+ * code (pt, es, en); the clinic default's when the token names none.
+ */
+const SHORT = `String($('${TRIGGER}').first().json.language ?? '').slice(0, 2).toLowerCase()`;
+/** An expression choosing one of `values` (keyed by two-letter code) by the patient's language. */
+const byLanguage = (values: Record<string, string>) =>
+	`((${JSON.stringify(values)})[${SHORT}] ?? ${JSON.stringify(values.pt)})`;
+/** A `flow_*` text of the table in the patient's language. */
+const text = (key: FlowTextKey) =>
+	byLanguage(Object.fromEntries(LANGUAGES.map((l) => [shortLanguage(l), builtInTexts().text(key, l)])));
+const LOCALE = byLanguage(Object.fromEntries(LANGUAGES.map((l) => [shortLanguage(l), localeOf(l)])));
+/** Appointment Slot Lookup's Language (its options: pt-BR, es, en). */
+const SLOT_LOCALE = `={{ ${byLanguage({ pt: 'pt-BR', es: 'es', en: 'en' })} }}`;
+/** Insurance plans are names; only "pay myself" is a text, in the patient's language. */
+const INSURANCES = `[{ id: 'particular', title: ${text('flow_insurance_private')} }, ...${JSON.stringify([
 	{ id: 'bradesco', title: 'Bradesco Saúde' },
 	{ id: 'sulamerica', title: 'SulAmérica' },
 	{ id: 'unimed', title: 'Unimed' },
 	{ id: 'amil', title: 'Amil' },
-];
+])}]`;
 /** A time option: the slot ID and its local start, so the summary can show it without another lookup. */
 const OPTION = (slot: string) => `${slot}.slotId + '|' + ${slot}.startLocal`;
 const TIME_TITLE = (slot: string) =>
 	`DateTime.fromISO(${slot}.startLocal, { setZone: true }).toFormat('HH:mm')`;
-const WHEN = `DateTime.fromISO(${req}.slot.split('|')[1], { setZone: true }).setLocale('pt-BR').toFormat("cccc, dd/LL/yyyy 'às' HH:mm")`;
+const WHEN = `DateTime.fromISO(${req}.slot.split('|')[1], { setZone: true }).setLocale(${LOCALE}).toFormat("cccc, dd/LL/yyyy '" + ${text('flow_summary_at')} + "' HH:mm")`;
 
 const respond = (f: Flow, name: string, y: number, col: number, params: Record<string, unknown>) =>
 	f.add(
@@ -61,7 +86,7 @@ const screen = (name: string, data: string) => ({
 });
 
 export function flowBooking(): Flow {
-	const f = new Flow(FLOW_BOOKING_NAME, 'flow-booking');
+	const f = new Flow(FLOW_BOOKING_NAME, 'flow-booking', LEAN_ENDPOINT_SETTINGS);
 	f.sticky(
 		'## WhatsApp Flow booking\nSet up once: WhatsApp Flow → **Generate and Upload Key Pair**, paste the key into the *WhatsApp Flow Key* credential, then **Create or Update Flow** with `workflows/flows/appointment-booking.json` and this trigger’s Production URL as Endpoint URI. Send it with WhatsApp Send Message → **Send Flow**.',
 		[X(0), -420],
@@ -130,7 +155,7 @@ export function flowBooking(): Flow {
 			daysAhead: 1,
 			maxSlots: 20,
 			output: 'slots',
-			locale: 'pt-BR',
+			locale: SLOT_LOCALE,
 		}),
 		{ alwaysOutputData: true },
 	);
@@ -174,7 +199,7 @@ export function flowBooking(): Flow {
 			2,
 			screen(
 				'DETAILS',
-				`{ specialty: $json.data.specialty, practitioner: $json.data.practitioner, slot: $json.data.slot, insurances: ${JSON.stringify(INSURANCES)}, max_birth_date: $today.toISODate() }`,
+				`{ specialty: $json.data.specialty, practitioner: $json.data.practitioner, slot: $json.data.slot, insurances: ${INSURANCES}, max_birth_date: $today.toISODate() }`,
 			),
 		),
 		4,
@@ -204,7 +229,7 @@ export function flowBooking(): Flow {
 			bookFields: {
 				notes: `={{ 'Born ' + $json.data.birth_date + ' · insurance ' + $json.data.insurance + ' · booked in WhatsApp Flow' }}`,
 			},
-			locale: 'pt-BR',
+			locale: SLOT_LOCALE,
 		}),
 	);
 	f.connect(step, book, 6);
@@ -235,12 +260,12 @@ export function flowBooking(): Flow {
 	return f;
 }
 
-/** workflows/flows/appointment-booking.json (pt_BR) and its es / en_US twins. */
+/** workflows/flows/appointment-booking.json (pt_BR) and its es / en_US twins, from the built-in text table. */
 export function writeBookingFlows(workflowsDir: string): string[] {
 	const dir = join(workflowsDir, 'flows');
 	mkdirSync(dir, { recursive: true });
-	return FLOW_LANGUAGES.map((language) => {
-		const file = language === 'pt_BR' ? 'appointment-booking.json' : `appointment-booking.${language}.json`;
+	return LANGUAGES.map((language) => {
+		const file = bookingFlowFile(language);
 		writeFileSync(join(dir, file), `${JSON.stringify(appointmentBookingFlow(language), null, '\t')}\n`);
 		return `workflows/flows/${file}`;
 	});

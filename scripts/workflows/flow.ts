@@ -44,9 +44,14 @@ export class Flow {
 	connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }> = {};
 	private stickies = 0;
 
+	/**
+	 * `settings`: workflow settings on top of the shipped defaults (e.g. a hot webhook path that should not save
+	 * every successful execution).
+	 */
 	constructor(
 		readonly name: string,
 		readonly slug: string,
+		private readonly settings: Record<string, unknown> = {},
 	) {}
 
 	add(
@@ -122,7 +127,12 @@ export class Flow {
 			name: this.name,
 			nodes: this.placeStickies(),
 			connections: this.connections,
-			settings: { executionOrder: 'v1', saveManualExecutions: true, timezone: 'America/Sao_Paulo' },
+			settings: {
+				executionOrder: 'v1',
+				saveManualExecutions: true,
+				timezone: 'America/Sao_Paulo',
+				...this.settings,
+			},
 			pinData: {},
 			meta: { templateCredsSetupCompleted: false },
 			tags: [],

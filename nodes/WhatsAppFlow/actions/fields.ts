@@ -2,6 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { FLOW_CATEGORIES } from '../../../core/flows/management';
+import { LANGUAGE_NAMES, LANGUAGES } from '../../../core/i18n';
 
 export type FlowOperation =
 	| 'respond'
@@ -109,8 +110,38 @@ export const flowJsonFields: INodeProperties[] = [
 		options: [
 			{ name: 'Text Field', value: 'text', description: 'Paste the Flow JSON below (or use an expression)' },
 			{ name: 'Binary File', value: 'binary', description: 'A JSON file in a binary field of the item' },
+			{
+				name: 'Shipped Booking Flow',
+				value: 'bookingFlow',
+				description:
+					'The appointment-booking Flow that workflow 09 answers, in the language below, with your texts',
+			},
 		],
 		displayOptions: show(['createOrUpdate', 'validate']),
+	},
+	{
+		displayName: 'Flow Language',
+		name: 'bookingFlowLanguage',
+		type: 'options',
+		default: 'pt_BR',
+		options: LANGUAGES.map((value) => ({ name: LANGUAGE_NAMES[value], value })),
+		description:
+			'The language of the Flow’s screens (one Flow per language, e.g. named appointment_booking_pt_BR)',
+		displayOptions: {
+			show: { operation: ['createOrUpdate', 'validate'], flowJsonSource: ['bookingFlow'] },
+		},
+	},
+	{
+		displayName: 'Texts',
+		name: 'bookingFlowTexts',
+		type: 'json',
+		default: '{}',
+		description:
+			'Your wording of the Flow’s texts, same shape as Clinic Conversation’s Texts: { "flow_specialty_heading": { "pt_BR": "…", "es": "…", "en": "…" } }. Names: the flow_* entries of the text table (docs/language.md). Empty = the built-in texts.',
+		hint: 'Only the texts you change: the others keep the built-in wording',
+		displayOptions: {
+			show: { operation: ['createOrUpdate', 'validate'], flowJsonSource: ['bookingFlow'] },
+		},
 	},
 	{
 		displayName: 'Flow JSON',

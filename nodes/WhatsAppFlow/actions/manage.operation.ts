@@ -1,7 +1,9 @@
 /** Flow management: create or update from a Flow JSON, validate, publish, deprecate, preview URL, list. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { appointmentBookingFlow } from '../../../core/flows/booking-flow';
 import { FlowInputError } from '../../../core/flows/errors';
+import { buildTextTable, DEFAULT_LANGUAGE, parseLanguage } from '../../../core/i18n';
 import { validateFlowJson } from '../../../core/flows/flow-json';
 import { FlowsClient, assertValidFlowJson } from '../../../core/flows/management';
 import type { WhatsAppContext } from '../../shared/transport';
@@ -21,9 +23,21 @@ async function chosenFlow(ctx: IExecuteFunctions, i: number, service: FlowServic
 	return { flows, flowId: String(ctx.getNodeParameter('flowId', i, '')).trim() };
 }
 
-/** The Flow JSON text of item `i` (text field or binary file). */
+/** The shipped booking Flow in the chosen language, its texts from the text table with the node's Texts on top. */
+function bookingFlowJson(ctx: IExecuteFunctions, i: number): string {
+	const language = parseLanguage(ctx.getNodeParameter('bookingFlowLanguage', i, 'pt_BR'), 'Flow Language');
+	const texts = buildTextTable({
+		defaultLanguage: DEFAULT_LANGUAGE,
+		overrides: ctx.getNodeParameter('bookingFlowTexts', i, '{}'),
+		field: 'Texts',
+	});
+	return JSON.stringify(appointmentBookingFlow(language, texts));
+}
+
+/** The Flow JSON text of item `i` (text field, binary file, or the shipped booking Flow with the clinic's texts). */
 export async function readFlowJson(ctx: IExecuteFunctions, i: number): Promise<string> {
 	const source = ctx.getNodeParameter('flowJsonSource', i, 'text') as string;
+	if (source === 'bookingFlow') return bookingFlowJson(ctx, i);
 	if (source === 'binary') {
 		const property = String(ctx.getNodeParameter('binaryProperty', i, 'data')).trim();
 		const binary = ctx.getInputData()[i].binary?.[property];

@@ -5,6 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { flowTokenExpiredText } from '../../../core/flows/booking-flow';
 import { encryptFlowResponse, recoverFlowSession } from '../../../core/flows/crypto';
 import { FlowInputError } from '../../../core/flows/errors';
 import {
@@ -13,7 +14,6 @@ import {
 	invalidTokenBody,
 	nextScreenResponse,
 } from '../../../core/flows/response';
-import { flowText } from '../../../core/flows/texts';
 import { allInputs } from '../../shared/items';
 import { readFlowPrivateKey } from '../../shared/flow-key';
 import { show } from './fields';
@@ -190,7 +190,7 @@ export async function execute(
 	else if (mode === 'invalidToken') {
 		status = 427;
 		const text = String(this.getNodeParameter('closedMessage', 0, '') ?? '').trim();
-		body = invalidTokenBody(text || flowText(event.language as string | undefined, 'tokenExpired'));
+		body = invalidTokenBody(text || flowTokenExpiredText(event.language as string | undefined));
 	} else {
 		const data = jsonObject(this, 'screenData', 'Screen Data (JSON)');
 		if (this.getNodeParameter('optionsFromItems', 0, false)) {

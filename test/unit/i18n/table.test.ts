@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import {
 	DEFAULT_TEXTS,
-	FLOW_TEXT_ENTRIES,
+	FLOW_TEXTS,
 	LABEL_KEYS,
 	LANGUAGES,
 	TEXT_VARIABLES,
@@ -39,7 +39,7 @@ describe('the built-in text table', () => {
 		const table = buildTextTable({ defaultLanguage: 'pt_BR' });
 		expect(table.text('flow_slot_taken', 'es')).toMatch(/^Otra persona acaba de reservar/);
 		expect(table.text('flow_cta', 'en')).toBe('Book appointment');
-		expect(Object.keys(FLOW_TEXT_ENTRIES).length).toBeGreaterThan(20);
+		expect(Object.keys(FLOW_TEXTS).length).toBeGreaterThan(20);
 		expect(() =>
 			buildTextTable({
 				defaultLanguage: 'pt_BR',
@@ -138,7 +138,7 @@ describe('language codes', () => {
 describe('docs/language.md', () => {
 	it('lists every built-in text with its Brazilian Portuguese wording', () => {
 		const page = readFileSync(join(__dirname, '../../../docs/language.md'), 'utf8');
-		const missing = Object.entries({ ...DEFAULT_TEXTS, ...FLOW_TEXT_ENTRIES })
+		const missing = Object.entries({ ...DEFAULT_TEXTS, ...FLOW_TEXTS })
 			.filter(([key, texts]) => !page.includes(`| \`${key}\` | ${texts.pt_BR.replace(/\|/g, '\\|')} |`))
 			.map(([key]) => key);
 		expect(missing).toEqual([]);
