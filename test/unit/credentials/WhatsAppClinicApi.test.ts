@@ -37,10 +37,22 @@ describe('WhatsAppClinicApi credential', () => {
 		expect(field('appSecret')?.description).toMatch(/App settings → Basic/);
 	});
 
-	it('authenticates with a Bearer header', () => {
-		expect(credential.authenticate).toEqual({
-			type: 'generic',
-			properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
+	it('authenticates with a Bearer header, keeping the request and its other headers', async () => {
+		const request = {
+			url: '/v25.0/123',
+			method: 'POST' as const,
+			headers: { 'Content-Type': 'application/json' },
+		};
+		const authenticated = await credential.authenticate({ accessToken: 'EAAG-token' }, request);
+		expect(authenticated).toEqual({
+			url: '/v25.0/123',
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', Authorization: 'Bearer EAAG-token' },
+		});
+		// The caller's options object is not modified (n8n may reuse it for a retry after a refresh).
+		expect(request.headers).toEqual({ 'Content-Type': 'application/json' });
+		expect((await credential.authenticate({ accessToken: 't' }, { url: '/x' })).headers).toEqual({
+			Authorization: 'Bearer t',
 		});
 	});
 

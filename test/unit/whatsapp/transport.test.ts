@@ -32,22 +32,16 @@ const CREDENTIAL = {
 	baseUrl: 'https://graph.facebook.com/',
 };
 
-/** A fake n8n `this` whose httpRequestWithAuthentication applies the credential's authenticate block, then sends for real. */
+/** A fake n8n `this` whose httpRequestWithAuthentication applies the credential's authenticate(), then sends for real. */
 function fakeContext(credential: Record<string, string> = CREDENTIAL) {
 	const calls: Array<{ type: string; options: IHttpRequestOptions; self: unknown }> = [];
-	const auth = new WhatsAppClinicApi().authenticate.properties.headers as Record<string, string>;
+	const auth = new WhatsAppClinicApi();
 	const context = {
 		getCredentials: jest.fn(async () => credential),
 		helpers: {
 			async httpRequestWithAuthentication(this: unknown, type: string, options: IHttpRequestOptions) {
 				calls.push({ type, options, self: this });
-				const headers = { ...(options.headers ?? {}) } as Record<string, string>;
-				for (const [name, template] of Object.entries(auth)) {
-					headers[name] = template
-						.replace(/^=/, '')
-						.replace('{{$credentials.accessToken}}', credential.accessToken);
-				}
-				return await httpRequest({ ...options, headers });
+				return await httpRequest(await auth.authenticate(credential, options));
 			},
 		},
 	};
