@@ -1,8 +1,9 @@
 /**
  * A clinic's quarter for the KPI benchmark, written straight into a clinic store: `appointments` bookings of 8
  * practitioners and 10 audit entries per booking (reminder, its delivered/read statuses, the patient's answer and
- * the reply, a confirmation or a cancellation that frees the slot for the waitlist, a question and its answer, a
- * survey answer or an opt-out), in time order, hash-chained as the audit log chains them.
+ * the reply, a confirmation or a cancellation that frees the slot for the waitlist, a question and its answer — or,
+ * for one booking in 20, a call from the patient instead of the question, and for one in 100 a call from the clinic —,
+ * a survey answer or an opt-out), in time order, hash-chained as the audit log chains them.
  *
  * Shortcuts (the KPI report never decrypts, so they do not change what it reads or how much): message-ID digests
  * are unkeyed SHA-256 of a counter and the PHI ciphertexts are filler of the real length, instead of an HMAC and an
@@ -188,6 +189,35 @@ function entryOf(p: SeedPlan, n: number, slot: number, patient: string): [number
 		event,
 		details: JSON.stringify(details),
 	});
+	// Calls (core/whatsapp/calling-audit.ts): a patient's call answered (2–12 min) or, one in three, missed; a clinic
+	// call the patient did not take.
+	const patientCall = (k: number): Entry => {
+		const talked = k % 60 !== 7;
+		return {
+			...base,
+			direction: 'inbound',
+			event: talked ? 'call.completed' : 'call.missed',
+			outcome: talked ? 'success' : 'minor-failure',
+			details: JSON.stringify({
+				callId: `wacid.${k}`,
+				direction: 'USER_INITIATED',
+				status: talked ? 'COMPLETED' : 'FAILED',
+				durationSeconds: talked ? 120 + ((k * 37) % 600) : null,
+			}),
+		};
+	};
+	const clinicCall = (k: number): Entry => ({
+		...base,
+		direction: 'outbound',
+		event: 'call.unanswered',
+		outcome: 'minor-failure',
+		details: JSON.stringify({
+			callId: `wacid.${k}`,
+			direction: 'BUSINESS_INITIATED',
+			status: 'FAILED',
+			durationSeconds: null,
+		}),
+	});
 	const freedSlotId = `f-${n}`;
 	const cancelled = b.outcome === 'cancelled';
 	switch (slot) {
@@ -223,6 +253,8 @@ function entryOf(p: SeedPlan, n: number, slot: number, patient: string): [number
 						practitionerId: b.practitioner,
 					}),
 				];
+			if (n % 20 === 7) return [questionAt, patientCall(n)];
+			if (n % 100 === 41) return [questionAt, clinicCall(n)];
 			return [questionAt, received()];
 		case 8:
 			if (cancelled)
@@ -283,4 +315,15 @@ export async function writeAuditLog(
 		if ((from / chunk) % 10 === 0) log(`  audit entries written: ${from + rows.length}/${total}`);
 	}
 	return total;
+}
+
+/** The calls the seed records (what the report must count): patients' calls answered and missed, clinic calls not taken. */
+export function seededCalls(p: SeedPlan): { handled: number; missed: number; unanswered: number } {
+	const calls = { handled: 0, missed: 0, unanswered: 0 };
+	p.bookings.forEach((b, n) => {
+		if (b.outcome === 'cancelled') return;
+		if (n % 20 === 7) calls[n % 60 === 7 ? 'missed' : 'handled']++;
+		else if (n % 100 === 41) calls.unanswered++;
+	});
+	return calls;
 }

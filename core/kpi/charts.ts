@@ -1,6 +1,7 @@
 /**
  * The report's pictures as Vega-Lite specifications (data inline): no-show and waitlist fill rate by week, the
- * response-time distribution, response times by day and the reminder confirmation funnel. render.ts draws them.
+ * response-time distribution, response times by day, the reminder confirmation funnel and calls by week. render.ts
+ * draws them.
  */
 import type { TopLevelSpec } from 'vega-lite';
 
@@ -20,6 +21,9 @@ const WIDTH = 560;
 const HEIGHT = 220;
 const BLUE = '#2563eb';
 const ORANGE = '#ea580c';
+const GREEN = '#16a34a';
+const RED = '#dc2626';
+const GREY = '#9ca3af';
 const base = {
 	$schema: 'https://vega.github.io/schema/vega-lite/v5.json',
 	width: WIDTH,
@@ -160,7 +164,49 @@ function funnel(report: KpiReport): ChartSpec {
 	};
 }
 
+/** Calls by week: handled, patients' calls missed, clinic calls not taken (stacked). */
+const CALL_OUTCOMES = ['Handled', 'Missed (patient called)', 'Not taken (clinic called)'] as const;
+
+function calls(report: KpiReport): ChartSpec {
+	const values = report.rows
+		.filter((r) => r.practitioner === ALL && r.week !== 'total')
+		.flatMap((r) =>
+			[r.callsHandled, r.callsMissed, r.callsUnanswered].map((calls, i) => ({
+				week: r.week,
+				outcome: CALL_OUTCOMES[i],
+				order: i,
+				calls,
+			})),
+		)
+		.filter((v) => v.calls > 0);
+	return {
+		id: 'calls',
+		title: 'WhatsApp calls by week',
+		caption:
+			'Handled: calls connected and ended after a conversation, either direction. Missed: patients’ calls nobody answered. Not taken: the clinic’s calls the patient did not answer.',
+		hasData: values.length > 0,
+		spec: {
+			...base,
+			data: { values },
+			mark: { type: 'bar' },
+			encoding: {
+				x: { field: 'week', type: 'ordinal', title: 'Week of', axis: { labelAngle: 0 } },
+				y: { field: 'calls', type: 'quantitative', title: 'Calls', stack: 'zero' },
+				color: {
+					field: 'outcome',
+					type: 'nominal',
+					title: null,
+					scale: { domain: [...CALL_OUTCOMES], range: [GREEN, RED, GREY] },
+					legend: { orient: 'top' },
+				},
+				order: { field: 'order', type: 'quantitative' },
+				tooltip: [{ field: 'week' }, { field: 'outcome' }, { field: 'calls' }],
+			},
+		},
+	};
+}
+
 /** Every chart of the report, in the order the HTML shows them. */
 export function reportCharts(report: KpiReport): ChartSpec[] {
-	return [trend(report), distribution(report), daily(report), funnel(report)];
+	return [trend(report), distribution(report), daily(report), funnel(report), calls(report)];
 }

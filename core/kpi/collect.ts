@@ -13,6 +13,8 @@ import type { AuditFact } from './audit-facts';
 import type { ReportCalendar } from './calendar';
 import {
 	APPOINTMENT_DETAILS,
+	CALL_DETAILS,
+	CLINIC_CALL,
 	FREED_SLOT_DETAIL,
 	KPI_EVENTS,
 	NOT_SENT_EVENTS,
@@ -45,6 +47,8 @@ export class KpiCollector {
 	/** Freed slot → cell key of the week it was freed in, or -1 once refilled. */
 	private readonly freed = new Map<string, number>();
 	private readonly confirmed = new Set<string>();
+	/** Calls already counted (Meta may deliver a terminate twice). */
+	private readonly calls = new Set<string>();
 	entriesRead = 0;
 	appointmentsRead = 0;
 
@@ -167,6 +171,10 @@ export class KpiCollector {
 				this.freed.set(slot, -1);
 				return;
 			}
+			case e.callCompleted:
+			case e.callMissed:
+			case e.callUnanswered:
+				return this.callEnded(f, week);
 			default:
 				if (f.direction === 'system' && f.patient) this.attribute(f);
 		}
@@ -218,6 +226,30 @@ export class KpiCollector {
 		this.sent.set(f.message!, value + added);
 	}
 
+	/** A call's last entry: handled, missed or not taken, under the patient's practitioner (events.ts). */
+	private callEnded(f: AuditFact, week: number): void {
+		const id = f.detail(CALL_DETAILS.id);
+		if (id !== null) {
+			if (this.calls.has(id)) return;
+			this.calls.add(id);
+		}
+		const t = this.cell(KpiCollector.key(week, this.attribute(f)));
+		const direction = f.detail(CALL_DETAILS.direction);
+		const byClinic =
+			f.event === KPI_EVENTS.callUnanswered ||
+			(f.event !== KPI_EVENTS.callMissed &&
+				(direction === null ? f.direction === 'outbound' : direction.toUpperCase() === CLINIC_CALL));
+		if (byClinic) t.callsToPatients++;
+		else t.callsFromPatients++;
+		if (f.event === KPI_EVENTS.callMissed) t.callsMissed++;
+		else if (f.event === KPI_EVENTS.callUnanswered) t.callsUnanswered++;
+		else {
+			t.callsHandled++;
+			const seconds = callSeconds(f);
+			if (seconds !== null) t.callSeconds.push(seconds);
+		}
+	}
+
 	private slotFreed(f: AuditFact, week: number): void {
 		const slot = f.detail(FREED_SLOT_DETAIL);
 		if (slot !== null && (this.freed.get(slot) ?? -1) >= 0) return; // already free (a repeated event)
@@ -225,4 +257,13 @@ export class KpiCollector {
 		this.cell(key).slotsFreed++;
 		if (slot !== null) this.freed.set(slot, key);
 	}
+}
+
+/** How long a handled call lasted: Meta's duration, else its end minus its start; null when neither is known. */
+function callSeconds(f: AuditFact): number | null {
+	const duration = Number(f.detail(CALL_DETAILS.durationSeconds) ?? NaN);
+	if (Number.isFinite(duration) && duration >= 0) return duration;
+	const start = Date.parse(f.detail(CALL_DETAILS.startTime) ?? '');
+	const end = Date.parse(f.detail(CALL_DETAILS.endTime) ?? '');
+	return Number.isFinite(start) && Number.isFinite(end) && end >= start ? (end - start) / 1000 : null;
 }

@@ -8,6 +8,16 @@
  * - `waitlist.offered`: one per patient offered it;
  * - `waitlist.claimed`: a waitlisted patient took it (`details.appointmentId` is the new booking).
  * The fill rate is freed slots with a claim ÷ freed slots.
+ *
+ * Calls (core/whatsapp/calling-audit.ts, from the trigger's `call` events) end with one of three entries, each with
+ * `details.callId`, `details.direction` (`USER_INITIATED`: the patient called; `BUSINESS_INITIATED`: the clinic did)
+ * and, when the call was connected, `details.durationSeconds` / `startTime` / `endTime`:
+ * - `call.completed`: Meta's terminate after the call was accepted and connected (a duration or a start time, status
+ *   not `FAILED`): a call **handled**, either direction;
+ * - `call.missed`: the terminate of a patient's call that was never connected — nobody accepted it, the clinic
+ *   rejected it, or the patient hung up while it rang;
+ * - `call.unanswered`: the terminate of a clinic call the patient did not take (rejected or not answered).
+ * Ringing, accepted and rejected statuses come before the terminate and are not counted on their own.
  */
 export const KPI_EVENTS = {
 	messageReceived: 'message.received',
@@ -22,6 +32,9 @@ export const KPI_EVENTS = {
 	slotFreed: 'waitlist.slot-freed',
 	waitlistOffered: 'waitlist.offered',
 	waitlistClaimed: 'waitlist.claimed',
+	callCompleted: 'call.completed',
+	callMissed: 'call.missed',
+	callUnanswered: 'call.unanswered',
 } as const;
 
 /**
@@ -45,6 +58,9 @@ export const DETAIL_EVENTS: readonly string[] = [
 	KPI_EVENTS.slotFreed,
 	KPI_EVENTS.waitlistOffered,
 	KPI_EVENTS.waitlistClaimed,
+	KPI_EVENTS.callCompleted,
+	KPI_EVENTS.callMissed,
+	KPI_EVENTS.callUnanswered,
 ];
 
 /** Audit purpose of appointment reminders (workflow 02): a template sent with it is a reminder. */
@@ -52,6 +68,17 @@ export const REMINDER_PURPOSE = 'appointment-reminder';
 
 /** Detail field naming the freed slot in the three waitlist events. */
 export const FREED_SLOT_DETAIL = 'freedSlotId';
+
+/** Detail fields of the call entries: the call's ID (a call counts once), who called, how long it lasted. */
+export const CALL_DETAILS = {
+	id: 'callId',
+	direction: 'direction',
+	durationSeconds: 'durationSeconds',
+	startTime: 'startTime',
+	endTime: 'endTime',
+} as const;
+/** `details.direction` of a call the clinic placed (Meta's value; the patient's own calls are `USER_INITIATED`). */
+export const CLINIC_CALL = 'BUSINESS_INITIATED';
 
 /** Detail fields that tie an entry to a practitioner, directly or through an appointment. */
 export const PRACTITIONER_DETAIL = 'practitionerId';

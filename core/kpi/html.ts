@@ -49,6 +49,11 @@ const COLUMNS: Array<[header: string, cell: (r: KpiRow) => string]> = [
 	['Fill rate', (r) => pct(r.fillRatePct)],
 	['CSAT', (r) => pct(r.csatPct)],
 	['Opt-out', (r) => pct(r.optOutRatePct)],
+	['Calls handled', (r) => num(r.callsHandled)],
+	['Patient calls missed', (r) => num(r.callsMissed)],
+	['Call answer rate', (r) => pct(r.callAnswerRatePct)],
+	['Median call', (r) => formatWait(r.callMedianSeconds)],
+	['90% of calls within', (r) => formatWait(r.callP90Seconds)],
 ];
 
 function headline(t: KpiRow): string {
@@ -62,6 +67,8 @@ function headline(t: KpiRow): string {
 		['Waitlist fill rate', pct(t.fillRatePct)],
 		['CSAT (satisfied)', pct(t.csatPct)],
 		['Opt-out rate', pct(t.optOutRatePct)],
+		['Patient calls answered', pct(t.callAnswerRatePct)],
+		['Median call', formatWait(t.callMedianSeconds)],
 	];
 	return cards
 		.map(

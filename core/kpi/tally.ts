@@ -28,12 +28,23 @@ export class Tally {
 	csatAnswers = 0;
 	csatSatisfied = 0;
 	optOuts = 0;
+	/** Calls that ended (events.ts): patients' calls (answered or missed), the clinic's (taken or not). */
+	callsFromPatients = 0;
+	callsToPatients = 0;
+	/** Calls connected and ended with a conversation (call.completed), both directions. */
+	callsHandled = 0;
+	/** Patients' calls never connected (call.missed); clinic calls the patient did not take (call.unanswered). */
+	callsMissed = 0;
+	callsUnanswered = 0;
+	/** Seconds each handled call lasted (when Meta reported it). */
+	callSeconds: number[] = [];
 	/** Distinct patients (digests) sent at least one message. */
 	patients = new Set<string>();
 
 	add(other: Tally): this {
 		for (const key of COUNTERS) this[key] += other[key];
 		for (const h of other.cancelLeadHours) this.cancelLeadHours.push(h);
+		for (const s of other.callSeconds) this.callSeconds.push(s);
 		for (const p of other.patients) this.patients.add(p);
 		return this;
 	}
@@ -59,6 +70,11 @@ const COUNTERS = [
 	'csatAnswers',
 	'csatSatisfied',
 	'optOuts',
+	'callsFromPatients',
+	'callsToPatients',
+	'callsHandled',
+	'callsMissed',
+	'callsUnanswered',
 ] as const satisfies ReadonlyArray<keyof Tally>;
 
 /** One row of the report (and of its CSV): a week (or `total`) and a practitioner (or `all`). */
@@ -93,12 +109,24 @@ export interface KpiRow {
 	patientsMessaged: number;
 	optOuts: number;
 	optOutRatePct: number | null;
+	/** Calls (added after the fields above; the CSV has them last): see events.ts for what each counts. */
+	callsHandled: number;
+	callsFromPatients: number;
+	callsMissed: number;
+	/** Patients' calls answered ÷ patients' calls. */
+	callAnswerRatePct: number | null;
+	callsToPatients: number;
+	callsUnanswered: number;
+	/** Duration of the handled calls, median and 90th percentile, in seconds. */
+	callMedianSeconds: number | null;
+	callP90Seconds: number | null;
 }
 
 /** The row of `tally`, with the response-time sample (ascending, seconds) of the same cell. */
 export function toRow(week: string, practitioner: string, t: Tally, responses: Float64Array): KpiRow {
 	const { median, p90 } = medianAndP90(responses);
 	const leads = Float64Array.from(t.cancelLeadHours).sort();
+	const calls = medianAndP90(Float64Array.from(t.callSeconds).sort());
 	return {
 		week,
 		practitioner,
@@ -128,6 +156,14 @@ export function toRow(week: string, practitioner: string, t: Tally, responses: F
 		patientsMessaged: t.patients.size,
 		optOuts: t.optOuts,
 		optOutRatePct: percent(t.optOuts, t.patients.size),
+		callsHandled: t.callsHandled,
+		callsFromPatients: t.callsFromPatients,
+		callsMissed: t.callsMissed,
+		callAnswerRatePct: percent(t.callsFromPatients - t.callsMissed, t.callsFromPatients),
+		callsToPatients: t.callsToPatients,
+		callsUnanswered: t.callsUnanswered,
+		callMedianSeconds: calls.median,
+		callP90Seconds: calls.p90,
 	};
 }
 
@@ -161,4 +197,12 @@ export const ROW_COLUMNS: ReadonlyArray<keyof KpiRow> = [
 	'patientsMessaged',
 	'optOuts',
 	'optOutRatePct',
+	'callsHandled',
+	'callsFromPatients',
+	'callsMissed',
+	'callAnswerRatePct',
+	'callsToPatients',
+	'callsUnanswered',
+	'callMedianSeconds',
+	'callP90Seconds',
 ];

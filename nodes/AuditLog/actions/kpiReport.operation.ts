@@ -132,7 +132,7 @@ export const description: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether the HTML report draws its charts (no-show and fill-rate trend, response times, confirmation funnel). Off: figures and table only.',
+					'Whether the HTML report draws its charts (no-show and fill-rate trend, response times, confirmation funnel, calls by week). Off: figures and table only.',
 			},
 			{
 				displayName: 'Report Title',

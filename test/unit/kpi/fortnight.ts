@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { type AuditEntryInput, MemoryAuditRepository, appendAuditEntries } from '../../../core/audit';
 import { type KpiReport, appointmentsFromItems, buildKpiReport } from '../../../core/kpi';
 import { createPhiCipher } from '../../../core/store/phi-cipher';
+import { callEntry } from './calls';
 
 export const ZONE = 'America/Sao_Paulo';
 /** Local wall time in São Paulo (UTC-3, no DST since 2019) as a Date. */
@@ -88,6 +89,32 @@ export const ENTRIES: Timed[] = [
 	['2026-03-10T09:00', received(CAIO)],
 	['2026-03-10T09:02', sent(CAIO, 'wamid.s4')],
 	['2026-03-10T09:02', status('wamid.s4', 'delivered')],
+	// Calls (calls.test.ts has the details): Ana's call answered, 5 minutes (Dr Ana, through a1); Caio's call missed.
+	[
+		'2026-03-11T14:00',
+		callEntry({ id: 'wacid.f1', patient: '5511911111111', event: 'connect', direction: 'USER_INITIATED' }),
+	],
+	[
+		'2026-03-11T14:05',
+		callEntry({
+			id: 'wacid.f1',
+			patient: '5511911111111',
+			event: 'terminate',
+			direction: 'USER_INITIATED',
+			status: 'COMPLETED',
+			duration: 300,
+		}),
+	],
+	[
+		'2026-03-12T18:00',
+		callEntry({
+			id: 'wacid.f2',
+			patient: '5511933333333',
+			event: 'terminate',
+			direction: 'USER_INITIATED',
+			status: 'FAILED',
+		}),
+	],
 	['2026-03-16T00:00', received(CAIO)], // the period's end (exclusive): not read
 ];
 

@@ -1,5 +1,5 @@
 /**
- * The HTML report: headline figures, four charts drawn by vega as inline SVG with their marks (no hand-drawn SVG,
+ * The HTML report: headline figures, five charts drawn by vega as inline SVG with their marks (no hand-drawn SVG,
  * no scripts, no external files), the table, and every data text escaped.
  */
 import { type KpiReport, kpiHtml, reportCharts, formatWait } from '../../../core/kpi';
@@ -21,14 +21,15 @@ function chart(id: string): string {
 }
 
 describe('KPI HTML report', () => {
-	it('has the four charts, each an SVG drawn by vega with its marks', () => {
+	it('has the five charts, each an SVG drawn by vega with its marks', () => {
 		expect(reportCharts(report).map((c) => [c.id, c.hasData])).toEqual([
 			['trend', true],
 			['response-distribution', true],
 			['response-by-day', true],
 			['confirmation-funnel', true],
+			['calls', true],
 		]);
-		for (const id of ['trend', 'response-distribution', 'response-by-day', 'confirmation-funnel']) {
+		for (const id of ['trend', 'response-distribution', 'response-by-day', 'confirmation-funnel', 'calls']) {
 			const svg = chart(id);
 			expect(svg).toMatch(/^<h2>[^<]+<\/h2><svg [^>]*class="marks"/);
 			expect(svg).toMatch(/class="mark-(line|symbol|rect|text)/);
@@ -38,6 +39,11 @@ describe('KPI HTML report', () => {
 		expect(chart('confirmation-funnel').match(/role-mark[^"]*"[^>]*>/g)?.length).toBeGreaterThan(0);
 		expect(chart('trend')).toContain('No-show rate');
 		expect(chart('trend')).toContain('Waitlist fill rate');
+		// Calls: week 2 has one handled call (Ana) and one missed (Caio): two stacked bars; week 1 none.
+		expect(chart('calls').match(/<path aria-label="[^"]*"/g)).toEqual([
+			'<path aria-label="Week of: 2026-03-09; Calls: 1; outcome: Handled; order: 0; week: 2026-03-09; calls: 1"',
+			'<path aria-label="Week of: 2026-03-09; Calls: 1; outcome: Missed (patient called); order: 1; week: 2026-03-09; calls: 1"',
+		]);
 	});
 
 	it('is self-contained and escapes what it shows', () => {
@@ -46,6 +52,10 @@ describe('KPI HTML report', () => {
 		expect(html).toContain('<title>Clínica Sol &lt;KPIs&gt;</title>');
 		expect(html).toContain('<div class="v">2.0 min</div><div class="l">Median reply</div>');
 		expect(html).toContain('<td>Whole period</td><td>All</td>');
+		// Calls: headline (1 of Ana's and Caio's 2 calls answered, 5 minutes) and table columns.
+		expect(html).toContain('<div class="v">50%</div><div class="l">Patient calls answered</div>');
+		expect(html).toContain('<div class="v">5.0 min</div><div class="l">Median call</div>');
+		expect(html).toContain('<th>Calls handled</th><th>Patient calls missed</th><th>Call answer rate</th>');
 	});
 
 	it('escapes practitioner IDs in the table', async () => {
@@ -70,7 +80,7 @@ describe('KPI HTML report', () => {
 			funnel: report.funnel.map((s) => ({ ...s, count: 0 })),
 		};
 		const page = await kpiHtml(empty, { title: 'KPIs', charts: true });
-		expect(page.match(/No data in this period/g)).toHaveLength(4);
+		expect(page.match(/No data in this period/g)).toHaveLength(5);
 		expect(page).not.toContain('<svg');
 	});
 

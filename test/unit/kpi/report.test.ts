@@ -26,8 +26,9 @@ describe('KPI Report', () => {
 	it('reads exactly the period, in clinic time, and names its weeks by their Monday', () => {
 		expect(report.from).toBe('2026-03-02T03:00:00.000Z');
 		expect(report.to).toBe('2026-03-16T03:00:00.000Z');
-		// Not read: the entries before and at the end of the period.
-		expect(report.auditEntriesRead).toBe(ENTRIES.length - 2);
+		// Not read: the entries before and at the end of the period, and the connect of Ana's call (only a call's
+		// last entry counts).
+		expect(report.auditEntriesRead).toBe(ENTRIES.length - 3);
 		expect(report.appointmentsRead).toBe(7);
 		expect(report.weeks).toEqual([W1, W2]);
 		expect(report.practitioners).toEqual(['dr-ana', 'dr-bruno', 'unassigned']);
@@ -181,7 +182,7 @@ describe('KPI Report', () => {
 		]);
 		const lines = csv.trimEnd().split('\r\n');
 		expect(lines[0]).toBe(
-			'week,practitioner,messagesReceived,messagesSent,responses,responseMedianSeconds,responseP90Seconds,deliveryRatePct,readRatePct,remindersSent,remindersConfirmed,confirmationRatePct,appointments,cancellations,cancelLeadMedianHours,attended,noShows,unmarked,noShowRatePct,slotsFreed,slotsRefilled,waitlistOffers,fillRatePct,csatAnswers,csatPct,patientsMessaged,optOuts,optOutRatePct',
+			'week,practitioner,messagesReceived,messagesSent,responses,responseMedianSeconds,responseP90Seconds,deliveryRatePct,readRatePct,remindersSent,remindersConfirmed,confirmationRatePct,appointments,cancellations,cancelLeadMedianHours,attended,noShows,unmarked,noShowRatePct,slotsFreed,slotsRefilled,waitlistOffers,fillRatePct,csatAnswers,csatPct,patientsMessaged,optOuts,optOutRatePct,callsHandled,callsFromPatients,callsMissed,callAnswerRatePct,callsToPatients,callsUnanswered,callMedianSeconds,callP90Seconds',
 		);
 		expect(lines[1].startsWith(`${W1},all,3,4,2,465,813,50,50,1,1,100,`)).toBe(true);
 		expect(lines[2].startsWith(`${W1},"'=HYPERLINK(""x"")",`)).toBe(true);
