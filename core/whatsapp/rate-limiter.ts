@@ -44,10 +44,21 @@ function defaultBurst(mps: number): number {
 /**
  * A granted send. Call `stamp()` right before the request leaves: when the event loop is busy (thousands of sends
  * queued) the request may go out later than the grant, and the window must count the real departure time.
+ * Call `answered()` (optional for limiters) when its answer, or its failure, is back: a request whose round trip
+ * took longer than the fastest recent one may have reached Meta that much later, and the window counts it from there.
  */
 export interface LimiterPermit {
 	stamp(): void;
+	answered?(): void;
 }
+
+/** Round trips remembered to know the fastest recent one (a send's excess over it is how late it may have arrived). */
+const ROUND_TRIPS_KEPT = 64;
+/**
+ * Largest lateness an answer can add to a send's place in the window: an answer slower by more than this (a slow
+ * Meta, not a stalled sender) delays the following sends by at most this much.
+ */
+export const MAX_ARRIVAL_CORRECTION_MS = 500;
 
 /**
  * What paces one phone number's sends: the in-process ThroughputLimiter below (one n8n instance), or the budget all
@@ -70,6 +81,8 @@ export class ThroughputLimiter implements SendLimiter {
 	/** The last `rate` grants, expired or not (to know when the window allowed the next one). */
 	private recent: Array<{ t: number }> = [];
 	private readonly waiters: Array<(permit: LimiterPermit) => void> = [];
+	/** The last ROUND_TRIPS_KEPT round trips (stamp → answered), oldest first. */
+	private readonly roundTrips: number[] = [];
 	private timerPending = false;
 	/** Bumped when the rate changes so a timer armed under the old rate no longer counts. */
 	private timerGeneration = 0;
@@ -157,6 +170,14 @@ export class ThroughputLimiter implements SendLimiter {
 	 * Real departures still keep at most `mps` sends in any 1,000 ms: booked times lie within [departure − headroom,
 	 * departure] and grants `mps` apart are booked ≥ windowMs apart, so they left ≥ windowMs − headroom apart. With a
 	 * punctual timer nothing changes: grants stay windowMs apart (the 2 % headroom for network jitter is kept).
+	 *
+	 * What Meta counts is the arrival, not the departure: a request held up on its way out (the sender's event loop or
+	 * CPU busy, a GC pause) arrives late, and the send `mps` places after it, leaving on time, can then land in the same
+	 * Meta second as `mps` others (130429). `answered()` measures that: the round trip's excess over the fastest of the
+	 * last 64 is how much later than its departure the request may have arrived (the whole excess is assumed to be on
+	 * the way out, which errs on the safe side), and the grant is re-booked at departure + excess − headroom (at most
+	 * MAX_ARRIVAL_CORRECTION_MS later). The send `mps` places on then leaves ≥ 1,000 ms after that estimated arrival.
+	 * An excess within the headroom changes nothing.
 	 */
 	private grant(now: number): LimiterPermit {
 		this.tokens -= 1;
@@ -171,9 +192,21 @@ export class ThroughputLimiter implements SendLimiter {
 		this.recent.push(entry);
 		while (this.recent.length > this.rate) this.recent.shift();
 		const clock = this.clock;
+		let sentAt: number | undefined;
 		return {
 			stamp: () => {
-				entry.t = Math.max(entry.t, clock.now() - headroom);
+				sentAt = clock.now();
+				entry.t = Math.max(entry.t, sentAt - headroom);
+			},
+			answered: () => {
+				if (sentAt === undefined) return;
+				const roundTrip = clock.now() - sentAt;
+				sentAt = undefined;
+				const fastest = Math.min(roundTrip, ...this.roundTrips);
+				this.roundTrips.push(roundTrip);
+				if (this.roundTrips.length > ROUND_TRIPS_KEPT) this.roundTrips.shift();
+				const excess = Math.min(MAX_ARRIVAL_CORRECTION_MS, roundTrip - fastest);
+				entry.t = Math.max(entry.t, clock.now() - roundTrip + excess - headroom);
 			},
 		};
 	}

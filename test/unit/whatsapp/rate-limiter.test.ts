@@ -1,4 +1,5 @@
 import {
+	MAX_ARRIVAL_CORRECTION_MS,
 	PairLimitGuard,
 	ThroughputLimiter,
 	getSharedLimiter,
@@ -66,6 +67,96 @@ describe('ThroughputLimiter (fake clock)', () => {
 		const rate = 2000 / (departures[departures.length - 1] / 1000);
 		expect(rate).toBeGreaterThan(80 * 0.975); // booking the late wake-up time instead: 77.3 msg/s (96.6 %)
 		expect(rate).toBeLessThanOrEqual(80);
+	});
+
+	describe('counting a send from when it may have reached Meta (permit.answered)', () => {
+		/** A deterministic pseudo-random source (LCG) so the run is the same every time. */
+		function seeded(seed: number): () => number {
+			let x = seed;
+			return () => {
+				x = (x * 1103515245 + 12345) % 2 ** 31;
+				return x / 2 ** 31;
+			};
+		}
+
+		/**
+		 * 2,000 sends through the limiter at 80 msg/s. Each request is held up on its way out for `outbound()` ms (the
+		 * sender's event loop busy), reaches a Meta-like counter (at most 80 accepted in any 1,000 ms, as the
+		 * simulator counts, else 130429) and answers 100 ms later; `answered` says whether the permit hears of it.
+		 */
+		async function run(outbound: () => number, answered: boolean) {
+			const clock = new FakeClock();
+			const limiter = new ThroughputLimiter({ mps: 80, clock });
+			const accepted: number[] = [];
+			let refused = 0;
+			let last = 0;
+			for (let i = 0; i < 2000; i++)
+				void limiter.acquire().then(async (permit) => {
+					permit.stamp();
+					await clock.sleep(outbound());
+					const now = clock.now();
+					if (accepted.filter((t) => t > now - 1000).length >= 80) refused++;
+					else accepted.push(now);
+					await clock.sleep(100);
+					last = clock.now();
+					if (answered) permit.answered?.();
+				});
+			await clock.runAll();
+			return { refused, rate: 2000 / (last / 1000) };
+		}
+
+		// Most requests leave within 2-6 ms; one in ten is held up 30-70 ms (a GC pause, the CPU busy elsewhere).
+		const jitter = (random: () => number) => () => (random() < 0.1 ? 30 + 40 * random() : 2 + 4 * random());
+
+		it('a request held up on its way out no longer lets the send 80 places later land in a full Meta second', async () => {
+			const without = await run(jitter(seeded(7)), false);
+			const withAnswers = await run(jitter(seeded(7)), true);
+			expect(without.refused).toBeGreaterThan(10); // real n8n: 41-166 130429 answers per 2,000 sends
+			expect(withAnswers.refused).toBe(0);
+			// The price is only the hold-ups themselves: still ≥ 97 % of the cap (first send to last answer).
+			expect(withAnswers.rate).toBeGreaterThan(80 * 0.97);
+		});
+
+		it('changes nothing when round trips vary less than the window headroom (20 ms)', async () => {
+			const steady = (random: () => number) => () => 2 + 15 * random();
+			const a = await run(steady(seeded(3)), false);
+			const b = await run(steady(seeded(3)), true);
+			expect(b.refused).toBe(0);
+			expect(b.rate).toBeCloseTo(a.rate, 5);
+		});
+
+		it('re-books a slow answer at departure + excess over the fastest round trip − headroom, at most 500 ms later', async () => {
+			const clock = new FakeClock();
+			const limiter = new ThroughputLimiter({ mps: 2, burst: 2, windowMs: 1020, clock });
+			const fast = await limiter.acquire();
+			const slow = await limiter.acquire();
+			fast.stamp();
+			slow.stamp();
+			await clock.advance(100);
+			fast.answered?.(); // 100 ms: the fastest round trip
+			await clock.advance(900);
+			slow.answered?.(); // 1,000 ms: 900 ms excess, counted as 500
+			// Third send: 1,020 ms after the first. Fourth: the slow one re-booked at 0 + 500 − 20 = 480, + 1,020.
+			const times = grantTimes(limiter, clock, 2);
+			await clock.runAll();
+			expect(times).toEqual([1020, 1500]);
+			expect(MAX_ARRIVAL_CORRECTION_MS).toBe(500);
+		});
+
+		it('ignores an answer without a stamp, and a second answer', async () => {
+			const clock = new FakeClock();
+			const limiter = new ThroughputLimiter({ mps: 1, burst: 1, windowMs: 1000, clock });
+			const permit = await limiter.acquire();
+			permit.answered?.();
+			permit.stamp();
+			await clock.advance(10);
+			permit.answered?.();
+			await clock.advance(490);
+			permit.answered?.();
+			const times = grantTimes(limiter, clock, 1);
+			await clock.runAll();
+			expect(times).toEqual([1000]);
+		});
 	});
 
 	it('serves waiters in arrival order and reports pending', async () => {
