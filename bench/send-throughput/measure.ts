@@ -30,6 +30,11 @@ export interface Measured {
 	tailMs: number;
 	/** 130429 answers the simulator gave (ours retries them inside the node; others surface or lose them). */
 	refusedThroughput: number;
+	/**
+	 * Spacing at the simulator's counter between accepted message k and k + cap (ms): ≥ 1,000 everywhere means the
+	 * sender never had a full window; its 1st percentile shows how much headroom the sender's jitter left.
+	 */
+	capSpacingMs: { min: number; p1: number; median: number };
 	/** First error item (truncated), to show what a user sees. */
 	sampleError?: string;
 }
@@ -52,6 +57,7 @@ export async function measure(
 	items: number,
 ): Promise<Measured> {
 	sim.reset();
+	await sim.configure({ mps: variant.mps });
 	await new Promise((r) => setTimeout(r, 1500)); // let the simulator's 1 s throughput window empty
 	const wf = workflow(variant, items);
 	const url = `${n8n.webhookBaseUrl}webhook/bench-${variant.key}`;
@@ -118,10 +124,21 @@ export async function measure(
 		perSecond: accepted.length / (nodeMs / 1000),
 		cpuMsPerItem: (cpuAfter - cpuBefore) / items,
 		refusedThroughput: sim.refusals().throughput,
+		capSpacingMs: capSpacing(acceptedTimes, variant.mps),
 		leadMs: acceptedTimes.length ? acceptedTimes[0] - startedAt : NaN,
 		tailMs: acceptedTimes.length ? endedAt - acceptedTimes[acceptedTimes.length - 1] : NaN,
 		sampleError: failed[0] ? JSON.stringify(failed[0].json).slice(0, 300) : undefined,
 	};
+}
+
+/** Spacing between accepted message k and k + cap, over the run (ms). */
+function capSpacing(sortedTimes: number[], cap: number): Measured['capSpacingMs'] {
+	const gaps: number[] = [];
+	for (let k = 0; k + cap < sortedTimes.length; k++) gaps.push(sortedTimes[k + cap] - sortedTimes[k]);
+	gaps.sort((a, b) => a - b);
+	const at = (q: number) =>
+		gaps.length ? gaps[Math.min(gaps.length - 1, Math.floor(q * gaps.length))] : NaN;
+	return { min: at(0), p1: at(0.01), median: at(0.5) };
 }
 
 /**

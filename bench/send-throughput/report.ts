@@ -7,7 +7,7 @@ import { loadavg } from 'node:os';
 
 import type { BenchResult } from '../types';
 import type { Measured } from './measure';
-import { MPS } from './scenario';
+import { MPS, UPGRADED_MPS } from './scenario';
 
 /** The in-process figures (no n8n): what the node's pacing alone allows. */
 export function inProcessRows(inProcess: { perSecond: number }): BenchResult[] {
@@ -29,7 +29,19 @@ export function inProcessRows(inProcess: { perSecond: number }): BenchResult[] {
 	];
 }
 
-/** Every figure of the real-n8n run, keyed by sender (see senders.ts); the in-process rows go before the ratios. */
+const info = (metric: string, value: number, unit: string): BenchResult => ({
+	metric,
+	value,
+	unit,
+	target: 'info',
+	pass: true,
+});
+const ratio = (a: number, b: number) => (b > 0 ? a / b : Infinity);
+
+/**
+ * Every figure of the real-n8n run at 80 msg/s, keyed by sender (see senders.ts); the in-process rows go before the
+ * ratios. A sender left out of the run (WAC_SEND_VARIANTS) leaves out its rows and the ratios that need it.
+ */
 export function comparisonRows(
 	results: Record<string, Measured>,
 	items: number,
@@ -43,102 +55,173 @@ export function comparisonRows(
 	const http = results.http;
 	const httpTls = results['http-tls'];
 	const pct = (m: Measured) => (100 * m.perSecond) / MPS;
-	const info = (metric: string, value: number, unit: string): BenchResult => ({
-		metric,
-		value,
-		unit,
-		target: 'info',
-		pass: true,
-	});
-	const rows: BenchResult[] = [
-		info(`ours (HTTP): accepted msgs/s, ${items} sends, real n8n 2.41.0`, ours.perSecond, 'msg/s'),
-		{
-			metric: 'ours (HTTP): % of the 80 msg/s cap',
-			value: pct(ours),
-			unit: '%',
-			target: '≥ 95',
-			pass: pct(ours) >= 95,
-		},
-		{
-			metric: 'ours (HTTP): rate-limit errors surfaced',
-			value: ours.rateLimitErrors,
-			unit: 'items',
-			target: '0',
-			pass: ours.rateLimitErrors === 0,
-		},
-		{
-			metric: 'ours (HTTP): lost messages',
-			value: ours.lost,
-			unit: 'msgs',
-			target: '0',
-			pass: ours.lost === 0,
-		},
-		info('ours (TLS): accepted msgs/s', oursTls.perSecond, 'msg/s'),
-		{
-			metric: 'ours (TLS): rate-limit errors surfaced',
-			value: oursTls.rateLimitErrors,
-			unit: 'items',
-			target: '0',
-			pass: oursTls.rateLimitErrors === 0,
-		},
-		{
-			metric: 'ours (TLS): lost messages',
-			value: oursTls.lost,
-			unit: 'msgs',
-			target: '0',
-			pass: oursTls.lost === 0,
-		},
-		info('built-in (TLS): accepted msgs/s', builtin.perSecond, 'msg/s'),
-		info('built-in (TLS): rate-limit errors surfaced', builtin.rateLimitErrors, 'items'),
-		info('built-in (TLS): lost messages', builtin.lost, 'msgs'),
-		info('built-in + Retry On Fail (TLS): messages delivered', builtinRetry.delivered, 'msgs'),
-		info('built-in + Retry On Fail (TLS): lost messages', builtinRetry.lost, 'msgs'),
-		info('built-in + Retry On Fail (TLS): duplicate messages to patients', builtinRetry.duplicates, 'msgs'),
-		info(
-			'built-in + Retry On Fail (TLS): error items (execution failed = all)',
-			builtinRetry.errors,
-			'items',
-		),
-		info('built-in in Loop 80 + Wait 1 s (TLS): accepted msgs/s', builtinLoop.perSecond, 'msg/s'),
-		info('built-in in Loop 80 + Wait 1 s (TLS): lost messages', builtinLoop.lost, 'msgs'),
-		info('http+batching (HTTP): accepted msgs/s', http.perSecond, 'msg/s'),
-		info('http+batching (HTTP): rate-limit errors surfaced', http.rateLimitErrors, 'items'),
-		info('http+batching (HTTP): lost messages', http.lost, 'msgs'),
-		info('http+batching (TLS): accepted msgs/s', httpTls.perSecond, 'msg/s'),
-		info('http+batching (TLS): lost messages', httpTls.lost, 'msgs'),
-		info('ours (HTTP): n8n CPU per message', ours.cpuMsPerItem, 'ms'),
-		info('ours (TLS): n8n CPU per message', oursTls.cpuMsPerItem, 'ms'),
-		info('built-in (TLS): n8n CPU per message', builtin.cpuMsPerItem, 'ms'),
-		info('http+batching (HTTP): n8n CPU per message', http.cpuMsPerItem, 'ms'),
-		info('machine load average (1 min) at the end', loadavg()[0], ''),
-	];
+	const maxRefusals = Math.floor(items * 0.005);
+	const rows: BenchResult[] = [];
+	if (ours)
+		rows.push(
+			info(`ours (HTTP): accepted msgs/s, ${items} sends, real n8n 2.41.0`, ours.perSecond, 'msg/s'),
+			{
+				metric: `ours (HTTP): % of the ${MPS} msg/s cap`,
+				value: pct(ours),
+				unit: '%',
+				target: '≥ 97',
+				pass: pct(ours) >= 97,
+			},
+			{
+				metric: 'ours (HTTP): 130429 answers from the simulator (retried inside the node)',
+				value: ours.refusedThroughput,
+				unit: 'answers',
+				target: `≤ ${maxRefusals} (0.5 %)`,
+				pass: ours.refusedThroughput <= maxRefusals,
+			},
+			{
+				metric: 'ours (HTTP): rate-limit errors surfaced',
+				value: ours.rateLimitErrors,
+				unit: 'items',
+				target: '0',
+				pass: ours.rateLimitErrors === 0,
+			},
+			{
+				metric: 'ours (HTTP): lost messages',
+				value: ours.lost,
+				unit: 'msgs',
+				target: '0',
+				pass: ours.lost === 0,
+			},
+			info('ours (HTTP): first message accepted after the node started', ours.leadMs, 'ms'),
+			info(
+				`ours (HTTP): spacing of message k and k + ${MPS} at Meta, 1st percentile`,
+				ours.capSpacingMs.p1,
+				'ms',
+			),
+		);
+	if (oursTls)
+		rows.push(
+			info('ours (TLS): accepted msgs/s', oursTls.perSecond, 'msg/s'),
+			info('ours (TLS): 130429 answers retried inside the node', oursTls.refusedThroughput, 'answers'),
+			{
+				metric: 'ours (TLS): rate-limit errors surfaced',
+				value: oursTls.rateLimitErrors,
+				unit: 'items',
+				target: '0',
+				pass: oursTls.rateLimitErrors === 0,
+			},
+			{
+				metric: 'ours (TLS): lost messages',
+				value: oursTls.lost,
+				unit: 'msgs',
+				target: '0',
+				pass: oursTls.lost === 0,
+			},
+		);
+	if (builtin)
+		rows.push(
+			info('built-in (TLS): accepted msgs/s', builtin.perSecond, 'msg/s'),
+			info('built-in (TLS): rate-limit errors surfaced', builtin.rateLimitErrors, 'items'),
+			info('built-in (TLS): lost messages', builtin.lost, 'msgs'),
+			info('built-in (TLS): 130429 answers', builtin.refusedThroughput, 'answers'),
+		);
+	if (builtinRetry)
+		rows.push(
+			info('built-in + Retry On Fail (TLS): messages delivered', builtinRetry.delivered, 'msgs'),
+			info('built-in + Retry On Fail (TLS): lost messages', builtinRetry.lost, 'msgs'),
+			info('built-in + Retry On Fail (TLS): duplicate messages to patients', builtinRetry.duplicates, 'msgs'),
+			info(
+				'built-in + Retry On Fail (TLS): error items (execution failed = all)',
+				builtinRetry.errors,
+				'items',
+			),
+		);
+	if (builtinLoop)
+		rows.push(
+			info('built-in in Loop 80 + Wait 1 s (TLS): accepted msgs/s', builtinLoop.perSecond, 'msg/s'),
+			info('built-in in Loop 80 + Wait 1 s (TLS): lost messages', builtinLoop.lost, 'msgs'),
+		);
+	if (http)
+		rows.push(
+			info('http+batching (HTTP): accepted msgs/s', http.perSecond, 'msg/s'),
+			info('http+batching (HTTP): rate-limit errors surfaced', http.rateLimitErrors, 'items'),
+			info('http+batching (HTTP): lost messages', http.lost, 'msgs'),
+		);
+	if (httpTls)
+		rows.push(
+			info('http+batching (TLS): accepted msgs/s', httpTls.perSecond, 'msg/s'),
+			info('http+batching (TLS): lost messages', httpTls.lost, 'msgs'),
+		);
+	if (ours) rows.push(info('ours (HTTP): n8n CPU per message', ours.cpuMsPerItem, 'ms'));
+	if (oursTls) rows.push(info('ours (TLS): n8n CPU per message', oursTls.cpuMsPerItem, 'ms'));
+	if (builtin) rows.push(info('built-in (TLS): n8n CPU per message', builtin.cpuMsPerItem, 'ms'));
+	if (http) rows.push(info('http+batching (HTTP): n8n CPU per message', http.cpuMsPerItem, 'ms'));
+	rows.push(info('machine load average (1 min) at the end', loadavg()[0], ''));
 	rows.push(...inProcess);
-	const ratio = (a: number, b: number) => (b > 0 ? a / b : Infinity);
-	const deliveredRatio = ratio(ours.delivered, builtin.delivered);
-	rows.push(
-		{
+	if (ours && builtin) {
+		const deliveredRatio = ratio(ours.delivered, builtin.delivered);
+		rows.push({
 			metric: 'ours ÷ built-in: messages delivered per run',
 			value: deliveredRatio,
 			unit: '×',
 			target: '≥ 10',
 			pass: deliveredRatio >= 10 && ours.lost === 0,
-		},
-		info('ours ÷ built-in: accepted msgs/s (both TLS)', ratio(oursTls.perSecond, builtin.perSecond), '×'),
-		info(
-			'ours ÷ built-in in Loop 80 + Wait 1 s: accepted msgs/s (both TLS)',
-			ratio(oursTls.perSecond, builtinLoop.perSecond),
-			'×',
-		),
-		info('ours (HTTP): 130429 answers retried inside the node', ours.refusedThroughput, 'answers'),
-		info('built-in (TLS): 130429 answers', builtin.refusedThroughput, 'answers'),
-		{
+		});
+	}
+	if (oursTls && builtin)
+		rows.push(
+			info('ours ÷ built-in: accepted msgs/s (both TLS)', ratio(oursTls.perSecond, builtin.perSecond), '×'),
+		);
+	if (oursTls && builtinLoop)
+		rows.push(
+			info(
+				'ours ÷ built-in in Loop 80 + Wait 1 s: accepted msgs/s (both TLS)',
+				ratio(oursTls.perSecond, builtinLoop.perSecond),
+				'×',
+			),
+		);
+	if (ours || oursTls)
+		rows.push({
 			metric: 'ours (HTTP + TLS): duplicate messages to patients',
-			value: ours.duplicates + oursTls.duplicates,
+			value: (ours?.duplicates ?? 0) + (oursTls?.duplicates ?? 0),
 			unit: 'msgs',
 			target: '0',
-			pass: ours.duplicates + oursTls.duplicates === 0,
-		},
-		info('ours ÷ http+batching: accepted msgs/s (both HTTP)', ratio(ours.perSecond, http.perSecond), '×'),
-	);
+			pass: (ours?.duplicates ?? 0) + (oursTls?.duplicates ?? 0) === 0,
+		});
+	if (ours && http)
+		rows.push(
+			info('ours ÷ http+batching: accepted msgs/s (both HTTP)', ratio(ours.perSecond, http.perSecond), '×'),
+		);
+	return rows;
+}
+
+/**
+ * The upgraded number (1,000 msg/s): accepted msg/s and lost messages per sender; ours must be the highest with
+ * nothing lost.
+ */
+export function upgradedRows(results: Record<string, Measured>, items: number): BenchResult[] {
+	const ours = results['ours-1000'];
+	const others = [results['http-1000'], results['builtin-1000']].filter((m): m is Measured => !!m);
+	const names: Record<string, string> = {
+		'ours-1000': 'ours (HTTP)',
+		'http-1000': 'http+batching (HTTP)',
+		'builtin-1000': 'built-in (TLS)',
+	};
+	const cap = `${UPGRADED_MPS.toLocaleString('en-US')} msg/s cap`;
+	const rows: BenchResult[] = [];
+	for (const [key, m] of Object.entries(results)) {
+		rows.push(
+			info(`${cap}, ${names[key] ?? key}: accepted msgs/s, ${items} sends`, m.perSecond, 'msg/s'),
+			info(`${cap}, ${names[key] ?? key}: lost messages`, m.lost, 'msgs'),
+			info(`${cap}, ${names[key] ?? key}: duplicates`, m.duplicates, 'msgs'),
+			info(`${cap}, ${names[key] ?? key}: n8n CPU per message`, m.cpuMsPerItem, 'ms'),
+		);
+	}
+	if (ours) {
+		const best = Math.max(0, ...others.map((m) => m.perSecond));
+		rows.push({
+			metric: `${cap}: ours ÷ the best other sender, accepted msgs/s (0 lost)`,
+			value: ratio(ours.perSecond, best),
+			unit: '×',
+			target: '> 1, 0 lost',
+			pass: ours.perSecond > best && ours.lost === 0 && ours.duplicates === 0,
+		});
+	}
 	return rows;
 }

@@ -13,12 +13,17 @@ import {
 	PHONE_NUMBER_ID,
 	TEMPLATE,
 	TOKEN,
+	UPGRADED_MPS,
 	WABA_ID,
 } from './scenario';
 
 export interface Variant {
 	key: string;
 	label: string;
+	/** Goes through https://graph.facebook.com (the local TLS terminator on 443 and /etc/hosts). */
+	tls?: boolean;
+	/** The number's cap in this run (the simulator is set to it; our node's Messages per Second, HTTP Request's batch). */
+	mps: number;
 	sender: Record<string, unknown>;
 	/**
 	 * Hand-tuned pacing the way n8n users do it: Loop Over Items (this many per batch) → sender → Wait
@@ -97,10 +102,12 @@ export function workflow(variant: Variant, items: number): WorkflowJson {
 
 const body = TEMPLATE.body.map((text) => ({ type: 'text', text }));
 
-export function variants(simHttpUrl: string): Variant[] {
-	const ours = (key: string, label: string, credential: string): Variant => ({
+function ours(key: string, label: string, credential: string, mps: number): Variant {
+	return {
 		key,
 		label,
+		mps,
+		tls: credential === CREDENTIAL_TLS,
 		sender: {
 			type: 'n8n-nodes-whatsapp-clinic.whatsAppSendTemplate',
 			typeVersion: 1,
@@ -109,14 +116,20 @@ export function variants(simHttpUrl: string): Variant[] {
 				template: { __rl: true, mode: 'name', value: `${TEMPLATE.name}|${TEMPLATE.language}` },
 				parameterSource: 'json',
 				parametersJson: JSON.stringify({ body_1: TEMPLATE.body[0], body_2: TEMPLATE.body[1] }),
-				options: { messagesPerSecond: MPS },
+				options: { messagesPerSecond: mps },
 			},
 			credentials: { whatsAppClinicApi: { name: credential } },
 		},
-	});
-	const httpRequest = (key: string, label: string, base: string): Variant => ({
+	};
+}
+
+/** HTTP Request tuned to the cap the way its docs suggest: batches of `mps` items, one batch per 1,000 ms. */
+function httpRequest(key: string, label: string, base: string, mps: number): Variant {
+	return {
 		key,
 		label,
+		mps,
+		tls: base.startsWith('https:'),
 		sender: {
 			type: 'n8n-nodes-base.httpRequest',
 			typeVersion: 4.2,
@@ -128,32 +141,45 @@ export function variants(simHttpUrl: string): Variant[] {
 				sendBody: true,
 				specifyBody: 'json',
 				jsonBody: `={{ JSON.stringify({ messaging_product: 'whatsapp', to: $json.phone, type: 'template', template: { name: '${TEMPLATE.name}', language: { code: '${TEMPLATE.language}' }, components: [{ type: 'body', parameters: ${JSON.stringify(body).replace(/"/g, "'")} }] } }) }}`,
-				options: { batching: { batch: { batchSize: MPS, batchInterval: 1000 } } },
+				options: { batching: { batch: { batchSize: mps, batchInterval: 1000 } } },
 			},
 		},
-	});
-	const builtinSender = {
-		type: 'n8n-nodes-base.whatsApp',
-		typeVersion: 1.1,
-		parameters: {
-			resource: 'message',
-			operation: 'sendTemplate',
-			phoneNumberId: PHONE_NUMBER_ID,
-			recipientPhoneNumber: '={{ $json.phone }}',
-			template: `${TEMPLATE.name}|${TEMPLATE.language}`,
-			components: { component: [{ type: 'body', bodyParameters: { parameter: body } }] },
-		},
-		credentials: { whatsAppApi: { name: CREDENTIAL_BUILTIN } },
 	};
+}
+
+const builtinSender = {
+	type: 'n8n-nodes-base.whatsApp',
+	typeVersion: 1.1,
+	parameters: {
+		resource: 'message',
+		operation: 'sendTemplate',
+		phoneNumberId: PHONE_NUMBER_ID,
+		recipientPhoneNumber: '={{ $json.phone }}',
+		template: `${TEMPLATE.name}|${TEMPLATE.language}`,
+		components: { component: [{ type: 'body', bodyParameters: { parameter: body } }] },
+	},
+	credentials: { whatsAppApi: { name: CREDENTIAL_BUILTIN } },
+};
+
+/** The senders at a standard number's cap (80 msg/s). */
+export function variants(simHttpUrl: string): Variant[] {
 	return [
-		ours('ours', 'WhatsApp Send Template (this package), HTTP', CREDENTIAL_HTTP),
-		ours('ours-tls', 'WhatsApp Send Template (this package), TLS', CREDENTIAL_TLS),
-		{ key: 'builtin', label: 'n8n WhatsApp Business Cloud (built-in), TLS', sender: builtinSender },
+		ours('ours', 'WhatsApp Send Template (this package), HTTP', CREDENTIAL_HTTP, MPS),
+		ours('ours-tls', 'WhatsApp Send Template (this package), TLS', CREDENTIAL_TLS, MPS),
+		{
+			key: 'builtin',
+			label: 'n8n WhatsApp Business Cloud (built-in), TLS',
+			mps: MPS,
+			tls: true,
+			sender: builtinSender,
+		},
 		{
 			// What a user tries next: n8n's Retry On Fail. Without Continue On Fail the node fails on the first
 			// 130429, and a retry re-sends EVERY item, including the ones WhatsApp already accepted.
 			key: 'builtin-retry',
 			label: 'built-in + Retry On Fail (3 tries, 1 s), TLS',
+			mps: MPS,
+			tls: true,
 			sender: {
 				...builtinSender,
 				onError: 'stopWorkflow',
@@ -166,13 +192,50 @@ export function variants(simHttpUrl: string): Variant[] {
 			// The hand-tuned throttle from n8n's forum: Loop Over Items (80) → node → Wait 1 s.
 			key: 'builtin-loop',
 			label: `built-in in Loop Over Items (${MPS}) + Wait 1 s, TLS`,
+			mps: MPS,
+			tls: true,
 			sender: builtinSender,
 			loopBatch: MPS,
 			loopWaitMs: 1000,
 		},
-		httpRequest('http', 'HTTP Request, batching 80 per 1,000 ms, HTTP', simHttpUrl),
-		httpRequest('http-tls', 'HTTP Request, batching 80 per 1,000 ms, TLS', `https://${HOST}`),
+		httpRequest('http', `HTTP Request, batching ${MPS} per 1,000 ms, HTTP`, simHttpUrl, MPS),
+		httpRequest('http-tls', `HTTP Request, batching ${MPS} per 1,000 ms, TLS`, `https://${HOST}`, MPS),
 	];
+}
+
+/**
+ * The senders at an upgraded number's cap (UPGRADED_MPS, 1,000 msg/s): ours and HTTP Request over plain HTTP, the
+ * built-in node over TLS (it hard-codes graph.facebook.com). At this cap n8n's CPU per message, not the cap, bounds
+ * every sender on this machine.
+ */
+export function upgradedVariants(simHttpUrl: string): Variant[] {
+	const n = UPGRADED_MPS.toLocaleString('en-US');
+	return [
+		ours(
+			'ours-1000',
+			`WhatsApp Send Template (this package), ${n} msg/s, HTTP`,
+			CREDENTIAL_HTTP,
+			UPGRADED_MPS,
+		),
+		httpRequest('http-1000', `HTTP Request, batching ${n} per 1,000 ms, HTTP`, simHttpUrl, UPGRADED_MPS),
+		{
+			key: 'builtin-1000',
+			label: `n8n WhatsApp Business Cloud (built-in), ${n} msg/s cap, TLS`,
+			mps: UPGRADED_MPS,
+			tls: true,
+			sender: builtinSender,
+		},
+	];
+}
+
+/**
+ * WAC_SEND_VARIANTS=ours,ours-1000 runs only those senders (for profiling or a quick look; a full run measures all,
+ * which is what bench/RESULTS.md reports).
+ */
+export function selectVariants(list: Variant[], filter = process.env.WAC_SEND_VARIANTS): Variant[] {
+	if (!filter?.trim()) return list;
+	const keys = new Set(filter.split(',').map((k) => k.trim()));
+	return list.filter((v) => keys.has(v.key));
 }
 
 /** The n8n credentials the senders name: ours over HTTP (the simulator) and over TLS (graph.facebook.com), the built-in's. */
