@@ -59,7 +59,7 @@ async function main(): Promise<void> {
 		const db = stack.queue.storeDatabase;
 		console.log(`    clinic store: ${db.url}`);
 		console.log(
-			`    status:    npx tsx scripts/queue-status.ts --pg '${db.url}' ${stack.n8n.processes
+			`    status:    npm run queue:status -- --pg '${db.url}' --redis redis://${stack.queue.redis.host}:${stack.queue.redis.port}/${stack.queue.redis.db} --prefix ${stack.queue.redis.prefix} ${stack.n8n.processes
 				.map((p) => `--process ${p.name}=${p.healthUrl}`)
 				.join(' ')}`,
 		);
@@ -70,6 +70,9 @@ async function main(): Promise<void> {
 		console.log(`  NOT imported ${file}: ${error}`);
 	console.log('');
 	console.log('  Book an appointment: open the chat page, pick a patient, send "hi" and follow the bot.');
+	console.log(
+		`  Book with the WhatsApp Flow: after "hi", curl -X POST ${stack.n8n.webhookBaseUrl}webhook/send-booking-flow -H 'content-type: application/json' -d '{"to":"<patient phone>"}', then tap "Agendar consulta" on the chat page.`,
+	);
 	console.log('  Press Ctrl-C to stop.');
 	await new Promise(() => undefined);
 }

@@ -13,7 +13,12 @@
  */
 import { registerMigrations } from '../store/migrations';
 import type { ClinicStore } from '../store/ports';
-import type { BudgetReservation, BudgetReserveRequest, SendBudgetStore } from './send-budget';
+import {
+	SHARED_WINDOW_MS,
+	type BudgetReservation,
+	type BudgetReserveRequest,
+	type SendBudgetStore,
+} from './send-budget';
 
 registerMigrations('send', [
 	{
@@ -29,19 +34,40 @@ registerMigrations('send', [
 	},
 ]);
 
+// For the status command (scripts/queue-status.ts): each number's Messages per Second, when its current busy period
+// began (its slots run back to back since then) and how many slots it has handed out in total.
+registerMigrations('send', [
+	{
+		id: 'send-003',
+		sqlite:
+			'ALTER TABLE clinic_send_budget ADD COLUMN mps REAL;' +
+			'ALTER TABLE clinic_send_budget ADD COLUMN busy_since_ms REAL;' +
+			'ALTER TABLE clinic_send_budget ADD COLUMN slots_total INTEGER NOT NULL DEFAULT 0;',
+		postgres:
+			'ALTER TABLE clinic_send_budget ADD COLUMN IF NOT EXISTS mps DOUBLE PRECISION, ' +
+			'ADD COLUMN IF NOT EXISTS busy_since_ms DOUBLE PRECISION, ' +
+			'ADD COLUMN IF NOT EXISTS slots_total BIGINT NOT NULL DEFAULT 0;',
+	},
+]);
+
 const NOW_MS = '(extract(epoch FROM clock_timestamp()) * 1000)::float8';
 
 /**
  * $1 budget key, $2 lead (ms), $3 slot count, $4 slot interval (ms), $5 recipient keys (JSON array, '' = none),
- * $6 pair interval (ms), $7 pair tolerance ((burst − 1) × interval).
+ * $6 pair interval (ms), $7 pair tolerance ((burst − 1) × interval), $8 Messages per Second (status only).
+ * A reservation that finds the number idle (next slot before now + lead) starts a new busy period.
  */
 const RESERVE_SQL = `WITH c AS (SELECT ${NOW_MS} AS now_ms),
 slots AS (
-	INSERT INTO clinic_send_budget AS b (budget_key, next_slot_ms, updated_ms)
-	SELECT $1, c.now_ms + $2::float8 + $3::int * $4::float8, c.now_ms FROM c
+	INSERT INTO clinic_send_budget AS b (budget_key, next_slot_ms, updated_ms, mps, busy_since_ms, slots_total)
+	SELECT $1, c.now_ms + $2::float8 + $3::int * $4::float8, c.now_ms, $8::float8, c.now_ms + $2::float8, $3::int FROM c
 	ON CONFLICT (budget_key) DO UPDATE
 		SET next_slot_ms = GREATEST(b.next_slot_ms, EXCLUDED.updated_ms + $2::float8) + $3::int * $4::float8,
-			updated_ms = EXCLUDED.updated_ms
+			updated_ms = EXCLUDED.updated_ms,
+			mps = EXCLUDED.mps,
+			busy_since_ms = CASE WHEN b.next_slot_ms < EXCLUDED.updated_ms + $2::float8 OR b.busy_since_ms IS NULL
+				THEN EXCLUDED.updated_ms + $2::float8 ELSE b.busy_since_ms END,
+			slots_total = b.slots_total + $3::int
 	RETURNING b.next_slot_ms - $3::int * $4::float8 AS first_ms, b.updated_ms AS now_ms
 ),
 pairs AS (
@@ -96,6 +122,7 @@ export class SqlSendBudgetStore implements SendBudgetStore {
 			JSON.stringify(request.recipients.map((r) => r ?? '')),
 			request.pairIntervalMs,
 			request.pairToleranceMs,
+			request.mps ?? null,
 		]);
 		if (++this.reservations % PURGE_EVERY === 0) await this.store.query(PURGE_SQL).catch(() => undefined);
 		const pairs =
@@ -117,17 +144,50 @@ export class SqlSendBudgetStore implements SendBudgetStore {
 		await this.store.query(HOLD_SQL, [budgetKey, recipient, holdMs, pairToleranceMs]);
 	}
 
-	/** Every number's budget: its next free slot relative to now (negative: idle), for the status command. */
-	async numbers(): Promise<Array<{ budgetKey: string; nextSlotInMs: number; recipientsTracked: number }>> {
-		const rows = await this.store.query<{ budget_key: string; ahead_ms: number; pairs: number }>(
-			`SELECT b.budget_key, b.next_slot_ms - ${NOW_MS} AS ahead_ms,
-				(SELECT count(*) FROM clinic_send_pairs p WHERE p.budget_key = b.budget_key) AS pairs
-			FROM clinic_send_budget b ORDER BY b.budget_key`,
-		);
-		return rows.map((r) => ({
-			budgetKey: r.budget_key,
-			nextSlotInMs: Number(r.ahead_ms),
-			recipientsTracked: Number(r.pairs),
-		}));
+	/** Every number's budget now (the status command): see `BudgetStatus`. */
+	async numbers(): Promise<BudgetStatus[]> {
+		return await budgetStatus(this.store);
 	}
+}
+
+/** One number's shared budget as the status command shows it. */
+export interface BudgetStatus {
+	budgetKey: string;
+	/** Messages per Second the senders asked for (null: set before this was recorded). */
+	mps: number | null;
+	/** Its next free slot relative to now: > 0 sends are booked that far ahead, ≤ 0 idle for that long. */
+	nextSlotInMs: number;
+	/** Slots handed out in the last 1,000 ms (sends, plus slots given up by late wake-ups), at most about mps. */
+	slotsLastSecond: number;
+	/** Slots handed out since the table was created. */
+	slotsTotal: number;
+	/** Recipients whose pair limit is being tracked (rows live minutes). */
+	recipientsTracked: number;
+}
+
+/** Reads every number's budget (`query` is a ClinicStore's or a bare pg client's, PostgreSQL). */
+export async function budgetStatus(db: Pick<ClinicStore, 'query'>): Promise<BudgetStatus[]> {
+	const rows = await db.query<{
+		budget_key: string;
+		mps: number | null;
+		ahead_ms: number;
+		last_second: number | null;
+		slots_total: number;
+		pairs: number;
+	}>(
+		`SELECT b.budget_key, b.mps, b.next_slot_ms - n.now_ms AS ahead_ms, b.slots_total,
+			CASE WHEN b.mps > 0 AND b.busy_since_ms IS NOT NULL THEN
+				GREATEST(0, LEAST(b.next_slot_ms, n.now_ms) - GREATEST(b.busy_since_ms, n.now_ms - 1000))
+				/ (${SHARED_WINDOW_MS} / b.mps) END AS last_second,
+			(SELECT count(*) FROM clinic_send_pairs p WHERE p.budget_key = b.budget_key) AS pairs
+		FROM clinic_send_budget b, (SELECT ${NOW_MS} AS now_ms) n ORDER BY b.budget_key`,
+	);
+	return rows.map((r) => ({
+		budgetKey: r.budget_key,
+		mps: r.mps === null ? null : Number(r.mps),
+		nextSlotInMs: Number(r.ahead_ms),
+		slotsLastSecond: r.last_second === null ? 0 : Math.round(Number(r.last_second)),
+		slotsTotal: Number(r.slots_total),
+		recipientsTracked: Number(r.pairs),
+	}));
 }

@@ -55,6 +55,8 @@ export interface BudgetReserveRequest {
 	pairIntervalMs: number;
 	/** (burst − 1) × pairIntervalMs. */
 	pairToleranceMs: number;
+	/** The number's Messages per Second, recorded for the status command. */
+	mps?: number;
 }
 
 export interface BudgetReservation {
@@ -299,6 +301,7 @@ export class SharedSendBudget implements SendLimiter {
 				recipients: batch.map((w) => w.recipient),
 				pairIntervalMs: this.pairIntervalMs,
 				pairToleranceMs: (this.pairBurst - 1) * this.pairIntervalMs,
+				mps: this.mps,
 			});
 		} catch (error) {
 			await this.storeFailed(batch, error, t0);

@@ -111,11 +111,23 @@ describePg('shared send budget on PostgreSQL', () => {
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1150);
 	}, 30_000);
 
-	it('lists every number with its next slot (status command)', async () => {
+	it('lists every number with its cap, last second and next slot (status command)', async () => {
+		const budget = new SharedSendBudget({
+			store: new SqlSendBudgetStore(processes.stores()[0]),
+			budgetKey: 'http://sim|status',
+			mps: 50,
+		});
+		await Promise.all(Array.from({ length: 20 }, async () => await budget.acquire()));
 		const numbers = await new SqlSendBudgetStore(processes.stores()[0]).numbers();
 		expect(numbers.map((n) => n.budgetKey)).toEqual(
-			expect.arrayContaining(['http://sim|100000000000001', 'http://sim|pair-test']),
+			expect.arrayContaining(['http://sim|100000000000001', 'http://sim|pair-test', 'http://sim|status']),
 		);
+		const status = numbers.find((n) => n.budgetKey === 'http://sim|status')!;
+		expect(status.mps).toBe(50);
+		expect(status.slotsTotal).toBeGreaterThanOrEqual(20);
+		// 20 slots 20.6 ms apart were handed out within the last second: none beyond the cap.
+		expect(status.slotsLastSecond).toBeGreaterThanOrEqual(15);
+		expect(status.slotsLastSecond).toBeLessThanOrEqual(50);
 	});
 });
 
