@@ -5,14 +5,16 @@
  * (Meta's error example: `INVALID_PROPERTY_VALUE` "Invalid value found for property 'type'." at
  * `screens[0].layout.children[0].type`). A Flow with validation errors stays DRAFT and cannot be published.
  *
- * Independent of core/flows/flow-json.ts on purpose: the simulator plays Meta, so it is a second opinion on the
- * package's own pre-upload check. Covered: the components of the shipped booking Flow plus the common ones
+ * Independent of core/flows/flow-json.ts's rules on purpose (only its component walk is shared): the simulator
+ * plays Meta, so it is a second opinion on the package's own pre-upload check. Covered: the components of the shipped booking Flow plus the common ones
  * (TextHeading, TextSubheading, TextBody, TextCaption, TextInput, TextArea, Dropdown, RadioButtonsGroup,
  * CheckboxGroup, DatePicker, OptIn, Footer, EmbeddedLink, Image, If, Switch), their required properties, screens
  * an action or the routing model names, `${data.x}` / `${form.x}` references, one Footer per screen, a terminal
  * screen with a Footer, and `data_exchange` only with `data_api_version`. Unsupported versions are Graph errors
  * (code 100, "Invalid Flow JSON version"), as Meta's error-code table lists them.
  */
+import { flattenComponents } from '../core/flows/flow-json';
+
 export type Rec = Record<string, unknown>;
 export const isRec = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -150,19 +152,6 @@ function refs(value: unknown, kind: 'data' | 'form', out: string[] = []): string
 	return out;
 }
 
-/** The components of a layout in order, with paths (children of Form, If and Switch included). */
-export function componentsOf(children: unknown, path: string, out: Array<{ c: Rec; path: string }> = []) {
-	if (!Array.isArray(children)) return out;
-	children.forEach((c, i) => {
-		if (!isRec(c)) return;
-		const p = `${path}[${i}]`;
-		out.push({ c, path: p });
-		for (const key of ['children', 'then', 'else']) componentsOf(c[key], `${p}.${key}`, out);
-		if (isRec(c.cases)) for (const [k, v] of Object.entries(c.cases)) componentsOf(v, `${p}.cases.${k}`, out);
-	});
-	return out;
-}
-
 function checkAction(action: unknown, path: string, screens: Set<string>, endpoint: boolean, col: Collector) {
 	if (!isRec(action) || typeof action.name !== 'string') {
 		col.add('MISSING_REQUIRED_PROPERTY', "Missing required property 'name'.", path);
@@ -194,7 +183,7 @@ function checkScreen(screen: Rec, si: number, screens: Set<string>, endpoint: bo
 	const declared = isRec(screen.data) ? screen.data : {};
 	const inputs = new Set<string>();
 	let footers = 0;
-	for (const { c, path: p } of componentsOf(layout.children, `${path}.layout.children`)) {
+	for (const { c, path: p } of flattenComponents(layout.children, `${path}.layout.children`)) {
 		const type = typeof c.type === 'string' ? c.type : '';
 		const required = COMPONENTS[type];
 		if (!required) {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 
 import { buildPackage } from './build';
 import { credentialsFor } from './credentials';
+import { FLOW_BOOKING_WORKFLOW, registerBookingFlows } from './flows';
 import { startN8n, type N8nInstance, type WorkflowJson } from './n8n';
 import { PACKAGE_NAME, REPO_ROOT } from './paths';
 import { stopAll, waitUntil } from './proc';
@@ -189,6 +190,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 				}
 			}
 			if (inboxWebhookUrl) await sim.setCallback(inboxWebhookUrl);
+			if (workflowFiles[FLOW_BOOKING_WORKFLOW] && loaded.credentials.includes('whatsAppFlowKeyApi'))
+				await registerBookingFlows(sim, n8n, log);
 		}
 		return {
 			sim,

@@ -3,6 +3,7 @@ import { bookingScenario } from './booking';
 import { callMeScenario } from './call-me';
 import { chatPageScenario } from './chat-page';
 import { consentFailClosedScenario } from './consent-fail-closed';
+import { flowChatPageScenario } from './flow-chat-page';
 import { flowEndpointScenario } from './flow-endpoint';
 import { groupCareTeamScenario } from './group-care-team';
 import { languageChoiceScenario, languageSpanishScenario } from './language';
@@ -39,6 +40,7 @@ export const scenarios: Scenario[] = [
 	sendConsentScenario,
 	consentFailClosedScenario,
 	flowEndpointScenario,
+	flowChatPageScenario,
 	sendFaultsScenario,
 	kpiReportScenario,
 	auditScenario,
