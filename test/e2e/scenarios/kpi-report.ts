@@ -53,6 +53,38 @@ function workflowCopy(folder: string): WorkflowJson {
 	return wf;
 }
 
+/**
+ * Workflow 06's copy imported for this scenario, with an SMTP sink (and its credential) and a report folder; `run()`
+ * builds the report through the copy's webhook and returns its item (totals, rows, savedTo). Also used by the
+ * waitlist scenario (the refill in the report).
+ */
+export async function kpiReportCopy(ctx: ScenarioContext) {
+	const sink = await startSmtpSink();
+	ctx.defer(async () => await sink.close());
+	await ctx.n8n.createCredential({
+		name: SINK_CREDENTIAL,
+		type: 'smtp',
+		data: {
+			host: '127.0.0.1',
+			port: sink.port,
+			secure: false,
+			disableStartTls: true,
+			user: '',
+			password: '',
+		},
+	});
+	// n8n may write only under ~/.n8n-files (N8N_RESTRICT_FILE_ACCESS_TO's default), in a folder that exists.
+	const folder = join(homedir(), '.n8n-files', `wac-e2e-kpi-${process.pid}-${Date.now()}`);
+	mkdirSync(folder, { recursive: true });
+	ctx.defer(() => rmSync(folder, { recursive: true, force: true }));
+	await useWorkflow(ctx, workflowCopy(folder));
+	const run = async (): Promise<Record<string, any>> => {
+		const answer = await callWebhook(ctx, PATH, {});
+		return Array.isArray(answer) ? answer[0] : answer;
+	};
+	return { sink, folder, run };
+}
+
 /** The patients' side: a confirmed reminder, a no-show, an attended visit with a "Good" survey answer. */
 async function clinicWeek(ctx: ScenarioContext): Promise<{ practitionerId: string }> {
 	const kat = await bookDirect(ctx, 'Kátia Lima', 26);
@@ -78,7 +110,7 @@ async function clinicWeek(ctx: ScenarioContext): Promise<{ practitionerId: strin
 	return { practitionerId: String(kat.appointment.practitioner?.id ?? '') };
 }
 
-interface DrawnChart {
+export interface DrawnChart {
 	id: string | null;
 	width: number;
 	height: number;
@@ -87,7 +119,7 @@ interface DrawnChart {
 }
 
 /** Opens the saved report in headless Chromium and reads what each chart drew. */
-async function drawnCharts(ctx: ScenarioContext, file: string): Promise<DrawnChart[]> {
+export async function drawnCharts(ctx: ScenarioContext, file: string): Promise<DrawnChart[]> {
 	const browser = await launchChromium(ctx);
 	const page = await browser.newPage({ viewport: { width: 1280, height: 1800 } });
 	const blocked: string[] = [];
@@ -134,31 +166,11 @@ export const kpiReportScenario: Scenario = {
 		const since = Date.now();
 		const { practitionerId } = await clinicWeek(ctx);
 
-		const sink = await startSmtpSink();
-		ctx.defer(async () => await sink.close());
-		await ctx.n8n.createCredential({
-			name: SINK_CREDENTIAL,
-			type: 'smtp',
-			data: {
-				host: '127.0.0.1',
-				port: sink.port,
-				secure: false,
-				disableStartTls: true,
-				user: '',
-				password: '',
-			},
-		});
-		// n8n may write only under ~/.n8n-files (N8N_RESTRICT_FILE_ACCESS_TO's default), in a folder that exists.
-		const folder = join(homedir(), '.n8n-files', `wac-e2e-kpi-${process.pid}-${Date.now()}`);
-		mkdirSync(folder, { recursive: true });
-		ctx.defer(() => rmSync(folder, { recursive: true, force: true }));
-		await useWorkflow(ctx, workflowCopy(folder));
-
-		const answer = await callWebhook(ctx, PATH, {});
-		const result = Array.isArray(answer) ? answer[0] : answer;
+		const { sink, folder, run } = await kpiReportCopy(ctx);
+		const result = await run();
 		const t = result?.totals;
 		ctx.log(`totals: ${JSON.stringify(t)}`);
-		assert(t, `the webhook answers the totals: ${JSON.stringify(answer).slice(0, 300)}`);
+		assert(t, `the webhook answers the totals: ${JSON.stringify(result).slice(0, 300)}`);
 		assert(t.messagesSent > 0 && t.messagesReceived > 0, 'messages counted');
 		assert(t.deliveryRatePct > 0, `delivery rate (${t.deliveryRatePct})`);
 		assert(t.responseMedianSeconds !== null && t.responses > 0, 'response times measured');
