@@ -62,6 +62,12 @@ export interface GraphClientOptions {
 	 */
 	limiter?: SendLimiter;
 	pairGuard?: PairLimitGuard;
+	/**
+	 * A last check of each message request, after its rate-limit wait and right before it leaves (e.g. the
+	 * recipient's consent, read again): throwing stops that request, and the error leaves sendMessage as it is.
+	 * `recipient` is the pair key (phone digits or the WhatsApp User ID).
+	 */
+	clearance?: (recipient: string) => Promise<void>;
 }
 
 const DEFAULT_MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
@@ -200,6 +206,7 @@ export class GraphClient implements GraphRequester {
 			async () => {
 				if (recipient) await pair.wait(recipient);
 				const permit = await limiter.acquire(recipient);
+				if (recipient && this.options.clearance) await this.options.clearance(recipient);
 				permit.stamp();
 				return await this.requestOnce<unknown>('POST', `${id}/messages`, { body });
 			},
