@@ -22,6 +22,9 @@
  * rate. Each unknown is bounded by the request timeout; a network that is down from the start answers "refused" or
  * "not found", which are failures and stop the run.)
  *
+ * A send may also be held back at the last moment (`SendHeldBackError`, thrown by a check right before its request
+ * leaves, e.g. consent read again per send): a blocked outcome like the gate's, not a failure.
+ *
  * `requireSender` is checked before anything is sent (streaming: before the first item is prepared; validate-all:
  * once after validation when at least one item is valid). `onOutcomes` sees the settled outcomes exactly once: on
  * success with every item, after a stop with EVERY outcome settled by then (sent, failed and unknown: each send
@@ -34,6 +37,18 @@ import { isSendOutcomeUnknown } from './send-outcome';
 
 /** Output fields of one item (an n8n item's json in the node layer). */
 export type SendFields = Record<string, unknown>;
+
+/**
+ * Thrown by a send when a check right before its request leaves holds it back (e.g. the patient opted out while the
+ * batch was being sent): the item becomes a regular blocked outcome with `json`, never a failure, and never stops
+ * the run.
+ */
+export class SendHeldBackError extends Error {
+	constructor(readonly json: SendFields) {
+		super('Held back right before sending');
+		this.name = 'SendHeldBackError';
+	}
+}
 
 /** One item, validated and ready to send. */
 export interface BulkJob<F extends SendFields = SendFields> {
@@ -146,6 +161,16 @@ export async function runBulkSend<F extends SendFields, J extends BulkJob<F>>(
 		outcomes[itemIndex] = { itemIndex, ok: true, json: { ...json, ...job.summary } };
 	};
 	const notSent = (itemIndex: number, job: J, error: unknown) => {
+		if (error instanceof SendHeldBackError) {
+			outcomes[itemIndex] = {
+				itemIndex,
+				ok: false,
+				blocked: true,
+				json: error.json as F,
+				summary: job.summary,
+			};
+			return;
+		}
 		outcomes[itemIndex] = isSendOutcomeUnknown(error)
 			? { itemIndex, ok: false, unknown: true, error, summary: job.summary }
 			: { itemIndex, ok: false, error, summary: job.summary };
@@ -300,7 +325,7 @@ async function sendUntilFailure<F extends SendFields, J extends BulkJob<F>>(
 		} catch (error) {
 			notSent(itemIndex, job, error);
 			if (isSendOutcomeUnknown(error)) state.unknown++;
-			else fail(itemIndex, error);
+			else if (!(error instanceof SendHeldBackError)) fail(itemIndex, error);
 		}
 	});
 	const { failure, accepted, unknown } = state;

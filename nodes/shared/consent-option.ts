@@ -2,20 +2,28 @@
  * "Require Consent for Purpose" on WhatsApp Send Template and WhatsApp Send Message: defence in depth for the
  * package's rule "check consent before every send", for workflows that forgot a Consent Check node.
  *
- *   executeBulkSend.call(this, { gate: await sendConsentGate(this), onOutcomes: await sendAuditHook(this) })
+ *   const consent = await sendConsentChecks(this);
+ *   executeBulkSend.call(this, { gate: consent?.gate, recheck: consent?.recheck, onOutcomes: … })
  *
  * Off (default): nothing changes and the Clinic Store is never touched. On: the Clinic Store credential is checked
  * and the store opened BEFORE anything is sent; after every item is validated, all recipients are decided with ONE
- * ConsentService.check (no cache, same service, policy defaults and purposes as Consent Check). Blocked items are not
- * sent and come out as regular items `{ sent: false, consent: { allowed: false, reason, … }, recipient, … }`; sent
- * items carry `consent: { allowed: true, basis, … }`. A store failure stops the run with nothing sent. The patient
- * checked is the job's parsed recipient (`SendJob.recipient`), the same value the message is sent to.
+ * ConsentService.check (no cache, same service, policy defaults and purposes as Consent Check). Then EVERY send is
+ * checked again right before its request leaves (after its rate-limit wait; core/consent/recheck.ts), so a patient
+ * who opts out while a long batch is being sent gets nothing after the opt-out is recorded. Blocked items (at either
+ * check) are not sent and come out as regular items `{ sent: false, consent: { allowed: false, reason, … },
+ * recipient, … }`; sent items carry `consent: { allowed: true, basis, checkedAt, … }` from the batch check.
+ * A store failure at the batch check stops the run with nothing sent; at a send's re-check, that message is not
+ * sent (a failed item). The patient checked is the job's parsed recipient (`SendJob.recipient`), the same value the
+ * message is sent to.
  */
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { ConsentDecision } from '../../core/consent/decision';
 
 import type { PatientIdentity } from '../../core/consent/identity';
 import type { ConsentPolicy } from '../../core/consent/policy';
 import { parsePurpose, type Purpose } from '../../core/consent/purposes';
+import { ConsentRecheck } from '../../core/consent/recheck';
 import type { CheckRequest } from '../../core/consent/service';
 import { ClinicError } from '../../core/errors';
 import { settle } from '../../core/settle';
@@ -123,11 +131,55 @@ function readPurposeFor(ctx: IExecuteFunctions, choice: string, itemIndex: numbe
 	}
 }
 
+/** A consent decision as the gate's GateDecision (sent items carry `consent`, held-back ones the reason). */
+function gateDecision(d: ConsentDecision, summary: IDataObject, checkedAt: string | null): GateDecision {
+	if (d.allowed)
+		return {
+			send: true,
+			summary: {
+				consent: { allowed: true, purpose: d.purpose, basis: d.basis, since: iso(d.since), checkedAt },
+			},
+		};
+	return {
+		send: false,
+		json: {
+			sent: false,
+			consent: { allowed: false, reason: d.reason, purpose: d.purpose, since: iso(d.since), checkedAt },
+			...summary,
+		},
+	};
+}
+
+function storeReadError(error: unknown, when: string): ClinicError {
+	return new ClinicError(
+		`${OPTION_NAME}: could not read the patients’ consent: ${(error as Error).message}`,
+		{
+			code: 'store_error',
+			hint: `${when} Check the Clinic Store credential (Test button): the database must be reachable. Run the workflow again once it is.`,
+			kind: 'store',
+			cause: error,
+		},
+	);
+}
+
+/** What "Require Consent for Purpose" adds to a send run: the batch gate and the per-send re-check. */
+export interface SendConsentChecks {
+	/** All valid items at once, with ONE consent read, before the first send. */
+	gate: SendGate;
+	/**
+	 * One job again, right before its request leaves (after the rate-limit wait): a read that starts after the
+	 * call (ConsentRecheck; concurrent sends share one read). A patient who opted out since the batch read is held
+	 * back (`send: false`, reason `opted_out`). A store failure throws: that message is not sent.
+	 */
+	recheck(this: IExecuteFunctions, prepared: PreparedSend): Promise<GateDecision>;
+}
+
 /**
  * When "Require Consent for Purpose" is set: checks the credential, reads the policy and opens the consent store
- * BEFORE anything is sent, then returns the gate deciding all valid items with one consent read. Off → undefined.
+ * BEFORE anything is sent, then returns the gate deciding all valid items with one consent read, and the re-check
+ * of each send right before it leaves. Off → undefined.
  */
-export async function sendConsentGate(ctx: IExecuteFunctions): Promise<SendGate | undefined> {
+export async function sendConsentChecks(ctx: IExecuteFunctions): Promise<SendConsentChecks | undefined> {
 	const choice = String(ctx.getNodeParameter(REQUIRE_CONSENT, 0, 'off') ?? 'off');
 	if (choice === 'off' || choice === '') return undefined;
 	if (!ON_VALUES.includes(choice))
@@ -148,41 +200,35 @@ export async function sendConsentGate(ctx: IExecuteFunctions): Promise<SendGate 
 		'Consent Purpose Policies',
 	);
 	const service = await getConsentService(ctx, policy);
+	const perSend = new ConsentRecheck(service);
+	// The batch check's request of each item, asked again per send (the purpose may be an expression per item).
+	const asked = new Map<number, CheckRequest>();
+	const requestOf = (cached: IExecuteFunctions, { itemIndex, job }: PreparedSend): CheckRequest => {
+		let request = asked.get(itemIndex);
+		if (!request) {
+			request = { identity: identityOf(job.recipient), purpose: readPurposeFor(cached, choice, itemIndex) };
+			asked.set(itemIndex, request);
+		}
+		return request;
+	};
 
-	return async function (this: IExecuteFunctions, jobs: readonly PreparedSend[]): Promise<GateDecision[]> {
-		const cached = withParameterCache(this);
-		const requests: CheckRequest[] = jobs.map(({ itemIndex, job }) => ({
-			identity: identityOf(job.recipient),
-			purpose: readPurposeFor(cached, choice, itemIndex),
-		}));
-		const checked = await settle(async () => await service.check(requests));
-		if (!checked.ok)
-			throw new ClinicError(
-				`${OPTION_NAME}: could not read the patients’ consent: ${(checked.error as Error).message}`,
-				{
-					code: 'store_error',
-					hint: 'Nothing was sent. Check the Clinic Store credential (Test button): the database must be reachable. Run the workflow again once it is.',
-					kind: 'store',
-					cause: checked.error,
-				},
-			);
-		const checkedAt = iso(service.now());
-		return checked.value.map((d, k): GateDecision => {
-			if (d.allowed)
-				return {
-					send: true,
-					summary: {
-						consent: { allowed: true, purpose: d.purpose, basis: d.basis, since: iso(d.since), checkedAt },
-					},
-				};
-			return {
-				send: false,
-				json: {
-					sent: false,
-					consent: { allowed: false, reason: d.reason, purpose: d.purpose, since: iso(d.since), checkedAt },
-					...jobs[k].job.summary,
-				},
-			};
-		});
+	return {
+		async gate(this: IExecuteFunctions, jobs: readonly PreparedSend[]): Promise<GateDecision[]> {
+			const cached = withParameterCache(this);
+			const requests = jobs.map((prepared) => requestOf(cached, prepared));
+			const checked = await settle(async () => await service.check(requests));
+			if (!checked.ok) throw storeReadError(checked.error, 'Nothing was sent.');
+			const checkedAt = iso(service.now());
+			return checked.value.map((d, k) => gateDecision(d, jobs[k].job.summary, checkedAt));
+		},
+		async recheck(this: IExecuteFunctions, prepared: PreparedSend): Promise<GateDecision> {
+			const checked = await settle(async () => await perSend.confirm(requestOf(this, prepared)));
+			if (!checked.ok)
+				throw storeReadError(
+					checked.error,
+					'This message was not sent (its consent could not be read again right before sending).',
+				);
+			return gateDecision(checked.value, prepared.job.summary, iso(service.now()));
+		},
 	};
 }

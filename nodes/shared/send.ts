@@ -26,6 +26,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { ClinicError } from '../../core/errors';
 import {
 	runBulkSend,
+	SendHeldBackError,
 	type BulkSendStop,
 	type GateDecision as CoreGateDecision,
 	type PreparedSend as CorePreparedSend,
@@ -34,11 +35,12 @@ import {
 import { MessageValidationError } from '../../core/whatsapp/messages/validation';
 import { sendClaimsFor, type SendClaims } from '../../core/whatsapp/send-claims';
 import { SendOutcomeUnknownError, UNKNOWN_OUTCOME_HINT } from '../../core/whatsapp/send-outcome';
+import { pairKey } from '../../core/whatsapp/graph-client';
 import type { SendMessageResult } from '../../core/whatsapp/graph-types';
-import { recipientLabel, type Recipient } from '../../core/whatsapp/phone';
+import { recipientFields, recipientLabel, type Recipient } from '../../core/whatsapp/phone';
 import { DEFAULT_MPS } from '../../core/whatsapp/rate-limiter';
 import { hasStoreCredential, sendAuditHook } from './audit-option';
-import { sendConsentGate } from './consent-option';
+import { sendConsentChecks } from './consent-option';
 import { toNodeError, type NodeError } from './errors';
 import { withGroupParticipants } from './group-audit';
 import { errorItem } from './items';
@@ -88,8 +90,35 @@ export interface BulkSendOptions {
 	 * not sent). With a gate, Continue On Fail also validates every item before the first send.
 	 */
 	gate?: SendGate;
+	/**
+	 * Optional re-check of each job right before its message request leaves (after the rate-limit wait; e.g.
+	 * consent read again): a job it holds back is not sent and comes out like one the gate held back.
+	 */
+	recheck?: (this: IExecuteFunctions, prepared: PreparedSend) => Promise<GateDecision>;
 	/** The operation messages a patient: items get `status` (sent / failed / unknown / blocked). */
 	messagesPatient?: boolean;
+}
+
+/**
+ * The GraphClient `clearance` of a run with a `recheck`: each message request, right before it leaves, finds its job
+ * by recipient (the pair key the client passes) and is held back when the re-check says so. A request whose
+ * recipient matches no prepared job is refused (fail closed: never sent unchecked).
+ */
+function clearanceFor(ctx: IExecuteFunctions, recheck: NonNullable<BulkSendOptions['recheck']>) {
+	const byRecipient = new Map<string, PreparedSend>();
+	return {
+		track(prepared: PreparedSend): void {
+			if (prepared.job.recipient?.kind === 'phone' || prepared.job.recipient?.kind === 'userId')
+				byRecipient.set(pairKey(recipientFields(prepared.job.recipient)) ?? '', prepared);
+		},
+		async clearance(recipient: string): Promise<void> {
+			const prepared = byRecipient.get(recipient);
+			if (!prepared)
+				throw new Error('Internal error: a message left for a recipient the consent check did not see');
+			const decision = await recheck.call(ctx, prepared);
+			if (!decision.send) throw new SendHeldBackError(decision.json);
+		},
+	};
 }
 
 function noSenderError(): ClinicError {
@@ -148,10 +177,12 @@ export async function executeBulkSend(
 	this: IExecuteFunctions,
 	options: BulkSendOptions,
 ): Promise<INodeExecutionData[]> {
+	const perSend = options.recheck ? clearanceFor(this, options.recheck) : undefined;
 	const context = await getWhatsAppContext.call(this, {
 		mps: options.mps,
 		phoneNumberId: options.phoneNumberId,
 		reuseCredential: true,
+		clearance: perSend?.clearance,
 	});
 	const cached = withParameterCache(this);
 	const { gate, onOutcomes, messagesPatient = false } = options;
@@ -165,6 +196,7 @@ export async function executeBulkSend(
 		prepare: async (itemIndex) => {
 			const job = await options.prepare.call(cached, itemIndex, context);
 			if (job.claim && !hasStoreCredential(this)) throw claimNeedsStoreError();
+			perSend?.track({ itemIndex, job });
 			return job;
 		},
 		send: async (job) =>
@@ -215,7 +247,7 @@ export function bulkSendOperation(
 			phoneNumberId: options.phoneNumberId?.trim() || undefined,
 			prepare,
 			messagesPatient,
-			gate: messagesPatient ? await sendConsentGate(this) : undefined,
+			...(messagesPatient ? await sendConsentChecks(this) : {}),
 			onOutcomes: messagesPatient ? await sendAuditHook(this) : undefined,
 		});
 		return [items];

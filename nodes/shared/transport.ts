@@ -45,6 +45,8 @@ export interface WhatsAppContextOptions {
 	 * sends (that per-request cost, not WhatsApp, capped bulk throughput inside n8n).
 	 */
 	reuseCredential?: boolean;
+	/** Checked right before each message request leaves (GraphClientOptions.clearance; the send-time consent). */
+	clearance?: GraphClientOptions['clearance'];
 }
 
 export interface WhatsAppContext {
@@ -118,6 +120,7 @@ export async function getWhatsAppContext(
 		maxPairWaitMs: options.maxPairWaitMs,
 		limiter: shared?.limiter,
 		pairGuard: shared?.pairGuard,
+		clearance: options.clearance,
 	});
 	return { client, phoneNumberId, wabaId, apiVersion, baseUrl };
 }

@@ -120,10 +120,15 @@ describe('WhatsApp Send Template: Require Consent for Purpose', () => {
 
 		// Only the allowed patients reached WhatsApp.
 		expect(sentTo(graph).sort()).toEqual([NO_RECORD, MARKETING_OPT_OUT].sort());
-		// ONE consent read for every item.
-		expect(check).toHaveBeenCalledTimes(1);
-		expect(check.mock.calls[0][0]).toHaveLength(4);
-		expect(loads).toHaveBeenCalledTimes(1);
+		// ONE consent read for every item before the first send, then each send's own re-read right before it left
+		// (sends leaving together share one read): one request per message sent, one repository read per check.
+		const [batch, ...perSend] = check.mock.calls.map(([requests]) => requests);
+		expect(batch).toHaveLength(4);
+		expect(perSend.flat().map((r) => r.identity.phone)).toEqual(
+			expect.arrayContaining([NO_RECORD, MARKETING_OPT_OUT]),
+		);
+		expect(perSend.flat()).toHaveLength(2);
+		expect(loads).toHaveBeenCalledTimes(check.mock.calls.length);
 
 		expect(out.map((o) => o.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 		expect(out[0].json).toEqual({
@@ -189,6 +194,42 @@ describe('WhatsApp Send Template: Require Consent for Purpose', () => {
 			sent: false,
 			consent: { reason: 'opted_out', purpose: 'telemedicine' },
 		});
+	});
+
+	it('reads consent again right before each send: a patient opting out mid-batch is not sent to (SQLite)', async () => {
+		const cred = newStoreCredential();
+		const recipients = Array.from({ length: 6 }, (_, i) => `+55119222200${String(i).padStart(2, '0')}`);
+		const late = recipients[4];
+		const graph = new FakeGraph();
+		let optOut: Promise<void> | undefined;
+		// The patient writes PARAR while the first reminder is being sent (workflow 01 records it in the same store).
+		graph.responder = () => {
+			optOut ??= record(cred, { phone: late }, 'optOut', ['*']);
+			return undefined;
+		};
+		const { ctx } = sendContext(
+			{
+				graph,
+				items: itemsFor(recipients),
+				// 5 messages per second: the batch takes about a second, like a long one at 80 msg/s.
+				params: templateParams(recipients, {
+					requireConsent: 'appointment_reminders',
+					options: { messagesPerSecond: 5 },
+				}),
+			},
+			cred,
+		);
+		const [out] = await sendTemplate.execute.call(ctx);
+		await optOut;
+		expect(sentTo(graph)).not.toContain(late);
+		expect(sentTo(graph)).toHaveLength(5);
+		expect(out[4].json).toMatchObject({
+			status: 'blocked',
+			sent: false,
+			recipient: late,
+			consent: { allowed: false, reason: 'opted_out', purpose: 'appointment_reminders' },
+		});
+		expect(out.filter((o) => o.json.status === 'sent')).toHaveLength(5);
 	});
 
 	it('Lab Results needs an opt-in (Consent Check policy defaults): no record → not sent; opt-in → sent', async () => {
@@ -353,7 +394,10 @@ describe('WhatsApp Send Template: Require Consent for Purpose', () => {
 			cred,
 		);
 		const [out] = await sendTemplate.execute.call(ctx);
-		expect(check.mock.calls.map(([requests]) => requests.length)).toEqual([3]);
+		const [batch, ...perSend] = check.mock.calls.map(([requests]) => requests.length);
+		expect(batch).toBe(3);
+		// Re-read right before each of the two sends that left (the blocked one never gets there).
+		expect(perSend.reduce((a, b) => a + b, 0)).toBe(2);
 		expect(out.map((o) => o.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 		expect(out[0].json).toMatchObject({ messageId: expect.any(String), consent: { allowed: true } });
 		expect(out[1].json.error).toMatchObject({ field: 'Recipient' });
