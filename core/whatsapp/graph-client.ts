@@ -208,7 +208,12 @@ export class GraphClient implements GraphRequester {
 				const permit = await limiter.acquire(recipient);
 				if (recipient && this.options.clearance) await this.options.clearance(recipient);
 				permit.stamp();
-				return await this.requestOnce<unknown>('POST', `${id}/messages`, { body });
+				try {
+					return await this.requestOnce<unknown>('POST', `${id}/messages`, { body });
+				} finally {
+					// The limiter counts the send from when it may have reached Meta (its round trip tells).
+					permit.answered?.();
+				}
 			},
 			this.retry,
 			{
