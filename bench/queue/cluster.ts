@@ -27,6 +27,17 @@ import {
 } from '../../test/stack';
 import { maxInWindow } from '../../test/stack/reminder-batch';
 
+/**
+ * n8n's own defaults for Bull's job lock (the e2e stack shortens them so crash tests notice a killed worker in
+ * seconds). With a 15 s lock, a worker whose event loop is held 15 s on a loaded machine loses its job: n8n fails
+ * the execution as "job stalled more than maxStalledCount" while the worker goes on running it.
+ */
+const PRODUCTION_QUEUE_LOCKS = {
+	QUEUE_WORKER_LOCK_DURATION: '60000',
+	QUEUE_WORKER_LOCK_RENEW_TIME: '10000',
+	QUEUE_WORKER_STALLED_INTERVAL: '30000',
+};
+
 export interface QueueCluster {
 	sim: Simulator;
 	n8n: N8nInstance;
@@ -43,6 +54,8 @@ export async function startQueueCluster(options: {
 	latencyMs: number;
 	/** Extra environment for every n8n process. */
 	env?: Record<string, string>;
+	/** Extra environment for the workers. */
+	workerEnv?: Record<string, string>;
 }): Promise<QueueCluster> {
 	const work = mkdtempSync(join(tmpdir(), 'wac-queue-bench-'));
 	let postgres: PostgresService | undefined;
@@ -82,8 +95,15 @@ export async function startQueueCluster(options: {
 			builtPackage: built,
 			logFile: join(work, 'n8n.log'),
 			bootTimeoutMs: 900_000,
-			env: { N8N_PAYLOAD_SIZE_MAX: '256', ...(options.env ?? {}) },
-			queue: { database: n8nDb, redis, workers: 2, concurrency: 5, webhookProcessors: 1 },
+			env: { N8N_PAYLOAD_SIZE_MAX: '256', ...PRODUCTION_QUEUE_LOCKS, ...(options.env ?? {}) },
+			queue: {
+				database: n8nDb,
+				redis,
+				workers: 2,
+				concurrency: 5,
+				webhookProcessors: 1,
+				workerEnv: options.workerEnv,
+			},
 		});
 		options.log(`queue cluster up: ${n8n.processes.map((p) => p.name).join(', ')}; simulator ${sim.url}`);
 		await n8n.createCredential(whatsAppSimCredential(sim.url));

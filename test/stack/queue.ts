@@ -26,6 +26,8 @@ export interface QueueOptions {
 	concurrency?: number;
 	/** `n8n webhook` processes (default 1); production webhooks go to the first. */
 	webhookProcessors?: number;
+	/** Extra environment for the workers only (e.g. NODE_OPTIONS with a heap limit). */
+	workerEnv?: Record<string, string>;
 }
 
 export type ProcessRole = 'main' | 'worker' | 'webhook';
@@ -100,7 +102,8 @@ export async function spawnClusterProcess(
 	};
 	const args =
 		role === 'worker' ? ['worker', '--concurrency', String(options.queue.concurrency ?? 5)] : ['webhook'];
-	if (role === 'worker') own.QUEUE_HEALTH_CHECK_PORT = String(port);
+	if (role === 'worker')
+		Object.assign(own, options.queue.workerEnv ?? {}, { QUEUE_HEALTH_CHECK_PORT: String(port) });
 	else own.N8N_PORT = String(port);
 	const process = startProcess(`n8n ${name}`, options.n8nBin, args, {
 		env: processEnv(options.sharedEnv, own),
