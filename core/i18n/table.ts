@@ -10,6 +10,7 @@
 import { ClinicError } from '../errors';
 import { FLOW_LABEL_KEYS, FLOW_TEXTS, type FlowTextKey } from './flow-texts';
 import { LANGUAGES, type Language, matchLanguage } from './languages';
+import { NODE_LABEL_KEYS, NODE_TEXTS, type NodeTextKey } from './node-texts';
 import { DEFAULT_TEXTS, LABEL_KEYS, TEXT_VARIABLES, type TextKey } from './texts';
 
 export const TEXTS_FIELD = 'Texts';
@@ -84,7 +85,9 @@ function checkEntry(
 	if (typeof text !== 'string' || text.trim() === '')
 		throw textError(where, 'must be a non-empty text', `Write the ${language} text in quotes, or remove it.`);
 	const max =
-		LABEL_KEYS.includes(key as TextKey) || FLOW_LABEL_KEYS.includes(key as FlowTextKey)
+		LABEL_KEYS.includes(key as TextKey) ||
+		FLOW_LABEL_KEYS.includes(key as FlowTextKey) ||
+		NODE_LABEL_KEYS.includes(key as NodeTextKey)
 			? MAX_LABEL
 			: MAX_TEXT;
 	if (text.length > max)
@@ -111,7 +114,7 @@ export function buildTextTable(options: TextTableOptions): TextTable {
 	const field = options.field ?? TEXTS_FIELD;
 	const answerFields = options.answerFields ?? [];
 	const table = new Map<string, Partial<Record<Language, string>>>(
-		Object.entries({ ...DEFAULT_TEXTS, ...FLOW_TEXTS }).map(([k, v]) => [k, { ...v }]),
+		Object.entries({ ...DEFAULT_TEXTS, ...FLOW_TEXTS, ...NODE_TEXTS }).map(([k, v]) => [k, { ...v }]),
 	);
 	for (const [key, entry] of Object.entries(parseOverrides(options.overrides, field))) {
 		if (!/^[a-z][a-z0-9_]*$/i.test(key))

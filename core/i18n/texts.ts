@@ -7,7 +7,8 @@
  *
  * `{placeholders}` are filled in when the text is used (the ones each text may use are listed in TEXT_VARIABLES).
  * Button and list labels are at most 20 characters (WhatsApp's limit); everything else at most 1024. The booking
- * Flow's texts are the table's `flow_*` entries (flow-texts.ts).
+ * Flow's texts are the table's `flow_*` entries (flow-texts.ts); the defaults of other nodes and workflows (the slot
+ * list, workflow 04's call texts) are in node-texts.ts.
  */
 import type { Language } from './languages';
 

@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 
+import { DEFAULT_LANGUAGE, DEFAULT_TEXTS, matchLanguage, NODE_TEXTS, type NodeTextKey } from '../i18n';
 import type { SlotLocale } from './types';
 
 export const SUPPORTED_LOCALES: readonly SlotLocale[] = ['pt-BR', 'es', 'en'];
@@ -43,47 +44,18 @@ export function localDateKey(ms: number, zone: string): string {
 	return DateTime.fromMillis(ms, { zone }).toISODate() ?? '';
 }
 
-interface ListTexts {
-	button: string;
-	body: string;
-	noSlots: string;
-	with: string;
-	/** The "none of these — join the waitlist" row (title ≤ 24, description ≤ 72 characters) and its section. */
-	waitlistSection: string;
-	waitlistTitle: string;
-	waitlistDescription: string;
-}
-
-const TEXTS: Record<SlotLocale, ListTexts> = {
-	'pt-BR': {
-		button: 'Ver horários',
-		body: 'Escolha um horário disponível:',
-		noSlots: 'Não há horários disponíveis neste período.',
-		with: 'com',
-		waitlistSection: 'Nenhum serve?',
-		waitlistTitle: 'Lista de espera',
-		waitlistDescription: 'Nenhum destes horários serve: avisamos quando abrir um antes',
-	},
-	es: {
-		button: 'Ver horarios',
-		body: 'Elija un horario disponible:',
-		noSlots: 'No hay horarios disponibles en este período.',
-		with: 'con',
-		waitlistSection: '¿Ninguno le sirve?',
-		waitlistTitle: 'Lista de espera',
-		waitlistDescription: 'Ninguno de estos horarios: le avisamos cuando se libere uno antes',
-	},
-	en: {
-		button: 'See times',
-		body: 'Choose an available time:',
-		noSlots: 'No free times in this period.',
-		with: 'with',
-		waitlistSection: 'None of these?',
-		waitlistTitle: 'Join the waitlist',
-		waitlistDescription: 'None of these times suits: we tell you when an earlier one frees up',
-	},
-};
-
+/** The WhatsApp list's texts in a slot locale, from the one text table (core/i18n: slots_button, and slot_list_* / waitlist_row_* of node-texts.ts). */
 export function defaultTexts(locale: SlotLocale) {
-	return TEXTS[locale];
+	const language = matchLanguage(locale) ?? DEFAULT_LANGUAGE;
+	const text = (key: NodeTextKey) => NODE_TEXTS[key][language];
+	return {
+		button: DEFAULT_TEXTS.slots_button[language],
+		body: text('slot_list_body'),
+		noSlots: text('slot_list_empty'),
+		with: text('slot_list_with'),
+		/** The "none of these — join the waitlist" row (title ≤ 24, description ≤ 72 characters) and its section. */
+		waitlistSection: text('waitlist_row_section'),
+		waitlistTitle: text('waitlist_row_title'),
+		waitlistDescription: text('waitlist_row_description'),
+	};
 }

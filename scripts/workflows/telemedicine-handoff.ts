@@ -1,9 +1,10 @@
 /** 04 · Telemedicine handoff (staff desk): handoffs and messages from 01, staff replies, closing a handoff. */
+import { NODE_TEXTS } from '../../core/i18n/node-texts';
 import { CRED, Flow, PKG, X, type Position } from './flow';
 import { audit, patientLanguage, sendText, setConversation, switchNode, webhook } from './nodes';
 
-/** A text in the patient's language (the staff desk body's `language`), Portuguese by default. */
-const inLanguage = (texts: { pt_BR: string; es: string; en: string }) =>
+/** A text of the table (core/i18n) in the patient's language (the staff desk body's `language`), Portuguese by default. */
+const inLanguage = (texts: { readonly pt_BR: string; readonly es: string; readonly en: string }) =>
 	`={{ (${JSON.stringify(texts)})[$('Staff desk').item.json.body.language] || ${JSON.stringify(texts.pt_BR)} }}`;
 
 /** WhatsApp Calling (a send: consent checked for telemedicine, audited); a refusal must not stop the desk. */
@@ -39,23 +40,13 @@ function callMe(f: Flow, desk: string): void {
 	);
 	const ask = calling(f, 'Ask permission to call', [X(2), y - 140], {
 		operation: 'sendPermissionRequest',
-		permissionBody: inLanguage({
-			pt_BR:
-				'Quer que a enfermagem ligue para você pelo WhatsApp? Toque em Permitir e ligaremos em seguida (você também pode continuar escrevendo aqui).',
-			es: '¿Quiere que enfermería le llame por WhatsApp? Toque Permitir y le llamaremos enseguida (también puede seguir escribiendo aquí).',
-			en: 'Would you like the nurse to call you on WhatsApp? Tap Allow and we will call you shortly (you can also keep writing here).',
-		}),
+		permissionBody: inLanguage(NODE_TEXTS.call_permission_body),
 	});
 	const told = f.add('Tell staff: patient can be called', 'n8n-nodes-base.noOp', 1, [X(2), y + 60], {});
 	const button = calling(f, 'Send call button', [X(3), y + 60], {
 		operation: 'sendCallButton',
-		callButtonBody: inLanguage({
-			pt_BR:
-				'A enfermagem pode falar com você agora: toque no botão para ligar para a clínica pelo WhatsApp.',
-			es: 'Enfermería puede hablar con usted ahora: toque el botón para llamar a la clínica por WhatsApp.',
-			en: 'The nurse can talk to you now: tap the button to call the clinic on WhatsApp.',
-		}),
-		buttonText: inLanguage({ pt_BR: 'Ligar p/ enfermagem', es: 'Llamar a enfermería', en: 'Call the nurse' }),
+		callButtonBody: inLanguage(NODE_TEXTS.call_button_body),
+		buttonText: inLanguage(NODE_TEXTS.call_button_text),
 		ttlMinutes: 240,
 		payload: 'telemedicine-handoff',
 	});

@@ -1,0 +1,50 @@
+/**
+ * The part of the one text table (a data table, not logic) that nodes and workflows other than the conversation use
+ * by default: Appointment Slot Lookup → Find Free Slots' WhatsApp list (its button is `slots_button` of texts.ts)
+ * and workflow 04's call permission request and call button. Same shape as texts.ts; every Texts field accepts
+ * these names too (buildTextTable), and docs/language.md lists them. They are not in workflow 01's Texts field,
+ * whose entries are the conversation's.
+ */
+import type { Translations } from './texts';
+
+export const NODE_TEXTS = {
+	// Appointment Slot Lookup → Find Free Slots' WhatsApp list when no other text is given (its button is slots_button):
+	// the list text, the answer when nothing is free, "with" before the practitioner, and the "join the waitlist" row.
+	slot_list_body: {
+		pt_BR: 'Escolha um horário disponível:',
+		es: 'Elija un horario disponible:',
+		en: 'Choose an available time:',
+	},
+	slot_list_empty: {
+		pt_BR: 'Não há horários disponíveis neste período.',
+		es: 'No hay horarios disponibles en este período.',
+		en: 'No free times in this period.',
+	},
+	slot_list_with: { pt_BR: 'com', es: 'con', en: 'with' },
+	waitlist_row_section: { pt_BR: 'Nenhum serve?', es: '¿Ninguno le sirve?', en: 'None of these?' },
+	waitlist_row_title: { pt_BR: 'Lista de espera', es: 'Lista de espera', en: 'Join the waitlist' },
+	waitlist_row_description: {
+		pt_BR: 'Nenhum destes horários serve: avisamos quando abrir um antes',
+		es: 'Ninguno de estos horarios: le avisamos cuando se libere uno antes',
+		en: 'None of these times suits: we tell you when an earlier one frees up',
+	},
+
+	// Workflow 04 "Call me": WhatsApp Calling's call permission request and call button (button ≤ 20 characters).
+	call_permission_body: {
+		pt_BR:
+			'Quer que a enfermagem ligue para você pelo WhatsApp? Toque em Permitir e ligaremos em seguida (você também pode continuar escrevendo aqui).',
+		es: '¿Quiere que enfermería le llame por WhatsApp? Toque Permitir y le llamaremos enseguida (también puede seguir escribiendo aquí).',
+		en: 'Would you like the nurse to call you on WhatsApp? Tap Allow and we will call you shortly (you can also keep writing here).',
+	},
+	call_button_body: {
+		pt_BR: 'A enfermagem pode falar com você agora: toque no botão para ligar para a clínica pelo WhatsApp.',
+		es: 'Enfermería puede hablar con usted ahora: toque el botón para llamar a la clínica por WhatsApp.',
+		en: 'The nurse can talk to you now: tap the button to call the clinic on WhatsApp.',
+	},
+	call_button_text: { pt_BR: 'Ligar p/ enfermagem', es: 'Llamar a enfermería', en: 'Call the nurse' },
+} satisfies Record<string, Translations>;
+
+export type NodeTextKey = keyof typeof NODE_TEXTS;
+
+/** Node texts WhatsApp shows on a button: 20 characters at most. */
+export const NODE_LABEL_KEYS: readonly NodeTextKey[] = ['call_button_text'];
