@@ -62,6 +62,25 @@ export const flowEndpointScenario: Scenario = {
 			return { status: res.status, json, ms };
 		};
 
+		// Workflow 09 ships lean (its successful executions are not saved: Meta wants answers within 1 s). To see
+		// whether a ping starts an execution at all, this run saves them (the same workflow, republished).
+		const shipped = await ctx.n8n.api('GET', `/workflows/${id}`);
+		assertEqual(shipped.settings?.saveDataSuccessExecution, 'none', 'workflow 09 does not save successes');
+		await ctx.n8n.api('PUT', `/workflows/${id}`, {
+			name: shipped.name,
+			nodes: shipped.nodes,
+			connections: shipped.connections,
+			settings: { ...shipped.settings, saveDataSuccessExecution: 'all' },
+		});
+		await ctx.n8n.activate(id);
+		const counted = (await ctx.n8n.executions({ workflowId: id })).length;
+		await call({
+			version: '3.0',
+			action: 'INIT',
+			flow_token: issueFlowToken(tokenKey, { reference: 'count', language: 'pt_BR' }),
+		});
+		assertEqual(await settleCount(ctx, id, 1500), counted + 1, 'a data request is a (saved) execution');
+
 		// Health check: answered by the trigger, no execution.
 		const before = (await ctx.n8n.executions({ workflowId: id })).length;
 		const ping = await call({ version: '3.0', action: 'ping' });
