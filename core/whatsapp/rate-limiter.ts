@@ -52,6 +52,12 @@ export interface LimiterPermit {
 	answered?(): void;
 }
 
+/** One grant in the window: its booked time, and while its request is out (stamped, not answered) when it left. */
+interface Grant {
+	t: number;
+	sentAt?: number;
+}
+
 /** Round trips remembered to know the fastest recent one (a send's excess over it is how late it may have arrived). */
 const ROUND_TRIPS_KEPT = 64;
 /**
@@ -77,12 +83,13 @@ export class ThroughputLimiter implements SendLimiter {
 	private tokens: number;
 	private lastRefill: number;
 	/** Grant times still inside the window, oldest first (at most `rate`). */
-	private grants: Array<{ t: number }> = [];
+	private grants: Grant[] = [];
 	/** The last `rate` grants, expired or not (to know when the window allowed the next one). */
-	private recent: Array<{ t: number }> = [];
+	private recent: Grant[] = [];
 	private readonly waiters: Array<(permit: LimiterPermit) => void> = [];
-	/** The last ROUND_TRIPS_KEPT round trips (stamp → answered), oldest first. */
+	/** The last ROUND_TRIPS_KEPT round trips (stamp → answered), oldest first, and the fastest of them. */
 	private readonly roundTrips: number[] = [];
+	private fastestRoundTrip = Infinity;
 	private timerPending = false;
 	/** Bumped when the rate changes so a timer armed under the old rate no longer counts. */
 	private timerGeneration = 0;
@@ -145,7 +152,8 @@ export class ThroughputLimiter implements SendLimiter {
 		this.refill(now);
 		this.expire(now);
 		const tokenWait = this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.rate) * 1000;
-		const windowWait = this.grants.length < this.rate ? 0 : this.grants[0].t + this.windowMs - now;
+		const windowWait =
+			this.grants.length < this.rate ? 0 : this.countedAt(this.grants[0], now) + this.windowMs - now;
 		return Math.max(0, tokenWait, windowWait);
 	}
 
@@ -159,7 +167,7 @@ export class ThroughputLimiter implements SendLimiter {
 
 	private expire(now: number): void {
 		let drop = 0;
-		while (drop < this.grants.length && this.grants[drop].t + this.windowMs <= now) drop++;
+		while (drop < this.grants.length && this.countedAt(this.grants[drop], now) + this.windowMs <= now) drop++;
 		if (drop > 0) this.grants.splice(0, drop);
 	}
 
@@ -185,30 +193,51 @@ export class ThroughputLimiter implements SendLimiter {
 		// The window allowed this grant when the grant `rate` places back left it; a wake-up up to `headroom` later
 		// is booked at that moment. Otherwise (start, idle, token-bound) the grant is booked now.
 		const allowedAt = this.recent.length >= this.rate ? this.recent[0].t + this.windowMs : undefined;
-		const entry = {
+		const entry: Grant = {
 			t: allowedAt !== undefined && allowedAt >= now - headroom ? Math.min(now, allowedAt) : now,
 		};
 		this.grants.push(entry);
 		this.recent.push(entry);
 		while (this.recent.length > this.rate) this.recent.shift();
 		const clock = this.clock;
-		let sentAt: number | undefined;
 		return {
 			stamp: () => {
-				sentAt = clock.now();
-				entry.t = Math.max(entry.t, sentAt - headroom);
+				entry.sentAt = clock.now();
+				entry.t = Math.max(entry.t, entry.sentAt - headroom);
 			},
 			answered: () => {
-				if (sentAt === undefined) return;
-				const roundTrip = clock.now() - sentAt;
-				sentAt = undefined;
-				const fastest = Math.min(roundTrip, ...this.roundTrips);
+				if (entry.sentAt === undefined) return;
+				const now = clock.now();
+				const roundTrip = now - entry.sentAt;
 				this.roundTrips.push(roundTrip);
 				if (this.roundTrips.length > ROUND_TRIPS_KEPT) this.roundTrips.shift();
-				const excess = Math.min(MAX_ARRIVAL_CORRECTION_MS, roundTrip - fastest);
-				entry.t = Math.max(entry.t, clock.now() - roundTrip + excess - headroom);
+				this.fastestRoundTrip = Math.min(...this.roundTrips);
+				entry.t = this.countedAt(entry, now);
+				entry.sentAt = undefined;
+				// The send the window was waiting on is back: the next grant may come sooner than the timer set.
+				if (this.grants[0] === entry && this.waiters.length > 0) this.rearm();
 			},
 		};
+	}
+
+	/**
+	 * The time the window counts a grant from: its booked time, or its departure + its round trip's excess over the
+	 * fastest recent one − headroom (at most MAX_ARRIVAL_CORRECTION_MS later), whichever is later. A request still out
+	 * counts from departure + the excess it has so far, so the send `rate` places on waits for its answer (or for the
+	 * 500 ms bound) instead of going out while it may still be on its way. Until the limiter has heard any answer
+	 * (callers that never call answered()) only the booked time counts.
+	 */
+	private countedAt(entry: Grant, now: number): number {
+		if (entry.sentAt === undefined || this.roundTrips.length === 0) return entry.t;
+		const excess = Math.min(MAX_ARRIVAL_CORRECTION_MS, now - entry.sentAt - this.fastestRoundTrip);
+		return Math.max(entry.t, entry.sentAt + excess - Math.max(0, this.windowMs - 1000));
+	}
+
+	/** Forgets the armed timer and serves the waiters again now. */
+	private rearm(): void {
+		this.timerGeneration++;
+		this.timerPending = false;
+		this.pump();
 	}
 
 	private pump(): void {
