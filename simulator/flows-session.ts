@@ -21,7 +21,6 @@ import { randomUUID } from 'node:crypto';
 import type { SimContext } from './context';
 import { Errors } from './errors';
 import { callFlowEndpoint } from './flows-endpoint';
-import { keyedPhone } from './flows-graph';
 import { flowByIdOrName, type SimFlow } from './flows-store';
 import { INPUT_TYPES, isRec, type Rec } from './flows-validation';
 import { receiveInbound } from './inbound';
@@ -36,6 +35,8 @@ export interface FlowSession {
 	id: string;
 	userKey: string;
 	messageId: string;
+	/** The number that sent the Flow message: the client encrypts to its business key. */
+	phoneId: string;
 	flow?: SimFlow;
 	flowToken: string;
 	state: 'open' | 'completed' | 'failed' | 'closed';
@@ -179,12 +180,10 @@ async function complete(ctx: SimContext, s: FlowSession, params: Rec) {
 /** One request to the endpoint and what the client does with the answer. */
 async function exchange(ctx: SimContext, s: FlowSession, action: string, screen?: string, data?: Rec) {
 	const flow = s.flow as SimFlow;
-	const phoneId = keyedPhone(ctx);
-	if (!flow.endpointUri || !phoneId)
-		return fail(s, 'the Flow has no endpoint_uri or the number no public key');
+	if (!flow.endpointUri) return fail(s, 'the Flow has no endpoint_uri');
 	const result = await callFlowEndpoint(
 		ctx,
-		{ flowId: flow.id, url: flow.endpointUri, phoneId },
+		{ flowId: flow.id, url: flow.endpointUri, phoneId: s.phoneId },
 		{
 			version: flow.dataApiVersion ?? '3.0',
 			action,
@@ -235,6 +234,7 @@ export async function openFlow(ctx: SimContext, userKey: string, messageId: stri
 		id: randomUUID(),
 		userKey,
 		messageId,
+		phoneId: message!.phoneNumberId,
 		flow,
 		flowToken: typeof params.flow_token === 'string' ? params.flow_token : 'unused',
 		state: 'open',

@@ -17,6 +17,7 @@ import { signBody } from '../../../core/webhook/signature';
 import { stackFlowKey } from '../../stack/credentials';
 import { bookingFlowName, FLOW_BOOKING_WORKFLOW, SEND_FLOW_PATH } from '../../stack/flows';
 import { SIM } from '../../stack/sim';
+import { CLINIC_RULES } from '../../../scripts/workflows/clinic-settings';
 import { assert, assertEqual, type Scenario, type ScenarioContext } from '../scenario';
 import { launchChromium } from './chromium';
 import {
@@ -164,8 +165,7 @@ export const flowChatPageScenario: Scenario = {
 
 		const browser = await launchChromium(ctx);
 		const page = await browser.newPage();
-		const since = Date.now();
-		const wf09 = workflowId(ctx, FLOW_BOOKING_WORKFLOW);
+		const requestsBefore = (await ctx.sim.control('GET', '/flows/requests')).data.length as number;
 
 		// Patient A books the first free time.
 		const ana = await patientWithFlow(ctx, page, 'Ana Paula');
@@ -179,13 +179,39 @@ export const flowChatPageScenario: Scenario = {
 		await page.locator('#flow-sheet').waitFor({ state: 'hidden', ...WAIT });
 		const sessionsA = (await ctx.sim.control('GET', `/flows/sessions?user=${ana}`)).data;
 		assertEqual(sessionsA.at(-1)?.state, 'completed', 'the Flow closed after booking');
-		const booked = (await ctx.n8n.executions({ workflowId: wf09, includeData: true }))
-			.filter((e) => Date.parse(e.startedAt) >= since)
-			.flatMap((e) => nodeOutput(e, 'Book'))
-			.find((o) => o.booked);
+		// The Flow closed with workflow 09's SUCCESS params: the nfm_reply the patient's phone sent carries them.
+		const inbound = (await ctx.sim.control('GET', `/inbound?from=${ana}`)).data as Array<Record<string, any>>;
+		const nfm = inbound.map((m) => m.message.interactive?.nfm_reply).find(Boolean);
+		const params = JSON.parse(nfm?.response_json ?? '{}');
+		assert(params.appointment_id && params.flow_token, `nfm_reply response_json: ${nfm?.response_json}`);
+		// … and the appointment is in the clinic store (Appointment Slot Lookup → List Appointments of that day).
+		const storeCheck = await useWorkflow(ctx, {
+			name: 'E2E Flow booking in the store',
+			nodes: [
+				webhookNode('e2e-flow-store'),
+				{
+					name: 'Appointments that day',
+					type: T('appointmentSlotLookup'),
+					typeVersion: 1,
+					position: [220, 0],
+					parameters: {
+						operation: 'listAppointments',
+						backend: 'builtin',
+						rulesSource: 'json',
+						rulesJson: CLINIC_RULES,
+						windowStart: `={{ $json.body.date }}T00:00:00`,
+						windowEnd: `={{ $json.body.date }}T23:59:59`,
+					},
+					credentials: { clinicStoreApi: { name: 'Clinic Store (SQLite)' } },
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Appointments that day', type: 'main', index: 0 }]] } },
+		});
+		const stored = await runOnce(ctx, storeCheck, 'e2e-flow-store', { date: a.date });
+		const listedIds = nodeOutput(stored.execution, 'Appointments that day').map((x) => x.id);
 		assert(
-			booked?.appointment?.id,
-			`workflow 09 booked the slot in the store: ${JSON.stringify(booked)?.slice(0, 300)}`,
+			listedIds.includes(params.appointment_id),
+			`${params.appointment_id} is in the clinic store (${listedIds.length} that day)`,
 		);
 		// The completion reached workflow 01 through WhatsApp Clinic Trigger as interactive.flowReply.
 		const inbox = workflowId(ctx, WF.inbox);
@@ -195,7 +221,7 @@ export const flowChatPageScenario: Scenario = {
 			reply =
 				runs
 					.map((e) => JSON.stringify(e.data ?? {}))
-					.find((t) => t.includes('flowReply') && t.includes(String(booked.appointment.id))) ?? '';
+					.find((t) => t.includes('flowReply') && t.includes(String(params.appointment_id))) ?? '';
 			if (!reply) await new Promise((r) => setTimeout(r, 1000));
 		}
 		assert(
@@ -227,9 +253,9 @@ export const flowChatPageScenario: Scenario = {
 			.locator('[data-flow-input="slot"] [data-option-id]')
 			.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-option-id')));
 		assert(alternatives.length > 0 && !alternatives.includes(pick), 'alternatives without the taken time');
-		const errors = (await ctx.sim.control('GET', '/flows/requests')).data.filter(
-			(r: { at: string; status?: number }) => Date.parse(r.at) >= since && r.status !== 200,
-		);
+		const errors = (await ctx.sim.control('GET', '/flows/requests')).data
+			.slice(requestsBefore)
+			.filter((r: { status?: number }) => r.status !== 200);
 		assertEqual(errors.length, 0, `endpoint errors during the booking: ${JSON.stringify(errors)}`);
 
 		// A Flow JSON with an unknown component: Meta's validation error, stays DRAFT, publishing refused.
