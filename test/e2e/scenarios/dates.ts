@@ -6,6 +6,7 @@
  * with patients of each language.
  */
 import { SETTINGS } from '../../../scripts/workflows/clinic-settings';
+import { waitUntil } from '../../stack/proc';
 import type { SimOutbound } from '../../stack/sim';
 import { assert, assertEqual, type ScenarioContext } from '../scenario';
 import { WF, nodeOutput, workflowId } from './util';
@@ -83,9 +84,21 @@ export async function appointmentFromInbox(
 	node: string,
 	appointmentId: string,
 ): Promise<{ id: string; start: string }> {
-	for (const e of await ctx.n8n.executions({ workflowId: workflowId(ctx, WF.inbox), includeData: true })) {
-		const item = nodeOutput(e, node).find((i) => i.appointment?.id === appointmentId);
-		if (item) return item.appointment;
-	}
-	throw new Error(`no "${node}" output for appointment ${appointmentId} in workflow 01's executions`);
+	// The patient's answer can arrive before the execution ends (nodes after the reply, e.g. the hand-over of a
+	// freed time to workflow 08): wait for the finished execution.
+	return await waitUntil(
+		`"${node}" output for appointment ${appointmentId} in workflow 01's executions`,
+		async () => {
+			for (const e of await ctx.n8n.executions({
+				workflowId: workflowId(ctx, WF.inbox),
+				includeData: true,
+			})) {
+				const item = nodeOutput(e, node).find((i) => i.appointment?.id === appointmentId);
+				if (item) return item.appointment as { id: string; start: string };
+			}
+			return undefined;
+		},
+		30_000,
+		500,
+	);
 }
