@@ -4,6 +4,7 @@
  * node against a 100 ms Graph stub (no n8n).
  */
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 
 import type { Simulator } from '../../simulator';
@@ -39,6 +40,27 @@ export interface Measured {
 	sampleError?: string;
 }
 
+/**
+ * Starts the workflow and waits for its answer (responseMode lastNode: the end of the execution) on a fresh
+ * connection with no timeout: fetch's pooled keep-alive socket can be stale after a long execution on a loaded
+ * machine, and its 300 s headers timeout is shorter than the built-in node's Retry On Fail run can take there.
+ */
+async function postWebhook(url: string): Promise<void> {
+	await new Promise<void>((resolve, reject) => {
+		const request = httpRequest(
+			url,
+			{ method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+			(response) => {
+				response.resume();
+				response.on('end', () => resolve());
+				response.on('error', reject);
+			},
+		);
+		request.on('error', reject);
+		request.end('{}');
+	});
+}
+
 /** utime + stime of a process in ms (Linux /proc). */
 function cpuMs(pid: number | undefined): number {
 	if (!pid) return NaN;
@@ -64,12 +86,7 @@ export async function measure(
 	const pid = n8n.process.child.pid;
 	const cpuBefore = cpuMs(pid);
 	const started = Date.now();
-	const response = await fetch(url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: '{}',
-	});
-	await response.text();
+	await postWebhook(url);
 	const wallMs = Date.now() - started;
 	const cpuAfter = cpuMs(pid);
 	// n8n can answer 503 "Database is not ready" for a moment after a heavy execution: retry.
