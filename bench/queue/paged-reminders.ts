@@ -5,11 +5,14 @@
  *   page workflow   "Run reminder page" webhook { from, to } → workflow 02's nodes as shipped (list → patient
  *                   language → Send reminder with its consent check → audit) for that window; the webhook answers
  *                   when the page has finished (200) or failed (500). Send reminder gets Idempotency Key =
- *                   appointment ID, so running a page again never reminds anyone twice.
+ *                   appointment ID, so running a page again never reminds anyone twice. Reminders that failed for a
+ *                   passing reason (store or budget unreachable, network, Meta's 5xx or rate limit) fail the page
+ *                   after the audit, so it is run again; refusals that would fail again stay failed items.
  *   coordinator     "Run reminders now" (or the daily schedule) → Pages (the 24–48 h window cut into N-minute pages)
  *                   → Run page: one HTTP request per page to the page webhook, all at once, so the pages queue up in
- *                   Redis and every worker takes some → a page that failed (its execution failed, crashed, or its
- *                   job stalled) is run again after 20 s, then after 60 s → a page that failed three times stops the
+ *                   Redis and every worker takes some → once every page has answered, a page that failed (its
+ *                   execution failed, crashed, or its job stalled) is run again after 20 s, then after 60 s (n8n's
+ *                   HTTP Request node answers when all its requests have) → a page that failed three times stops the
  *                   coordinator with an error naming it (n8n's error workflow / executions list shows it).
  *
  * One execution per page keeps each execution's items to one page (memory per worker ≈ concurrency × page), and the
@@ -64,7 +67,8 @@ export function pageWorkflow(o: PageWorkflowOptions): WorkflowJson {
 	const list = byName('List appointments');
 	list.parameters = {
 		...list.parameters,
-		windowStart: '={{ $json.body.from }}',
+		// failOnce (bench fault injection, see coordinatorWorkflow): the expression fails, so the page's execution does.
+		windowStart: '={{ $json.body.failOnce ? $json.body.failOnce.injected.failure : $json.body.from }}',
 		windowEnd: '={{ $json.body.to }}',
 		listLimit: 5000,
 	};
@@ -78,9 +82,53 @@ export function pageWorkflow(o: PageWorkflowOptions): WorkflowJson {
 		},
 	};
 	send.credentials = { ...send.credentials, clinicStoreApi: { name: o.storeCredential } };
-	const connections = Object.fromEntries(
+	const connections: Record<string, unknown> = Object.fromEntries(
 		Object.entries(wf.connections).filter(([from]) => !dropped.has(from)),
 	);
+	// After the audit: reminders that failed for a passing reason (store or budget unreachable, network, Meta's 5xx or
+	// rate limits) fail the page, so the coordinator runs it again; refusals that would fail again (an invalid number,
+	// a template problem) stay failed items.
+	const audited = byName('Audit reminder');
+	const [x, y] = audited.position;
+	nodes.push(
+		{
+			name: 'Not sent for a passing reason?',
+			type: 'n8n-nodes-base.filter',
+			typeVersion: 2.2,
+			position: [x + 220, y],
+			parameters: {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+					combinator: 'and',
+					conditions: [
+						{
+							id: 'transient-failure',
+							leftValue: `={{ !!$json.error && ($json.error.retryable === true || ${JSON.stringify(PASSING_CODES)}.includes($json.error.code)) }}`,
+							rightValue: true,
+							operator: { type: 'boolean', operation: 'true', singleValue: true },
+						},
+					],
+				},
+				options: {},
+			},
+		},
+		{
+			name: 'Fail the page (run it again)',
+			type: 'n8n-nodes-base.stopAndError',
+			typeVersion: 1,
+			position: [x + 440, y],
+			parameters: {
+				errorMessage:
+					"={{ $input.all().length + ' reminder(s) of this page were not sent for a passing reason (first: ' + $json.error.message + '): the page fails so that it is run again; reminders already sent are skipped' }}",
+			},
+		},
+	);
+	connections[audited.name] = {
+		main: [[{ node: 'Not sent for a passing reason?', type: 'main', index: 0 }]],
+	};
+	connections['Not sent for a passing reason?'] = {
+		main: [[{ node: 'Fail the page (run it again)', type: 'main', index: 0 }]],
+	};
 	return {
 		...wf,
 		name: `02 · Appointment reminders, one page (${o.path})`,
@@ -94,12 +142,16 @@ export function pageWorkflow(o: PageWorkflowOptions): WorkflowJson {
 	};
 }
 
+/** Error codes of items that were not sent because the Clinic Store was unreachable (nothing left for Meta). */
+const PASSING_CODES = ['claim_unavailable', 'send_budget_unavailable'];
+
 /** Retries of a failed page: wait, then run it again (the Idempotency Key skips what an earlier try sent). */
 const RETRY_WAITS_S = [20, 60];
 
 /**
  * The coordinator. POST body (all optional): { from, to } (ISO; default 24–48 h from now), pageMinutes (15),
- * pageUrl (the page webhook's URL), sampledUrl + sampleEvery (every sampleEvery-th page goes to sampledUrl instead).
+ * pageUrl (the page webhook's URL), sampledUrl + sampleEvery (every sampleEvery-th page goes to sampledUrl instead),
+ * failPage (fault injection for the benchmark: the first try of that page fails before sending anything).
  */
 export function coordinatorWorkflow(o: { defaultPageUrl: string }): WorkflowJson {
 	const pagesCode = `const body = $json.body || {};
@@ -115,11 +167,12 @@ for (let t = start; t < end; t += step) {
 		page: i + 1,
 		from: new Date(t).toISOString(),
 		to: new Date(Math.min(t + step, end)).toISOString(),
+		failOnce: i + 1 === Number(body.failPage),
 		url: body.sampledUrl && body.sampleEvery && (i + 1) % Number(body.sampleEvery) === 0 ? body.sampledUrl : pageUrl,
 	} });
 }
 return pages;`;
-	const runPage = (name: string, x: number): WorkflowNode => ({
+	const runPage = (name: string, x: number, first: boolean): WorkflowNode => ({
 		name,
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.2,
@@ -130,7 +183,7 @@ return pages;`;
 			url: "={{ $('Pages').item.json.url }}",
 			sendBody: true,
 			specifyBody: 'json',
-			jsonBody: "={{ JSON.stringify({ from: $('Pages').item.json.from, to: $('Pages').item.json.to }) }}",
+			jsonBody: `={{ JSON.stringify({ from: $('Pages').item.json.from, to: $('Pages').item.json.to${first ? ", failOnce: $('Pages').item.json.failOnce" : ''} }) }}`,
 			// A page waits in the queue behind the others, then runs: allow the whole run.
 			options: { timeout: 3 * 3600_000 },
 		},
@@ -195,7 +248,7 @@ return pages;`;
 		const x = 440 + (attempt - 1) * 660;
 		const run = attempt === 1 ? 'Run page' : `Run page again (try ${attempt})`;
 		const check = attempt === tries ? `Page failed ${tries} times?` : `Page failed (try ${attempt})?`;
-		nodes.push(runPage(run, x), failed(check, x + 220));
+		nodes.push(runPage(run, x, attempt === 1), failed(check, x + 220));
 		link(previous, run);
 		link(run, check);
 		if (attempt < tries) {

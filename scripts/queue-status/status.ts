@@ -143,7 +143,8 @@ export function formatQueueStatus(status: QueueStatus): string[] {
 	const lines: string[] = [];
 	if (status.processes.length) {
 		lines.push('n8n processes');
-		for (const p of status.processes) lines.push(`  ${p.name.padEnd(12)} ${p.state}  ${p.url}`);
+		const width = Math.max(12, ...status.processes.map((p) => p.name.length + 1));
+		for (const p of status.processes) lines.push(`  ${p.name.padEnd(width)} ${p.state}  ${p.url}`);
 	}
 	const q = status.queue;
 	if (q && 'error' in q) lines.push(`n8n queue (Redis, prefix ${q.prefix}): unreachable (${q.error})`);
