@@ -19,7 +19,7 @@ export function kpiReport(): Flow {
 	f.sticky(
 		[
 			'## Weekly KPI report',
-			'Every Monday at 07:00 (or POST to *Build report now*, which answers with the totals) the Audit Log node’s **KPI Report** reads the last 7 days of the audit log and the built-in scheduler’s appointments and computes, by week and practitioner: response time (median, 90th percentile), delivery and read rates, reminder confirmation rate, cancellations and their lead time, no-show rate, waitlist fill rate, CSAT and opt-out rate.',
+			'Every Monday at 07:00 (or POST to *Build report now*, which answers with the totals) the Audit Log node’s **KPI Report** reads the last 7 days of the audit log and the built-in scheduler’s appointments and computes, by week and practitioner: response time (median, 90th percentile), delivery and read rates, reminder confirmation rate, cancellations and their lead time, no-show rate, waitlist fill rate, CSAT, opt-out rate and WhatsApp calls handled and missed.',
 			'',
 			'It outputs the figures, a **CSV** (field *data*) and an **HTML page with charts** (field *report*). No patient data is in them: only counts, rates and practitioner IDs.',
 			'',
@@ -80,6 +80,8 @@ export function kpiReport(): Flow {
 				line('Waitlist fill rate', 'fillRatePct', '%'),
 				line('CSAT (satisfied)', 'csatPct', '%'),
 				line('Opt-out rate', 'optOutRatePct', '%'),
+				line('WhatsApp calls handled', 'callsHandled', ''),
+				line('Patient calls answered', 'callAnswerRatePct', '%'),
 				"'</ul>' }}",
 			].join(' + '),
 			options: { fileAttachments: 'report,data', appendAttribution: false },

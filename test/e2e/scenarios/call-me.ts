@@ -4,7 +4,8 @@
  * reply reaches workflow 04 through 01 (staff told, the patient gets a call button); the patient taps the call
  * button: the `calls` webhook (connect with an SDP offer) reaches 01's trigger as a typed `call` item; hanging up
  * (nobody answered) gives a terminate item; the audit log holds call_permission.granted, call.incoming and call.missed
- * for the patient.
+ * for the patient; the Audit Log node's KPI Report counts the call as a patient's call missed (issue 16: "KPIs count
+ * calls handled and missed").
  */
 import { existsSync } from 'node:fs';
 
@@ -12,7 +13,7 @@ import { chromium, type Browser } from 'playwright-core';
 
 import type { WorkflowJson } from '../../stack/n8n';
 import { waitUntil } from '../../stack/proc';
-import { assert, assertEqual, type Scenario } from '../scenario';
+import { assert, assertEqual, type Scenario, type ScenarioContext } from '../scenario';
 import { Patient } from './patient';
 import {
 	T,
@@ -60,10 +61,56 @@ function auditQuery(): WorkflowJson {
 	};
 }
 
+const KPI_PATH = 'e2e-call-kpi';
+
+/** Webhook → Audit Log · KPI Report of the last day (audit log only), answering with the report item. */
+function kpiReport(): WorkflowJson {
+	return {
+		name: 'E2E KPI report of calls',
+		nodes: [
+			{
+				name: 'Report now',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: `${KPI_PATH}-0000-0000-000000000001`,
+				parameters: { httpMethod: 'POST', path: KPI_PATH, responseMode: 'lastNode', options: {} },
+			},
+			{
+				name: 'KPI report',
+				type: T('auditLog'),
+				typeVersion: 1,
+				position: [240, 0],
+				parameters: {
+					operation: 'kpiReport',
+					from: '={{ $now.minus({ days: 1 }) }}',
+					to: '={{ $now.plus({ minutes: 5 }) }}',
+					appointmentSource: 'none',
+					output: 'report',
+					kpiOptions: { charts: false },
+				},
+				credentials: { clinicStoreApi: { name: 'Clinic Store (SQLite)' } },
+			},
+		],
+		connections: { 'Report now': { main: [[{ node: 'KPI report', type: 'main', index: 0 }]] } },
+	};
+}
+
+/** The call figures of the KPI report's whole period. */
+async function callTotals(ctx: ScenarioContext): Promise<Record<string, number | null>> {
+	const answer = await callWebhook(ctx, KPI_PATH, {});
+	const totals = (Array.isArray(answer) ? answer[0] : answer)?.totals;
+	assert(
+		totals && typeof totals.callsMissed === 'number',
+		`KPI report totals: ${JSON.stringify(answer).slice(0, 300)}`,
+	);
+	return totals;
+}
+
 export const callMeScenario: Scenario = {
 	name: 'call-me',
 	description:
-		'Workflow 04 "Call me": permission request, the patient allows calls on the chat page → reaches 04 (call button sent), the patient calls → typed call webhook in 01, audited (granted, incoming, missed)',
+		'Workflow 04 "Call me": permission request, the patient allows calls on the chat page → reaches 04 (call button sent), the patient calls → typed call webhook in 01, audited (granted, incoming, missed), counted by the KPI Report as a missed patient call',
 	requires: { nodes: ['whatsAppCalling', 'whatsAppClinicTrigger', 'auditLog'] },
 	async run(ctx) {
 		assert(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install -y chromium`);
@@ -71,6 +118,9 @@ export const callMeScenario: Scenario = {
 		const inbox = workflowId(ctx, WF.inbox);
 		const desk = workflowId(ctx, WF.telemedicine);
 		const lia = new Patient(ctx, patientPhone(), 'Lia Moreira');
+		// The KPI report's call figures before this call (other scenarios may have recorded calls today).
+		await useWorkflow(ctx, kpiReport());
+		const before = await callTotals(ctx);
 
 		// 1. The patient asks for a nurse: 04 asks for call permission.
 		await lia.say('Olá');
@@ -174,6 +224,25 @@ export const callMeScenario: Scenario = {
 			);
 			ctx.log(`audit ${event}: ${JSON.stringify(page1.entries[0].details)}`);
 		}
+
+		// 7. The KPI report counts it: one more patient's call, missed; nothing handled or placed by the clinic.
+		const after = await waitUntil(
+			'the KPI report counts the missed call',
+			async () => {
+				const t = await callTotals(ctx);
+				return Number(t.callsFromPatients) > Number(before.callsFromPatients) ? t : undefined;
+			},
+			20_000,
+		);
+		const delta = (k: string) => Number(after[k]) - Number(before[k]);
+		assertEqual(
+			['callsFromPatients', 'callsMissed', 'callsHandled', 'callsToPatients', 'callsUnanswered'].map(delta),
+			[1, 1, 0, 0, 0],
+			'KPI report: call figures added by this call (from patients, missed, handled, to patients, not taken)',
+		);
+		ctx.log(
+			`KPI report: ${after.callsMissed} missed of ${after.callsFromPatients} patient calls, answer rate ${after.callAnswerRatePct}%`,
+		);
 		await assertNoFailedExecutions(ctx, [WF.inbox, WF.telemedicine], since);
 	},
 };
