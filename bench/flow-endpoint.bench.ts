@@ -11,9 +11,9 @@
  *   - decrypt + encrypt in-process (core/flows/crypto.ts): the crypto share.
  * Workflow 09 is measured as shipped: its successful executions are not saved (scripts/workflows/flow-booking.ts,
  * LEAN_ENDPOINT_SETTINGS). Where the time goes comes from a second sequential run of the same workflow saving its
- * executions (n8n's default; the difference is what saving costs), from n8n's own records: the execution (startedAt →
- * stoppedAt), the slot lookup node, the Respond node; the rest of the round trip is webhook intake, signature,
- * decrypt/encrypt and waiting for a CPU. The 1-minute load average is reported with the figures.
+ * executions (n8n's default; the difference is what saving costs), from n8n's own records: the time before the
+ * execution starts (request sent → startedAt: HTTP intake, the trigger's credential reads, signature, decrypt, token
+ * check, creating the execution), the execution (startedAt → stoppedAt), the slot lookup node, the Respond node. The 1-minute load average is reported with the figures.
  * 100 requests per figure (INIT: 50); `--quick`: 2,000 bookings and 30 requests per figure (INIT: 15).
  */
 import { readFileSync } from 'node:fs';
@@ -283,12 +283,22 @@ const bench: Benchmark = {
 			await stack.n8n.deactivate(leanId);
 			const savedId = await importEndpoint(stack, { saveDataSuccessExecution: 'all' });
 			for (let i = 0; i < 3; i++) await dateStep(i);
-			const saved = await measureCalls(n, 1, dateStep);
-			const done = await stack.n8n.executions({ workflowId: savedId, includeData: true });
-			const profile = executionProfile(
-				done.sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt)).slice(0, n),
-				['Free times that day', 'Show times'],
-			);
+			const sentAt: number[] = [];
+			const saved = await measureCalls(n, 1, async (i) => {
+				sentAt.push(Date.now());
+				return await dateStep(i);
+			});
+			const done = (await stack.n8n.executions({ workflowId: savedId, includeData: true }))
+				.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt))
+				.slice(-n);
+			const profile = executionProfile(done, ['Free times that day', 'Show times']);
+			// Before the execution starts: the request's way in (HTTP intake, the trigger's credential reads,
+			// signature, decrypt, token check, n8n creating the execution). One request at a time, so the i-th
+			// request started the i-th execution.
+			const intake =
+				done.length === sentAt.length
+					? done.map((e, i) => Date.parse(e.startedAt) - sentAt[i]).sort((a, b) => a - b)
+					: [];
 			loads.push(loadavg()[0]);
 			const load = loads.reduce((a, b) => a + b, 0) / loads.length;
 			ctx.log(
@@ -299,6 +309,9 @@ const bench: Benchmark = {
 				...rows('same, 4 patients at once', parallel),
 				...rows('INIT round trip (no store access; reference)', init),
 				...rows('same date → free times, executions saved (n8n default)', saved),
+				...(intake.length
+					? rows('  of which: before the execution (intake, trigger, creating it)', intake)
+					: []),
 				...rows('  of which: n8n execution (startedAt → stoppedAt)', profile.execution),
 				...rows(
 					'  of which: Appointment Slot Lookup (Find Free Slots) node',

@@ -7,8 +7,9 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { handleFlowRequest, type FlowTokenPolicy } from '../../../core/flows/endpoint';
+import { flowTokenKey } from '../../../core/flows/flow-token';
 import { getWebhookSecrets } from '../../shared/transport';
-import { readFlowPrivateKey, readFlowTokenKey } from '../../shared/flow-key';
+import { readFlowPrivateKey } from '../../shared/flow-key';
 
 const PREFIX = 'WhatsApp Flow Trigger: ';
 
@@ -35,7 +36,8 @@ export async function handleFlowEndpoint(this: IWebhookFunctions): Promise<IWebh
 			appSecret,
 			privateKey: await readFlowPrivateKey(this),
 			tokenPolicy,
-			tokenKey: tokenPolicy === 'signed' && appSecret.trim() ? await readFlowTokenKey(this) : undefined,
+			// From the App Secret just read: one credential read per request, not two (Meta's 1 s budget).
+			tokenKey: tokenPolicy === 'signed' && appSecret.trim() ? flowTokenKey(appSecret) : undefined,
 			expiredMessage: expired ? () => expired : undefined,
 		};
 	} catch (error) {
