@@ -3,7 +3,8 @@
  * (real workflows 01/02 in n8n); a copy of workflow 06 runs the Audit Log node's KPI Report, saves the HTML with n8n's
  * Read/Write Files node and e-mails it with n8n's Send Email node to an SMTP sink started here; the figures count what
  * happened (and the waitlist refill, when the waitlist-backfill scenario ran before); headless Chromium opens the
- * saved HTML and finds the four charts drawn (SVG with their marks).
+ * saved HTML and finds the charts drawn (SVG with their marks): four always, the fifth (calls by week) when a call was
+ * recorded in the period (the call-me scenario before, in the same stack).
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -13,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { WORKFLOWS_DIR } from '../../stack/clinic-stack';
 import type { WorkflowJson } from '../../stack/n8n';
 import { waitUntil } from '../../stack/proc';
-import { assert, type Scenario, type ScenarioContext } from '../scenario';
+import { assert, assertEqual, type Scenario, type ScenarioContext } from '../scenario';
 import { launchChromium } from './chromium';
 import { textOf } from './patient';
 import { bookDirect, setStatus } from './services';
@@ -55,7 +56,7 @@ function workflowCopy(folder: string): WorkflowJson {
 
 /**
  * Workflow 06's copy imported for this scenario, with an SMTP sink (and its credential) and a report folder; `run()`
- * builds the report through the copy's webhook and returns its item (totals, rows, savedTo). Also used by the
+ * builds the report through the copy's webhook and returns its answer (totals, savedTo…). Also used by the
  * waitlist scenario (the refill in the report).
  */
 export async function kpiReportCopy(ctx: ScenarioContext) {
@@ -77,12 +78,12 @@ export async function kpiReportCopy(ctx: ScenarioContext) {
 	const folder = join(homedir(), '.n8n-files', `wac-e2e-kpi-${process.pid}-${Date.now()}`);
 	mkdirSync(folder, { recursive: true });
 	ctx.defer(() => rmSync(folder, { recursive: true, force: true }));
-	await useWorkflow(ctx, workflowCopy(folder));
+	const workflowId = await useWorkflow(ctx, workflowCopy(folder));
 	const run = async (): Promise<Record<string, any>> => {
 		const answer = await callWebhook(ctx, PATH, {});
 		return Array.isArray(answer) ? answer[0] : answer;
 	};
-	return { sink, folder, run };
+	return { sink, folder, run, workflowId };
 }
 
 /** The patients' side: a confirmed reminder, a no-show, an attended visit with a "Good" survey answer. */
@@ -152,7 +153,7 @@ export async function drawnCharts(ctx: ScenarioContext, file: string): Promise<D
 export const kpiReportScenario: Scenario = {
 	name: 'kpi-report',
 	description:
-		'Workflow 06: KPI Report counts confirmations, no-shows, CSAT (and the waitlist refill), saves the HTML, e-mails it by SMTP; Chromium finds its 4 charts drawn',
+		'Workflow 06: KPI Report counts confirmations, no-shows, CSAT (and the waitlist refill), saves the HTML, e-mails it by SMTP; Chromium finds its charts drawn',
 	requires: {
 		nodes: [
 			'auditLog',
@@ -225,13 +226,22 @@ export const kpiReportScenario: Scenario = {
 		};
 		const items = (c: DrawnChart, type: string) =>
 			c.marks.filter((m) => m.type === type).reduce((n, m) => n + m.items, 0);
-		assert(charts.length === 4, `four charts (${charts.map((c) => c.id).join(', ')})`);
+		assertEqual(
+			charts.map((c) => c.id),
+			['trend', 'response-distribution', 'response-by-day', 'confirmation-funnel', 'calls'],
+			'the five charts',
+		);
 		const trend = chart('trend');
 		assert(items(trend, 'line') >= 1 && items(trend, 'symbol') >= 1, 'trend: lines with points');
 		assert(items(chart('response-distribution'), 'rect') === 7, 'distribution: one bar per bin');
 		assert(items(chart('response-by-day'), 'line') >= 1, 'response times by day: lines');
 		const funnel = chart('confirmation-funnel');
 		assert(items(funnel, 'rect') === 4 && items(funnel, 'text') === 4, 'funnel: 4 labelled bars');
+		// Calls: drawn when a call ended in the period (call-me before, in this stack), else "No data in this period".
+		const calls = t.callsHandled + t.callsMissed + t.callsUnanswered;
+		if (calls > 0) assert(items(chart('calls'), 'rect') >= 1, `calls: bars for ${calls} calls`);
+		else assert(charts.find((c) => c.id === 'calls')?.width === 0, 'calls: no chart without calls');
+		ctx.log(`calls: ${t.callsHandled} handled, ${t.callsMissed} missed, ${t.callsUnanswered} not taken`);
 		await assertNoFailedExecutions(ctx, [COPY, WF.inbox, WF.reminders], since);
 	},
 };
