@@ -30,4 +30,4 @@ export {
 } from './choose';
 export { normaliseText } from './normalise';
 export { FLOW_LABEL_KEYS, FLOW_TEXTS, type FlowTextKey } from './flow-texts';
-export { NODE_LABEL_KEYS, NODE_TEXTS, type NodeTextKey } from './node-texts';
+export { NODE_LABEL_KEYS, NODE_TEXT_VARIABLES, NODE_TEXTS, type NodeTextKey } from './node-texts';

@@ -1,7 +1,7 @@
 /**
  * The part of the one text table (a data table, not logic) that nodes and workflows other than the conversation use
- * by default: Appointment Slot Lookup → Find Free Slots' WhatsApp list (its button is `slots_button` of texts.ts)
- * and workflow 04's call permission request and call button. Same shape as texts.ts; every Texts field accepts
+ * by default: Appointment Slot Lookup → Find Free Slots' WhatsApp list (its button is `slots_button` of texts.ts),
+ * the waitlist's answers (Join Waitlist, Claim Offer) and workflow 04's call permission request and call button. Same shape as texts.ts; every Texts field accepts
  * these names too (buildTextTable), and docs/language.md lists them. They are not in workflow 01's Texts field,
  * whose entries are the conversation's.
  */
@@ -42,9 +42,47 @@ export const NODE_TEXTS = {
 		en: 'The nurse can talk to you now: tap the button to call the clinic on WhatsApp.',
 	},
 	call_button_text: { pt_BR: 'Ligar p/ enfermagem', es: 'Llamar a enfermería', en: 'Call the nurse' },
+	// Waitlist (workflows 01 and 08): joining, and the answers to a tap on an offered time.
+	waitlist_joined: {
+		pt_BR: 'Pronto! Você está na lista de espera: avisaremos aqui assim que abrir um horário antes.',
+		es: '¡Listo! Está en la lista de espera: le avisaremos por aquí en cuanto se libere un horario antes.',
+		en: 'Done! You are on the waitlist: we will message you here as soon as an earlier time frees up.',
+	},
+	waitlist_booked: {
+		pt_BR: 'Pronto! Sua consulta está marcada para {when}. Até lá!',
+		es: '¡Listo! Su cita quedó para {when}. ¡Hasta pronto!',
+		en: 'Done! Your appointment is booked for {when}. See you then!',
+	},
+	waitlist_booked_with: {
+		pt_BR: 'Pronto! Sua consulta está marcada para {when} com {who}. Até lá!',
+		es: '¡Listo! Su cita quedó para {when} con {who}. ¡Hasta pronto!',
+		en: 'Done! Your appointment is booked for {when} with {who}. See you then!',
+	},
+	waitlist_taken: {
+		pt_BR:
+			'Que pena: outro paciente confirmou esse horário primeiro. Você continua na lista de espera e avisaremos quando surgir outro.',
+		es: 'Lo sentimos: otro paciente confirmó ese horario primero. Sigue en la lista de espera y le avisaremos cuando haya otro.',
+		en: 'Sorry, another patient took this time first. You stay on the waitlist and we will let you know when another time frees up.',
+	},
+	waitlist_expired: {
+		pt_BR: 'Esta oferta expirou. Você continua na lista de espera e avisaremos quando surgir outro horário.',
+		es: 'Esta oferta venció. Sigue en la lista de espera y le avisaremos cuando haya otro horario.',
+		en: 'This offer has expired. You stay on the waitlist and we will let you know when another time frees up.',
+	},
+	waitlist_already_claimed: {
+		pt_BR: 'Esse horário já é seu: sua consulta está confirmada.',
+		es: 'Ese horario ya es suyo: su cita está confirmada.',
+		en: 'This time is already yours: your appointment is confirmed.',
+	},
 } satisfies Record<string, Translations>;
 
 export type NodeTextKey = keyof typeof NODE_TEXTS;
+
+/** The placeholders a node text may use (a staff edit that uses another one is refused, naming it). */
+export const NODE_TEXT_VARIABLES: Partial<Record<NodeTextKey, readonly string[]>> = {
+	waitlist_booked: ['when'],
+	waitlist_booked_with: ['when', 'who'],
+};
 
 /** Node texts WhatsApp shows on a button: 20 characters at most. */
 export const NODE_LABEL_KEYS: readonly NodeTextKey[] = ['call_button_text'];

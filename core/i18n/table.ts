@@ -10,7 +10,7 @@
 import { ClinicError } from '../errors';
 import { FLOW_LABEL_KEYS, FLOW_TEXTS, type FlowTextKey } from './flow-texts';
 import { LANGUAGES, type Language, matchLanguage } from './languages';
-import { NODE_LABEL_KEYS, NODE_TEXTS, type NodeTextKey } from './node-texts';
+import { NODE_LABEL_KEYS, NODE_TEXT_VARIABLES, NODE_TEXTS, type NodeTextKey } from './node-texts';
 import { DEFAULT_TEXTS, LABEL_KEYS, TEXT_VARIABLES, type TextKey } from './texts';
 
 export const TEXTS_FIELD = 'Texts';
@@ -69,7 +69,7 @@ function parseOverrides(value: unknown, field: string): Record<string, unknown> 
 }
 
 function allowedVariables(key: string, answerFields: readonly string[]): readonly string[] | null {
-	const own = TEXT_VARIABLES[key as TextKey];
+	const own = TEXT_VARIABLES[key as TextKey] ?? NODE_TEXT_VARIABLES[key as NodeTextKey];
 	if (key.startsWith('ask_') || key.startsWith('retry_'))
 		return ['firstName', 'name', ...answerFields, ...(own ?? [])];
 	return own ?? [];
