@@ -81,6 +81,19 @@ async function outputsOf(ctx: ScenarioContext, workflow: string, node: string) {
 const KPI_KEYS = ['slotsFreed', 'slotsRefilled'] as const;
 const kpiCounts = (r: Record<string, any>) => KPI_KEYS.map((k) => Number(r?.totals?.[k] ?? 0));
 
+/** Reminders sent per practitioner over the whole period, from the KPI report node of the copy's run `n`. */
+async function remindersByPractitioner(
+	ctx: ScenarioContext,
+	copyId: string,
+	n: number,
+): Promise<Map<string, number>> {
+	const latest = (await ctx.n8n.waitForExecutions(copyId, n, 30_000))[n - 1];
+	const rows = (nodeOutput(latest, 'KPI report')[0]?.rows ?? []) as Array<Record<string, any>>;
+	return new Map(
+		rows.filter((r) => r.week === 'total').map((r) => [String(r.practitioner), Number(r.remindersSent)]),
+	);
+}
+
 /**
  * Both waitlisted patients on the chat page: wait for the offer with its "Quero este horário" button, tap both at
  * once, and return each page's answer.
@@ -136,6 +149,7 @@ export const waitlistBackfillScenario: Scenario = {
 		const waitlistId = workflowId(ctx, WAITLIST_WF);
 		const kpi = await kpiReportCopy(ctx);
 		const kpiBefore = kpiCounts(await kpi.run());
+		const remindersBefore = await remindersByPractitioner(ctx, kpi.workflowId, 1);
 
 		// The patient who will cancel has an appointment tomorrow.
 		const carla = new Patient(ctx, patientPhone(), 'Carla Mendes');
@@ -271,6 +285,14 @@ export const waitlistBackfillScenario: Scenario = {
 			`KPI: +${freed} freed, +${refilled} refilled (fill rate ${report.totals?.fillRatePct}% over the period)`,
 		);
 		assertEqual([freed, refilled], [1, 1], 'the KPI report counts the freed slot and its refill');
+		// Workflow 02 audits each reminder with its appointment and practitioner: none lands under "unassigned".
+		const remindersAfter = await remindersByPractitioner(ctx, kpi.workflowId, 2);
+		const added = (p: string) => (remindersAfter.get(p) ?? 0) - (remindersBefore.get(p) ?? 0);
+		ctx.log(
+			`reminders added per practitioner: ${[...remindersAfter.keys()].map((p) => `${p} +${added(p)}`)}`,
+		);
+		assert(added(appointment.practitioner.id) >= 1, "Carla's reminder counted for her practitioner");
+		assertEqual(added('unassigned'), 0, 'reminders added under "unassigned"');
 		const charts = await drawnCharts(ctx, String(report.savedTo));
 		ctx.log(`charts: ${JSON.stringify(charts.map((c) => [c.id, Math.round(c.width), c.marks]))}`);
 		// The issue's pictures: no-show and fill-rate trend, response-time distribution, confirmation funnel.
