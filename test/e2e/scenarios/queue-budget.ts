@@ -33,7 +33,7 @@ async function fourRuns(ctx: Parameters<Scenario['run']>[0], path: string, workf
 
 export const queueBudgetScenario: Scenario = {
 	name: 'queue-budget',
-	description: `Queue mode: ${RUNS} runs × ${PER_RUN} reminders on 2 workers, one number capped at ${CAP} msg/s: shared budget → 0 refused, ≤ ${CAP} per 1,000 ms, 0 lost, 0 duplicates`,
+	description: `Queue mode: ${RUNS} runs × ${PER_RUN} reminders on 2 workers, one number capped at ${CAP} msg/s: shared budget → ≤ ${CAP} accepted per 1,000 ms, refusals (retried) under 5 %, 0 lost, 0 duplicates`,
 	requires: { nodes: ['whatsAppSendTemplate'], credentials: ['clinicStoreApi'] },
 	async run(ctx) {
 		const { sim, log } = ctx;
