@@ -4,7 +4,7 @@
  * (workflow 09), as `flow_*` entries in the same shape as texts.ts. The Flow JSON files in workflows/flows/ are
  * generated from these (core/flows/booking-flow.ts); staff change them without code in the *Texts* field of
  * WhatsApp Flow → Create or Update Flow (Flow JSON source "Shipped Booking Flow"), which generates the Flow JSON
- * with their texts, or in Clinic Conversation's *Texts* like any other entry.
+ * with their texts (the screens travel inside the uploaded Flow JSON, so that is where a change must be made).
  */
 import type { Translations } from './texts';
 
