@@ -13,6 +13,11 @@
  * the HTTP Request node are therefore measured twice: over plain HTTP straight to the simulator (the primary
  * figures: what the node itself can do) and over TLS through graph.facebook.com (same path as the built-in node).
  *
+ * Then an upgraded number (1,000 msg/s, the simulator reconfigured): ours and HTTP Request (batching 1,000 per
+ * 1,000 ms) over HTTP and the built-in node over TLS; ours must be the fastest with nothing lost.
+ * WAC_SEND_VARIANTS=<keys> runs only those senders (senders.ts; "in-process" for the no-n8n path), and
+ * WAC_SEND_CPU_PROF=<dir> makes n8n write a V8 CPU profile there when it stops.
+ *
  * Figures per variant: accepted msgs/s (accepted ÷ the sender node's execution time), % of the cap, rate-limit
  * errors surfaced in the node output (130429), lost messages (items not accepted by the simulator), and our
  * node vs the built-in: messages delivered per run (reference §7) and accepted msgs/s.
