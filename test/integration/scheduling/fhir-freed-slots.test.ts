@@ -3,43 +3,23 @@
  * Appointment (Appointment cancelled + Slot free, as FHIR clients do) → the next poll outputs that slot once, in the
  * shape Offer Freed Slot reads; the poll after outputs nothing. Against the in-process FHIR R4 server.
  */
-import { FhirSchedulingProvider } from '../../../core/scheduling/providers/fhir';
 import {
 	MemoryWaitlistRepository,
 	pollFreedSlots,
 	readFreedSlot,
 	WaitlistService,
 } from '../../../core/waitlist';
-import { send } from './fetch-sender';
+import { ZONE, fhirProvider, seedBruno } from './fhir-bruno';
 import { startFhirServer, type TestFhirServer } from './fhir-server';
 
 const NOW = Date.parse('2031-03-02T12:00:00Z');
-const ZONE = 'America/Sao_Paulo';
 let server: TestFhirServer;
 
-const provider = () =>
-	new FhirSchedulingProvider({ baseUrl: server.baseUrl, send, timeZone: ZONE, clock: () => NOW });
+const provider = () => fhirProvider(server, NOW);
 
 beforeAll(async () => {
 	server = await startFhirServer();
-	const create = async (r: Record<string, unknown>) =>
-		(await server.repo.createResource(r as never)) as unknown as { id: string };
-	await create({ resourceType: 'Practitioner', id: 'bruno', name: [{ text: 'Dr. Bruno Lima' }] });
-	const schedule = await create({
-		resourceType: 'Schedule',
-		active: true,
-		actor: [{ reference: 'Practitioner/bruno', display: 'Dr. Bruno Lima' }],
-	});
-	for (let i = 0; i < 6; i++) {
-		const start = Date.parse('2031-03-03T11:00:00Z') + i * 30 * 60_000;
-		await create({
-			resourceType: 'Slot',
-			schedule: { reference: `Schedule/${schedule.id}` },
-			status: 'free',
-			start: new Date(start).toISOString(),
-			end: new Date(start + 30 * 60_000).toISOString(),
-		});
-	}
+	await seedBruno(server, '2031-03-03T11:00:00Z', 6);
 });
 
 afterAll(async () => await server.close());

@@ -4,7 +4,6 @@
  * (version-checked transaction): exactly one Appointment is booked on the server, the other tap is told "taken" and
  * stays waiting. A time another system books on the server after the offer is "taken" for the waitlist too.
  */
-import { FhirSchedulingProvider } from '../../../core/scheduling/providers/fhir';
 import {
 	MemoryWaitlistRepository,
 	type OfferToSend,
@@ -12,37 +11,18 @@ import {
 	type WaveOptions,
 	WaitlistService,
 } from '../../../core/waitlist';
-import { send } from './fetch-sender';
+import { ZONE, fhirProvider, seedBruno } from './fhir-bruno';
 import { startFhirServer, type TestFhirServer } from './fhir-server';
 
 const NOW = Date.parse('2031-03-02T12:00:00Z');
-const ZONE = 'America/Sao_Paulo';
 const WAVE: WaveOptions = { waveSize: 3, windowMs: 30 * 60_000, locale: 'pt-BR' };
 let server: TestFhirServer;
 
-const provider = () =>
-	new FhirSchedulingProvider({ baseUrl: server.baseUrl, send, timeZone: ZONE, clock: () => NOW });
+const provider = () => fhirProvider(server, NOW);
 
 beforeAll(async () => {
 	server = await startFhirServer();
-	const create = async (r: Record<string, unknown>) =>
-		(await server.repo.createResource(r as never)) as unknown as { id: string };
-	await create({ resourceType: 'Practitioner', id: 'bruno', name: [{ text: 'Dr. Bruno Lima' }] });
-	const schedule = await create({
-		resourceType: 'Schedule',
-		active: true,
-		actor: [{ reference: 'Practitioner/bruno', display: 'Dr. Bruno Lima' }],
-	});
-	for (let i = 0; i < 4; i++) {
-		const start = Date.parse('2031-03-03T13:00:00Z') + i * 30 * 60_000;
-		await create({
-			resourceType: 'Slot',
-			schedule: { reference: `Schedule/${schedule.id}` },
-			status: 'free',
-			start: new Date(start).toISOString(),
-			end: new Date(start + 30 * 60_000).toISOString(),
-		});
-	}
+	await seedBruno(server, '2031-03-03T13:00:00Z', 4);
 });
 
 afterAll(async () => await server.close());
