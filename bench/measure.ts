@@ -23,3 +23,8 @@ export function loadAverage(): string {
 export function notMeasured(metric: string): BenchResult {
 	return { metric, value: NaN, unit: '', target: 'info', pass: true };
 }
+
+/** An informational figure (no target): reported beside the ones that have one. */
+export function infoRow(metric: string, value: number, unit: string): BenchResult {
+	return { metric, value, unit, target: 'info', pass: true };
+}

@@ -5,6 +5,7 @@
  */
 import { loadavg } from 'node:os';
 
+import { infoRow } from '../measure';
 import type { BenchResult } from '../types';
 import type { Measured } from './measure';
 import { MPS, UPGRADED_MPS } from './scenario';
@@ -12,29 +13,19 @@ import { MPS, UPGRADED_MPS } from './scenario';
 /** The in-process figures (no n8n): what the node's pacing alone allows. */
 export function inProcessRows(inProcess: { perSecond: number }): BenchResult[] {
 	return [
-		{
-			metric: 'ours, in-process execute path vs 100 ms stub (no n8n): msgs/s',
-			value: inProcess.perSecond,
-			unit: 'msg/s',
-			target: 'info',
-			pass: true,
-		},
-		{
-			metric: 'ours, in-process: % of the 80 msg/s cap',
-			value: (100 * inProcess.perSecond) / MPS,
-			unit: '%',
-			target: 'info',
-			pass: true,
-		},
+		infoRow('ours, in-process execute path vs 100 ms stub (no n8n): msgs/s', inProcess.perSecond, 'msg/s'),
+		infoRow('ours, in-process: % of the 80 msg/s cap', (100 * inProcess.perSecond) / MPS, '%'),
 	];
 }
 
-const info = (metric: string, value: number, unit: string): BenchResult => ({
+const info = infoRow;
+/** A figure with a target: `pass` says whether this run met it. */
+const check = (metric: string, value: number, unit: string, target: string, pass: boolean): BenchResult => ({
 	metric,
 	value,
 	unit,
-	target: 'info',
-	pass: true,
+	target,
+	pass,
 });
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Infinity);
 
@@ -60,34 +51,22 @@ export function comparisonRows(
 	if (ours)
 		rows.push(
 			info(`ours (HTTP): accepted msgs/s, ${items} sends, real n8n 2.41.0`, ours.perSecond, 'msg/s'),
-			{
-				metric: `ours (HTTP): % of the ${MPS} msg/s cap`,
-				value: pct(ours),
-				unit: '%',
-				target: '≥ 97',
-				pass: pct(ours) >= 97,
-			},
-			{
-				metric: 'ours (HTTP): 130429 answers from the simulator (retried inside the node)',
-				value: ours.refusedThroughput,
-				unit: 'answers',
-				target: `≤ ${maxRefusals} (0.5 %)`,
-				pass: ours.refusedThroughput <= maxRefusals,
-			},
-			{
-				metric: 'ours (HTTP): rate-limit errors surfaced',
-				value: ours.rateLimitErrors,
-				unit: 'items',
-				target: '0',
-				pass: ours.rateLimitErrors === 0,
-			},
-			{
-				metric: 'ours (HTTP): lost messages',
-				value: ours.lost,
-				unit: 'msgs',
-				target: '0',
-				pass: ours.lost === 0,
-			},
+			check(`ours (HTTP): % of the ${MPS} msg/s cap`, pct(ours), '%', '≥ 97', pct(ours) >= 97),
+			check(
+				'ours (HTTP): 130429 answers from the simulator (retried inside the node)',
+				ours.refusedThroughput,
+				'answers',
+				`≤ ${maxRefusals} (0.5 %)`,
+				ours.refusedThroughput <= maxRefusals,
+			),
+			check(
+				'ours (HTTP): rate-limit errors surfaced',
+				ours.rateLimitErrors,
+				'items',
+				'0',
+				ours.rateLimitErrors === 0,
+			),
+			check('ours (HTTP): lost messages', ours.lost, 'msgs', '0', ours.lost === 0),
 			info('ours (HTTP): first message accepted after the node started', ours.leadMs, 'ms'),
 			info(
 				`ours (HTTP): spacing of message k and k + ${MPS} at Meta, 1st percentile`,
@@ -99,20 +78,14 @@ export function comparisonRows(
 		rows.push(
 			info('ours (TLS): accepted msgs/s', oursTls.perSecond, 'msg/s'),
 			info('ours (TLS): 130429 answers retried inside the node', oursTls.refusedThroughput, 'answers'),
-			{
-				metric: 'ours (TLS): rate-limit errors surfaced',
-				value: oursTls.rateLimitErrors,
-				unit: 'items',
-				target: '0',
-				pass: oursTls.rateLimitErrors === 0,
-			},
-			{
-				metric: 'ours (TLS): lost messages',
-				value: oursTls.lost,
-				unit: 'msgs',
-				target: '0',
-				pass: oursTls.lost === 0,
-			},
+			check(
+				'ours (TLS): rate-limit errors surfaced',
+				oursTls.rateLimitErrors,
+				'items',
+				'0',
+				oursTls.rateLimitErrors === 0,
+			),
+			check('ours (TLS): lost messages', oursTls.lost, 'msgs', '0', oursTls.lost === 0),
 		);
 	if (builtin)
 		rows.push(
@@ -156,13 +129,15 @@ export function comparisonRows(
 	rows.push(...inProcess);
 	if (ours && builtin) {
 		const deliveredRatio = ratio(ours.delivered, builtin.delivered);
-		rows.push({
-			metric: 'ours ÷ built-in: messages delivered per run',
-			value: deliveredRatio,
-			unit: '×',
-			target: '≥ 10',
-			pass: deliveredRatio >= 10 && ours.lost === 0,
-		});
+		rows.push(
+			check(
+				'ours ÷ built-in: messages delivered per run',
+				deliveredRatio,
+				'×',
+				'≥ 10',
+				deliveredRatio >= 10 && ours.lost === 0,
+			),
+		);
 	}
 	if (oursTls && builtin)
 		rows.push(
@@ -177,13 +152,15 @@ export function comparisonRows(
 			),
 		);
 	if (ours || oursTls)
-		rows.push({
-			metric: 'ours (HTTP + TLS): duplicate messages to patients',
-			value: (ours?.duplicates ?? 0) + (oursTls?.duplicates ?? 0),
-			unit: 'msgs',
-			target: '0',
-			pass: (ours?.duplicates ?? 0) + (oursTls?.duplicates ?? 0) === 0,
-		});
+		rows.push(
+			check(
+				'ours (HTTP + TLS): duplicate messages to patients',
+				(ours?.duplicates ?? 0) + (oursTls?.duplicates ?? 0),
+				'msgs',
+				'0',
+				(ours?.duplicates ?? 0) + (oursTls?.duplicates ?? 0) === 0,
+			),
+		);
 	if (ours && http)
 		rows.push(
 			info('ours ÷ http+batching: accepted msgs/s (both HTTP)', ratio(ours.perSecond, http.perSecond), '×'),
@@ -215,13 +192,15 @@ export function upgradedRows(results: Record<string, Measured>, items: number): 
 	}
 	if (ours) {
 		const best = Math.max(0, ...others.map((m) => m.perSecond));
-		rows.push({
-			metric: `${cap}: ours ÷ the best other sender, accepted msgs/s (0 lost)`,
-			value: ratio(ours.perSecond, best),
-			unit: '×',
-			target: '> 1, 0 lost',
-			pass: ours.perSecond > best && ours.lost === 0 && ours.duplicates === 0,
-		});
+		rows.push(
+			check(
+				`${cap}: ours ÷ the best other sender, accepted msgs/s (0 lost)`,
+				ratio(ours.perSecond, best),
+				'×',
+				'> 1, 0 lost',
+				ours.perSecond > best && ours.lost === 0 && ours.duplicates === 0,
+			),
+		);
 	}
 	return rows;
 }
