@@ -4,6 +4,9 @@
  *   instead: send-budget.ts; both implement SendLimiter). A token bucket per phone-number ID (tokens refill at `mps`
  *   per second up to `burst`), plus a sliding-window guard (never more than `mps` grants in any `windowMs`), so the
  *   number stays under Meta's messages-per-second cap (130429) even when the bucket refills during a long queue.
+ *   Meta counts a request when it arrives: with `permit.answered()` a send whose round trip took longer than the
+ *   fastest recent one is counted from its likely arrival (see grant()), so a request held up on its way out does
+ *   not put `mps + 1` sends into one Meta second.
  * - Shared registry: every GraphClient in the process gets the same limiter for the same base URL + phone number,
  *   so concurrent executions of several workflows share one budget.
  * - PairLimitGuard: after 131056 for a recipient, only that recipient waits 4^n seconds.
