@@ -167,6 +167,18 @@ export function toRow(week: string, practitioner: string, t: Tally, responses: F
 	};
 }
 
+/** The call figures of a row, in CSV order (after every earlier column). */
+export const CALL_COLUMNS = [
+	'callsHandled',
+	'callsFromPatients',
+	'callsMissed',
+	'callAnswerRatePct',
+	'callsToPatients',
+	'callsUnanswered',
+	'callMedianSeconds',
+	'callP90Seconds',
+] as const satisfies ReadonlyArray<keyof KpiRow>;
+
 /** Column order of the CSV (the row's keys). */
 export const ROW_COLUMNS: ReadonlyArray<keyof KpiRow> = [
 	'week',
@@ -197,12 +209,5 @@ export const ROW_COLUMNS: ReadonlyArray<keyof KpiRow> = [
 	'patientsMessaged',
 	'optOuts',
 	'optOutRatePct',
-	'callsHandled',
-	'callsFromPatients',
-	'callsMissed',
-	'callAnswerRatePct',
-	'callsToPatients',
-	'callsUnanswered',
-	'callMedianSeconds',
-	'callP90Seconds',
+	...CALL_COLUMNS,
 ];

@@ -4,7 +4,8 @@
  * call webhooks → the trigger's parser → detectAuditEntry; calls.ts).
  */
 import { type AuditEntryInput } from '../../../core/audit';
-import { type KpiReport, type KpiRow, buildKpiReport, kpiCsv } from '../../../core/kpi';
+import { type KpiReport, buildKpiReport, kpiCsv } from '../../../core/kpi';
+import { CALL_COLUMNS } from '../../../core/kpi/tally';
 import { type WireCallUpdate, callEntry } from './calls';
 import { type Timed, W1, W2, ZONE, auditLog } from './fortnight';
 
@@ -62,17 +63,7 @@ beforeAll(async () => {
 const calls = (week: string, practitioner: string) => {
 	const r = report.rows.find((x) => x.week === week && x.practitioner === practitioner);
 	if (!r) throw new Error(`no row ${week} / ${practitioner}`);
-	const pick = <K extends keyof KpiRow>(...keys: K[]) => Object.fromEntries(keys.map((k) => [k, r[k]]));
-	return pick(
-		'callsHandled',
-		'callsFromPatients',
-		'callsMissed',
-		'callAnswerRatePct',
-		'callsToPatients',
-		'callsUnanswered',
-		'callMedianSeconds',
-		'callP90Seconds',
-	);
+	return Object.fromEntries(CALL_COLUMNS.map((k) => [k, r[k]]));
 };
 
 describe('KPI Report: calls', () => {
