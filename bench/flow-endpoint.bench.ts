@@ -288,17 +288,19 @@ const bench: Benchmark = {
 				sentAt.push(Date.now());
 				return await dateStep(i);
 			});
-			const done = (await stack.n8n.executions({ workflowId: savedId, includeData: true }))
+			// n8n saves an execution after it has answered: wait until all of them (3 warm-up + n) are there.
+			const done = (await stack.n8n.waitForExecutions(savedId, n + 3, 120_000))
 				.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt))
 				.slice(-n);
 			const profile = executionProfile(done, ['Free times that day', 'Show times']);
 			// Before the execution starts: the request's way in (HTTP intake, the trigger's credential reads,
-			// signature, decrypt, token check, n8n creating the execution). One request at a time, so the i-th
-			// request started the i-th execution.
-			const intake =
-				done.length === sentAt.length
-					? done.map((e, i) => Date.parse(e.startedAt) - sentAt[i]).sort((a, b) => a - b)
-					: [];
+			// signature, decrypt, token check, n8n creating the execution). One request at a time: each request's
+			// execution is the first one that started after it was sent (n8n's times have millisecond precision).
+			const starts = done.map((e) => Date.parse(e.startedAt));
+			const intake = sentAt
+				.map((t) => (starts.find((s) => s >= t - 1) ?? Number.NaN) - t)
+				.filter((ms) => Number.isFinite(ms))
+				.sort((a, b) => a - b);
 			loads.push(loadavg()[0]);
 			const load = loads.reduce((a, b) => a + b, 0) / loads.length;
 			ctx.log(
