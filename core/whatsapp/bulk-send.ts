@@ -32,7 +32,7 @@
  * at all when validation stopped the run (nothing was sent).
  */
 import { systemClock } from './clock';
-import { mapWithConcurrency } from './rate-limiter';
+import { mapWithConcurrency } from './concurrency';
 import { isSendOutcomeUnknown } from './send-outcome';
 
 /** Output fields of one item (an n8n item's json in the node layer). */

@@ -4,11 +4,10 @@ import {
 	ThroughputLimiter,
 	getSharedLimiter,
 	getSharedPairGuard,
-	mapSettledWithConcurrency,
-	mapWithConcurrency,
 	resetSharedLimiters,
 	validateMps,
 } from '../../../core/whatsapp/rate-limiter';
+import { mapSettledWithConcurrency, mapWithConcurrency } from '../../../core/whatsapp/concurrency';
 import { FakeClock, flush } from './helpers';
 
 function grantTimes(limiter: ThroughputLimiter, clock: FakeClock, count: number): number[] {
