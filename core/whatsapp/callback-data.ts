@@ -38,9 +38,19 @@ export const CALLBACK_KEY_BYTES = SEPARATOR.length + PREFIX.length + KEY_LENGTH;
 /** What is left for the user's own Callback Data once the key is added. */
 export const MAX_USER_CALLBACK_DATA_BYTES = MAX_CALLBACK_DATA_BYTES - CALLBACK_KEY_BYTES;
 
+/** Random bytes drawn 4 KiB at a time: one randomBytes call per 256 keys instead of one per item of a batch. */
+let keyPool = Buffer.alloc(0);
+let keyOffset = 0;
+
 /** A new random idempotency key: 22 base64url characters (128 bits). */
 export function newIdempotencyKey(): string {
-	return randomBytes(16).toString('base64url');
+	if (keyOffset + 16 > keyPool.length) {
+		keyPool = randomBytes(4096);
+		keyOffset = 0;
+	}
+	const key = keyPool.subarray(keyOffset, keyOffset + 16).toString('base64url');
+	keyOffset += 16;
+	return key;
 }
 
 export function isIdempotencyKey(value: unknown): value is string {
