@@ -1,7 +1,8 @@
 /**
  * The part of the one text table (a data table, not logic) that nodes and workflows other than the conversation use
  * by default: Appointment Slot Lookup → Find Free Slots' WhatsApp list (its button is `slots_button` of texts.ts),
- * the waitlist's answers (Join Waitlist, Claim Offer) and workflow 04's call permission request and call button. Same shape as texts.ts; every Texts field accepts
+ * the waitlist's answers (Join Waitlist, Claim Offer), workflow 04's call permission request and call button, and
+ * workflow 07's care plan caption and goodbye. Same shape as texts.ts; every Texts field accepts
  * these names too (buildTextTable), and docs/language.md lists them. They are not in workflow 01's Texts field,
  * whose entries are the conversation's.
  */
@@ -73,6 +74,18 @@ export const NODE_TEXTS = {
 		pt_BR: 'Esse horário já é seu: sua consulta está confirmada.',
 		es: 'Ese horario ya es suyo: su cita está confirmada.',
 		en: 'This time is already yours: your appointment is confirmed.',
+	},
+	// Workflow 07 (care team group): the care plan's caption and the goodbye before the group is deleted.
+	care_plan_caption: {
+		pt_BR: 'Seu plano de cuidados. Pergunte aqui à equipe se algo não estiver claro.',
+		es: 'Su plan de cuidados. Pregunte aquí al equipo si algo no está claro.',
+		en: 'Your care plan. Ask the care team here if anything is unclear.',
+	},
+	care_group_goodbye: {
+		pt_BR:
+			'Seu acompanhamento terminou e este grupo será encerrado. Obrigada! Para qualquer coisa nova, escreva para o número da clínica.',
+		es: 'Su seguimiento terminó y este grupo se cerrará. ¡Gracias! Para cualquier cosa nueva, escriba al número de la clínica.',
+		en: 'Your care episode is complete and this group will now close. Thank you! For anything new, write to the clinic number.',
 	},
 } satisfies Record<string, Translations>;
 

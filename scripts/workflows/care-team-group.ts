@@ -2,8 +2,13 @@
  * 07 · Care team group: a WhatsApp group for one patient with their nurse or specialist and, with the patient's
  * consent, a family member; the care plan posted to the group; the group closed at the end of care.
  */
+import { NODE_TEXTS } from '../../core/i18n/node-texts';
 import { CRED, Flow, PKG, X } from './flow';
 import { audit, code, switchNode, webhook } from './nodes';
+
+/** A text of the table (core/i18n) in the request's `language` (pt_BR, es, en), the clinic's Portuguese by default. */
+const inLanguage = (texts: { readonly pt_BR: string; readonly es: string; readonly en: string }) =>
+	`={{ (${JSON.stringify(texts)})[$json.body.language] || ${JSON.stringify(texts.pt_BR)} }}`;
 
 /** Consent purpose that lets a relative into the patient's care team group (custom: needs the patient's opt-in). */
 export const FAMILY_PURPOSE = 'care_team_family';
@@ -21,8 +26,8 @@ export function careTeamGroup(): Flow {
 			'## Care team group',
 			'A WhatsApp group for one patient and their care team (at most 8 people; text, documents and templates only). Call it from the telemedicine staff desk (04) or any staff tool:',
 			'- **Open care team** (POST `{ "patient": "+5511…", "patientName": "Maria Souza", "nurse": "+5511…", "relative": "+5511…", "familyConsent": true }`) creates the group and sends each person the invite link. The patient is invited only if their consent allows telemedicine; the relative only if the patient agreed (`familyConsent` records that opt-in, purpose *care_team_family*). Answers `{ groupId, inviteLink, invites }`.',
-			'- **Post care plan** (POST `{ "groupId": "…", "carePlanUrl": "https://…/plan.pdf", "fileName": "care-plan.pdf" }`) posts the document to the group.',
-			'- **Close care team** (POST `{ "groupId": "…" }`) says goodbye, deletes the group and writes *care_team_group.closed* to the audit log.',
+			'- **Post care plan** (POST `{ "groupId": "…", "carePlanUrl": "https://…/plan.pdf", "fileName": "care-plan.pdf", "language": "pt_BR" }`) posts the document to the group.',
+			'- **Close care team** (POST `{ "groupId": "…", "language": "pt_BR" }`) says goodbye, deletes the group and writes *care_team_group.closed* to the audit log.',
 			'',
 			'Group messages from participants reach workflow 01 as messages with a `groupId`: they are audited and STOP/PARAR opts the participant out, but the bot does not answer them. Every send here is audited per participant.',
 			'',
@@ -142,7 +147,7 @@ export function careTeamGroup(): Flow {
 			mediaType: 'document',
 			mediaSource: 'link',
 			mediaLink: '={{ $json.body.carePlanUrl }}',
-			caption: 'Your care plan. Ask the care team here if anything is unclear.',
+			caption: inLanguage(NODE_TEXTS.care_plan_caption),
 			filename: `={{ $json.body.fileName || 'care-plan.pdf' }}`,
 			auditToStore: true,
 			auditPurpose: AUDIT_PURPOSE,
@@ -163,7 +168,7 @@ export function careTeamGroup(): Flow {
 			operation: 'text',
 			sendTo: 'group',
 			groupId: '={{ $json.body.groupId }}',
-			text: 'Your care episode is complete and this group will now close. Thank you! For anything new, write to the clinic number.',
+			text: inLanguage(NODE_TEXTS.care_group_goodbye),
 			auditToStore: true,
 			auditPurpose: AUDIT_PURPOSE,
 			options: {},
