@@ -32,7 +32,7 @@ import {
 	writeAuditLog,
 	writeBookings,
 } from './kpi/seed';
-import { loadAverage, notMeasured, timed } from './measure';
+import { infoRow, loadAverage, notMeasured, timed } from './measure';
 import type { BenchContext, BenchResult, Benchmark } from './types';
 
 /** The PHI key: random, or the one kept beside a reused store (WAC_KPI_DB). */
@@ -150,74 +150,34 @@ async function suite(
 				target: target ? '< 5' : 'info',
 				pass: target ? ms < 5000 : true,
 			},
-			{ metric: `${label} KPI Report, CPU time`, value: cpuMs / 1000, unit: 's', target: 'info', pass: true },
+			infoRow(`${label} KPI Report, CPU time`, cpuMs / 1000, 's'),
 			...(libraries
 				? [
-						{
-							metric: 'loading vega + vega-lite (once per n8n process, before the first charts)',
-							value: libraries.ms / 1000,
-							unit: 's',
-							target: 'info',
-							pass: true,
-						},
-						{
-							metric: `${label} first KPI Report after n8n starts (report + loading vega)`,
-							value: (ms + libraries.ms) / 1000,
-							unit: 's',
-							target: 'info',
-							pass: true,
-						},
+						infoRow(
+							'loading vega + vega-lite (once per n8n process, before the first charts)',
+							libraries.ms / 1000,
+							's',
+						),
+						infoRow(
+							`${label} first KPI Report after n8n starts (report + loading vega)`,
+							(ms + libraries.ms) / 1000,
+							's',
+						),
 					]
 				: []),
-			{
-				metric: `${label} of which figures (read + count)`,
-				value: figuresMs / 1000,
-				unit: 's',
-				target: 'info',
-				pass: true,
-			},
-			{
-				metric: `${label} of which CSV + HTML with charts`,
-				value: filesMs / 1000,
-				unit: 's',
-				target: 'info',
-				pass: true,
-			},
-			{
-				metric: `${label} KPI Report rate`,
-				value: (entries / ms) * 1000,
-				unit: 'entries/s',
-				target: 'info',
-				pass: true,
-			},
+			infoRow(`${label} of which figures (read + count)`, figuresMs / 1000, 's'),
+			infoRow(`${label} of which CSV + HTML with charts`, filesMs / 1000, 's'),
+			infoRow(`${label} KPI Report rate`, (entries / ms) * 1000, 'entries/s'),
 		];
 		// Reference, same log, same moment: Verify Chain reads every entry too (its own target is < 5 s per million).
 		ctx.log(`${label}: Verify Chain of the same log (reference)`);
 		const verify = await timed(async () => await verifyAuditChain(store, { pageSize: 10_000 }));
 		results.push(
-			{
-				metric: `${label} reference: Verify Chain, same log`,
-				value: verify.ms / 1000,
-				unit: 's',
-				target: 'info',
-				pass: true,
-			},
-			{
-				metric: `${label} KPI Report ÷ Verify Chain`,
-				value: ms / verify.ms,
-				unit: '×',
-				target: 'info',
-				pass: true,
-			},
+			infoRow(`${label} reference: Verify Chain, same log`, verify.ms / 1000, 's'),
+			infoRow(`${label} KPI Report ÷ Verify Chain`, ms / verify.ms, '×'),
 		);
 		const heap = process.memoryUsage().heapUsed / 1024 / 1024;
-		results.push({
-			metric: `${label} heap used after the report`,
-			value: heap,
-			unit: 'MB',
-			target: 'info',
-			pass: true,
-		});
+		results.push(infoRow(`${label} heap used after the report`, heap, 'MB'));
 		return results;
 	} finally {
 		await store.close();
