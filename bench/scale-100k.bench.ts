@@ -26,6 +26,7 @@ import { CREDENTIAL_NAMES, TEST_PHI_KEY, type ExecutionSummary } from '../test/s
 import { auditVerifyWorkflow } from '../test/stack/reminder-batch';
 import { startQueueCluster, type QueueCluster } from './queue/cluster';
 import { coordinatorWorkflow, pageWorkflow, PAGE_PATH, RUN_PATH } from './queue/paged-reminders';
+import { infoRow as info } from './measure';
 import type { BenchResult, Benchmark } from './types';
 
 const CAP = 1000;
@@ -84,14 +85,6 @@ function cpuSeconds(pid: number | undefined): number {
 		return NaN;
 	}
 }
-
-const info = (metric: string, value: number, unit: string): BenchResult => ({
-	metric,
-	value,
-	unit,
-	target: 'info',
-	pass: true,
-});
 
 const bench: Benchmark = {
 	name: 'scale-100k',
