@@ -451,8 +451,13 @@ const CHROMIUM = '/usr/bin/chromium';
 		try {
 			const page = await browser.newPage();
 			await page.goto(`${sim.url}/?phone=${PATIENT}&name=Ana`);
+			// Earlier tests sent Flows to the same patient: wait for this one's button before taking the last.
+			const buttons = page.locator('[data-kind="open-flow"]');
+			await page.waitForLoadState('networkidle');
+			const before = await buttons.count();
 			await sendFlow(flowId);
-			await page.locator('[data-kind="open-flow"]').last().click();
+			await buttons.nth(before).waitFor();
+			await buttons.last().click();
 			const title = page.locator('#flow-title');
 			await title.filter({ hasText: 'Agendar consulta' }).waitFor();
 			await page.locator('#flow-footer').click();
