@@ -368,8 +368,17 @@ export class BuiltinSchedulingProvider implements SchedulingProvider {
 			practitionerId: query.practitionerId || undefined,
 			patientPhone: patient.phone?.trim() || undefined,
 			statuses: query.statuses?.length ? query.statuses : undefined,
-			limit: query.limit,
+			// One more than asked: tells whether the limit cut the list (never cut off silently).
+			limit: query.limit ? query.limit + 1 : undefined,
 		});
+		if (query.limit && rows.length > query.limit) {
+			rows.length = query.limit;
+			query.onWarning?.({
+				code: 'results_truncated',
+				message: `More appointments match than Limit (${query.limit}) allows: only the first ${query.limit} (earliest first) were listed. Raise Limit, narrow the window (From / To), or, for reminders, use workflow 10 (paged reminders).`,
+				unread: null,
+			});
+		}
 		return rows.map((b) => this.toAppointment(b, query.locale));
 	}
 

@@ -184,6 +184,26 @@ describe('BuiltinSchedulingProvider', () => {
 		).rejects.toMatchObject({ name: 'SchedulingInputError', field: 'patientPhone' });
 	});
 
+	it('says so when Limit cuts the list of appointments (never truncated silently)', async () => {
+		const { provider } = setup();
+		const s = (local: string) =>
+			encodeSlotId({ backend: 'builtin', practitionerId: 'ana', serviceId: 'consulta', startMs: at(local) });
+		for (const local of ['2030-01-07T08:00', '2030-01-07T09:00', '2030-01-07T10:00'])
+			expect((await provider.book({ slotId: s(local), patient })).booked).toBe(true);
+		const window = { from: '2030-01-07', to: '2030-01-08' };
+		const warnings: unknown[] = [];
+		const cut = await provider.listAppointments({ ...window, limit: 2, onWarning: (w) => warnings.push(w) });
+		expect(cut.map((a) => a.startLocal)).toEqual(['2030-01-07T08:00:00-03:00', '2030-01-07T09:00:00-03:00']);
+		expect(warnings).toEqual([
+			expect.objectContaining({ code: 'results_truncated', message: expect.stringMatching(/Limit \(2\)/) }),
+		]);
+		const exact: unknown[] = [];
+		expect(
+			await provider.listAppointments({ ...window, limit: 3, onWarning: (w) => exact.push(w) }),
+		).toHaveLength(3);
+		expect(exact).toEqual([]);
+	});
+
 	it('reschedules atomically; the appointment may move onto its own padded time; taken target → alternatives', async () => {
 		const { provider } = setup();
 		const s = (local: string, p = 'ana') =>
