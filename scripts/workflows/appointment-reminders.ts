@@ -40,13 +40,29 @@ export function reminders(): Flow {
 	);
 	f.connect(schedule, list);
 	f.connect(now, list);
-	const language = patientLanguage(f, 'Patient language', [X(2), 300], '$json.patient.phone');
+	reminderSteps(f, list, 2, 300);
+	return f;
+}
+
+/**
+ * From a list of appointments to audited reminders (workflows 02 and 10): Patient language → Send reminder (consent
+ * check right before sending) → Blocked by consent? → Audit reminder / Audit blocked by consent, from column `col` at
+ * height `y`. `sendOptions` adds Send reminder options (workflow 10: Idempotency Key). Returns the audit nodes.
+ */
+export function reminderSteps(
+	f: Flow,
+	list: string,
+	col: number,
+	y: number,
+	sendOptions: Record<string, unknown> = {},
+): { sent: string; blocked: string } {
+	const language = patientLanguage(f, 'Patient language', [X(col), y], '$json.patient.phone');
 	f.connect(list, language);
 	const tpl = f.add(
 		'Send reminder',
 		`${PKG}.whatsAppSendTemplate`,
 		1,
-		[X(3), 300],
+		[X(col + 1), y],
 		{
 			recipient: '={{ $json.patient.phone }}',
 			template: {
@@ -56,7 +72,7 @@ export function reminders(): Flow {
 			},
 			parameterSource: 'json',
 			parametersJson: `={{ { header_1: 'Sim Clinic', body_1: ($json.patient.name || '—').split(' ')[0], body_2: ${templateDate('$json.start', 'date')}, body_3: ${templateDate('$json.start', 'time')}, button_0_payload: 'CONFIRM:' + $json.id, button_1_payload: 'CANCEL:' + $json.id, button_2_payload: 'RESCHEDULE:' + $json.id } }}`,
-			options: { bizOpaqueCallbackData: '={{ $json.id }}' },
+			options: { bizOpaqueCallbackData: '={{ $json.id }}', ...sendOptions },
 			requireConsent: 'appointment_reminders',
 		},
 		{ credentials: { ...CRED.whatsApp, ...CRED.store }, onError: 'continueRegularOutput' },
@@ -65,18 +81,18 @@ export function reminders(): Flow {
 	const blocked = switchNode(
 		f,
 		'Blocked by consent?',
-		[X(4), 300],
+		[X(col + 2), y],
 		'$json.consent && $json.consent.allowed === false ? 1 : 0',
 		2,
 	);
 	f.connect(tpl, blocked);
 	// The appointment (and its practitioner) in the details: the KPI report counts the reminder for that practitioner.
-	const auditSent = audit(f, 'Audit reminder', [X(5), 200], 'appointment-reminder', {
+	const auditSent = audit(f, 'Audit reminder', [X(col + 3), y - 100], 'appointment-reminder', {
 		fields: {
 			details: `={{ JSON.stringify({ appointmentId: ${APPOINTMENT}.id, practitionerId: ${APPOINTMENT}.practitioner?.id ?? null }) }}`,
 		},
 	});
-	const auditBlocked = audit(f, 'Audit blocked by consent', [X(5), 420], 'appointment-reminder', {
+	const auditBlocked = audit(f, 'Audit blocked by consent', [X(col + 3), y + 120], 'appointment-reminder', {
 		direction: 'system',
 		includeContent: false,
 		fields: {
@@ -88,5 +104,5 @@ export function reminders(): Flow {
 	});
 	f.connect(blocked, auditSent, 0);
 	f.connect(blocked, auditBlocked, 1);
-	return f;
+	return { sent: auditSent, blocked: auditBlocked };
 }

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { reminders } from './appointment-reminders';
+import { pagedReminders } from './appointment-reminders-paged';
 import { flowBooking, writeBookingFlows } from './flow-booking';
 import { careTeamGroup } from './care-team-group';
 import { kpiReport } from './kpi-report';
@@ -28,6 +29,7 @@ const files: Array<[string, () => { toJSON(): unknown }]> = [
 	['07-care-team-group.json', careTeamGroup],
 	['08-waitlist-backfill.json', waitlistBackfill],
 	['09-flow-booking.json', flowBooking],
+	['10-appointment-reminders-paged.json', pagedReminders],
 ];
 for (const [file, make] of files) {
 	writeFileSync(join(out, file), `${JSON.stringify(make().toJSON(), null, '\t')}\n`);
