@@ -1,15 +1,17 @@
 /**
  * scale-100k (only when named: `npm run bench -- scale-100k`; WAC_SCALE_COUNT=N for a smaller trial): 100,000
- * appointments due 25–45 h ahead in the built-in scheduler on PostgreSQL → workflow 02 (appointment reminders) in
- * queue mode (main + 2 workers + 1 webhook processor; bench/queue/cluster.ts) with one number at 1,000 msg/s and
- * 100 ms Graph latency.
+ * appointments due 25–45 h ahead in the built-in scheduler on PostgreSQL → workflow 10 (appointment reminders in
+ * pages) in queue mode (main + 2 workers + 1 webhook processor; bench/queue/cluster.ts) with one number at
+ * 1,000 msg/s and 100 ms Graph latency.
  *
- * Workflow 02 as shipped lists the whole 24–48 h window in ONE execution (listLimit 500): at 100,000 that execution
- * would hold every item. Here it runs paged (bench/queue/paged-reminders.ts, the design docs/queue-mode.md
- * recommends): a coordinator cuts the window into 15-minute pages (WAC_SCALE_PAGE_MINUTES) and calls a page webhook
- * per page, so each page is its own execution (~1,250 appointments) that any worker can take, and runs a failed page
- * again once every page has answered (after 20 s, then 60 s); each page runs workflow 02's nodes as shipped (list, patient language, Send reminder
- * with its consent check, audit) plus Idempotency Key = appointment ID (running a page again never reminds twice).
+ * Workflow 02 lists the whole 24–48 h window in ONE execution, up to its Limit of 500 (List Appointments warns when
+ * the Limit cuts the list): at 100,000 that execution would have to hold every item. Workflow 10 runs it paged
+ * (bench/queue/paged-reminders.ts splits the shipped JSON into its two parts and adds the benchmark's levers): a
+ * coordinator cuts the window into 15-minute pages (WAC_SCALE_PAGE_MINUTES) and calls a page webhook per page, so
+ * each page is its own execution (~1,250 appointments) that any worker can take, and runs a failed page again once
+ * every page has answered (after 20 s, then 60 s); each page runs workflow 02's steps (list, patient language, Send
+ * reminder with its consent check, audit) plus Idempotency Key = appointment ID (running a page again never reminds
+ * twice).
  * Page executions keep no data when they succeed (n8n's saveDataSuccessExecution = none), except every 13th,
  * sampled for where the time goes.
  *
@@ -88,7 +90,7 @@ function cpuSeconds(pid: number | undefined): number {
 
 const bench: Benchmark = {
 	name: 'scale-100k',
-	description: `100,000 due appointments on PostgreSQL → workflow 02 (paged, bulk, Idempotency Key) in queue mode at ${CAP} msg/s`,
+	description: `100,000 due appointments on PostgreSQL → workflow 10 (paged reminders: bulk, Idempotency Key) in queue mode at ${CAP} msg/s`,
 	async run(ctx) {
 		const total = Number(process.env.WAC_SCALE_COUNT ?? 100_000);
 		let cluster: QueueCluster | undefined;
@@ -129,7 +131,10 @@ const bench: Benchmark = {
 					saveSuccessData: true,
 				}),
 			);
-			const coordinatorId = await n8n.importWorkflow(coordinatorWorkflow({ defaultPageUrl: pageUrl }));
+			const coordinatorId = await n8n.importWorkflow(
+				// One page's first try fails on purpose, to show the coordinator running it again.
+				coordinatorWorkflow({ sampleEvery: SAMPLE_EVERY, failPage: FAIL_PAGE }),
+			);
 			await n8n.importWorkflow(auditVerifyWorkflow('scale-verify'));
 
 			const from = Date.now() + 24 * HOUR;
@@ -149,10 +154,6 @@ const bench: Benchmark = {
 						to: new Date(from + 24 * HOUR).toISOString(),
 						pageMinutes: PAGE_MINUTES,
 						pageUrl,
-						sampledUrl: `${pageUrl}-sampled`,
-						sampleEvery: SAMPLE_EVERY,
-						// One page's first try fails on purpose, to show the coordinator running it again.
-						failPage: FAIL_PAGE,
 					}),
 				});
 				if (!res.ok) throw new Error(`POST ${RUN_PATH}: HTTP ${res.status}`);
