@@ -39,7 +39,7 @@ const hour = 3600000;
 const start = body.from ? Date.parse(body.from) : Date.now() + 24 * hour;
 const end = body.to ? Date.parse(body.to) : Date.now() + 48 * hour;
 const step = (Number(body.pageMinutes) || 15) * 60000;
-const url = body.pageUrl || $execution.resumeUrl.replace(/webhook-waiting\\/[^/]*$/, 'webhook/${PAGE_PATH}');
+const url = body.pageUrl || $execution.resumeUrl.replace(/webhook-waiting\\/.*$/, 'webhook/${PAGE_PATH}');
 const pages = [];
 for (let t = start; t < end; t += step)
 	pages.push({ json: { page: pages.length + 1, from: new Date(t).toISOString(), to: new Date(Math.min(t + step, end)).toISOString(), url } });

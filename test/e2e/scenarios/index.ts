@@ -9,6 +9,7 @@ import { groupCareTeamScenario } from './group-care-team';
 import { languageChoiceScenario, languageSpanishScenario } from './language';
 import { packageScenario } from './package';
 import { remindersScenario } from './reminders';
+import { remindersPagedScenario } from './reminders-paged';
 import { sendScenarios } from './send';
 import { sendConsentScenario } from './send-consent';
 import { sendContactsScenario } from './send-contacts';
@@ -27,6 +28,7 @@ export const scenarios: Scenario[] = [
 	languageSpanishScenario,
 	languageChoiceScenario,
 	remindersScenario,
+	remindersPagedScenario,
 	waitlistBackfillScenario,
 	labScenario,
 	telemedicineScenario,
