@@ -30,15 +30,7 @@ async function stackStore(ctx: ScenarioContext): Promise<ClinicStore> {
 	const db = ctx.stack.queue?.storeDatabase;
 	return await openClinicStore(
 		db
-			? {
-					backend: 'postgres',
-					host: db.host,
-					port: db.port,
-					database: db.database,
-					user: db.user,
-					password: db.password,
-					phi,
-				}
+			? { backend: 'postgres', connectionString: db.url, phi }
 			: { backend: 'sqlite', path: join(ctx.n8n.userFolder, 'clinic-store.sqlite'), phi },
 	);
 }
