@@ -17,10 +17,12 @@ export function reminders(): Flow {
 			'The buttons carry the appointment ID: *Confirm*, *Cancel* and *Reschedule* are answered by workflow 01 (patient inbox), which updates the appointment and replies; *Reschedule* shows the free times again.',
 			'',
 			'**Setup**: same clinic rules as in workflow 01 (*List appointments*), your WhatsApp and Clinic Store credentials (also on *Send reminder*), and the reminder template approved in pt_BR, es and en_US with three quick-reply buttons.',
+			'',
+			'**Thousands of reminders a day, or queue mode?** One run lists at most 500 appointments (*Limit*; the node warns when more match): import workflow 10 instead (the same steps in 15-minute pages, a failed page run again).',
 		].join('\n'),
 		[-640, -60],
 		560,
-		520,
+		600,
 	);
 	const schedule = f.add('Every day at 09:00', 'n8n-nodes-base.scheduleTrigger', 1.2, [X(0), 200], {
 		rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 9 }] },
