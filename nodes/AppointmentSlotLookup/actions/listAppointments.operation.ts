@@ -91,6 +91,7 @@ export const description: INodeProperties[] = [
 		default: 50,
 		typeOptions: { minValue: 1 },
 		description: 'Max number of results to return',
+		hint: 'Earliest first. When more appointments match, the node lists this many and says so (a warning on the node and in every item’s warnings): raise it or narrow From / To.',
 		displayOptions: { show },
 	},
 ];
