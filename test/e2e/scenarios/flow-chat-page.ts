@@ -201,6 +201,8 @@ export const flowChatPageScenario: Scenario = {
 						rulesJson: CLINIC_RULES,
 						windowStart: `={{ $json.body.date }}T00:00:00`,
 						windowEnd: `={{ $json.body.date }}T23:59:59`,
+						// Other scenarios of the same stack (reminders-paged: 300) book on the same days.
+						listLimit: 1000,
 					},
 					credentials: { clinicStoreApi: { name: 'Clinic Store (SQLite)' } },
 				},
