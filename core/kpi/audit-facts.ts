@@ -7,10 +7,11 @@
  * that seq range recorded outside the period (clocks of two n8n processes disagreeing) is skipped.
  *
  * On a clinic store (SQLite, Postgres) a page is a projection of the audit table: the lookup columns of the entries
- * a figure looks at, and the template and details — taken out of the sealed entry by the database's JSON functions —
- * only of the entries whose template or details are counted, so a million entries stay a few seconds (plain
- * columns, measured: cheaper than computing flags or shortening digests in SQL). Any other AuditRepository (memory)
- * is read through the repository port.
+ * a figure looks at, two 0/1 flags (a reminder: outbound, reminder purpose, with a template; failed: outcome other
+ * than success; numbers instead of three strings a row, less for the garbage collector) and the details — taken out
+ * of the sealed entry by the database's JSON functions — only of the entries whose details are counted, so a million
+ * entries stay a few seconds (digests kept whole: shortening them in SQL measured slower). Any other
+ * AuditRepository (memory) is read through the repository port.
  */
 import { type AuditDirection, CANONICAL_VERSION, canonicalPositions, rowFromSealed } from '../audit/entry';
 import { type AuditSource, auditRepository } from '../audit/repositories';
@@ -29,9 +30,8 @@ const COLUMNS = [
 	'user_id',
 	'message_digest',
 	'message_id',
-	'purpose',
-	'outcome',
-	'template',
+	'reminder',
+	'failed',
 	'details',
 ] as const;
 type Column = (typeof COLUMNS)[number];
@@ -106,17 +106,20 @@ export class AuditFact {
 		// Entries written before message IDs were encrypted keep the ID in clear: compare them by its digest too.
 		const legacyId = text(values[at.message_id]);
 		this.message = text(values[at.message_digest]) ?? (legacyId ? cipher.digest(legacyId) : null);
-		this.reminder =
-			this.direction === 'outbound' && values[at.purpose] === REMINDER_PURPOSE && values[at.template] != null;
-		this.failed = values[at.outcome] !== 'success';
+		this.reminder = Number(values[at.reminder]) === 1;
+		this.failed = Number(values[at.failed]) === 1;
 		this.detailsText = text(values[at.details]);
 	}
 
 	/** A stored row (the repository port's shape): template and details from its sealed entry when it has one. */
 	static fromRow(row: StoredRow, cipher: PhiCipher): AuditFact {
 		const r = row.entry ? rowFromSealed({ ...row, entry: row.entry }) : row;
+		const flags: Partial<Record<Column, number>> = {
+			reminder: r.direction === 'outbound' && r.purpose === REMINDER_PURPOSE && r.template != null ? 1 : 0,
+			failed: r.outcome !== 'success' ? 1 : 0,
+		};
 		return new AuditFact(
-			COLUMNS.map((c) => r[c] ?? null),
+			COLUMNS.map((c) => flags[c] ?? r[c as Exclude<Column, 'reminder' | 'failed'>] ?? null),
 			cipher,
 		);
 	}
@@ -175,8 +178,15 @@ function projectionSql(dialect: ClinicStore['dialect']): string {
 		const value = dialect === 'sqlite' ? `json_extract(entry, '$[${i}]')` : `(entry::json ->> ${i})`;
 		return `CASE WHEN ${when} THEN COALESCE(${value}, ${column}) ELSE NULL END`;
 	};
+	const template = sealed('template', reminder);
 	const select = (c: Column) =>
-		c === 'template' ? sealed('template', reminder) : c === 'details' ? sealed('details', withDetails) : c;
+		c === 'reminder'
+			? `CASE WHEN ${template} IS NOT NULL THEN 1 ELSE 0 END`
+			: c === 'failed'
+				? `CASE WHEN outcome = 'success' THEN 0 ELSE 1 END`
+				: c === 'details'
+					? sealed('details', withDetails)
+					: c;
 	return (
 		`SELECT ${COLUMNS.map(select).join(', ')} FROM ${AUDIT_TABLE}` +
 		` WHERE seq > $1 AND seq < $2 AND kind <> 'anchor'` +
