@@ -124,12 +124,17 @@ export class AuditFact {
 		);
 	}
 
-	/** A detail as text (numbers too), or null. */
+	/**
+	 * A detail as text (numbers too), or null. Details whose text holds neither the name nor an escape cannot have
+	 * it (a JSON key is spelled out unless escaped): answered without parsing them, most of the sent messages'.
+	 */
 	detail(name: string): string | null {
 		if (this.parsedDetails === undefined) {
+			const text = this.detailsText;
+			if (text === null || (!text.includes(name) && !text.includes('\\'))) return null;
 			this.parsedDetails = null;
 			try {
-				const parsed: unknown = this.detailsText ? JSON.parse(this.detailsText) : null;
+				const parsed: unknown = text ? JSON.parse(text) : null;
 				if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
 					this.parsedDetails = parsed as Record<string, unknown>;
 			} catch {
