@@ -25,6 +25,7 @@ import {
 
 // Every store carries the audit log table (Trigger/Send 'Audit to Store', Consent, Audit Log node).
 import '../../core/audit/schema';
+import { ClinicError } from '../../core/errors';
 import { openClinicStore } from '../../core/store/open-store';
 import { PhiKeyError } from '../../core/store/phi-errors';
 import type { ClinicStore, ClinicStoreConfig } from '../../core/store/ports';
@@ -96,9 +97,20 @@ export function isQueueMode(): boolean {
 export const QUEUE_MODE_SQLITE_MESSAGE =
 	'SQLite cannot be used in n8n queue mode: every worker and webhook process would keep its own file (split audit log, consent and deduplication, and no shared send budget). Set Backend to PostgreSQL in the Clinic Store credential.';
 
+/** The queue-mode refusal as a configuration error (code, field and hint reach the error item). */
+function queueModeSqliteError(): ClinicError {
+	return new ClinicError(QUEUE_MODE_SQLITE_MESSAGE, {
+		code: 'queue_mode_sqlite',
+		kind: 'config',
+		field: 'Backend',
+		title: 'SQLite Clinic Store in queue mode',
+		hint: 'Set Backend to PostgreSQL in the Clinic Store credential, for every workflow of this n8n (docs/queue-mode.md).',
+	});
+}
+
 /** Refuses the SQLite backend in queue mode (the credential names the backend; docs/queue-mode.md). */
 export function assertNotQueueModeSqlite(node: INode): void {
-	if (isQueueMode()) throw new NodeOperationError(node, QUEUE_MODE_SQLITE_MESSAGE);
+	if (isQueueMode()) throw toNodeError(node, queueModeSqliteError());
 }
 
 /** Credential data → store config. Throws a plain Error naming the credential field. */
@@ -139,7 +151,7 @@ export function storeConfigFromCredential(
 		throw new Error(
 			`Unknown backend "${backend}" in the Clinic Store credential: choose SQLite or PostgreSQL`,
 		);
-	if (isQueueMode()) throw new Error(QUEUE_MODE_SQLITE_MESSAGE);
+	if (isQueueMode()) throw queueModeSqliteError();
 	let path = String(data.sqlitePath ?? '').trim();
 	if (!path) path = defaultSqlitePath();
 	else if (path.startsWith('~/')) path = join(homedir(), path.slice(2));
@@ -162,6 +174,8 @@ export async function getClinicStore(ctx: StoreContext, itemIndex?: number): Pro
 	const data = await ctx.getCredentials(CLINIC_STORE_CREDENTIAL);
 	const configured = await settle(async () => storeConfigFromCredential(data, openerOf(ctx)));
 	if (!configured.ok) {
+		if (configured.error instanceof ClinicError)
+			throw toNodeError(ctx.getNode(), configured.error, itemIndex);
 		throw new NodeOperationError(ctx.getNode(), (configured.error as Error).message, { itemIndex });
 	}
 	const opened = await settle(async () => await openClinicStore(configured.value));

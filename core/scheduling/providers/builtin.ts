@@ -14,6 +14,7 @@ import { DEFAULT_ALTERNATIVES, type SchedulingProvider } from '../provider';
 import type { BookingRepository, StoredBooking } from '../repositories/port';
 import type { ClinicRules } from '../rules';
 import { decodeSlotIdFor, encodeSlotId } from '../slot-id';
+import { cleanPatient, requireId } from './request-input';
 import {
 	type Appointment,
 	type BookOutcome,
@@ -388,19 +389,4 @@ export class BuiltinSchedulingProvider implements SchedulingProvider {
 		if (!updated) throw new SchedulingInputError(`No appointment with id "${id}"`, 'appointmentId');
 		return this.toAppointment(updated);
 	}
-}
-
-function requireId(id: string | undefined): string {
-	if (!id || !String(id).trim())
-		throw new SchedulingInputError('Appointment ID is required', 'appointmentId');
-	return String(id).trim();
-}
-
-function cleanPatient(p: BookRequest['patient']): BookRequest['patient'] {
-	const out: BookRequest['patient'] = {};
-	if (p.name?.trim()) out.name = p.name.trim();
-	if (p.phone?.trim()) out.phone = p.phone.trim();
-	if (p.email?.trim()) out.email = p.email.trim();
-	if (p.reference?.trim()) out.reference = p.reference.trim();
-	return out;
 }
