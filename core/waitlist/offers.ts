@@ -39,7 +39,15 @@ export async function openRecord(
 	freed: FreedSlot,
 ): Promise<FreedSlotRecord> {
 	const existing = await ctx.tx.openFreedSlot(freed.slotId);
-	if (existing) return existing;
+	if (existing) {
+		// Freed again (booked outside the waitlist, then cancelled) while nobody has been offered it yet: nobody
+		// fitted last time, so look for takers now instead of at the next wave time.
+		if (existing.wave === 0 && existing.nextWaveAtMs > ctx.nowMs) {
+			await ctx.tx.updateFreedSlot(existing.id, { nextWaveAtMs: ctx.nowMs, updatedAtMs: ctx.nowMs });
+			return { ...existing, nextWaveAtMs: ctx.nowMs, updatedAtMs: ctx.nowMs };
+		}
+		return existing;
+	}
 	const record: FreedSlotRecord = {
 		id: ctx.newId('fs'),
 		listId,

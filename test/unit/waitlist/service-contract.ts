@@ -177,6 +177,21 @@ export function waitlistContract(make: () => Promise<Harness>): void {
 		]);
 	});
 
+	it('a time freed again before anyone was offered it is offered at once to who joined since', async () => {
+		// Freed with nobody waiting: the record stays open, its next wave 30 minutes away.
+		expect(await service.offerFreedSlot(LIST, freed(), WAVE)).toEqual([]);
+		// Booked outside the waitlist, then cancelled again 5 minutes later; two patients joined meanwhile.
+		now += 5 * MINUTE;
+		const ids = [(await join(1)).entry.id, (await join(2)).entry.id];
+		const offered = await service.offerFreedSlot(LIST, freed(), WAVE);
+		expect(offered.map((o) => [o.entry.id, o.offer.wave])).toEqual([
+			[ids[0], 1],
+			[ids[1], 1],
+		]);
+		// A repeat of that cancellation within the wave's window offers nothing new.
+		expect(await service.offerFreedSlot(LIST, freed(), WAVE)).toEqual([]);
+	});
+
 	it('the first to accept books through Book; the later tap gets "taken" and stays on the list', async () => {
 		await join(1);
 		await join(2);
