@@ -7,13 +7,11 @@
  * for the patient; the Audit Log node's KPI Report counts the call as a patient's call missed (issue 16: "KPIs count
  * calls handled and missed").
  */
-import { existsSync } from 'node:fs';
-
-import { chromium, type Browser } from 'playwright-core';
 
 import type { WorkflowJson } from '../../stack/n8n';
 import { waitUntil } from '../../stack/proc';
 import { assert, assertEqual, type Scenario, type ScenarioContext } from '../scenario';
+import { CHROMIUM, hasChromium, launchChromium } from './chromium';
 import { Patient } from './patient';
 import {
 	T,
@@ -26,8 +24,6 @@ import {
 	useWorkflow,
 	workflowId,
 } from './util';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Webhook → Audit Log · Query (one page) for a patient and an event. */
 function auditQuery(): WorkflowJson {
@@ -113,7 +109,7 @@ export const callMeScenario: Scenario = {
 		'Workflow 04 "Call me": permission request, the patient allows calls on the chat page → reaches 04 (call button sent), the patient calls → typed call webhook in 01, audited (granted, incoming, missed), counted by the KPI Report as a missed patient call',
 	requires: { nodes: ['whatsAppCalling', 'whatsAppClinicTrigger', 'auditLog'] },
 	async run(ctx) {
-		assert(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install -y chromium`);
+		assert(hasChromium, `${CHROMIUM} not found: apt-get install -y chromium`);
 		const since = Date.now();
 		const inbox = workflowId(ctx, WF.inbox);
 		const desk = workflowId(ctx, WF.telemedicine);
@@ -138,11 +134,7 @@ export const callMeScenario: Scenario = {
 		ctx.log(`permission request: "${String(request.request.interactive.body.text).slice(0, 60)}…"`);
 
 		// 2. The patient allows calls on the chat page.
-		const browser: Browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-		});
-		ctx.defer(async () => await browser.close());
+		const browser = await launchChromium(ctx);
 		const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
 		page.on('pageerror', (e) => ctx.log(`chat page error: ${e.message}`));
 		await page.goto(`${ctx.sim.url}/?phone=${lia.phone}&name=Lia%20Moreira`, {

@@ -1,27 +1,15 @@
-/** Headless Chromium for the scenarios that look at a page (playwright-core, the system's /usr/bin/chromium). */
-import { existsSync } from 'node:fs';
+/** Headless Chromium for the scenarios that look at a page (the one launcher: test/stack/chromium.ts). */
+import type { Browser } from 'playwright-core';
 
-import { chromium, type Browser } from 'playwright-core';
-
+import { CHROMIUM, hasChromium, startChromium } from '../../stack/chromium';
 import { assert, type ScenarioContext } from '../scenario';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM, hasChromium };
 
 /** A headless browser, closed after the scenario. */
 export async function launchChromium(ctx: ScenarioContext): Promise<Browser> {
-	assert(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install -y chromium`);
-	const browser = await chromium.launch({
-		executablePath: CHROMIUM,
-		args: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--no-first-run',
-		],
-	});
+	assert(hasChromium, `${CHROMIUM} not found: apt-get install -y chromium`);
+	const browser = await startChromium();
 	ctx.defer(async () => await browser.close());
 	return browser;
 }

@@ -6,13 +6,11 @@
  * goes to the group; an interactive send to the group is refused locally; PARAR in the group opts the patient out
  * (confirmed one to one); closing deletes the group.
  */
-import { existsSync } from 'node:fs';
-
-import { chromium, type Browser } from 'playwright-core';
 
 import type { WorkflowJson } from '../../stack/n8n';
 import { sleep, waitUntil } from '../../stack/proc';
 import { assert, assertEqual, type Scenario } from '../scenario';
+import { CHROMIUM, hasChromium, launchChromium } from './chromium';
 import { textOf } from './patient';
 import {
 	T,
@@ -25,7 +23,6 @@ import {
 	workflowId,
 } from './util';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CARE_TEAM = '07 · Care team group';
 
 /** Webhook → WhatsApp Send Message "Send Buttons" to a group: must fail before anything reaches WhatsApp. */
@@ -67,7 +64,7 @@ export const groupCareTeamScenario: Scenario = {
 		'Workflow 07: care team group created, relative joins by invite link on the chat page, two participants’ messages arrive typed with groupId, interactive send refused locally, PARAR opts out, group closed',
 	requires: { nodes: ['whatsAppGroup', 'whatsAppClinicTrigger', 'whatsAppSendMessage', 'consentCheck'] },
 	async run(ctx) {
-		assert(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install -y chromium`);
+		assert(hasChromium, `${CHROMIUM} not found: apt-get install -y chromium`);
 		const since = Date.now();
 		const inbox = workflowId(ctx, WF.inbox);
 		const [patient, relative, nurse] = [patientPhone(), patientPhone(), patientPhone()];
@@ -93,11 +90,7 @@ export const groupCareTeamScenario: Scenario = {
 		assert(textOf(invite).includes(inviteLink), 'the invite carries the link');
 
 		// 2. The relative taps the link on the chat page and writes in the group.
-		const browser: Browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-		});
-		ctx.defer(async () => await browser.close());
+		const browser = await launchChromium(ctx);
 		const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
 		await page.goto(`${ctx.sim.url}/?phone=${relative}&name=Jo%C3%A3o%20Souza`, {
 			waitUntil: 'domcontentloaded',

@@ -3,17 +3,14 @@
  * row tapped on the page reach the clinic's webhook as signed Meta webhooks with the right payloads.
  * Skips (with a message) when /usr/bin/chromium is missing; CI installs the Debian `chromium` package.
  */
-import { existsSync } from 'node:fs';
 
 import type { Browser } from 'playwright-core';
-import { chromium } from 'playwright-core';
 
 import type { Simulator, WebhookReceiver } from '../../../simulator';
 import { messagesOf, startWebhookReceiver } from '../../../simulator';
+import { CHROMIUM, hasChromium, startChromium } from '../../stack/chromium';
 import { PATIENT, reminder, send, start } from './helpers';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
 	console.warn(
 		`chat-page.test.ts skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`,
@@ -29,18 +26,7 @@ suite('patient chat page (headless Chromium)', () => {
 	beforeAll(async () => {
 		rx = await startWebhookReceiver();
 		sim = await start({ webhookUrl: rx.url });
-		browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--no-first-run',
-			],
-		});
+		browser = await startChromium();
 	}, 60000);
 	afterAll(async () => {
 		await browser?.close();

@@ -9,7 +9,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
@@ -19,9 +19,9 @@ import {
 	loadPrivateKey,
 } from '../../../core/flows/crypto';
 import { verifySignature } from '../../../core/webhook/signature';
-import { chromium } from 'playwright-core';
 import type { Simulator, WebhookReceiver } from '../../../simulator';
 import { startWebhookReceiver } from '../../../simulator';
+import { hasChromium, startChromium } from '../../stack/chromium';
 import { control, graph, PHONE_ID, start, WABA_ID } from './helpers';
 
 const PATIENT = '5511977770001';
@@ -436,18 +436,14 @@ describe('the patient plays the Flow (client side of the data endpoint)', () => 
 	});
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-(existsSync(CHROMIUM) ? test : test.skip)(
+(hasChromium ? test : test.skip)(
 	'the chat page draws the Flow, posts the form and closes it with the reply (headless Chromium)',
 	async () => {
 		await uploadKey();
 		mode = 'ok';
 		taken = new Set();
 		const flowId = await createBooking();
-		const browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: ['--headless', '--no-sandbox', '--disable-gpu'],
-		});
+		const browser = await startChromium();
 		try {
 			const page = await browser.newPage();
 			await page.goto(`${sim.url}/?phone=${PATIENT}&name=Ana`);
