@@ -91,7 +91,9 @@ const bench: Benchmark = {
 			];
 			const results: BenchResult[] = [];
 			let base = 60_000_000;
-			for (const v of variants) {
+			// WAC_QUEUE_SEND_VARIANTS=shared (or per-process) runs one variant only (trials).
+			const only = process.env.WAC_QUEUE_SEND_VARIANTS?.split(',');
+			for (const v of variants.filter((x) => !only || only.includes(x.key))) {
 				const path = `queue-send-${v.key}`;
 				const wf = bulkRemindersWorkflow({ path, mps: v.mps });
 				if (!v.store) delete wf.nodes[2].credentials!.clinicStoreApi;

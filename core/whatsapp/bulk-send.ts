@@ -31,7 +31,6 @@
  * that started has finished), so every message that may have been sent is recorded even when the run throws; not
  * at all when validation stopped the run (nothing was sent).
  */
-import { systemClock } from './clock';
 import { mapWithConcurrency } from './concurrency';
 import { isSendOutcomeUnknown } from './send-outcome';
 
@@ -119,10 +118,18 @@ export interface BulkSendPlan<F extends SendFields, J extends BulkJob<F>> {
 	gate?(jobs: ReadonlyArray<PreparedSend<J>>): Promise<Array<GateDecision<F>>>;
 	/** Sees the settled outcomes once (Audit to Store hooks in here). */
 	onOutcomes?(outcomes: Array<SendOutcome<F>>): Promise<void>;
-	/** Yield to the event loop after this many prepared items (default 20). */
+	/** Yield to the event loop after at most this many prepared items (default 20)… */
 	yieldEvery?: number;
-	/** Default: a zero-delay timer, so pending network callbacks run. */
+	/**
+	 * …or as soon as preparing has held the event loop this long (ms, default 4): a send waiting for its departure
+	 * slot (the shared send budget gives a slot up when its sender wakes more than 20 ms late) or a queue worker's job
+	 * lock renewal must not wait behind a long run of expression evaluations.
+	 */
+	yieldAfterMs?: number;
+	/** Default: `setImmediate`, so due timers and pending network callbacks run first. */
 	yieldToEventLoop?(): Promise<void>;
+	/** Monotonic milliseconds for `yieldAfterMs` (tests). */
+	now?(): number;
 }
 
 /** A FIFO of jobs that workers wait on until it is closed. */
@@ -151,6 +158,7 @@ export class JobQueue<T> {
 }
 
 const DEFAULT_YIELD_EVERY = 20;
+const DEFAULT_YIELD_AFTER_MS = 4;
 
 /** Runs the plan over every item; see the module comment for the two schedules. */
 export async function runBulkSend<F extends SendFields, J extends BulkJob<F>>(
@@ -211,14 +219,25 @@ export async function runBulkSend<F extends SendFields, J extends BulkJob<F>>(
 	return { outcomes };
 }
 
-/** After every `yieldEvery`-th prepared item: a pause that lets timers and I/O callbacks run. */
+/** After a prepared item: a pause that lets timers and I/O callbacks run, every `yieldEvery` items or `yieldAfterMs`. */
 function pauser(
-	plan: Pick<BulkSendPlan<SendFields, BulkJob<SendFields>>, 'yieldEvery' | 'yieldToEventLoop'>,
+	plan: Pick<
+		BulkSendPlan<SendFields, BulkJob<SendFields>>,
+		'yieldEvery' | 'yieldAfterMs' | 'yieldToEventLoop' | 'now'
+	>,
 ) {
 	const every = plan.yieldEvery ?? DEFAULT_YIELD_EVERY;
-	const pause = plan.yieldToEventLoop ?? (async () => await systemClock.sleep(0));
-	return async (itemIndex: number) => {
-		if (itemIndex % every === every - 1) await pause();
+	const afterMs = plan.yieldAfterMs ?? DEFAULT_YIELD_AFTER_MS;
+	const pause =
+		plan.yieldToEventLoop ?? (async () => await new Promise<void>((resolve) => setImmediate(resolve)));
+	const now = plan.now ?? (() => performance.now());
+	let since = 0;
+	let lastYield = now();
+	return async () => {
+		if (++since < every && now() - lastYield < afterMs) return;
+		await pause();
+		since = 0;
+		lastYield = now();
 	};
 }
 
@@ -242,7 +261,7 @@ async function streamSends<F extends SendFields, J extends BulkJob<F>>(
 				invalid(i, error);
 			}
 			// Let started sends progress (their I/O callbacks) while preparation goes on.
-			await pause(i);
+			await pause();
 		}
 	} finally {
 		queue.close();
@@ -268,7 +287,7 @@ async function prepareAll<F extends SendFields, J extends BulkJob<F>>(
 		// Preparing evaluates the node's expressions per item: thousands of items would hold the event loop for
 		// seconds (minutes on a busy machine), starving other executions' sends and, in queue mode, the worker's
 		// job lock renewal (n8n then fails the execution as "stalled").
-		await pause(i);
+		await pause();
 	}
 	return { jobs };
 }

@@ -111,6 +111,8 @@ export interface SendBudgetState {
 	lateSlots: number;
 	pairWaits: number;
 	storeErrors: number;
+	/** How late senders woke after their slot: counts per bucket of WAKE_LATENESS_BUCKETS_MS (upper bounds). */
+	wakeLateness: number[];
 	/** Offset store clock − local clock (ms) and the round trip it was measured with. */
 	clockOffsetMs: number;
 	bestRoundTripMs: number;
@@ -142,6 +144,9 @@ interface Waiter {
 	reject(error: unknown): void;
 }
 
+/** Upper bounds (ms) of the wake-lateness buckets in SendBudgetState. */
+export const WAKE_LATENESS_BUCKETS_MS = [1, 5, 10, 20, 50, 100, Infinity];
+
 const NO_OP_PERMIT: LimiterPermit = { stamp: () => undefined };
 
 export class SharedSendBudget implements SendLimiter {
@@ -168,6 +173,7 @@ export class SharedSendBudget implements SendLimiter {
 	private failures = 0;
 	private readonly samples: Array<{ rtt: number; offset: number }> = [];
 	private readonly counters = { granted: 0, reservations: 0, lateSlots: 0, pairWaits: 0, storeErrors: 0 };
+	private readonly wakeLateness = WAKE_LATENESS_BUCKETS_MS.map(() => 0);
 	readonly budgetKey: string;
 
 	constructor(options: SharedSendBudgetOptions) {
@@ -225,6 +231,7 @@ export class SharedSendBudget implements SendLimiter {
 			waiting: this.waiters.length,
 			scheduled: this.scheduled,
 			...this.counters,
+			wakeLateness: [...this.wakeLateness],
 			clockOffsetMs: best?.offset ?? NaN,
 			bestRoundTripMs: best?.rtt ?? NaN,
 		};
@@ -331,7 +338,9 @@ export class SharedSendBudget implements SendLimiter {
 		this.scheduled++;
 		void this.clock.sleep(Math.max(0, slot - this.clock.now())).then(() => {
 			this.scheduled--;
-			if (this.clock.now() <= slot + this.maxLatenessMs) {
+			const late = this.clock.now() - slot;
+			this.wakeLateness[WAKE_LATENESS_BUCKETS_MS.findIndex((bound) => late < bound)]++;
+			if (late <= this.maxLatenessMs) {
 				this.counters.granted++;
 				waiter.resolve(NO_OP_PERMIT);
 				return;

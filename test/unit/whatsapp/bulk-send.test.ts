@@ -57,6 +57,8 @@ function plan(
 			yieldToEventLoop: async () => {
 				log.push('yield');
 			},
+			// Yields by time are their own test (a slow machine must not add yields to the exact logs below).
+			yieldAfterMs: Infinity,
 			...overrides,
 		},
 	};
@@ -180,6 +182,55 @@ describe('runBulkSend: Continue On Fail', () => {
 		await runBulkSend(p);
 		expect(requireSender).toHaveBeenCalledTimes(1);
 		expect(log.filter((l) => l === 'yield')).toHaveLength(2);
+	});
+});
+
+describe('runBulkSend: preparation never holds the event loop long', () => {
+	it('yields as soon as preparing has taken `yieldAfterMs`, however few items that was', async () => {
+		// Each item takes 3 ms to prepare: with 5 ms, a yield after every second item (6 ms), not after the 20th.
+		let clock = 0;
+		const { plan: p, log } = plan(['a', 'b', 'c', 'd', 'e', 'f'], {
+			continueOnFail: true,
+			yieldEvery: 20,
+			yieldAfterMs: 5,
+			now: () => clock,
+		});
+		const prepare = p.prepare;
+		p.prepare = (i) => {
+			clock += 3;
+			return prepare(i);
+		};
+		await runBulkSend(p);
+		const prepared = log.filter((l) => l === 'yield' || l.startsWith('prepare'));
+		expect(prepared).toEqual([
+			'prepare 0',
+			'prepare 1',
+			'yield',
+			'prepare 2',
+			'prepare 3',
+			'yield',
+			'prepare 4',
+			'prepare 5',
+			'yield',
+		]);
+	});
+
+	it('by default a due timer runs within one item of preparation, not after 20 items', async () => {
+		// Items that each hold the event loop for 3 ms; a 1 ms timer set before the run must fire before item 4.
+		const order: string[] = [];
+		const { plan: p } = plan(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], { continueOnFail: true });
+		delete p.yieldAfterMs;
+		delete p.yieldToEventLoop;
+		p.prepare = (i) => {
+			const until = performance.now() + 3;
+			while (performance.now() < until);
+			order.push(`prepare ${i}`);
+			return { summary: { recipient: String(i) }, to: String(i) };
+		};
+		setTimeout(() => order.push('timer'), 1);
+		await runBulkSend(p);
+		expect(order.indexOf('timer')).toBeGreaterThan(0);
+		expect(order.indexOf('timer')).toBeLessThanOrEqual(3);
 	});
 });
 
