@@ -12,7 +12,8 @@
  *   reported is the lowest failed item index).
  * - Streaming (Continue On Fail ON and no gate): bad items become failed outcomes whatever happens, so sending starts
  *   with the first valid item while the remaining items are still being prepared (workers take jobs from a queue;
- *   the preparing loop yields to the event loop every `yieldEvery` items so started sends progress).
+ *   the preparing loop yields to the event loop every `yieldEvery` items or `yieldAfterMs` so started sends progress,
+ *   and stays at most `concurrency` prepared items ahead of the senders).
  *
  * Every send ends in one of three outcomes (send-outcome.ts): sent, failed (not sent), or unknown (the request may
  * have reached Meta without an answer: `SendOutcomeUnknownError`). An unknown is a regular outcome in both modes, not
@@ -136,7 +137,19 @@ export interface BulkSendPlan<F extends SendFields, J extends BulkJob<F>> {
 export class JobQueue<T> {
 	private readonly items: T[] = [];
 	private readonly waiters: Array<(value: T | undefined) => void> = [];
+	private readonly roomWaiters: Array<() => void> = [];
 	private closed = false;
+
+	/** Items pushed and not taken yet. */
+	get size(): number {
+		return this.items.length;
+	}
+
+	/** Resolves once fewer than `limit` items wait to be taken (at once when that is already so). */
+	async room(limit: number): Promise<void> {
+		while (this.items.length >= Math.max(1, limit) && !this.closed)
+			await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+	}
 
 	push(value: T): void {
 		const waiter = this.waiters.shift();
@@ -151,7 +164,11 @@ export class JobQueue<T> {
 	}
 
 	async take(): Promise<T | undefined> {
-		if (this.items.length > 0) return this.items.shift();
+		if (this.items.length > 0) {
+			const value = this.items.shift();
+			for (const waiter of this.roomWaiters.splice(0)) waiter();
+			return value;
+		}
 		if (this.closed) return undefined;
 		return await new Promise<T | undefined>((resolve) => this.waiters.push(resolve));
 	}
@@ -250,7 +267,8 @@ async function streamSends<F extends SendFields, J extends BulkJob<F>>(
 	plan.requireSender?.();
 	const pause = pauser(plan);
 	const queue = new JobQueue<PreparedSend<J>>();
-	const workers = Array.from({ length: plan.concurrency(plan.itemCount) }, async () => {
+	const concurrency = plan.concurrency(plan.itemCount);
+	const workers = Array.from({ length: concurrency }, async () => {
 		for (let next = await queue.take(); next; next = await queue.take()) await sendOne(next);
 	});
 	try {
@@ -262,6 +280,10 @@ async function streamSends<F extends SendFields, J extends BulkJob<F>>(
 			}
 			// Let started sends progress (their I/O callbacks) while preparation goes on.
 			await pause();
+			// Prepare at most `concurrency` items ahead of the senders: when sends are paced (Messages per Second),
+			// preparing all items at once would only hold the CPU for seconds (n8n evaluates each expression in an
+			// isolate), making other sends late; spread out, preparing costs the same and nobody waits for it.
+			await queue.room(concurrency);
 		}
 	} finally {
 		queue.close();

@@ -234,6 +234,28 @@ describe('runBulkSend: preparation never holds the event loop long', () => {
 	});
 });
 
+describe('runBulkSend: streaming prepares only a little ahead of the senders', () => {
+	it('with every sender busy, at most `concurrency` prepared items wait; all are sent in the end', async () => {
+		const items = Array.from({ length: 30 }, (_, i) => `p${i}`);
+		const { plan: p, log } = plan(items, { continueOnFail: true, concurrency: () => 3 });
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		const send = p.send;
+		p.send = async (job) => {
+			await held;
+			return await send(job);
+		};
+		const run = runBulkSend(p);
+		for (let k = 0; k < 20; k++) await new Promise((resolve) => setImmediate(resolve));
+		// 3 taken by the busy senders + 3 waiting in the queue; the 7th is prepared once a sender takes one.
+		expect(log.filter((l) => l.startsWith('prepare'))).toHaveLength(6);
+		release();
+		const result = await run;
+		expect(result.outcomes.filter((o) => o.ok)).toHaveLength(30);
+		expect(log.filter((l) => l.startsWith('send'))).toHaveLength(30);
+	});
+});
+
 describe('runBulkSend: unknown outcomes (the request may have reached Meta)', () => {
 	it('Continue On Fail off: an unknown is an outcome, not a stop; the run goes on and every outcome is seen', async () => {
 		const { plan: p, log, outcomes } = plan(['a', 'lost-b', 'c']);
