@@ -17,6 +17,7 @@ import { type AuditDirection, CANONICAL_VERSION, canonicalPositions, rowFromSeal
 import { type AuditSource, auditRepository } from '../audit/repositories';
 import type { AuditRepository, StoredRow } from '../audit/repositories/port';
 import { AUDIT_TABLE } from '../audit/schema';
+import { keysetPages } from '../store/keyset-read';
 import type { ClinicStore, PhiCipher } from '../store/ports';
 import { DETAIL_EVENTS, KPI_EVENTS, REMINDER_PURPOSE } from './events';
 
@@ -146,20 +147,15 @@ export class AuditFact {
 	}
 }
 
-/** The seq range [first, last] of the entries recorded in the period, or null when there are none. */
-async function seqRange(
+/** The seq range [first, last] of the entries recorded in the period (time index), or null when there are none. */
+const RANGE_SQL = `SELECT MIN(seq) AS first, MAX(seq) AS last FROM ${AUDIT_TABLE} WHERE ts >= $1 AND ts < $2`;
+
+/** The same through the repository port (stores other than the clinic store). */
+async function repoSeqRange(
 	repo: AuditRepository,
-	store: ClinicStore | null,
 	from: string,
 	to: string,
 ): Promise<[number, number] | null> {
-	if (store) {
-		const [row] = await store.query<{ first: number | null; last: number | null }>(
-			`SELECT MIN(seq) AS first, MAX(seq) AS last FROM ${AUDIT_TABLE} WHERE ts >= $1 AND ts < $2`,
-			[from, to],
-		);
-		return row?.first === null || row?.first === undefined ? null : [Number(row.first), Number(row.last)];
-	}
 	const [first] = await repo.find({ from, to }, { order: 'asc', limit: 1 });
 	if (!first) return null;
 	const [last] = await repo.find({ from, to }, { order: 'desc', limit: 1 });
@@ -200,21 +196,42 @@ function projectionSql(dialect: ClinicStore['dialect']): string {
 	);
 }
 
-/** One page (value arrays in COLUMNS order) of the entries with after < seq < end. */
-async function projectedPage(
-	store: ClinicStore,
-	sql: string,
-	after: number,
-	end: number,
-	limit: number,
-): Promise<unknown[][]> {
-	if (store.queryArrays) return await store.queryArrays(sql, [after, end, limit]);
-	const rows = await store.query<Record<string, unknown>>(sql, [after, end, limit]);
-	return rows.map((r) => Object.values(r));
-}
-
 function isStore(source: AuditSource): source is ClinicStore {
 	return typeof (source as AuditRepository).write !== 'function';
+}
+
+/** Pages of the stored rows of the period, in seq order: projected value arrays on a clinic store, else facts. */
+async function* rawPages(
+	source: AuditSource,
+	repo: AuditRepository,
+	fromIso: string,
+	toIso: string,
+	pageSize: number,
+): AsyncGenerator<AuditFact[]> {
+	if (isStore(source)) {
+		const read = {
+			rangeSql: RANGE_SQL,
+			rangeParams: [fromIso, toIso],
+			pageSql: projectionSql(source.dialect),
+			pageSize,
+		};
+		for await (const rows of keysetPages(source, read)) {
+			const page = new Array<AuditFact>(rows.length);
+			for (let i = 0; i < rows.length; i++) page[i] = new AuditFact(rows[i], repo.cipher);
+			yield page;
+		}
+		return;
+	}
+	const range = await repoSeqRange(repo, fromIso, toIso);
+	if (!range) return;
+	const end = range[1] + 1;
+	let after = range[0] - 1;
+	for (;;) {
+		const rows = await repo.find({}, { order: 'asc', afterSeq: after, beforeSeq: end, limit: pageSize });
+		if (!rows.length) return;
+		after = Number(rows[rows.length - 1].seq);
+		yield rows.filter((r) => r.kind !== 'anchor').map((r) => AuditFact.fromRow(r, repo.cipher));
+	}
 }
 
 /** Pages of the entries recorded in [fromIso, toIso), in chain (seq) order; purge anchors skipped. */
@@ -225,27 +242,9 @@ export async function* auditFacts(
 	pageSize = 5000,
 ): AsyncGenerator<AuditFact[]> {
 	const repo = auditRepository(source);
-	const store = isStore(source) ? source : null;
-	const range = await seqRange(repo, store, fromIso, toIso);
-	if (!range) return;
-	const end = range[1] + 1;
-	let after = range[0] - 1;
 	const fromMs = Date.parse(fromIso);
 	const toMs = Date.parse(toIso);
-	const sql = store ? projectionSql(store.dialect) : '';
-	for (;;) {
-		let page: AuditFact[];
-		if (store) {
-			const rows = await projectedPage(store, sql, after, end, pageSize);
-			if (!rows.length) return;
-			after = Number(rows[rows.length - 1][at.seq]);
-			page = rows.map((r) => new AuditFact(r, repo.cipher));
-		} else {
-			const rows = await repo.find({}, { order: 'asc', afterSeq: after, beforeSeq: end, limit: pageSize });
-			if (!rows.length) return;
-			after = Number(rows[rows.length - 1].seq);
-			page = rows.filter((r) => r.kind !== 'anchor').map((r) => AuditFact.fromRow(r, repo.cipher));
-		}
+	for await (const page of rawPages(source, repo, fromIso, toIso, pageSize)) {
 		const inPeriod = page.filter(
 			(f) =>
 				f.ms >= fromMs &&

@@ -68,13 +68,22 @@ export async function buildKpiReport(source: AuditSource, options: KpiReportOpti
 	const calendar = new ReportCalendar(Date.parse(from), Date.parse(to), options.timeZone);
 	const now = options.now ?? new Date();
 	const collector = new KpiCollector(calendar, now.getTime());
-	if (options.appointments) {
-		const around = (options.attributionDays ?? 60) * DAY_MS;
-		for await (const page of options.appointments(calendar.fromMs - around, calendar.toMs + around))
-			for (const a of page) collector.addAppointment(a);
+	// The audit log's first page is asked for before the appointments are read (they are counted first): on a SQLite
+	// file store its reader thread looks up the period and reads ahead meanwhile.
+	const audit = auditFacts(source, from, to, options.pageSize);
+	const first = audit.next();
+	first.catch(() => undefined); // thrown below, once the appointments are read
+	try {
+		if (options.appointments) {
+			const around = (options.attributionDays ?? 60) * DAY_MS;
+			for await (const page of options.appointments(calendar.fromMs - around, calendar.toMs + around))
+				for (const a of page) collector.addAppointment(a);
+		}
+		for (let page = await first; !page.done; page = await audit.next())
+			for (const f of page.value) collector.addEntry(f);
+	} finally {
+		await audit.return(undefined);
 	}
-	for await (const page of auditFacts(source, from, to, options.pageSize))
-		for (const f of page) collector.addEntry(f);
 	return assemble(collector, calendar, now);
 }
 

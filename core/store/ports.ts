@@ -41,6 +41,12 @@ export interface ClinicStore extends SqlTx {
 	 * node:sqlite). Optional so test doubles need not implement it.
 	 */
 	queryArrays?(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
+	/**
+	 * A long read in key order, page by page (`KeysetRead`). A SQLite file store reads the pages on a second,
+	 * read-only connection in a worker thread, so the next pages are read while the caller handles the previous ones;
+	 * without this method, `keysetPages` (keyset-read.ts) runs the same queries on the store itself.
+	 */
+	readKeysetPages?(read: KeysetRead): AsyncGenerator<unknown[][]>;
 	/** Runs `fn` in one transaction: commit when it resolves, rollback when it throws. Not re-entrant. */
 	transaction<T>(fn: (tx: SqlTx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
 	/**
@@ -51,6 +57,18 @@ export interface ClinicStore extends SqlTx {
 	/** A short, non-secret description for messages: `sqlite:/path/file.sqlite` or `postgres://host:port/db`. */
 	readonly description: string;
 	close(): Promise<void>;
+}
+
+/**
+ * A read of many rows in key order, in pages (keyset pagination). `rangeSql` (parameters `rangeParams`) returns one
+ * row whose first two values are the first and last key to read (NULL: nothing to read); `pageSql` returns the rows
+ * with `$1 < key < $2`, at most `$3` of them, in key order, with the key as its first column, as value arrays.
+ */
+export interface KeysetRead {
+	rangeSql: string;
+	rangeParams: readonly unknown[];
+	pageSql: string;
+	pageSize: number;
 }
 
 /** Where a ciphertext lives: bound into its authenticated data, so it does not decrypt anywhere else. */

@@ -8,7 +8,16 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
 
-import type { ClinicStore, PhiCipher, SqlTx, SqliteStoreConfig, TransactionOptions } from './ports';
+import { inThreadKeysetPages } from './keyset-read';
+import type {
+	ClinicStore,
+	KeysetRead,
+	PhiCipher,
+	SqlTx,
+	SqliteStoreConfig,
+	TransactionOptions,
+} from './ports';
+import { backgroundKeysetPages } from './sqlite-background-read';
 import { toSqliteParam, toSqlitePlaceholders } from './sql-params';
 import { settle } from '../settle';
 
@@ -58,11 +67,13 @@ export class SqliteClinicStore implements ClinicStore {
 	private readonly mutex = new Mutex();
 	private inTransaction = false;
 	private closed = false;
+	private readonly busyTimeoutMs: number;
 
 	constructor(
 		private readonly config: SqliteStoreConfig,
 		readonly cipher: PhiCipher,
 	) {
+		this.busyTimeoutMs = Math.max(0, Math.floor(config.busyTimeoutMs ?? 15000));
 		const { DatabaseSync } = loadSqlite();
 		if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
 		this.description = `sqlite:${config.path}`;
@@ -79,7 +90,7 @@ export class SqliteClinicStore implements ClinicStore {
 			);
 		}
 		this.db = db;
-		this.db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(config.busyTimeoutMs ?? 15000))}`);
+		this.db.exec(`PRAGMA busy_timeout = ${this.busyTimeoutMs}`);
 		if (config.path !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL');
 		this.db.exec('PRAGMA synchronous = NORMAL');
 		this.db.exec('PRAGMA foreign_keys = ON');
@@ -134,6 +145,18 @@ export class SqliteClinicStore implements ClinicStore {
 			}
 		}
 		return this.runArrays(sql, params);
+	}
+
+	/** A file store reads the pages in a worker thread (sqlite-background-read.ts); `:memory:` on this connection. */
+	async *readKeysetPages(read: KeysetRead): AsyncGenerator<unknown[][]> {
+		if (this.closed) throw new Error('The clinic store is closed');
+		const inThread = () => inThreadKeysetPages(this, read);
+		if (this.config.path === ':memory:') {
+			yield* inThread();
+			return;
+		}
+		const options = { path: this.config.path, busyTimeoutMs: this.busyTimeoutMs, mmapBytes: MMAP_BYTES };
+		yield* backgroundKeysetPages(options, read, inThread);
 	}
 
 	private execSync(sql: string): void {

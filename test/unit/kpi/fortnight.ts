@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { type AuditEntryInput, MemoryAuditRepository, appendAuditEntries } from '../../../core/audit';
+import type { AuditSource } from '../../../core/audit/repositories';
 import { type KpiReport, appointmentsFromItems, buildKpiReport } from '../../../core/kpi';
 import { createPhiCipher } from '../../../core/store/phi-cipher';
 import { callEntry } from './calls';
@@ -143,23 +144,32 @@ const APPOINTMENTS = [
 	{ note: 'not an appointment' },
 ];
 
+/** Appends `entries` to `target`, each recorded at its local time. */
+export async function appendTimed(target: AuditSource, entries: readonly Timed[] = ENTRIES): Promise<void> {
+	for (const [at, entry] of entries) await appendAuditEntries(target, [entry], { now: () => local(at) });
+}
+
 /** A memory audit log holding `entries`, each recorded at its local time. */
 export async function auditLog(entries: readonly Timed[] = ENTRIES): Promise<MemoryAuditRepository> {
 	const repo = new MemoryAuditRepository(createPhiCipher({ keyId: 'k1', root: randomBytes(32) }));
-	for (const [at, entry] of entries) await appendAuditEntries(repo, [entry], { now: () => local(at) });
+	await appendTimed(repo, entries);
 	return repo;
 }
 
-export async function fortnight(): Promise<KpiReport> {
-	const repo = await auditLog();
-	const { source, ignored } = appointmentsFromItems(APPOINTMENTS);
+/** The fortnight's report over the audit log `source` (several pages of `pageSize` entries). */
+export async function fortnightReport(source: AuditSource, pageSize = 4): Promise<KpiReport> {
+	const { source: appointments, ignored } = appointmentsFromItems(APPOINTMENTS);
 	if (ignored !== 1) throw new Error(`expected the one non-appointment item to be ignored, not ${ignored}`);
-	return await buildKpiReport(repo, {
+	return await buildKpiReport(source, {
 		from: '2026-03-02',
 		to: '2026-03-16',
 		timeZone: ZONE,
-		appointments: source,
+		appointments,
 		now: local('2026-03-14T12:00'),
-		pageSize: 4, // several pages
+		pageSize,
 	});
+}
+
+export async function fortnight(): Promise<KpiReport> {
+	return await fortnightReport(await auditLog());
 }
