@@ -189,7 +189,7 @@ function entryOf(p: SeedPlan, n: number, slot: number, patient: string): [number
 		event,
 		details: JSON.stringify(details),
 	});
-	// Calls (core/whatsapp/calling-audit.ts): a patient's call answered (2–12 min) or, one in three, missed; a clinic
+	// Calls (core/whatsapp/calling-audit.ts; the audit keeps the call ID as a keyed digest, core/audit/chain.ts): a patient's call answered (2–12 min) or, one in three, missed; a clinic
 	// call the patient did not take.
 	const patientCall = (k: number): Entry => {
 		const talked = k % 60 !== 7;
@@ -199,7 +199,7 @@ function entryOf(p: SeedPlan, n: number, slot: number, patient: string): [number
 			event: talked ? 'call.completed' : 'call.missed',
 			outcome: talked ? 'success' : 'minor-failure',
 			details: JSON.stringify({
-				callId: `wacid.${k}`,
+				callDigest: callDigest(k),
 				direction: 'USER_INITIATED',
 				status: talked ? 'COMPLETED' : 'FAILED',
 				durationSeconds: talked ? 120 + ((k * 37) % 600) : null,
@@ -212,7 +212,7 @@ function entryOf(p: SeedPlan, n: number, slot: number, patient: string): [number
 		event: 'call.unanswered',
 		outcome: 'minor-failure',
 		details: JSON.stringify({
-			callId: `wacid.${k}`,
+			callDigest: callDigest(k),
 			direction: 'BUSINESS_INITIATED',
 			status: 'FAILED',
 			durationSeconds: null,
@@ -326,4 +326,9 @@ export function seededCalls(p: SeedPlan): { handled: number; missed: number; una
 		else if (n % 100 === 41) calls.unanswered++;
 	});
 	return calls;
+}
+
+/** A stand-in for the keyed digest the audit keeps of call `k`'s ID (64 hex characters, like cipher.digest). */
+function callDigest(k: number): string {
+	return createHash('sha256').update(`wacid.${k}`).digest('hex');
 }

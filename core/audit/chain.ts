@@ -53,6 +53,27 @@ function optText(value: unknown, field: string): string | null {
  * Validates one input and turns it into an entry without seq/hash: lookup digests computed, PHI kept in clear until
  * the entry is sealed (`linkEntries`). Throws a clear error naming the field on bad input.
  */
+/**
+ * Detail fields that hold an identifier encoding the patient's phone number are stored only as its keyed digest,
+ * under another name: Meta's call ID (`wacid.HBgN…` carries the caller's number in base64, like a wamid). The KPI
+ * report counts a call once by that digest (core/kpi/events.ts).
+ */
+export const DIGESTED_DETAILS: Readonly<Record<string, string>> = { callId: 'callDigest' };
+
+function digestIdentifiers(
+	details: AuditEntryInput['details'],
+	cipher: PhiCipher,
+): AuditEntryInput['details'] {
+	if (!details || !Object.keys(DIGESTED_DETAILS).some((k) => details[k] !== undefined)) return details;
+	const out: NonNullable<AuditEntryInput['details']> = {};
+	for (const [key, value] of Object.entries(details)) {
+		const digested = DIGESTED_DETAILS[key];
+		if (digested === undefined) out[key] = value;
+		else if (value !== undefined) out[digested] = value === null ? null : cipher.digest(String(value));
+	}
+	return out;
+}
+
 export function prepareEntry(input: AuditEntryInput, cipher: PhiCipher, kind: AuditKind = 'entry') {
 	if (!AUDIT_DIRECTIONS.includes(input.direction)) {
 		throw invalid(
@@ -86,7 +107,7 @@ export function prepareEntry(input: AuditEntryInput, cipher: PhiCipher, kind: Au
 		node: optText(input.actor?.node, 'actor.node'),
 		outcome,
 		content_digest: content === null ? null : contentDigest(content),
-		details: canonicalDetails(input.details),
+		details: canonicalDetails(digestIdentifiers(input.details, cipher)),
 		/** Encrypted when the entry gets its seq: ciphertexts are bound to (table, column, seq). */
 		phi: { cipher, phone, content, messageId },
 	};

@@ -228,7 +228,7 @@ export class KpiCollector {
 
 	/** A call's last entry: handled, missed or not taken, under the patient's practitioner (events.ts). */
 	private callEnded(f: AuditFact, week: number): void {
-		const id = f.detail(CALL_DETAILS.id);
+		const id = f.detail(CALL_DETAILS.id) ?? f.detail(CALL_DETAILS.idInClear);
 		if (id !== null) {
 			if (this.calls.has(id)) return;
 			this.calls.add(id);

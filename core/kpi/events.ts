@@ -10,7 +10,7 @@
  * The fill rate is freed slots with a claim ÷ freed slots.
  *
  * Calls (core/whatsapp/calling-audit.ts, from the trigger's `call` events) end with one of three entries, each with
- * `details.callId`, `details.direction` (`USER_INITIATED`: the patient called; `BUSINESS_INITIATED`: the clinic did)
+ * `details.callDigest` (the call ID's keyed digest; `callId` in entries written before), `details.direction` (`USER_INITIATED`: the patient called; `BUSINESS_INITIATED`: the clinic did)
  * and, when the call was connected, `details.durationSeconds` / `startTime` / `endTime`:
  * - `call.completed`: Meta's terminate after the call was accepted and connected (a duration or a start time, status
  *   not `FAILED`): a call **handled**, either direction;
@@ -69,9 +69,14 @@ export const REMINDER_PURPOSE = 'appointment-reminder';
 /** Detail field naming the freed slot in the three waitlist events. */
 export const FREED_SLOT_DETAIL = 'freedSlotId';
 
-/** Detail fields of the call entries: the call's ID (a call counts once), who called, how long it lasted. */
+/**
+ * Detail fields of the call entries: the call (a call counts once), who called, how long it lasted. The audit log
+ * keeps the call ID only as its keyed digest (`callDigest`, core/audit/chain.ts: a call ID encodes the caller's
+ * number); entries written before that have it in clear (`callId`).
+ */
 export const CALL_DETAILS = {
-	id: 'callId',
+	id: 'callDigest',
+	idInClear: 'callId',
 	direction: 'direction',
 	durationSeconds: 'durationSeconds',
 	startTime: 'startTime',

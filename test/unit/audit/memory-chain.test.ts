@@ -263,6 +263,30 @@ describe('audit chain on the in-memory repository', () => {
 			expect(full).toContain(entry(2).messageId);
 		});
 
+		it('call IDs (a wacid encodes the caller’s number): details keep only their keyed digest, the chain verifies', async () => {
+			const cipher = createPhiCipher(key);
+			const repo = new MemoryAuditRepository(cipher);
+			const callId = 'wacid.HBgNNTUxMTk4NzY1NDMyMRUCABEYFjNFQjBCQzg2';
+			await appendAuditEntries(repo, [
+				{
+					direction: 'inbound',
+					event: 'call.missed',
+					patientPhone: '+55 11 98765-4321',
+					details: { callId, direction: 'USER_INITIATED', status: 'FAILED', durationSeconds: null },
+				},
+			]);
+			expect(JSON.stringify(repo.rows)).not.toContain('wacid.');
+			expect(JSON.stringify(repo.rows)).not.toContain('HBgNNTUx');
+			const [stored] = (await queryAuditEntries(repo, { includeContent: true })).entries;
+			expect(stored.details).toEqual({
+				callDigest: cipher.digest(callId),
+				direction: 'USER_INITIATED',
+				status: 'FAILED',
+				durationSeconds: null,
+			});
+			expect((await verifyAuditChain(repo)).valid).toBe(true);
+		});
+
 		it('filters by patient, user, direction, purpose and period; pages both ways', async () => {
 			const repo = await seeded(10);
 			expect((await queryAuditEntries(repo, { patientPhone: '5511987654321' })).entries).toHaveLength(5);
