@@ -105,10 +105,14 @@ export async function prepare(
 	context: WhatsAppContext,
 ): Promise<SendJob> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as TemplateOptions;
+	// The first item looks the template up at Meta: its recipient and variables (expressions, evaluated in n8n's
+	// isolate) are read while that request is out. A bad recipient is still the error reported first.
+	const template = resolveTemplate(this, context, itemIndex);
+	template.catch(() => undefined);
 	const recipient = readSendTarget(this, itemIndex, readDefaultCountry(options.defaultCountry));
-	const def = await resolveTemplate(this, context, itemIndex);
-	if (recipient.kind === 'group') assertGroupTemplateCategory(def.category);
 	const values = readValues(this, itemIndex);
+	const def = await template;
+	if (recipient.kind === 'group') assertGroupTemplateCategory(def.category);
 	const timezone = this.getTimezone();
 	const formats = readFormats(options.variableFormats?.formats, timezone);
 	const binaryProperty = options.headerBinaryProperty?.trim();

@@ -85,6 +85,44 @@ describe('WhatsApp Send Template: payloads and output', () => {
 		expect(JSON.stringify(out)).not.toContain('secret-token');
 	});
 
+	it('reads the first item’s recipient and variables while the template lookup is out (first message sooner)', async () => {
+		const graph = new FakeGraph();
+		const order: string[] = [];
+		const handle = graph.handle.bind(graph);
+		graph.handle = async (options) => {
+			const path = String(options.url);
+			if (path.includes('message_templates')) {
+				order.push('template lookup sent');
+				await new Promise((resolve) => setTimeout(resolve, 20));
+				order.push('template lookup answered');
+			}
+			return await handle(options);
+		};
+		const [out] = await run({
+			graph,
+			params: {
+				recipient: () => {
+					order.push('recipient read');
+					return '(11) 91234-5678';
+				},
+				template: rl('appointment_reminder|pt_BR'),
+				parameterSource: 'mapper',
+				templateParameters: () => {
+					order.push('variables read');
+					return mapper(reminderValues);
+				},
+				options: { defaultCountry: 'BR' },
+			},
+		});
+		expect(out).toHaveLength(1);
+		expect(order).toEqual([
+			'template lookup sent',
+			'recipient read',
+			'variables read',
+			'template lookup answered',
+		]);
+	});
+
 	it('sends a named template from a JSON object (template by name, per-item values) and a BSUID recipient', async () => {
 		const graph = new FakeGraph();
 		const items = [{ json: { name: 'Ana' } }, { json: { name: 'Rui' } }];
