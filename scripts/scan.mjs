@@ -40,6 +40,7 @@ export const ALLOWED_IMPORTS = {
 	'node:fs': 'creating the SQLite folder',
 	'node:crypto': 'HMAC, hashes and AES-256-GCM',
 	'node:perf_hooks': 'monotonic clock for the rate limiter',
+	'node:worker_threads': 'KPI Report: a long audit-log read on a second SQLite connection in a worker thread',
 	crypto: 'HMAC, hashes and AES-256-GCM',
 };
 
@@ -47,6 +48,7 @@ export const ALLOWED_IMPORTS = {
 export const ALLOWED_GLOBALS = {
 	setTimeout: 'timers for the rate limiter, retries and backoff',
 	clearTimeout: 'timers for the rate limiter, retries and backoff',
+	setImmediate: 'yielding to the event loop while a batch is prepared (paced sends stay on time)',
 	process: 'reading the n8n user folder (N8N_USER_FOLDER) for the default SQLite path',
 };
 

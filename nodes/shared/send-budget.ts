@@ -11,7 +11,6 @@
  *
  * One budget per (store, base URL, phone number ID) per process, shared by every execution in the process.
  */
-import { appendFile } from 'node:fs';
 import type { ClinicStore } from '../../core/store/ports';
 import { PairLimitGuard, type PairLimitOptions } from '../../core/whatsapp/rate-limiter';
 import { SqlSendBudgetStore } from '../../core/whatsapp/send-budget-sql';
@@ -67,7 +66,6 @@ export function sharedBudgetFor(
 		digest: (recipient) => store.cipher.digest(`send-pair:${recipient}`),
 	});
 	const created = { limiter, pairGuard: new SharedPairLimitGuard(limiter) };
-	traceBudget(limiter);
 	perStore.set(budgetKey, created);
 	return created;
 }
@@ -94,14 +92,4 @@ export async function sharedPacing(
 /** The state of every shared budget this process holds (for diagnostics). */
 export function sharedBudgetStates(store: ClinicStore): SendBudgetState[] {
 	return [...(budgets.get(store)?.values() ?? [])].map((p) => p.limiter.state());
-}
-
-/** WAC_SEND_BUDGET_TRACE=<folder>: each process appends its budgets' state every 2 s (benchmark diagnostics). */
-function traceBudget(limiter: SharedSendBudget): void {
-	const folder = process.env.WAC_SEND_BUDGET_TRACE;
-	if (!folder) return;
-	const file = `${folder}/budget-${process.pid}.jsonl`;
-	setInterval(() => {
-		appendFile(file, `${JSON.stringify({ at: Date.now(), ...limiter.state() })}\n`, () => undefined);
-	}, 2000).unref();
 }
