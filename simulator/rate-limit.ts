@@ -24,9 +24,11 @@ export class SendLimiter {
 		private readonly settings: () => LimitSettings,
 	) {}
 
-	/** Returns which limit would be exceeded, or null and records the send. */
-	take(phoneNumberId: string, userKey: string): 'throughput' | 'pair' | null {
-		const now = this.clock.now();
+	/**
+	 * Returns which limit would be exceeded, or null and records the send. `now`: the instant the send is recorded as
+	 * accepted, so the messages' acceptedAt times and this count agree to the millisecond.
+	 */
+	take(phoneNumberId: string, userKey: string, now = this.clock.now()): 'throughput' | 'pair' | null {
 		const { mps, pairBurst, pairIntervalMs } = this.settings();
 		let window = this.perNumber.get(phoneNumberId);
 		if (!window) {

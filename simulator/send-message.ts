@@ -125,7 +125,7 @@ export function sendMessage(
 		};
 	}
 
-	const limit = ctx.limiter.take(phone.id, key);
+	const limit = ctx.limiter.take(phone.id, key, now);
 	if (limit === 'throughput') throw Errors.throughput();
 	if (limit === 'pair') throw Errors.pairRate();
 

@@ -1,5 +1,6 @@
 /** Contract tests: throughput (130429), pair rate (131056), latency and injected faults. */
 import type { Simulator } from '../../../simulator';
+import { SendLimiter } from '../../../simulator/rate-limit';
 import { expectGraphError, manualClock, reminder, send, start } from './helpers';
 
 describe('throughput and pair limits (deterministic clock)', () => {
@@ -50,6 +51,21 @@ describe('throughput and pair limits (deterministic clock)', () => {
 		expect(answers.every((a) => a.status === 200)).toBe(true);
 		expectGraphError(await send(sim, reminder('5511933333333')), 400, 131056);
 		await sim.configure({ mps: 5, pairBurst: 3 });
+	});
+});
+
+describe('throughput: the count and the recorded acceptance times agree', () => {
+	it('a send is counted at the instant it is recorded as accepted, not at a later clock reading', () => {
+		// The clock has moved on (Date.now() ticks between two readings); the count uses the acceptance instant given.
+		const limiter = new SendLimiter({ now: () => 5_000_000 }, () => ({
+			mps: 1,
+			pairBurst: 45,
+			pairIntervalMs: 6000,
+		}));
+		expect(limiter.take('100', 'a', 1000)).toBeNull();
+		expect(limiter.take('100', 'b', 1999)).toBe('throughput');
+		expect(limiter.take('100', 'c', 2000)).toBeNull();
+		expect(limiter.refused).toEqual({ throughput: 1, pair: 0 });
 	});
 });
 
