@@ -50,10 +50,6 @@ function optText(value: unknown, field: string): string | null {
 }
 
 /**
- * Validates one input and turns it into an entry without seq/hash: lookup digests computed, PHI kept in clear until
- * the entry is sealed (`linkEntries`). Throws a clear error naming the field on bad input.
- */
-/**
  * Detail fields that hold an identifier encoding the patient's phone number are stored only as its keyed digest,
  * under another name: Meta's call ID (`wacid.HBgN…` carries the caller's number in base64, like a wamid). The KPI
  * report counts a call once by that digest (core/kpi/events.ts).
@@ -74,6 +70,10 @@ function digestIdentifiers(
 	return out;
 }
 
+/**
+ * Validates one input and turns it into an entry without seq/hash: lookup digests computed, PHI kept in clear until
+ * the entry is sealed (`linkEntries`). Throws a clear error naming the field on bad input.
+ */
 export function prepareEntry(input: AuditEntryInput, cipher: PhiCipher, kind: AuditKind = 'entry') {
 	if (!AUDIT_DIRECTIONS.includes(input.direction)) {
 		throw invalid(

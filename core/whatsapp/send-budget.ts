@@ -144,7 +144,7 @@ interface Waiter {
 	reject(error: unknown): void;
 }
 
-/** Upper bounds (ms) of the wake-lateness buckets in SendBudgetState. */
+/** Upper bounds (ms, inclusive) of the wake-lateness buckets in SendBudgetState: ≤ 20 ms is a slot used. */
 export const WAKE_LATENESS_BUCKETS_MS = [1, 5, 10, 20, 50, 100, Infinity];
 
 const NO_OP_PERMIT: LimiterPermit = { stamp: () => undefined };
@@ -339,7 +339,7 @@ export class SharedSendBudget implements SendLimiter {
 		void this.clock.sleep(Math.max(0, slot - this.clock.now())).then(() => {
 			this.scheduled--;
 			const late = this.clock.now() - slot;
-			this.wakeLateness[WAKE_LATENESS_BUCKETS_MS.findIndex((bound) => late < bound)]++;
+			this.wakeLateness[WAKE_LATENESS_BUCKETS_MS.findIndex((bound) => late <= bound)]++;
 			if (late <= this.maxLatenessMs) {
 				this.counters.granted++;
 				waiter.resolve(NO_OP_PERMIT);

@@ -113,7 +113,7 @@ describe('SharedSendBudget: one budget for every process', () => {
 		expect(granted).toHaveLength(800);
 		expect(maxInWindow(granted)).toBeLessThanOrEqual(80);
 		expect(a.state().lateSlots + b.state().lateSlots).toBeGreaterThan(0);
-		// Every wake-up is in the lateness histogram; those over 20 ms (buckets 20–50 and 50–100) are the slots given up.
+		// Every wake-up is in the lateness histogram; those over 20 ms (the last three buckets) are the slots given up.
 		for (const s of [a.state(), b.state()]) {
 			expect(s.wakeLateness.reduce((x, y) => x + y, 0)).toBe(s.granted + s.lateSlots);
 			expect(s.wakeLateness[4] + s.wakeLateness[5] + s.wakeLateness[6]).toBe(s.lateSlots);
