@@ -140,11 +140,6 @@ export class JobQueue<T> {
 	private readonly roomWaiters: Array<() => void> = [];
 	private closed = false;
 
-	/** Items pushed and not taken yet. */
-	get size(): number {
-		return this.items.length;
-	}
-
 	/** Resolves once fewer than `limit` items wait to be taken (at once when that is already so). */
 	async room(limit: number): Promise<void> {
 		while (this.items.length >= Math.max(1, limit) && !this.closed)
