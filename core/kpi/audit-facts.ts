@@ -17,7 +17,7 @@ import { type AuditDirection, CANONICAL_VERSION, canonicalPositions, rowFromSeal
 import { type AuditSource, auditRepository } from '../audit/repositories';
 import type { AuditRepository, StoredRow } from '../audit/repositories/port';
 import { AUDIT_TABLE } from '../audit/schema';
-import { keysetPages } from '../store/keyset-read';
+import { keysetPages, pagesInKeyOrder } from '../store/keyset-read';
 import type { ClinicStore, PhiCipher } from '../store/ports';
 import { DETAIL_EVENTS, KPI_EVENTS, REMINDER_PURPOSE } from './events';
 
@@ -222,16 +222,14 @@ async function* rawPages(
 		}
 		return;
 	}
-	const range = await repoSeqRange(repo, fromIso, toIso);
-	if (!range) return;
-	const end = range[1] + 1;
-	let after = range[0] - 1;
-	for (;;) {
-		const rows = await repo.find({}, { order: 'asc', afterSeq: after, beforeSeq: end, limit: pageSize });
-		if (!rows.length) return;
-		after = Number(rows[rows.length - 1].seq);
+	const pages = pagesInKeyOrder(
+		await repoSeqRange(repo, fromIso, toIso),
+		async (after, end) =>
+			await repo.find({}, { order: 'asc', afterSeq: after, beforeSeq: end, limit: pageSize }),
+		(row) => Number(row.seq),
+	);
+	for await (const rows of pages)
 		yield rows.filter((r) => r.kind !== 'anchor').map((r) => AuditFact.fromRow(r, repo.cipher));
-	}
 }
 
 /** Pages of the entries recorded in [fromIso, toIso), in chain (seq) order; purge anchors skipped. */

@@ -26,14 +26,29 @@ export async function* inThreadKeysetPages(
 		return rows.map((r) => Object.values(r));
 	};
 	const [rangeRow] = await arrays(read.rangeSql, read.rangeParams);
-	const range = keyRange(rangeRow);
+	yield* pagesInKeyOrder(
+		keyRange(rangeRow),
+		async (after, end) => await arrays(read.pageSql, [after, end, read.pageSize]),
+		(row) => Number(row[0]),
+	);
+}
+
+/**
+ * Walks the keys [first, last] of `range` page by page: `fetch(after, end)` returns the next rows with
+ * after < key < end in key order (empty when done), `keyOf` the key of a row.
+ */
+export async function* pagesInKeyOrder<R>(
+	range: [number, number] | null,
+	fetch: (after: number, end: number) => Promise<R[]>,
+	keyOf: (row: R) => number,
+): AsyncGenerator<R[]> {
 	if (!range) return;
 	const end = range[1] + 1;
 	let after = range[0] - 1;
 	for (;;) {
-		const rows = await arrays(read.pageSql, [after, end, read.pageSize]);
+		const rows = await fetch(after, end);
 		if (!rows.length) return;
-		after = Number(rows[rows.length - 1][0]);
+		after = keyOf(rows[rows.length - 1]);
 		yield rows;
 	}
 }
