@@ -28,6 +28,11 @@ const check = (metric: string, value: number, unit: string, target: string, pass
 	pass,
 });
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Infinity);
+/** Our node's two zero targets: no rate-limit error reaches the output, no message is lost. */
+const nothingLost = (label: string, m: Measured): BenchResult[] => [
+	check(`${label}: rate-limit errors surfaced`, m.rateLimitErrors, 'items', '0', m.rateLimitErrors === 0),
+	check(`${label}: lost messages`, m.lost, 'msgs', '0', m.lost === 0),
+];
 
 /**
  * Every figure of the real-n8n run at 80 msg/s, keyed by sender (see senders.ts); the in-process rows go before the
@@ -59,14 +64,7 @@ export function comparisonRows(
 				`≤ ${maxRefusals} (0.5 %)`,
 				ours.refusedThroughput <= maxRefusals,
 			),
-			check(
-				'ours (HTTP): rate-limit errors surfaced',
-				ours.rateLimitErrors,
-				'items',
-				'0',
-				ours.rateLimitErrors === 0,
-			),
-			check('ours (HTTP): lost messages', ours.lost, 'msgs', '0', ours.lost === 0),
+			...nothingLost('ours (HTTP)', ours),
 			info('ours (HTTP): first message accepted after the node started', ours.leadMs, 'ms'),
 			info(
 				`ours (HTTP): spacing of message k and k + ${MPS} at Meta, 1st percentile`,
@@ -78,14 +76,7 @@ export function comparisonRows(
 		rows.push(
 			info('ours (TLS): accepted msgs/s', oursTls.perSecond, 'msg/s'),
 			info('ours (TLS): 130429 answers retried inside the node', oursTls.refusedThroughput, 'answers'),
-			check(
-				'ours (TLS): rate-limit errors surfaced',
-				oursTls.rateLimitErrors,
-				'items',
-				'0',
-				oursTls.rateLimitErrors === 0,
-			),
-			check('ours (TLS): lost messages', oursTls.lost, 'msgs', '0', oursTls.lost === 0),
+			...nothingLost('ours (TLS)', oursTls),
 		);
 	if (builtin)
 		rows.push(
