@@ -1,7 +1,8 @@
 /**
  * The parameters shared by WhatsApp Send Template and WhatsApp Send Message (Recipient and the common options) and
  * how they are read: `readMps`, `readRecipient`, `readDefaultCountry` (errors name the parameter and the fix) and
- * `withParameterCache` (parameters without expressions are evaluated once per run, not once per item).
+ * `withParameterCache` (parameters without expressions are evaluated once per run, not once per item; a plain
+ * `{{ $json.field }}` is read from the item).
  */
 import type { IExecuteFunctions, IGetNodeParameterOptions, INodeProperties } from 'n8n-workflow';
 import type { CountryCode } from 'libphonenumber-js';
@@ -9,6 +10,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { ClinicError } from '../../core/errors';
 import { parseDefaultCountry, parseRecipient, type Recipient } from '../../core/whatsapp/phone';
 import { DEFAULT_MPS, MAX_MPS } from '../../core/whatsapp/rate-limiter';
+import { plainJsonPath, plainJsonValue } from './plain-json-expression';
 
 export const recipientProperty: INodeProperties = {
 	displayName: 'Recipient',
@@ -117,14 +119,25 @@ function hasExpression(value: unknown): boolean {
 /**
  * The execute context with a `getNodeParameter` that evaluates a parameter holding no expression only once per
  * run (it is the same for every item). Evaluating parameters costs n8n real CPU per call; for thousands of items
- * that validation pass delayed the first send by seconds. Parameters with expressions are read per item as usual.
+ * that validation pass delayed the first send by seconds. Parameters with expressions are read per item as usual,
+ * except one that is only `{{ $json.field }}`, read from the item when n8n would return its value unchanged.
  */
 export function withParameterCache(ctx: IExecuteFunctions): IExecuteFunctions {
 	const raw = ctx.getNode().parameters ?? {};
 	const cache = new Map<string, unknown>();
+	const paths = new Map<string, string[] | undefined>();
+	const pathOf = (name: string) => {
+		if (!paths.has(name)) paths.set(name, plainJsonPath(raw[name]));
+		return paths.get(name);
+	};
 	const read = (name: string, itemIndex: number, fallback?: unknown, options?: IGetNodeParameterOptions) => {
-		if (hasExpression(raw[name.split('.')[0]]))
+		if (hasExpression(raw[name.split('.')[0]])) {
+			// `{{ $json.field }}` alone: the item's value, when n8n would return it unchanged (plain-json-expression.ts).
+			const path = options === undefined ? pathOf(name) : undefined;
+			const value = path && plainJsonValue(ctx.getInputData()[itemIndex]?.json, path);
+			if (value !== undefined) return value;
 			return ctx.getNodeParameter(name, itemIndex, fallback, options);
+		}
 		const key = `${name}\u0000${JSON.stringify(options ?? {})}`;
 		if (!cache.has(key)) cache.set(key, ctx.getNodeParameter(name, itemIndex, fallback, options));
 		const value = cache.get(key);
