@@ -10,8 +10,8 @@
  * coordinator cuts the window into 15-minute pages (WAC_SCALE_PAGE_MINUTES) and calls a page webhook per page, so
  * each page is its own execution (~1,250 appointments) that any worker can take, and runs a failed page again once
  * every page has answered (after 20 s, then 60 s); each page runs workflow 02's steps (list, patient language, Send
- * reminder with its consent check, audit) plus Idempotency Key = appointment ID (running a page again never reminds
- * twice).
+ * reminder with its consent check, audit) plus Idempotency Key = appointment ID + start (running a page again never
+ * reminds twice).
  * Page executions keep no data when they succeed (n8n's saveDataSuccessExecution = none), except every 13th,
  * sampled for where the time goes.
  *

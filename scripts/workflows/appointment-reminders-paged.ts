@@ -7,7 +7,7 @@
  *                pages queue up and every worker takes some → a page that failed is run again after 20 s, then
  *                after 60 s → a page that failed three times stops the run with an error naming its window.
  *   page         "Run reminder page" { from, to } → workflow 02's steps (reminderSteps) for that window, with
- *                Idempotency Key = appointment ID (a page run again never reminds anyone twice) → reminders not sent
+ *                Idempotency Key = appointment ID + start (a page run again never reminds anyone twice) → reminders not sent
  *                for a passing reason fail the page after the audit, so that it is run again. The webhook answers
  *                when the page has finished (200) or failed (500).
  */
@@ -70,7 +70,7 @@ function sticky(f: Flow): void {
 			'',
 			'**Top row (coordinator)**: every day at 09:00, or when staff call *Run reminders now*, *Pages* cuts the next 24–48 h into 15-minute pages and *Run page* calls this workflow’s own *Run reminder page* webhook once per page, all at once: the pages queue up and every worker takes some, so no execution holds the whole day. A page that failed (an unreachable store, Meta busy, a worker restarted) is run again after 20 s, then after 60 s; a page that failed three times stops the run with an error naming its window (see Executions, or your error workflow).',
 			'',
-			'**Bottom row (one page)**: workflow 02’s steps for the page’s window (patient language, consent check right before sending, audit). *Idempotency Key* = appointment ID, so a page run again never reminds anyone twice. Reminders not sent for a passing reason fail the page after the audit, so it is run again; refusals that would fail again stay failed items.',
+			'**Bottom row (one page)**: workflow 02’s steps for the page’s window (patient language, consent check right before sending, audit). *Idempotency Key* = appointment ID and start time, so a page run again never reminds anyone twice. Reminders not sent for a passing reason fail the page after the audit, so it is run again; refusals that would fail again stay failed items.',
 			'',
 			'**Setup**: as workflow 02, with a **PostgreSQL** Clinic Store credential (shared by every worker). Successful executions are not saved (Settings), failed ones are. Calling it by hand: POST *Run reminders now* with `{ "from": …, "to": …, "pageMinutes": 15 }` (all optional).',
 		].join('\n'),
@@ -169,7 +169,7 @@ function page(f: Flow): void {
 		}),
 	);
 	f.connect(hook, list);
-	const audited = reminderSteps(f, list, 2, PAGE_ROW, { idempotencyKey: '={{ $json.id }}' });
+	const audited = reminderSteps(f, list, 2, PAGE_ROW);
 	const passing = f.add(
 		'Not sent for a passing reason?',
 		'n8n-nodes-base.filter',

@@ -14,6 +14,8 @@ export function reminders(): Flow {
 			'',
 			'The whole batch goes through *Send reminder*, which checks every patient’s consent (*Require Consent for Purpose*: Appointment Reminders) right before sending: patients who wrote STOP / PARAR are not messaged and come out with `sent: false`, audited as consent.blocked.',
 			'',
+			'*Idempotency Key* = appointment ID and start time: running it again the same day (the URL called twice, a run restarted after a crash) never reminds anyone twice; those come out with `status: skipped`. A moved appointment gets a reminder for its new time.',
+			'',
 			'The buttons carry the appointment ID: *Confirm*, *Cancel* and *Reschedule* are answered by workflow 01 (patient inbox), which updates the appointment and replies; *Reschedule* shows the free times again.',
 			'',
 			'**Setup**: same clinic rules as in workflow 01 (*List appointments*), your WhatsApp and Clinic Store credentials (also on *Send reminder*), and the reminder template approved in pt_BR, es and en_US with three quick-reply buttons.',
@@ -47,9 +49,16 @@ export function reminders(): Flow {
 }
 
 /**
+ * Send reminder's Idempotency Key: the appointment and its start, so a run repeated the same day skips what was sent
+ * and a moved appointment (same ID, new start) is reminded of its new time.
+ */
+export const REMINDER_IDEMPOTENCY_KEY = '={{ $json.id }}@{{ $json.start }}';
+
+/**
  * From a list of appointments to audited reminders (workflows 02 and 10): Patient language → Send reminder (consent
- * check right before sending) → Blocked by consent? → Audit reminder / Audit blocked by consent, from column `col` at
- * height `y`. `sendOptions` adds Send reminder options (workflow 10: Idempotency Key). Returns the audit nodes.
+ * check right before sending, Idempotency Key per appointment and start) → Blocked by consent? → Audit reminder /
+ * Audit blocked by consent, from column `col` at height `y`. `sendOptions` adds Send reminder options. Returns the
+ * audit nodes.
  */
 export function reminderSteps(
 	f: Flow,
@@ -74,7 +83,11 @@ export function reminderSteps(
 			},
 			parameterSource: 'json',
 			parametersJson: `={{ { header_1: 'Sim Clinic', body_1: ($json.patient.name || '—').split(' ')[0], body_2: ${templateDate('$json.start', 'date')}, body_3: ${templateDate('$json.start', 'time')}, button_0_payload: 'CONFIRM:' + $json.id, button_1_payload: 'CANCEL:' + $json.id, button_2_payload: 'RESCHEDULE:' + $json.id } }}`,
-			options: { bizOpaqueCallbackData: '={{ $json.id }}', ...sendOptions },
+			options: {
+				bizOpaqueCallbackData: '={{ $json.id }}',
+				idempotencyKey: REMINDER_IDEMPOTENCY_KEY,
+				...sendOptions,
+			},
 			requireConsent: 'appointment_reminders',
 		},
 		{ credentials: { ...CRED.whatsApp, ...CRED.store }, onError: 'continueRegularOutput' },

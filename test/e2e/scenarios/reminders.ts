@@ -5,7 +5,8 @@
  * (simulator latency makes it last several seconds) gets nothing whose consent was checked after the opt-out was
  * recorded, and the opt-out confirmation in Portuguese. Reminders are in the patients' language (Brazilian numbers:
  * pt_BR). Then the reply buttons: Confirm, Cancel and Reschedule (which re-enters the free-time list) update the
- * appointment and answer in Portuguese.
+ * appointment and answer in Portuguese. Run again the same day, it reminds nobody twice (Idempotency Key = appointment ID
+ * + start): only the moved appointment gets a reminder of its new time.
  */
 import { CLINIC_RULES } from '../../../scripts/workflows/clinic-settings';
 import { waitUntil } from '../../stack/proc';
@@ -184,7 +185,38 @@ export const remindersScenario: Scenario = {
 			`the new time is the row picked ("${row.title}"): "${textOf(answer[0])}"`,
 		);
 
-		// A second batch: cancelled and opted-out patients are not reminded again; the confirmed one is (status filter).
+		// Run again the same day: the Idempotency Key (appointment ID + start) skips every reminder already sent, the
+		// cancelled appointment is not listed, and the moved one is reminded of its new time when that is 24–48 h ahead.
+		const runsBeforeAgain = (await ctx.n8n.executions({ workflowId: remindersId })).length;
+		const againAt = Date.now();
+		await callWebhook(ctx, 'clinic-reminders-run', {});
+		const [again] = (await ctx.n8n.waitForExecutions(remindersId, runsBeforeAgain + 1, 180_000)).slice(-1);
+		assertEqual(again.status, 'success', 'second reminder run');
+		const againItems = nodeOutput(again, 'Send reminder');
+		const itemOf = (p: Patient) => againItems.find((j: any) => digits(j.recipient) === p.phone);
+		const remindedBefore = others.filter((p) => p !== p2 && p !== p3);
+		assertEqual(
+			remindedBefore.map((p) => [itemOf(p)?.status, itemOf(p)?.skipped?.reason]),
+			remindedBefore.map(() => ['skipped', 'already-sent']),
+			'second run: patients reminded by the first run',
+		);
+		assertEqual(itemOf(p2), undefined, 'second run: the cancelled appointment');
+		const afterAgain = (await ctx.sim.messages()).filter((m) => m.templateName === 'appointment_reminder');
+		const toP3 = afterAgain.filter((m) => digits(m.to) === p3.phone);
+		for (const p of remindedBefore)
+			assertEqual(afterAgain.filter((m) => digits(m.to) === p.phone).length, 1, `reminders to ${p.name}`);
+		const ahead = Date.parse(moved.start) - againAt;
+		if (ahead > 24 * 3_600_000 + 60_000 && ahead < 48 * 3_600_000 - 60_000) {
+			assertEqual(itemOf(p3)?.status, 'sent', 'second run: the moved appointment (new start, new key)');
+			assertEqual(toP3.length, 2, 'reminders to the patient whose appointment moved');
+			assertTemplateDate(toP3[1], 1, moved.start, 'pt_BR', 'date', 'reminder of the new time');
+		} else {
+			assertEqual(itemOf(p3), undefined, 'second run: the moved appointment, now outside 24–48 h');
+			assertEqual(toP3.length, 1, 'reminders to the patient whose appointment moved out of the window');
+		}
+		ctx.log(
+			`second run: ${againItems.filter((j: any) => j.status === 'skipped').length} skipped as already sent, moved appointment ${Math.round(ahead / 3_600_000)} h ahead → ${itemOf(p3)?.status ?? 'not listed'}`,
+		);
 		await assertNoFailedExecutions(ctx, [WF.inbox, WF.reminders], since);
 	},
 };
