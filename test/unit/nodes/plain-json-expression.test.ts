@@ -1,21 +1,14 @@
 /**
  * A parameter that is only `{{ $json.field }}` is read from the item instead of n8n's evaluator, when n8n would return
  * the value unchanged (nodes/shared/plain-json-expression.ts). These tests hold the shortcut to n8n's own result
- * (n8n-workflow's Expression, the same code path getNodeParameter takes) and check that everything else still goes
+ * (n8n-workflow's Expression, test/unit/support/n8n-expression.ts) and check that everything else still goes
  * to n8n.
  */
-import {
-	type IExecuteFunctions,
-	type INode,
-	type INodeExecutionData,
-	type INodeType,
-	type INodeTypes,
-	type IRunExecutionData,
-	Workflow,
-} from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { plainJsonPath, plainJsonValue } from '../../../nodes/shared/plain-json-expression';
 import { withParameterCache } from '../../../nodes/shared/send-fields';
+import { n8nParameterValue } from '../support/n8n-expression';
 
 describe('plainJsonPath', () => {
 	it.each([
@@ -54,42 +47,10 @@ describe('plainJsonPath', () => {
 	});
 });
 
-const NODE_TYPE: INodeType = {
-	description: {
-		displayName: 'Probe',
-		name: 'probe',
-		group: ['transform'],
-		version: 1,
-		description: 'probe',
-		defaults: { name: 'Probe' },
-		inputs: ['main'],
-		outputs: ['main'],
-		properties: [{ displayName: 'Value', name: 'value', type: 'string', default: '' }],
-	},
-} as unknown as INodeType;
-
-/** n8n's own result for parameter `raw` on item `json` (n8n-workflow's Expression.getParameterValue). */
+/** n8n's own result for parameter `raw` on item `json`, or that it threw. */
 function n8nValue(raw: string, json: Record<string, unknown>): { value?: unknown; error?: true } {
-	const node: INode = {
-		id: '1',
-		name: 'Probe',
-		type: 'probe',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { value: raw },
-	};
-	const nodeTypes: INodeTypes = {
-		getByName: () => NODE_TYPE,
-		getByNameAndVersion: () => NODE_TYPE,
-		getKnownTypes: () => ({}),
-	} as unknown as INodeTypes;
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	const items: INodeExecutionData[] = [{ json: json as INodeExecutionData['json'] }];
-	const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
 	try {
-		return {
-			value: workflow.expression.getParameterValue(raw, runExecutionData, 0, 0, 'Probe', items, 'manual', {}),
-		};
+		return { value: n8nParameterValue(raw, json) };
 	} catch {
 		return { error: true };
 	}

@@ -7,14 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import {
-	type INode,
-	type INodeExecutionData,
-	type INodeType,
-	type INodeTypes,
-	type IRunExecutionData,
-	Workflow,
-} from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
+
+import { n8nParameterValue } from '../support/n8n-expression';
 
 const DIR = join(__dirname, '..', '..', '..', 'workflows');
 
@@ -25,22 +20,10 @@ function sendReminder(file: string): INode {
 	return node;
 }
 
-const STUB = { description: { properties: [] } } as unknown as INodeType;
-const nodeTypes = { getByName: () => STUB, getByNameAndVersion: () => STUB } as unknown as INodeTypes;
-
 /** The Idempotency Key n8n evaluates for one appointment item. */
 function keyFor(node: INode, appointment: Record<string, unknown>): unknown {
 	const raw = (node.parameters.options as Record<string, unknown>).idempotencyKey;
-	// n8n's Workflow rewrites a node's parameters to its type's, so it gets a copy.
-	const workflow = new Workflow({
-		nodes: [structuredClone(node)],
-		connections: {},
-		active: false,
-		nodeTypes,
-	});
-	const items: INodeExecutionData[] = [{ json: appointment as INodeExecutionData['json'] }];
-	const run = { resultData: { runData: {} } } as unknown as IRunExecutionData;
-	return workflow.expression.getParameterValue(raw as string, run, 0, 0, node.name, items, 'manual', {});
+	return n8nParameterValue(raw as string, appointment, node);
 }
 
 describe.each(['02-appointment-reminders.json', '10-appointment-reminders-paged.json'])('%s', (file) => {
